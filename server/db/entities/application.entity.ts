@@ -1,0 +1,65 @@
+import { defineEntity, p } from "@mikro-orm/postgresql";
+import { Organization } from "./organization.entity.ts";
+import { User } from "./user.entity.ts";
+
+export const applicationTypes = ["confidential", "public"] as const;
+export type ApplicationType = (typeof applicationTypes)[number];
+
+export const accessTokenFormats = ["jwt", "opaque"] as const;
+export type AccessTokenFormat = (typeof accessTokenFormats)[number];
+
+const defaultGrantTypes = ["authorization_code", "refresh_token"];
+
+/**
+ * An OAuth client owned by an organization. Array defaults are set both in the database and through `onCreate`,
+ * so a new entity never shares (and mutates) the metadata's default array.
+ */
+export const ApplicationSchema = defineEntity({
+  name: "Application",
+  tableName: "applications",
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
+    organization: () => p.manyToOne(Organization).ref().deleteRule("cascade"),
+    name: p.text(),
+    description: p.text().nullable(),
+    clientId: p.text().unique(),
+    type: p.enum(applicationTypes),
+    grantTypes: p
+      .array()
+      .default(defaultGrantTypes)
+      .onCreate(() => [...defaultGrantTypes]),
+    allowPasswordGrant: p.boolean().default(false),
+    allowedScopes: p
+      .array()
+      .default([])
+      .onCreate(() => []),
+    accessTokenFormat: p.enum(accessTokenFormats).default("jwt"),
+    /** Seconds. */
+    accessTokenTtl: p.integer().default(604800),
+    /** Seconds. */
+    refreshTokenTtl: p.integer().default(2592000),
+    refreshTokenRotation: p.boolean().default(true),
+    /** Seconds during which presenting the just-rotated refresh token is a retry, not a reuse. */
+    refreshReuseInterval: p.integer().default(5),
+    logoUrl: p.text().nullable(),
+    primaryColor: p.text().nullable(),
+    secondaryColor: p.text().nullable(),
+    homepageUrl: p.text().nullable(),
+    privacyPolicyUrl: p.text().nullable(),
+    termsOfServiceUrl: p.text().nullable(),
+    isActive: p.boolean().default(true),
+    createdBy: () => p.manyToOne(User).ref().nullable().deleteRule("set null"),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+  },
+  uniques: [{ properties: ["organization", "name"] }],
+});
+
+export class Application extends ApplicationSchema.class {}
+ApplicationSchema.setClass(Application);

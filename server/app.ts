@@ -1,0 +1,60 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { isDatabaseUnavailable } from "./db/unavailable.ts";
+import { createGraphQLHandler } from "./graphql/yoga.ts";
+import type { HttpDeps } from "./http/deps.ts";
+import { jsonError, RETRY_AFTER_SECONDS } from "./http/json-error.ts";
+import { securityHeaders } from "./http/middleware/security-headers.ts";
+import { registerHealthRoute } from "./http/routes/health.ts";
+import { registerJwksRoute } from "./http/routes/jwks.ts";
+import { registerReadyzRoute } from "./http/routes/readyz.ts";
+import { registerWellKnownMetadataRoutes } from "./http/routes/well-known-metadata.ts";
+
+/** Bodies larger than this are refused before parsing: no endpoint needs more. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** GraphQL over HTTP accepts JSON bodies only (plus the spec's own JSON media type). */
+const GRAPHQL_CONTENT_TYPE = /^application\/(graphql\+)?json\s*(;|$)/i;
+
+/** The one request handler: /graphql goes to GraphQL, everything else to the REST router. */
+export function createApp(deps: HttpDeps): Hono {
+  const app = new Hono();
+  const graphql = createGraphQLHandler({ orm: deps.orm, logger: deps.logger, production: deps.config.production });
+
+  app.use(securityHeaders({ https: deps.config.publicUrl.startsWith("https:") }));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => jsonError(c, 413, "invalid_request", `Request body exceeds ${MAX_BODY_BYTES} bytes`),
+    }),
+  );
+
+  app.on(["GET", "POST", "OPTIONS"], "/graphql", (c) => {
+    if (c.req.method === "POST" && !GRAPHQL_CONTENT_TYPE.test(c.req.header("content-type") ?? "")) {
+      return c.json(
+        { errors: [{ message: "Content-Type must be application/json", extensions: { code: "BAD_REQUEST" } }] },
+        415,
+      );
+    }
+    return graphql.fetch(c.req.raw, {});
+  });
+  registerHealthRoute(app);
+  registerReadyzRoute(app, deps);
+  registerWellKnownMetadataRoutes(app, deps);
+  registerJwksRoute(app, deps);
+
+  app.notFound((c) => jsonError(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`));
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return jsonError(c, error.status, "invalid_request", error.message);
+    if (isDatabaseUnavailable(error)) {
+      deps.logger.warn({ err: error }, "database unavailable");
+      return jsonError(c, 503, "temporarily_unavailable", "The database is unavailable; retry later", {
+        "Retry-After": String(RETRY_AFTER_SECONDS),
+      });
+    }
+    deps.logger.error({ err: error, method: c.req.method, path: new URL(c.req.url).pathname }, "unhandled error");
+    return jsonError(c, 500, "server_error", "An unexpected error occurred");
+  });
+  return app;
+}

@@ -1,0 +1,111 @@
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "./config.ts";
+import { openDatabase } from "./db/database.ts";
+import { releaseProcessExitHooks } from "./db/embedded-postgres.ts";
+import { Organization } from "./db/entities/index.ts";
+import { createLogger } from "./logger.ts";
+import { API_KEY_SCOPES } from "./services/api-key-scopes.ts";
+import { createApiKey } from "./services/create-api-key.ts";
+import { ServiceError } from "./services/errors.ts";
+
+const USAGE = `Usage: npm run latch -- <command> [options]
+
+Commands:
+  migrate                          Apply pending database migrations and exit.
+  create-api-key --name <name> [--org <slug>] [--scopes <a,b>] [--expires-in-days <n>]
+                                   Mint an API key for an organization (default: the only one) and print it once.
+                                   Scopes: ${API_KEY_SCOPES.join(", ")} (default: admin).
+`;
+
+class UsageError extends Error {}
+
+type Command = (argv: string[]) => Promise<void>;
+
+async function withDatabase<T>(run: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = await openDatabase(config, createLogger(config.logLevel === "info" ? "warn" : config.logLevel));
+  try {
+    return await run(db);
+  } finally {
+    await db.close();
+  }
+}
+
+const migrate: Command = async () => {
+  await withDatabase(async () => undefined);
+  process.stdout.write("Database is up to date.\n");
+};
+
+const createApiKeyCommand: Command = async (argv) => {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      name: { type: "string" },
+      org: { type: "string" },
+      scopes: { type: "string", default: "admin" },
+      "expires-in-days": { type: "string" },
+    },
+    strict: true,
+  });
+  if (!values.name) throw new UsageError("create-api-key needs --name");
+  const days = values["expires-in-days"] === undefined ? undefined : Number(values["expires-in-days"]);
+  if (days !== undefined && !(Number.isInteger(days) && days > 0)) {
+    throw new UsageError("--expires-in-days must be a positive integer");
+  }
+  await withDatabase(async ({ orm }) => {
+    const em = orm.em.fork();
+    const organizations = await em.find(Organization, values.org ? { slug: values.org } : {}, { limit: 2 });
+    if (organizations.length === 0)
+      throw new UsageError(values.org ? `no organization with slug "${values.org}"` : "no organization exists yet");
+    if (organizations.length > 1) throw new UsageError("several organizations exist: name one with --org <slug>");
+    const now = new Date();
+    const { key, apiKey } = await createApiKey(
+      em,
+      {
+        organizationId: organizations[0]!.id,
+        name: values.name!,
+        scopes: values
+          .scopes!.split(",")
+          .map((scope) => scope.trim())
+          .filter(Boolean),
+        expiresAt: days ? new Date(now.getTime() + days * 86_400_000) : null,
+        actor: { type: "system", id: "cli" },
+      },
+      now,
+    );
+    process.stdout.write(
+      `Created API key "${apiKey.name}" (${apiKey.scopes.join(", ")}) for ${organizations[0]!.slug}. It is shown only once:\n${key}\n`,
+    );
+  });
+};
+
+const COMMANDS: Record<string, Command> = { migrate, "create-api-key": createApiKeyCommand };
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(
+      name && name !== "help" && name !== "--help" ? `Unknown command "${name}".\n\n${USAGE}` : USAGE,
+    );
+    return name === "help" || name === "--help" ? 0 : 2;
+  }
+  try {
+    await command(rest);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof ServiceError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
+      process.stderr.write(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    process.stderr.write(`latch: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+releaseProcessExitHooks();
+process.exit(await main(process.argv.slice(2)));

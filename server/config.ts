@@ -1,0 +1,110 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** Validated settings of one Latch process. The only module that reads the environment. */
+export type Config = {
+  readonly port: number;
+  readonly host: string;
+  /** The issuer: every URL Latch hands out is built on it, without a trailing slash. */
+  readonly publicUrl: string;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly masterKey: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly production: boolean;
+  readonly adminEmail: string | undefined;
+  readonly adminPassword: string | undefined;
+};
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A start-up setting is missing or malformed; `message` is one line that names the variable. */
+export class ConfigError extends Error {
+  readonly code = "ERR_CONFIG_INVALID";
+  readonly variable: string;
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = "ConfigError";
+    this.variable = variable;
+  }
+}
+
+const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+const httpUrl = z
+  .string()
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+    message: "must be an absolute http(s) URL",
+  })
+  .refine((value) => !new URL(value).search && !new URL(value).hash, {
+    message: "must not have a query or fragment",
+  });
+
+const postgresUrl = z
+  .string()
+  .refine((value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol), {
+    message: "must be a postgres:// or postgresql:// URL",
+  });
+
+const schema = z.object({
+  PORT: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a number" }).int("must be an integer").min(0).max(65535).default(4000),
+  ),
+  HOST: z.preprocess(emptyToUndefined, z.string().min(1).default("0.0.0.0")),
+  PUBLIC_URL: z.preprocess(emptyToUndefined, httpUrl.optional()),
+  DATABASE_URL: z.preprocess(emptyToUndefined, postgresUrl.optional()),
+  LATCH_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default(".latch")),
+  LATCH_MASTER_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  ),
+  NODE_ENV: z.preprocess(emptyToUndefined, z.string().optional()),
+  LATCH_ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email({ message: "must be an email address" }).optional()),
+  LATCH_ADMIN_PASSWORD: z.preprocess(
+    emptyToUndefined,
+    z.string().min(12, "must be at least 12 characters").max(1024).optional(),
+  ),
+});
+
+/** Secret-bearing variables: their values never appear in an error message. */
+const SECRET_VARIABLES = new Set(["DATABASE_URL", "LATCH_MASTER_KEY", "LATCH_ADMIN_PASSWORD"]);
+
+/**
+ * Reads and validates the settings from `env`.
+ * @throws ConfigError naming the first variable that is wrong, without echoing secret values.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    const raw = env[variable];
+    const shown = raw !== undefined && !SECRET_VARIABLES.has(variable) ? ` (got ${JSON.stringify(raw)})` : "";
+    throw new ConfigError(variable, `${issue.message}${shown}`);
+  }
+  const e = parsed.data;
+  if (e.DATABASE_URL && !e.LATCH_MASTER_KEY) {
+    // Without a stable master key every encrypted secret in a shared database becomes unreadable on restart.
+    throw new ConfigError(
+      "LATCH_MASTER_KEY",
+      "is required when DATABASE_URL is set (32 random bytes, base64: `openssl rand -base64 32`)",
+    );
+  }
+  const port = e.PORT;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, "");
+  return {
+    port,
+    host: e.HOST,
+    publicUrl,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.LATCH_DATA_DIR),
+    masterKey: e.LATCH_MASTER_KEY,
+    logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === "production",
+    adminEmail: e.LATCH_ADMIN_EMAIL,
+    adminPassword: e.LATCH_ADMIN_PASSWORD,
+  };
+}

@@ -1,0 +1,43 @@
+import path from "node:path";
+import { MikroORM } from "@mikro-orm/postgresql";
+import type { Config } from "../config.ts";
+import type { Logger } from "../logger.ts";
+import { type EmbeddedDatabase, startEmbeddedPostgres } from "./embedded-postgres.ts";
+import { ensureDatabase } from "./ensure-database.ts";
+import { createOrmOptions } from "./orm-options.ts";
+
+export type Database = {
+  readonly orm: MikroORM;
+  /** Set when this process started its own PostgreSQL. */
+  readonly embedded: EmbeddedDatabase | undefined;
+  close(): Promise<void>;
+};
+
+/**
+ * Connects to DATABASE_URL, or starts the embedded PostgreSQL in `<data dir>/postgres` when it is unset, and
+ * applies every pending migration before anything serves a request.
+ */
+export async function openDatabase(config: Pick<Config, "databaseUrl" | "dataDir">, logger: Logger): Promise<Database> {
+  let embedded: EmbeddedDatabase | undefined;
+  let clientUrl = config.databaseUrl;
+  if (!clientUrl) {
+    embedded = await startEmbeddedPostgres(path.join(config.dataDir, "postgres"), logger);
+    clientUrl = await ensureDatabase(embedded.url, "latch");
+  }
+  try {
+    const orm = await MikroORM.init(createOrmOptions({ clientUrl }));
+    const applied = await orm.migrator.up();
+    if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "applied migrations");
+    return {
+      orm,
+      embedded,
+      async close() {
+        await orm.close(true);
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,53 @@
+import { GraphQLError } from "graphql";
+import { maskError as yogaMaskError } from "graphql-yoga";
+import { isDatabaseUnavailable } from "../db/unavailable.ts";
+import { RETRY_AFTER_SECONDS } from "../http/json-error.ts";
+import type { Logger } from "../logger.ts";
+import { ServiceError } from "../services/errors.ts";
+
+function databaseUnavailable(): GraphQLError {
+  return new GraphQLError("The database is unavailable; retry later", {
+    extensions: {
+      code: "SERVICE_UNAVAILABLE",
+      http: { status: 503, headers: { "Retry-After": String(RETRY_AFTER_SECONDS) } },
+    },
+  });
+}
+
+/**
+ * Decides what a client sees of an error: errors we raised on purpose (GraphQL errors with a code, service errors)
+ * keep their message and code; a database outage becomes 503 with Retry-After; anything else is logged and masked.
+ */
+export function maskGraphQLError(error: unknown, message: string, isDev: boolean, logger: Logger): Error {
+  const chain = causeChain(error);
+  const root = chain.at(-1);
+  if (chain.some(isDatabaseUnavailable)) return databaseUnavailable();
+  if (root instanceof ServiceError && isGraphQLError(error)) {
+    return new GraphQLError(root.message, { nodes: error.nodes, path: error.path, extensions: { code: root.code } });
+  }
+  // Raised on purpose (ours, or yoga's HTTP errors) when it carries a code; parse and validation errors have no cause.
+  const coded = chain.find((e) => isGraphQLError(e) && Boolean(e.extensions?.code));
+  if (coded) return coded as GraphQLError;
+  if (isGraphQLError(error) && !error.originalError) return error;
+  logger.error({ err: root }, "unexpected GraphQL error");
+  return yogaMaskError(error, message, isDev);
+}
+
+/** The error and the errors GraphQL wrapped around it, outermost first. */
+function causeChain(error: unknown): unknown[] {
+  const chain = [error];
+  let current = error;
+  while (isGraphQLError(current) && current.originalError && chain.length < 8) {
+    current = current.originalError;
+    chain.push(current);
+  }
+  return chain;
+}
+
+/**
+ * graphql ships CJS and ESM builds and some plugins (graphql-armor) load the CJS one, so `instanceof GraphQLError`
+ * misses their errors: recognise them by shape instead.
+ */
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === "GraphQLError" && "extensions" in error;
+}

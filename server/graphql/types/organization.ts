@@ -1,0 +1,36 @@
+import { Organization } from "../../db/entities/index.ts";
+import { NotFoundError } from "../../services/errors.ts";
+import { builder } from "../builder.ts";
+import type { GraphQLContext } from "../context.ts";
+
+/**
+ * Loads organizations by id for DataLoader, visible only to their own members: another org's id loads as
+ * not found, so a guessed global id reads exactly like one that does not exist.
+ */
+async function loadOrganizations(ids: readonly string[], context: GraphQLContext): Promise<(Organization | Error)[]> {
+  const visible = ids.filter((id) => id === context.principal.organizationId);
+  const rows = visible.length > 0 ? await context.em.find(Organization, { id: { $in: visible } }) : [];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id) ?? new NotFoundError("Organization"));
+}
+
+export const OrganizationNode = builder.loadableNode(Organization, {
+  name: "Organization",
+  description: "A workspace: it owns applications, scopes, webhooks and API keys.",
+  id: { resolve: (organization) => organization.id },
+  load: loadOrganizations,
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    slug: t.exposeString("slug", { description: "URL-safe unique name" }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+  }),
+});
+
+builder.queryField("organization", (t) =>
+  t.field({
+    type: OrganizationNode,
+    description: "The organization the caller acts in.",
+    authScopes: { member: true },
+    resolve: (_root, _args, context) => context.principal.organizationId,
+  }),
+);

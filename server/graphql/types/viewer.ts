@@ -1,0 +1,25 @@
+import { builder } from "../builder.ts";
+import type { Principal } from "../context.ts";
+import { OrganizationNode } from "./organization.ts";
+
+const ViewerKind = builder.enumType("ViewerKind", {
+  description: "How the caller authenticated.",
+  values: { API_KEY: { value: "api_key" } } as const,
+});
+
+const Viewer = builder.objectRef<Principal>("Viewer").implement({
+  description: "The authenticated caller of this request.",
+  fields: (t) => ({
+    kind: t.field({ type: ViewerKind, resolve: (principal) => principal.kind }),
+    scopes: t.exposeStringList("scopes", { description: "What this credential may do." }),
+    organization: t.field({ type: OrganizationNode, resolve: (principal) => principal.organizationId }),
+  }),
+});
+
+builder.queryField("viewer", (t) =>
+  t.field({
+    type: Viewer,
+    authScopes: { member: true },
+    resolve: (_root, _args, context) => context.principal,
+  }),
+);

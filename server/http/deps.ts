@@ -1,0 +1,12 @@
+import type { MikroORM } from "@mikro-orm/postgresql";
+import type { Config } from "../config.ts";
+import type { MasterKeyring } from "../crypto/master-key.ts";
+import type { Logger } from "../logger.ts";
+
+/** What the REST routes need from the process: handed in by app.ts, never imported as globals. */
+export type HttpDeps = {
+  readonly config: Config;
+  readonly orm: MikroORM;
+  readonly logger: Logger;
+  readonly keyring: MasterKeyring;
+};

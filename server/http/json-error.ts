@@ -1,0 +1,19 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/** Seconds a client should wait before retrying when the database is unavailable. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The one JSON error shape of the REST face, the OAuth one (RFC 6749 §5.2): `error` is a stable code,
+ * `error_description` a precise human-readable sentence that never echoes a secret.
+ */
+export function jsonError(
+  c: Context,
+  status: ContentfulStatusCode,
+  error: string,
+  description: string,
+  headers: Record<string, string> = {},
+): Response {
+  return c.json({ error, error_description: description }, status, { "Cache-Control": "no-store", ...headers });
+}

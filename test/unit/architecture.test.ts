@@ -1,0 +1,55 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SERVER = path.resolve(import.meta.dirname, "../../server");
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return sourceFiles(full);
+    return full.endsWith(".ts") ? [full] : [];
+  });
+}
+
+/** Top-level server/ folders each file of `layer` imports (resolved relative imports only). */
+function importedLayers(layer: string): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const file of sourceFiles(path.join(SERVER, layer))) {
+    const text = readFileSync(file, "utf8");
+    for (const match of text.matchAll(
+      /(?:import|export)[^"']*?from\s+["'](\.[^"']+)["']|import\(\s*["'](\.[^"']+)["']\s*\)/g,
+    )) {
+      const target = path.resolve(path.dirname(file), match[1] ?? match[2]!);
+      const relative = path.relative(SERVER, target).split(path.sep);
+      const targetLayer = relative.length > 1 ? relative[0]! : "(root)";
+      const list = found.get(targetLayer) ?? [];
+      list.push(path.relative(SERVER, file));
+      found.set(targetLayer, list);
+    }
+  }
+  return found;
+}
+
+describe("architecture", () => {
+  it("keeps the protocol core pure: oauth/ imports nothing from db/, services/, http/ or graphql/", () => {
+    const layers = importedLayers("oauth");
+    for (const forbidden of ["db", "services", "http", "graphql", "events", "connections", "(root)"]) {
+      expect(layers.get(forbidden) ?? [], `oauth/ imports ${forbidden}/`).toEqual([]);
+    }
+  });
+
+  it("keeps the faces apart: http/ and graphql/ do not import each other's modules", () => {
+    expect(importedLayers("http").get("graphql") ?? []).toEqual([]);
+    // graphql/ may share the REST face's error constants, never its routes or pages.
+    const fromGraphql = importedLayers("graphql").get("http") ?? [];
+    const offending = fromGraphql.filter(
+      (file) => !readFileSync(path.join(SERVER, file), "utf8").match(/from "\.\.\/http\/json-error\.ts"/),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it("keeps the database out of the protocol core and crypto", () => {
+    expect(importedLayers("crypto").get("db") ?? []).toEqual([]);
+  });
+});

@@ -1,0 +1,70 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../server/config.ts";
+
+const MASTER_KEY = Buffer.alloc(32, 7).toString("base64");
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("defaults to port 4000, an issuer on localhost and the embedded database", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.publicUrl).toBe("http://localhost:4000");
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toBe(path.resolve(".latch"));
+    expect(config.logLevel).toBe("info");
+    expect(config.production).toBe(false);
+  });
+
+  it("derives the default issuer from PORT and strips a trailing slash from PUBLIC_URL", () => {
+    expect(loadConfig({ PORT: "8080" }).publicUrl).toBe("http://localhost:8080");
+    expect(loadConfig({ PUBLIC_URL: "https://auth.example.com/" }).publicUrl).toBe("https://auth.example.com");
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(loadConfig({ PORT: "", DATABASE_URL: "", LOG_LEVEL: "" }).port).toBe(4000);
+  });
+
+  it("names the variable and the bad value in one line", () => {
+    const error = configError({ PORT: "abc" });
+    expect(error.variable).toBe("PORT");
+    expect(error.message).toMatch(/^Invalid configuration: PORT .*"abc"/);
+    expect(error.message).not.toContain("\n");
+    expect(configError({ PORT: "70000" }).variable).toBe("PORT");
+    expect(configError({ LOG_LEVEL: "loud" }).message).toContain("must be one of fatal, error");
+    expect(configError({ PUBLIC_URL: "ftp://x" }).message).toContain("PUBLIC_URL must be an absolute http(s) URL");
+    expect(configError({ PUBLIC_URL: "https://x/?a=1" }).variable).toBe("PUBLIC_URL");
+    expect(configError({ LATCH_ADMIN_EMAIL: "nope" }).variable).toBe("LATCH_ADMIN_EMAIL");
+  });
+
+  it("requires LATCH_MASTER_KEY with DATABASE_URL", () => {
+    const error = configError({ DATABASE_URL: "postgres://u:p@db:5432/latch" });
+    expect(error.variable).toBe("LATCH_MASTER_KEY");
+    expect(error.message).toContain("required when DATABASE_URL is set");
+    const config = loadConfig({ DATABASE_URL: "postgres://u:p@db:5432/latch", LATCH_MASTER_KEY: MASTER_KEY });
+    expect(config.databaseUrl).toBe("postgres://u:p@db:5432/latch");
+  });
+
+  it("never echoes a secret value in the error", () => {
+    const error = configError({ DATABASE_URL: "mysql://root:hunter2@db/x" });
+    expect(error.variable).toBe("DATABASE_URL");
+    expect(error.message).not.toContain("hunter2");
+    const short = configError({ LATCH_ADMIN_PASSWORD: "tooshort" });
+    expect(short.message).toContain("at least 12 characters");
+    expect(short.message).not.toContain("tooshort");
+  });
+
+  it("switches on production mode only for NODE_ENV=production", () => {
+    expect(loadConfig({ NODE_ENV: "production" }).production).toBe(true);
+    expect(loadConfig({ NODE_ENV: "development" }).production).toBe(false);
+  });
+});

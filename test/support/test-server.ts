@@ -1,0 +1,52 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadConfig } from "../../server/config.ts";
+import { generateMasterKey } from "../../server/crypto/master-key.ts";
+import { findFreePort } from "../../server/db/embedded-postgres.ts";
+import { createLogger } from "../../server/logger.ts";
+import { type RunningLatch, startLatch } from "../../server/start.ts";
+import { createTestDatabase, type TestDatabase } from "./test-database.ts";
+
+export type TestServer = RunningLatch & {
+  /** The issuer and base URL, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  readonly database: TestDatabase;
+  readonly env: Record<string, string>;
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts the real server (the same `startLatch` that `npm start` runs) on a free port with a database of its own.
+ * Pass `database` to restart on an existing one.
+ */
+export async function startTestServer(
+  options: { env?: Record<string, string>; database?: TestDatabase } = {},
+): Promise<TestServer> {
+  const database = options.database ?? (await createTestDatabase());
+  const dataDir = await mkdtemp(path.join(tmpdir(), "latch-data-"));
+  const port = await findFreePort();
+  const env = {
+    DATABASE_URL: database.url,
+    LATCH_MASTER_KEY: generateMasterKey(),
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    LATCH_DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const latch = await startLatch(config, createLogger(config.logLevel));
+  return {
+    ...latch,
+    url: config.publicUrl,
+    database,
+    env,
+    async stop() {
+      await latch.close();
+      await rm(dataDir, { recursive: true, force: true });
+      if (!options.database) await database.drop();
+    },
+  };
+}

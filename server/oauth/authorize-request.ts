@@ -1,0 +1,191 @@
+import {
+  InvalidClientError,
+  InvalidRequestError,
+  OAuthError,
+  UnauthorizedClientError,
+  UnsupportedResponseTypeError,
+} from "./errors.ts";
+import { findRepeatedParam } from "./form-params.ts";
+import { checkCodeChallenge } from "./pkce.ts";
+import { matchRedirectUri } from "./redirect-uri.ts";
+import { checkScopesAllowed, parseScopeParam } from "./scopes.ts";
+
+export { buildAuthorizationRedirect } from "./authorization-response.ts";
+
+/** The settings of the client named by `client_id` that the authorization endpoint needs. */
+export type AuthorizeClient = {
+  clientId: string;
+  type: "confidential" | "public";
+  isActive: boolean;
+  redirectUris: readonly string[];
+  allowedScopes: readonly string[];
+  grantTypes: readonly string[];
+};
+
+/** A bot install (`scope=bot`): the permission bitfield asked for and, optionally, the workspace to install into. */
+export type BotInstall = {
+  permissions: string /* decimal string of a non-negative integer < 2^53 */;
+  guildId: string | undefined;
+};
+
+/** A validated authorization request, ready for login and consent. */
+export type AuthorizeRequest = {
+  clientId: string;
+  /** Undefined only for a bot install without redirect. */
+  redirectUri: string | undefined;
+  /**
+   * Whether the request itself carried `redirect_uri` (false when the single registered one was used). Only then
+   * must the token request repeat it (RFC 6749 §4.1.3), so the code stores `redirectUri` when this is not false.
+   */
+  redirectUriProvided?: boolean;
+  scopes: string[];
+  state: string | undefined;
+  nonce: string | undefined;
+  codeChallenge: string | undefined;
+  codeChallengeMethod: "S256" | undefined;
+  prompt: "none" | "consent" | "login" | undefined;
+  bot: BotInstall | undefined;
+};
+
+/** The outcome of validating an authorization request; `error_page` must never redirect (RFC 6749 §4.1.2.1). */
+export type AuthorizeValidation =
+  | { kind: "error_page"; error: OAuthError }
+  | { kind: "redirect_error"; redirectUri: string; error: OAuthError; state: string | undefined }
+  | { kind: "ok"; request: AuthorizeRequest };
+
+const PARAMS = [
+  "client_id",
+  "redirect_uri",
+  "response_type",
+  "response_mode",
+  "scope",
+  "state",
+  "nonce",
+  "prompt",
+  "code_challenge",
+  "code_challenge_method",
+  "permissions",
+  "guild_id",
+] as const;
+const PROMPTS = ["none", "consent", "login"] as const;
+// A decimal bitfield below 2^53 fits in 16 digits and survives JSON and JavaScript numbers exactly.
+const PERMISSIONS = /^\d{1,16}$/;
+const GUILD_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+const repeatedError = (name: string) => new InvalidRequestError(`"${name}" parameter must not be repeated`);
+
+/**
+ * Validates an authorization request (RFC 6749 §4.1.1) in the order that keeps it safe: until the client and the
+ * redirect URI are established every error is shown on an error page, since redirecting to an unverified URI is
+ * an open redirector (§4.1.2.1, RFC 9700 §4.11); after that, errors go back to the client (§4.1.2.1).
+ */
+export function validateAuthorizeRequest(params: URLSearchParams, client: AuthorizeClient | null): AuthorizeValidation {
+  const errorPage = (error: OAuthError): AuthorizeValidation => ({ kind: "error_page", error });
+  const get = (name: (typeof PARAMS)[number]) => params.get(name) || undefined;
+
+  const untrusted = findRepeatedParam(params, ["client_id", "redirect_uri"]);
+  if (untrusted !== undefined) return errorPage(repeatedError(untrusted));
+  const clientId = get("client_id");
+  if (clientId === undefined) return errorPage(new InvalidRequestError("client_id is required"));
+  if (client === null || client.clientId !== clientId) {
+    return errorPage(new InvalidClientError("client_id does not identify a registered client"));
+  }
+  if (!client.isActive) return errorPage(new InvalidClientError("this client is disabled"));
+
+  const requestedRedirect = get("redirect_uri");
+  // Raw detection: the bot flow decides whether a redirect URI is needed before the scope is validated.
+  const isBot = params.getAll("scope").some((value) => value.split(" ").includes("bot"));
+  let redirectUri: string | undefined;
+  if (requestedRedirect !== undefined) {
+    const matched = matchRedirectUri(requestedRedirect, client.redirectUris);
+    if (matched === null) {
+      return errorPage(new InvalidRequestError("redirect_uri does not match any registered redirect URI"));
+    }
+    redirectUri = matched;
+  } else if (!isBot) {
+    // §3.1.2.3: without redirect_uri the registration must pin exactly one.
+    if (client.redirectUris.length !== 1) {
+      return errorPage(
+        new InvalidRequestError(
+          client.redirectUris.length === 0
+            ? "redirect_uri is required: this client has no registered redirect URI"
+            : "redirect_uri is required when a client registers several redirect URIs",
+        ),
+      );
+    }
+    redirectUri = client.redirectUris[0];
+  }
+
+  // A repeated state is ambiguous: echoing either value could hand the client the wrong one.
+  const state = params.getAll("state").length === 1 ? get("state") : undefined;
+  try {
+    const repeated = findRepeatedParam(params, PARAMS);
+    if (repeated !== undefined) throw repeatedError(repeated);
+    const request = readRequest(get, client, redirectUri);
+    return { kind: "ok", request: { ...request, redirectUriProvided: requestedRedirect !== undefined, state } };
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error;
+    if (redirectUri === undefined) return errorPage(error);
+    return { kind: "redirect_error", redirectUri, error, state };
+  }
+}
+
+/** The rest of the request once client and redirect URI are trusted; throws the error to send back. */
+function readRequest(
+  get: (name: (typeof PARAMS)[number]) => string | undefined,
+  client: AuthorizeClient,
+  redirectUri: string | undefined,
+): Omit<AuthorizeRequest, "state"> {
+  // A bot install without redirect URI ends on a confirmation page: no code is issued, so none is asked for.
+  const issuesCode = redirectUri !== undefined;
+  const responseType = get("response_type");
+  if (responseType === undefined && issuesCode) throw new InvalidRequestError("response_type is required");
+  if (responseType !== undefined && responseType !== "code") {
+    throw new UnsupportedResponseTypeError('only response_type "code" is supported');
+  }
+  const responseMode = get("response_mode");
+  if (responseMode !== undefined && responseMode !== "query") {
+    throw new InvalidRequestError('only response_mode "query" is supported');
+  }
+  if (issuesCode && !client.grantTypes.includes("authorization_code")) {
+    throw new UnauthorizedClientError("this client is not allowed to use the authorization_code grant");
+  }
+  const scopes = parseScopeParam(get("scope"));
+  checkScopesAllowed(scopes, client.allowedScopes);
+  // Public clients cannot keep a secret, so PKCE is what binds their code to them (RFC 9700 §2.1.1).
+  const pkce = checkCodeChallenge(
+    get("code_challenge"),
+    get("code_challenge_method"),
+    issuesCode && client.type === "public",
+  );
+  return {
+    clientId: client.clientId,
+    redirectUri,
+    scopes,
+    nonce: get("nonce"),
+    codeChallenge: pkce?.codeChallenge,
+    codeChallengeMethod: pkce?.codeChallengeMethod,
+    prompt: parsePrompt(get("prompt")),
+    bot: scopes.includes("bot") ? parseBotInstall(get("permissions"), get("guild_id")) : undefined,
+  };
+}
+
+function parsePrompt(value: string | undefined): AuthorizeRequest["prompt"] {
+  if (value === undefined) return undefined;
+  const prompt = PROMPTS.find((known) => known === value);
+  if (prompt !== undefined) return prompt;
+  // OIDC allows lists ("login consent"), but "none" with anything is an error and Latch needs no other combination.
+  if (value.includes(" ")) throw new InvalidRequestError("prompt must be a single value: none, consent or login");
+  throw new InvalidRequestError("prompt must be none, consent or login");
+}
+
+function parseBotInstall(permissions: string | undefined, guildId: string | undefined): BotInstall {
+  if (permissions === undefined) throw new InvalidRequestError('permissions is required with the "bot" scope');
+  if (!PERMISSIONS.test(permissions) || !Number.isSafeInteger(Number(permissions))) {
+    throw new InvalidRequestError("permissions must be a non-negative decimal integer below 2^53");
+  }
+  if (guildId !== undefined && !GUILD_ID.test(guildId)) {
+    throw new InvalidRequestError("guild_id must be 1 to 64 letters, digits, '-' or '_'");
+  }
+  return { permissions: String(Number(permissions)), guildId };
+}

@@ -1,0 +1,78 @@
+/** Longest redirect URI accepted at registration: longer ones are abuse, and browsers truncate URLs near 2 KB. */
+export const MAX_REDIRECT_URI_LENGTH = 2000;
+
+const LOOPBACK_HTTP_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
+
+// RFC 3986 Appendix B, on the raw string: matching compares raw strings, so validation must not look at a
+// WHATWG-normalised form ("http://127.1" parses as 127.0.0.1, "https:///x" gains a host).
+const URI_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/;
+const AUTHORITY = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/;
+// RFC 8252 §7.3: only loopback IP literals get the any-port rule; "localhost" may resolve elsewhere (§8.3).
+const LOOPBACK_IP = /^http:\/\/(127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?(?=[/?]|$)(.*)$/;
+
+type Registration = { ok: true; uri: string } | { ok: false; reason: string };
+
+/**
+ * Checks a redirect URI an app registers: absolute; https, http only on localhost/127.0.0.1/[::1], or a
+ * reverse-domain private-use scheme for native apps; no fragment, userinfo or wildcard (RFC 6749 §3.1.2,
+ * RFC 8252 §7.1/§7.3/§8.4, RFC 9700 §4.1.3).
+ */
+export function validateRedirectUriRegistration(uri: string): Registration {
+  const fail = (reason: string): Registration => ({ ok: false, reason });
+  if (uri.length === 0) return fail("the redirect URI is empty");
+  if (uri.length > MAX_REDIRECT_URI_LENGTH) {
+    return fail(`the redirect URI is longer than ${MAX_REDIRECT_URI_LENGTH} characters`);
+  }
+  // Checked before parsing, so a stray space or newline is reported as such rather than as "not absolute".
+  if (/[\p{Cc}\s]/u.test(uri)) return fail("the redirect URI must not contain whitespace or control characters");
+  if (/[^\x21-\x7e]/.test(uri)) {
+    return fail("the redirect URI must contain only ASCII characters (percent-encode others)");
+  }
+  if (uri.includes("*")) return fail("the redirect URI must not contain a wildcard (*): matching is exact");
+  if (uri.includes("#")) return fail("the redirect URI must not contain a fragment (#)");
+  const parts = URI_PARTS.exec(uri);
+  if (!parts || !URL.canParse(uri)) return fail("the redirect URI must be an absolute URI with a scheme");
+  const scheme = parts[1]!.toLowerCase();
+  const authority = parts[2];
+  if (authority?.includes("@")) return fail("the redirect URI must not contain userinfo (user:password@)");
+
+  if (scheme === "https" || scheme === "http") {
+    const hostPort = authority === undefined ? null : AUTHORITY.exec(authority);
+    const host = hostPort?.[1]?.toLowerCase();
+    if (!hostPort || !host) return fail(`the redirect URI must name a host after "${scheme}://"`);
+    const port = hostPort[2];
+    if (port !== undefined && (port === "" || Number(port) > 65535))
+      return fail("the redirect URI has an invalid port");
+    if (scheme === "http" && !LOOPBACK_HTTP_HOSTS.includes(host)) {
+      return fail("the redirect URI must use https; http is allowed only on localhost, 127.0.0.1 and [::1]");
+    }
+    return { ok: true, uri };
+  }
+  if (!scheme.includes(".")) {
+    return fail(
+      `the scheme "${scheme}" is not allowed: use https, http on loopback, or a reverse-domain private-use scheme such as com.example.app (RFC 8252 §7.1)`,
+    );
+  }
+  return { ok: true, uri };
+}
+
+/**
+ * The redirect URI to use for `requested`, or null: exact string comparison against `registered` (RFC 9700
+ * §4.1.3), except that any port matches on http://127.0.0.1 and http://[::1] (RFC 8252 §7.3). Returns
+ * `requested` itself so the response reaches the port the native app listens on.
+ */
+export function matchRedirectUri(requested: string, registered: readonly string[]): string | null {
+  if (registered.includes(requested)) return requested;
+  const key = loopbackKey(requested);
+  if (key === null) return null;
+  return registered.some((uri) => loopbackKey(uri) === key) ? requested : null;
+}
+
+/** A loopback IP redirect URI with its port removed, or null for any other URI. */
+function loopbackKey(uri: string): string | null {
+  const match = LOOPBACK_IP.exec(uri);
+  if (!match) return null;
+  const port = match[2];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return null;
+  return `http://${match[1]}${match[3]}`;
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { matchRedirectUri, validateRedirectUriRegistration } from "../../../server/oauth/redirect-uri.ts";
+
+const reason = (uri: string) => {
+  const result = validateRedirectUriRegistration(uri);
+  return result.ok ? null : result.reason;
+};
+
+describe("validateRedirectUriRegistration", () => {
+  it("accepts https, http on loopback and reverse-domain private-use schemes", () => {
+    for (const uri of [
+      "https://app.example.com/callback",
+      "https://app.example.com:8443/cb?tenant=a",
+      "http://localhost:8787/callback",
+      "http://127.0.0.1/callback",
+      "http://[::1]:9000/cb",
+      "com.example.app:/oauth2redirect",
+      "com.example.app://callback",
+    ]) {
+      expect(validateRedirectUriRegistration(uri)).toEqual({ ok: true, uri });
+    }
+  });
+
+  it("refuses http on any host but loopback", () => {
+    expect(reason("http://app.example.com/cb")).toMatch(/must use https; http is allowed only on localhost/);
+    // WHATWG would read 127.1 as 127.0.0.1; exact matching compares the raw string, so neither may count.
+    expect(reason("http://127.1/cb")).toMatch(/must use https/);
+  });
+
+  it("refuses relative URIs and schemes without a dot", () => {
+    expect(reason("/callback")).toMatch(/absolute URI/);
+    expect(reason("myapp:/callback")).toMatch(/reverse-domain private-use scheme/);
+    expect(reason("javascript:alert(1)")).toMatch(/scheme "javascript" is not allowed/);
+    expect(reason("data:text/html,hi")).toMatch(/not allowed/);
+  });
+
+  it("refuses fragments, userinfo and wildcards", () => {
+    expect(reason("https://app.example.com/cb#x")).toMatch(/fragment/);
+    expect(reason("https://user:pass@app.example.com/cb")).toMatch(/userinfo/);
+    expect(reason("https://@app.example.com/cb")).toMatch(/userinfo/);
+    expect(reason("https://*.example.com/cb")).toMatch(/wildcard/);
+    expect(reason("https://app.example.com/*")).toMatch(/wildcard/);
+  });
+
+  it("refuses https without a host, bad ports, whitespace, non-ASCII and overlong URIs", () => {
+    expect(reason("https:///cb")).toMatch(/must name a host/);
+    expect(reason("https://app.example.com:99999/cb")).not.toBeNull();
+    expect(reason("https://app.example.com/c b")).toMatch(/whitespace/);
+    expect(reason(" https://app.example.com/cb")).toMatch(/whitespace/);
+    expect(reason("https://app.example.com/é")).toMatch(/ASCII/);
+    expect(reason(`https://app.example.com/${"a".repeat(2000)}`)).toMatch(/longer than 2000/);
+    expect(reason("")).toMatch(/empty/);
+  });
+});
+
+describe("matchRedirectUri", () => {
+  const registered = ["https://app.example.com/callback", "http://127.0.0.1/cb", "http://[::1]:8080/cb"];
+
+  it("matches by exact string comparison only", () => {
+    expect(matchRedirectUri("https://app.example.com/callback", registered)).toBe("https://app.example.com/callback");
+    for (const near of [
+      "https://app.example.com/callback/",
+      "https://APP.example.com/callback",
+      "https://app.example.com/callback?x=1",
+      "https://app.example.com/Callback",
+      "https://app.example.com:443/callback",
+      "https://app.example.com/callback#",
+    ]) {
+      expect(matchRedirectUri(near, registered)).toBeNull();
+    }
+  });
+
+  it("matches any port of 127.0.0.1 and [::1] but not of localhost", () => {
+    expect(matchRedirectUri("http://127.0.0.1:51234/cb", registered)).toBe("http://127.0.0.1:51234/cb");
+    expect(matchRedirectUri("http://[::1]/cb", registered)).toBe("http://[::1]/cb");
+    expect(matchRedirectUri("http://[::1]:1/cb", registered)).toBe("http://[::1]:1/cb");
+    expect(matchRedirectUri("http://localhost:3000/cb", ["http://localhost:8787/cb"])).toBeNull();
+  });
+
+  it("keeps everything but the loopback port exact", () => {
+    expect(matchRedirectUri("http://127.0.0.1:5000/cb2", registered)).toBeNull();
+    expect(matchRedirectUri("http://127.0.0.1:5000/cb?x", registered)).toBeNull();
+    expect(matchRedirectUri("https://127.0.0.1:5000/cb", registered)).toBeNull();
+    expect(matchRedirectUri("http://127.0.0.1:5000@evil.example/cb", registered)).toBeNull();
+    expect(matchRedirectUri("http://127.0.0.1:0/cb", registered)).toBeNull();
+    expect(matchRedirectUri("http://127.0.0.1:65536/cb", registered)).toBeNull();
+    expect(matchRedirectUri("http://[::1]:8080/cb", ["http://127.0.0.1:8080/cb"])).toBeNull();
+  });
+
+  it("matches nothing when nothing is registered", () => {
+    expect(matchRedirectUri("https://app.example.com/callback", [])).toBeNull();
+  });
+});

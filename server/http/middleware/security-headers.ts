@@ -5,9 +5,13 @@ import { secureHeaders } from "hono/secure-headers";
  * Security headers on every response. The default CSP allows nothing: JSON endpoints need nothing, and the
  * HTML pages set their own, stricter-than-needed policy. `frame-ancestors 'none'` and X-Frame-Options stop
  * clickjacking of the consent page (RFC 9700 §4.16).
+ *
+ * hono's secureHeaders writes its headers after the route ran, overwriting the route's. A response that carries
+ * its own Content-Security-Policy (the pages: a per-response nonce for their stylesheet, see `sendPage`) keeps
+ * it; every other header, and the CSP of every other response, is as configured here.
  */
 export function securityHeaders(options: { https: boolean }): MiddlewareHandler {
-  return secureHeaders({
+  const headers = secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'none'"],
       frameAncestors: ["'none'"],
@@ -21,4 +25,12 @@ export function securityHeaders(options: { https: boolean }): MiddlewareHandler 
     crossOriginOpenerPolicy: "same-origin",
     xXssProtection: "0",
   });
+  return async (c, next) => {
+    let routeCsp: string | null = null;
+    await headers(c, async () => {
+      await next();
+      routeCsp = c.res.headers.get("Content-Security-Policy");
+    });
+    if (routeCsp !== null) c.res.headers.set("Content-Security-Policy", routeCsp);
+  };
 }

@@ -1,0 +1,36 @@
+import { randomBytes } from "node:crypto";
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { pageCsp } from "./pages/html.ts";
+
+export type SendPageOptions = {
+  /** Extra `form-action` sources (see `formActionSource`): where the page's forms may end up after redirects. */
+  readonly formAction?: readonly string[];
+  /** More response headers, e.g. `Retry-After`. */
+  readonly headers?: Record<string, string>;
+};
+
+/**
+ * Answers with a server-rendered page: mints a fresh nonce (16 random bytes, base64) for this response only,
+ * renders with it, and sends the page's own CSP (which the global security-headers middleware keeps rather
+ * than overwriting), `no-store` so no cache keeps a page with a CSRF token or a user's email.
+ *
+ * @example
+ * ```ts
+ * return sendPage(c, 200, (nonce) => renderInfoPage({ title: "Signed out", message: "…", nonce }));
+ * ```
+ */
+export function sendPage(
+  c: Context,
+  status: ContentfulStatusCode,
+  render: (nonce: string) => string,
+  options: SendPageOptions = {},
+): Response {
+  const nonce = randomBytes(16).toString("base64");
+  return c.body(render(nonce), status, {
+    ...options.headers,
+    "Content-Type": "text/html; charset=utf-8",
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": pageCsp(nonce, options.formAction),
+  });
+}

@@ -1,0 +1,57 @@
+import { type Branding, brandCss, renderAppBadge, renderAppLinks } from "./branding.ts";
+import { html, renderDocument } from "./html.ts";
+
+export type LoginPageInput = {
+  /** The app the sign-in continues to, when the login was started by its authorization request. */
+  readonly branding: Branding | null;
+  /** Where to go after signing in: a validated same-origin path. */
+  readonly returnTo: string;
+  readonly csrfToken: string;
+  /** Prefills the email field after a failed attempt. */
+  readonly email?: string;
+  /** One generic sentence; never says whether the account exists. */
+  readonly error?: string;
+  readonly nonce: string;
+  /** Upstream login providers offered as "Continue with …". */
+  readonly providers?: readonly { readonly id: string; readonly label: string }[];
+};
+
+/** The sign-in page: email and password, optional upstream providers, branded when an app asked. */
+export function renderLoginPage(input: LoginPageInput): string {
+  const { branding } = input;
+  const providers = input.providers ?? [];
+  const returnQuery = new URLSearchParams({ return_to: input.returnTo }).toString();
+  const body = html`<div class="card">
+  <header class="card-header">
+    ${branding ? renderAppBadge(branding) : null}
+    <h1>${branding ? `Sign in to continue to ${branding.name}` : "Sign in"}</h1>
+    <p class="muted">Use your account email and password.</p>
+  </header>
+  ${input.error ? html`<div class="alert" role="alert" id="login-error">${input.error}</div>` : null}
+  <form method="post" action="/login" novalidate>
+    <input type="hidden" name="csrf_token" value="${input.csrfToken}">
+    <input type="hidden" name="return_to" value="${input.returnTo}">
+    <div class="field">
+      <label for="email">Email</label>
+      <input id="email" name="email" type="email" autocomplete="username" inputmode="email" autocapitalize="none" spellcheck="false" required maxlength="320" value="${input.email ?? ""}"${input.error ? html` aria-describedby="login-error"` : null}${input.email ? null : html` autofocus`}>
+    </div>
+    <div class="field">
+      <label for="password">Password</label>
+      <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${input.email ? html` autofocus` : null}>
+    </div>
+    <button class="button primary" type="submit">Sign In</button>
+  </form>
+  ${
+    providers.length > 0
+      ? html`<div class="divider">or</div>
+  <div class="stack">${providers.map(
+    (provider) =>
+      html`<a class="button secondary" href="/login/${encodeURIComponent(provider.id)}?${returnQuery}">Continue with ${provider.label}</a>`,
+  )}</div>`
+      : null
+  }
+  ${branding ? renderAppLinks(branding) : null}
+</div>`;
+  const title = branding ? `Sign in to continue to ${branding.name}` : "Sign in";
+  return renderDocument({ title, body, nonce: input.nonce, css: brandCss(":root", branding) });
+}

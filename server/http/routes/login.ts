@@ -1,0 +1,236 @@
+import { getConnInfo } from "@hono/node-server/conninfo";
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { Application, RedirectUri } from "../../db/entities/index.ts";
+import { endSession } from "../../services/sessions/end-session.ts";
+import { loginWithPassword, normalizeEmail } from "../../services/sessions/login-with-password.ts";
+import { resolveSession } from "../../services/sessions/resolve-session.ts";
+import { checkCsrf, csrfKey, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
+import type { HttpDeps } from "../deps.ts";
+import { sendPage } from "../page-response.ts";
+import type { Branding } from "../pages/branding.ts";
+import { renderErrorPage } from "../pages/error-page.ts";
+import { formActionSource } from "../pages/html.ts";
+import { renderInfoPage } from "../pages/info-page.ts";
+import { renderLoginPage } from "../pages/login-page.ts";
+import { createRateLimiter, type RateLimiter } from "../rate-limit.ts";
+import { clearSessionCookie, readSessionToken, setSessionCookie } from "../session-cookie.ts";
+
+/** Where a sign-in without a (valid) `return_to` lands. */
+export const DEFAULT_RETURN_TO = "/account/connections";
+
+/** The authorization endpoint's paths (the seeds' aliases included): a `return_to` to one of them is branded. */
+const AUTHORIZE_PATHS = new Set(["/oauth2/authorize", "/api/v1/oauth2/authorize", "/oauth/authorize"]);
+
+const MAX_RETURN_TO_LENGTH = 4096;
+const MAX_EMAIL_LENGTH = 320;
+
+const BAD_CREDENTIALS = "Incorrect email or password.";
+const FORM_EXPIRED = "This sign-in form has expired. Please try again.";
+
+export type LoginRateLimiters = {
+  /** Attempts per client IP; default 20 a minute. */
+  readonly perIp: RateLimiter;
+  /** Attempts per normalized email, whether or not it has an account; default 5 a minute. */
+  readonly perAccount: RateLimiter;
+};
+
+export type LoginRouteDeps = HttpDeps & { readonly limiter?: Partial<LoginRateLimiters> };
+
+/**
+ * `return_to` when it is a same-origin path, else {@link DEFAULT_RETURN_TO}: the open-redirect defence of the
+ * login form. It must start with one `/` (not `//` or `/\`, which browsers read as another host), contain no
+ * backslash or control character (browsers drop tabs and newlines, turning `/\t/evil` into `//evil`), and resolve
+ * to PUBLIC_URL's origin. Returns the normalized path, query and fragment.
+ */
+export function safeReturnTo(value: unknown, publicUrl: string): string {
+  if (typeof value !== "string" || value.length === 0 || value.length > MAX_RETURN_TO_LENGTH) return DEFAULT_RETURN_TO;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point.
+  if (!value.startsWith("/") || value.startsWith("//") || /[\\\u0000-\u001f\u007f]/.test(value)) {
+    return DEFAULT_RETURN_TO;
+  }
+  const base = new URL(publicUrl);
+  if (!URL.canParse(value, base)) return DEFAULT_RETURN_TO;
+  const url = new URL(value, base);
+  if (url.origin !== base.origin) return DEFAULT_RETURN_TO;
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/**
+ * The browser login: `GET /login` (the form), `POST /login` (email + password → session cookie → 303 to
+ * `return_to`), `GET /logout` (a confirmation form) and `POST /logout` (ends the session).
+ */
+export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
+  const https = deps.config.publicUrl.startsWith("https:");
+  const key = csrfKey(deps.keyring);
+  const limiters: LoginRateLimiters = {
+    perIp: deps.limiter?.perIp ?? createRateLimiter({ limit: 20, windowMs: 60_000 }),
+    perAccount: deps.limiter?.perAccount ?? createRateLimiter({ limit: 5, windowMs: 60_000 }),
+  };
+
+  async function showLogin(
+    c: Context,
+    status: ContentfulStatusCode,
+    page: { returnTo: string; email?: string; error?: string; headers?: Record<string, string> },
+  ): Promise<Response> {
+    const anonymousId = ensureAnonymousCsrfId(c, https);
+    const { branding, formAction } = await authorizeContext(deps.orm.em.fork(), page.returnTo, deps.config.publicUrl);
+    const csrfToken = issueCsrfToken(key, { anonymousId });
+    return sendPage(
+      c,
+      status,
+      (nonce) =>
+        renderLoginPage({
+          branding,
+          returnTo: page.returnTo,
+          csrfToken,
+          nonce,
+          ...(page.email !== undefined && { email: page.email }),
+          ...(page.error !== undefined && { error: page.error }),
+        }),
+      { formAction, ...(page.headers && { headers: page.headers }) },
+    );
+  }
+
+  router.get("/login", (c) =>
+    showLogin(c, 200, { returnTo: safeReturnTo(c.req.query("return_to"), deps.config.publicUrl) }),
+  );
+
+  router.post("/login", async (c) => {
+    const form = await c.req.parseBody();
+    const returnTo = safeReturnTo(form.return_to, deps.config.publicUrl);
+    const email = typeof form.email === "string" ? form.email.trim().slice(0, MAX_EMAIL_LENGTH) : "";
+    const password = typeof form.password === "string" ? form.password : "";
+    const anonymousId = readAnonymousCsrfId(c, https);
+    const binding = anonymousId === undefined ? undefined : { anonymousId };
+    if (!checkCsrf(c, { key, publicUrl: deps.config.publicUrl, binding }, form.csrf_token)) {
+      return showLogin(c, 403, { returnTo, email, error: FORM_EXPIRED });
+    }
+    if (email === "" || password === "") {
+      return showLogin(c, 400, { returnTo, email, error: "Enter your email and password." });
+    }
+    const now = new Date();
+    for (const [limiter, limitKey] of [
+      [limiters.perIp, `ip:${clientIp(c)}`],
+      [limiters.perAccount, `email:${normalizeEmail(email)}`],
+    ] as const) {
+      const decision = limiter.consume(limitKey, now.getTime());
+      if (!decision.allowed) {
+        const seconds = decision.retryAfterSeconds;
+        return showLogin(c, 429, {
+          returnTo,
+          email,
+          error: `Too many attempts, try again in ${seconds} ${seconds === 1 ? "second" : "seconds"}.`,
+          headers: { "Retry-After": String(seconds) },
+        });
+      }
+    }
+    const result = await loginWithPassword(
+      deps.orm.em.fork(),
+      { email, password, ip: clientIp(c), userAgent: c.req.header("user-agent") ?? null },
+      now,
+    );
+    if (!result.ok) return showLogin(c, 401, { returnTo, email, error: BAD_CREDENTIALS });
+    // A previous session in this browser (another account, or this one) ends: one cookie, one session.
+    const previous = readSessionToken(c, https);
+    if (previous) await endSession(deps.orm.em.fork(), previous, now);
+    setSessionCookie(c, result.token, result.expiresAt, https);
+    c.header("Cache-Control", "no-store");
+    return c.redirect(returnTo, 303);
+  });
+
+  router.get("/logout", async (c) => {
+    const session = await resolveSession(deps.orm.em.fork(), readSessionToken(c, https), new Date());
+    if (!session) {
+      clearSessionCookie(c, https);
+      return sendPage(c, 200, signedOutPage);
+    }
+    const csrfToken = issueCsrfToken(key, { sessionId: session.sessionId });
+    return sendPage(c, 200, (nonce) =>
+      renderInfoPage({
+        title: "Sign out?",
+        message: `You're signed in as ${session.user.email}.`,
+        nonce,
+        action: { label: "Sign out", postTo: "/logout", csrfToken },
+      }),
+    );
+  });
+
+  router.post("/logout", async (c) => {
+    const form = await c.req.parseBody();
+    const now = new Date();
+    const token = readSessionToken(c, https);
+    const session = await resolveSession(deps.orm.em.fork(), token, now);
+    if (session) {
+      const binding = { sessionId: session.sessionId };
+      if (!checkCsrf(c, { key, publicUrl: deps.config.publicUrl, binding }, form.csrf_token)) {
+        return sendPage(c, 403, (nonce) =>
+          renderErrorPage({
+            title: "This sign-out link has expired",
+            message: "For your security we couldn't sign you out from that page. Go back and try again.",
+            status: 403,
+            nonce,
+          }),
+        );
+      }
+      await endSession(deps.orm.em.fork(), token, now);
+    }
+    clearSessionCookie(c, https);
+    return sendPage(c, 200, signedOutPage);
+  });
+}
+
+function signedOutPage(nonce: string): string {
+  return renderInfoPage({
+    title: "You're signed out",
+    message: "You have been signed out of your account on this browser.",
+    nonce,
+    action: { label: "Sign in again", href: "/login" },
+  });
+}
+
+/**
+ * The client's address as the socket reports it. Behind a reverse proxy this is the proxy's address, so every
+ * user would share one per-IP budget: a trusted-proxy setting (X-Forwarded-For) is needed there.
+ */
+function clientIp(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    // app.request() in tests has no socket.
+    return "unknown";
+  }
+}
+
+/**
+ * When `returnTo` continues an authorization request of an active app: its branding for the login page, and the
+ * `form-action` sources of its registered redirect URIs, since the login POST's redirect chain may end at one.
+ */
+async function authorizeContext(
+  em: EntityManager,
+  returnTo: string,
+  publicUrl: string,
+): Promise<{ branding: Branding | null; formAction: string[] }> {
+  const url = new URL(returnTo, publicUrl);
+  const clientId = url.searchParams.get("client_id");
+  if (!AUTHORIZE_PATHS.has(url.pathname) || !clientId || clientId.length > 200) {
+    return { branding: null, formAction: [] };
+  }
+  const app = await em.findOne(Application, { clientId, isActive: true });
+  if (!app) return { branding: null, formAction: [] };
+  const redirectUris = await em.find(RedirectUri, { application: app }, { fields: ["uri"], limit: 100 });
+  const formAction = redirectUris.flatMap(({ uri }) => formActionSource(uri) ?? []);
+  return {
+    branding: {
+      name: app.name,
+      logoUrl: app.logoUrl ?? null,
+      primaryColor: app.primaryColor ?? null,
+      secondaryColor: app.secondaryColor ?? null,
+      homepageUrl: app.homepageUrl ?? null,
+      privacyPolicyUrl: app.privacyPolicyUrl ?? null,
+      termsOfServiceUrl: app.termsOfServiceUrl ?? null,
+    },
+    formAction,
+  };
+}

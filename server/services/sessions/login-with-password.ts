@@ -1,0 +1,95 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { MAX_PASSWORD_LENGTH, verifyPassword, verifyPasswordAgainstNothing } from "../../crypto/password.ts";
+import { User } from "../../db/entities/index.ts";
+import { recordEvent } from "../record-event.ts";
+import { createSession } from "./create-session.ts";
+
+export type LoginWithPasswordInput = {
+  readonly email: string;
+  readonly password: string;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+};
+
+export type LoginWithPasswordResult =
+  | {
+      readonly ok: true;
+      /** The session cookie value, returned once. */
+      readonly token: string;
+      readonly sessionId: string;
+      readonly expiresAt: Date;
+      readonly user: { readonly id: string; readonly email: string; readonly displayName: string };
+    }
+  | { readonly ok: false };
+
+/** The form of an email address that uniqueness and login compare: trimmed and lowercased. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * Signs a user in with email and password. Success and failure are told apart only by `ok`: an unknown email, a
+ * user without a password (upstream login only) and a wrong password all fail the same way and take the same
+ * argon2 time, so neither the answer nor its timing reveals which emails have accounts.
+ *
+ * Writes, in one transaction: on success the session, `lastLoginAt` and `user.signed_in`; on failure
+ * `user.login_failed` (never with the password).
+ */
+export async function loginWithPassword(
+  em: EntityManager,
+  input: LoginWithPasswordInput,
+  now: Date,
+): Promise<LoginWithPasswordResult> {
+  const emailNormalized = normalizeEmail(input.email);
+  const user = emailNormalized === "" ? null : await em.findOne(User, { emailNormalized });
+  const valid = await checkPassword(user?.passwordHash ?? null, input.password);
+  return em.transactional(async (tx) => {
+    if (!user || !valid) {
+      recordEvent(
+        tx,
+        {
+          type: "user.login_failed",
+          subjectType: "user",
+          subjectId: user?.id ?? null,
+          actor: { type: "user", id: user?.id ?? null },
+          payload: { reason: "bad_credentials" },
+        },
+        now,
+      );
+      await tx.flush();
+      return { ok: false };
+    }
+    const session = await createSession(
+      tx,
+      { userId: user.id, authMethod: "password", ip: input.ip, userAgent: input.userAgent },
+      now,
+    );
+    await tx.nativeUpdate(User, { id: user.id }, { lastLoginAt: now });
+    recordEvent(
+      tx,
+      {
+        type: "user.signed_in",
+        subjectType: "user",
+        subjectId: user.id,
+        actor: { type: "user", id: user.id },
+        payload: { method: "password", sessionId: session.sessionId },
+      },
+      now,
+    );
+    await tx.flush();
+    return {
+      ok: true,
+      token: session.token,
+      sessionId: session.sessionId,
+      expiresAt: session.expiresAt,
+      user: { id: user.id, email: user.email, displayName: user.displayName },
+    };
+  });
+}
+
+async function checkPassword(storedHash: string | null, password: string): Promise<boolean> {
+  // Refused before argon2 either way, so an over-long password costs nothing and still reveals nothing.
+  if (password.length > MAX_PASSWORD_LENGTH) return false;
+  if (storedHash === null) return verifyPasswordAgainstNothing(password);
+  return verifyPassword(storedHash, password);
+}

@@ -1,0 +1,54 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { hasValidChecksum, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
+import { hashSecret } from "../../crypto/sha256.ts";
+import { Session } from "../../db/entities/index.ts";
+
+/** The signed-in browser's user, as routes and pages need it. Plain data. */
+export type ResolvedSession = {
+  readonly sessionId: string;
+  readonly user: {
+    readonly id: string;
+    readonly email: string;
+    readonly displayName: string;
+    readonly avatarUrl: string | null;
+    readonly emailVerified: boolean;
+  };
+  /** When the user authenticated (OIDC `auth_time`): the session's creation. */
+  readonly authTime: Date;
+};
+
+/** lastSeenAt is written at most this often per session, so browsing does not turn every page into a write. */
+const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+/**
+ * The session a cookie's token names, or null when it is unknown, expired or not a session token at all (checked
+ * by prefix and checksum before any lookup). Expiry is absolute: resolving never extends a session.
+ */
+export async function resolveSession(
+  em: EntityManager,
+  token: string | null | undefined,
+  now: Date,
+): Promise<ResolvedSession | null> {
+  if (!token?.startsWith(SECRET_PREFIXES.browserSession) || !hasValidChecksum(token)) return null;
+  const session = await em.findOne(
+    Session,
+    { tokenHash: hashSecret(token), expiresAt: { $gt: now } },
+    { populate: ["user"] },
+  );
+  if (!session) return null;
+  if (now.getTime() - session.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS) {
+    await em.nativeUpdate(Session, { id: session.id }, { lastSeenAt: now });
+  }
+  const user = session.user.getEntity();
+  return {
+    sessionId: session.id,
+    user: {
+      id: user.id,
+      email: user.email,
+      displayName: user.displayName,
+      avatarUrl: user.avatarUrl ?? null,
+      emailVerified: user.emailVerified,
+    },
+    authTime: session.createdAt,
+  };
+}

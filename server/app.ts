@@ -6,10 +6,21 @@ import { createGraphQLHandler } from "./graphql/yoga.ts";
 import type { HttpDeps } from "./http/deps.ts";
 import { jsonError, RETRY_AFTER_SECONDS } from "./http/json-error.ts";
 import { securityHeaders } from "./http/middleware/security-headers.ts";
+import { registerAccountConnectionsRoutes } from "./http/routes/account-connections.ts";
+import { registerAuthorizeRoute } from "./http/routes/authorize.ts";
+import { registerAuthorizeDecisionRoute } from "./http/routes/authorize-decision.ts";
 import { registerHealthRoute } from "./http/routes/health.ts";
+import { registerIntrospectRoute } from "./http/routes/introspect.ts";
 import { registerJwksRoute } from "./http/routes/jwks.ts";
+import { registerLoginRoutes } from "./http/routes/login.ts";
 import { registerReadyzRoute } from "./http/routes/readyz.ts";
+import { registerRevokeRoute } from "./http/routes/revoke.ts";
+import { registerTokenRoute } from "./http/routes/token.ts";
+import { registerUserinfoRoute } from "./http/routes/userinfo.ts";
+import { registerUsersMeRoute } from "./http/routes/users-me.ts";
+import { registerUsersMeGuildsRoute } from "./http/routes/users-me-guilds.ts";
 import { registerWellKnownMetadataRoutes } from "./http/routes/well-known-metadata.ts";
+import { createTokenSigner } from "./services/oauth/token-signer.ts";
 
 /** Bodies larger than this are refused before parsing: no endpoint needs more. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -18,7 +29,11 @@ export const MAX_BODY_BYTES = 256 * 1024;
 const GRAPHQL_CONTENT_TYPE = /^application\/(graphql\+)?json\s*(;|$)/i;
 
 /** The one request handler: /graphql goes to GraphQL, everything else to the REST router. */
-export function createApp(deps: HttpDeps): Hono {
+export function createApp(base: Omit<HttpDeps, "signer">): Hono {
+  const deps: HttpDeps = {
+    ...base,
+    signer: createTokenSigner({ em: () => base.orm.em.fork(), keyring: base.keyring, issuer: base.config.publicUrl }),
+  };
   const app = new Hono();
   const graphql = createGraphQLHandler({ orm: deps.orm, logger: deps.logger, production: deps.config.production });
 
@@ -43,6 +58,16 @@ export function createApp(deps: HttpDeps): Hono {
   registerReadyzRoute(app, deps);
   registerWellKnownMetadataRoutes(app, deps);
   registerJwksRoute(app, deps);
+  registerLoginRoutes(app, deps);
+  registerAuthorizeRoute(app, deps);
+  registerAuthorizeDecisionRoute(app, deps);
+  registerTokenRoute(app, deps);
+  registerRevokeRoute(app, deps);
+  registerIntrospectRoute(app, deps);
+  registerUserinfoRoute(app, deps);
+  registerUsersMeRoute(app, deps);
+  registerUsersMeGuildsRoute(app, deps);
+  registerAccountConnectionsRoutes(app, deps);
 
   app.notFound((c) => jsonError(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`));
   app.onError((error, c) => {

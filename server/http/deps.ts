@@ -2,6 +2,7 @@ import type { MikroORM } from "@mikro-orm/postgresql";
 import type { Config } from "../config.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
 import type { Logger } from "../logger.ts";
+import type { TokenSigner } from "../services/oauth/token-signer.ts";
 
 /** What the REST routes need from the process: handed in by app.ts, never imported as globals. */
 export type HttpDeps = {
@@ -9,4 +10,5 @@ export type HttpDeps = {
   readonly orm: MikroORM;
   readonly logger: Logger;
   readonly keyring: MasterKeyring;
+  readonly signer: TokenSigner;
 };

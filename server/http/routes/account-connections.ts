@@ -1,0 +1,80 @@
+import type { Context, Hono } from "hono";
+import { NotFoundError } from "../../services/errors.ts";
+import { listUserConnections } from "../../services/grants/list-user-connections.ts";
+import { revokeGrant } from "../../services/grants/revoke-grant.ts";
+import { resolveSession } from "../../services/sessions/resolve-session.ts";
+import { checkCsrf, csrfKey, issueCsrfToken } from "../csrf.ts";
+import type { HttpDeps } from "../deps.ts";
+import { sendPage } from "../page-response.ts";
+import { renderConnectionsPage } from "../pages/connections-page.ts";
+import { renderErrorPage } from "../pages/error-page.ts";
+import { readSessionToken } from "../session-cookie.ts";
+import { describeScopes } from "./authorize.ts";
+
+const CONNECTIONS_PATH = "/account/connections";
+
+/** The signed-in user's authorized apps, each with a Disconnect button that revokes the grant and its tokens. */
+export function registerAccountConnectionsRoutes(router: Hono, deps: HttpDeps): void {
+  async function currentSession(c: Context, now: Date) {
+    const token = readSessionToken(c, deps.config.publicUrl.startsWith("https:"));
+    return token ? resolveSession(deps.orm.em.fork(), token, now) : null;
+  }
+
+  router.get(CONNECTIONS_PATH, async (c) => {
+    const now = new Date();
+    const session = await currentSession(c, now);
+    if (!session) return c.redirect(`/login?return_to=${encodeURIComponent(CONNECTIONS_PATH)}`, 302);
+    const connections = await listUserConnections(deps.orm.em.fork(), session.user.id);
+    const csrfToken = issueCsrfToken(csrfKey(deps.keyring), { sessionId: session.sessionId });
+    return sendPage(c, 200, (nonce) =>
+      renderConnectionsPage({
+        user: session.user,
+        connections: connections.map((connection) => ({ ...connection, scopes: describeScopes(connection.scopes) })),
+        csrfToken,
+        nonce,
+      }),
+    );
+  });
+
+  router.post(`${CONNECTIONS_PATH}/:grantId/disconnect`, async (c) => {
+    const now = new Date();
+    const session = await currentSession(c, now);
+    if (!session) return c.redirect(`/login?return_to=${encodeURIComponent(CONNECTIONS_PATH)}`, 303);
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const csrf = typeof form.csrf_token === "string" ? form.csrf_token : undefined;
+    if (
+      !checkCsrf(
+        c,
+        { key: csrfKey(deps.keyring), publicUrl: deps.config.publicUrl, binding: { sessionId: session.sessionId } },
+        csrf,
+      )
+    ) {
+      return sendPage(c, 403, (nonce) =>
+        renderErrorPage({
+          title: "Request blocked",
+          message: "This form was not sent from Latch.",
+          nonce,
+          status: 403,
+        }),
+      );
+    }
+    try {
+      await revokeGrant(
+        deps.orm.em,
+        {
+          grantId: c.req.param("grantId"),
+          scope: { userId: session.user.id },
+          reason: "user_disconnected",
+          actor: { type: "user", id: session.user.id },
+        },
+        now,
+      );
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      return sendPage(c, 404, (nonce) =>
+        renderErrorPage({ title: "Not found", message: "That connection does not exist.", nonce, status: 404 }),
+      );
+    }
+    return c.redirect(CONNECTIONS_PATH, 303);
+  });
+}

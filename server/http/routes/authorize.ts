@@ -1,0 +1,152 @@
+import type { Context, Hono } from "hono";
+import { deriveKey } from "../../crypto/derive-key.ts";
+import { signPayload } from "../../crypto/signed-payload.ts";
+import { type AuthorizeRequest, validateAuthorizeRequest } from "../../oauth/authorize-request.ts";
+import { AccessDeniedError, ConsentRequiredError, LoginRequiredError } from "../../oauth/errors.ts";
+import { BUILT_IN_SCOPES } from "../../oauth/scope-catalogue.ts";
+import { approveAuthorization } from "../../services/oauth/approve-authorization.ts";
+import { findReusableGrant } from "../../services/oauth/find-reusable-grant.ts";
+import { type LoadedAuthorizeClient, loadAuthorizeClient } from "../../services/oauth/load-authorize-client.ts";
+import { resolveSession } from "../../services/sessions/resolve-session.ts";
+import { countUsage } from "../../services/usage/count-usage.ts";
+import { listUserWorkspaces, type Workspace } from "../../services/users/read-user-profile.ts";
+import { authorizeErrorPage, redirectError, redirectToClient, validationFailure } from "../authorize-responses.ts";
+import { csrfKey, issueCsrfToken } from "../csrf.ts";
+import type { HttpDeps } from "../deps.ts";
+import { sendPage } from "../page-response.ts";
+import { renderConsentPage } from "../pages/consent-page.ts";
+import { formActionSource } from "../pages/html.ts";
+import { readSessionToken } from "../session-cookie.ts";
+
+export const AUTHORIZE_PATHS = ["/oauth2/authorize", "/api/v1/oauth2/authorize", "/oauth/authorize"] as const;
+/** How long a consent form stays valid: long enough to read it, short enough that a leaked form is useless. */
+export const CONSENT_REQUEST_TTL_MS = 10 * 60_000;
+/** prompt=login is satisfied by a sign-in this recent (the round trip through the login page). */
+const FRESH_LOGIN_MS = 2 * 60_000;
+
+const SCOPE_DESCRIPTIONS = new Map(BUILT_IN_SCOPES.map((scope) => [scope.name, scope.description]));
+
+export function describeScopes(scopes: readonly string[]): { name: string; description: string }[] {
+  return scopes.map((name) => ({ name, description: SCOPE_DESCRIPTIONS.get(name) ?? `Use "${name}" on your behalf` }));
+}
+
+/** Workspaces the user may pick: any for a user grant, only those they administer for a bot install. */
+export function eligibleWorkspaces(workspaces: readonly Workspace[], request: AuthorizeRequest): Workspace[] {
+  const eligible = request.bot ? workspaces.filter((w) => w.role === "owner" || w.role === "admin") : [...workspaces];
+  const wanted = request.bot?.guildId;
+  return wanted ? eligible.filter((w) => w.id === wanted) : eligible;
+}
+
+export function consentRequestKey(deps: HttpDeps): Buffer {
+  return deriveKey(deps.keyring, "consent request v1");
+}
+
+/** The authorization endpoint (RFC 6749 §3.1, §4.1.1): validate, sign in, consent (or reuse consent), then redirect. */
+export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {
+  const requestKey = consentRequestKey(deps);
+
+  async function handle(c: Context): Promise<Response> {
+    const now = new Date();
+    const url = new URL(c.req.url);
+    const em = deps.orm.em.fork();
+    const clientIds = url.searchParams.getAll("client_id");
+    const loaded = clientIds.length === 1 ? await loadAuthorizeClient(em, clientIds[0]) : null;
+    const validation = validateAuthorizeRequest(url.searchParams, loaded?.client ?? null);
+    const failure = validationFailure(c, deps, validation);
+    if (failure || validation.kind !== "ok" || !loaded) return failure!;
+    const request = validation.request;
+
+    const token = readSessionToken(c, deps.config.publicUrl.startsWith("https:"));
+    const session = token ? await resolveSession(em, token, now) : null;
+    const stale = request.prompt === "login" && session && now.getTime() - session.authTime.getTime() > FRESH_LOGIN_MS;
+    if (!session || stale) {
+      if (request.prompt === "none" && request.redirectUri) {
+        return redirectError(
+          c,
+          deps,
+          request.redirectUri,
+          new LoginRequiredError("the user is not signed in"),
+          request.state,
+        );
+      }
+      const returnTo = `${url.pathname}${url.search}`;
+      return c.redirect(`/login?return_to=${encodeURIComponent(returnTo)}${stale ? "&reauthenticate=1" : ""}`, 302);
+    }
+
+    const reusable = await findReusableGrant(em, { userId: session.user.id, applicationId: loaded.record.id, request });
+    if (reusable && request.redirectUri) {
+      const { code } = await approveAuthorization(
+        deps.orm.em,
+        {
+          client: loaded.record,
+          userId: session.user.id,
+          request,
+          organizationId: reusable.organizationId,
+          authTime: session.authTime,
+        },
+        now,
+      );
+      await countUsage(em, loaded.record.id, "authorizations", now);
+      return redirectToClient(c, deps, request.redirectUri, { code, state: request.state }, 302);
+    }
+    if (request.prompt === "none") {
+      if (!request.redirectUri) return authorizeErrorPage(c, new ConsentRequiredError("consent is required"));
+      return redirectError(
+        c,
+        deps,
+        request.redirectUri,
+        new ConsentRequiredError("the user has not authorized this app yet"),
+        request.state,
+      );
+    }
+    const workspaces = eligibleWorkspaces(await listUserWorkspaces(em, session.user.id), request);
+    if (request.bot && workspaces.length === 0) {
+      const error = new AccessDeniedError("you need to be an owner or admin of the workspace to install this bot");
+      return request.redirectUri
+        ? redirectError(c, deps, request.redirectUri, error, request.state)
+        : authorizeErrorPage(c, error);
+    }
+    return renderConsent(c, deps, { loaded, request, url, session, workspaces, requestKey, now });
+  }
+
+  for (const path of AUTHORIZE_PATHS) router.get(path, handle);
+}
+
+function renderConsent(
+  c: Context,
+  deps: HttpDeps,
+  input: {
+    loaded: LoadedAuthorizeClient;
+    request: AuthorizeRequest;
+    url: URL;
+    session: { sessionId: string; user: { displayName: string; email: string } };
+    workspaces: Workspace[];
+    requestKey: Buffer;
+    now: Date;
+  },
+): Response {
+  const requestId = signPayload(
+    input.requestKey,
+    { q: input.url.search, sid: input.session.sessionId },
+    new Date(input.now.getTime() + CONSENT_REQUEST_TTL_MS),
+  );
+  const csrfToken = issueCsrfToken(csrfKey(deps.keyring), { sessionId: input.session.sessionId });
+  const formAction = input.request.redirectUri ? formActionSource(input.request.redirectUri) : null;
+  return sendPage(
+    c,
+    200,
+    (nonce) =>
+      renderConsentPage({
+        branding: input.loaded.branding,
+        user: input.session.user,
+        scopes: describeScopes(input.request.scopes),
+        workspaces: input.workspaces.map((w) => ({ id: w.id, name: w.name })),
+        selectedWorkspaceId: input.request.bot?.guildId,
+        csrfToken,
+        requestId,
+        nonce,
+        bot: input.request.bot ? { permissions: input.request.bot.permissions } : undefined,
+      }),
+    { formAction: formAction ? [formAction] : [] },
+  );
+}

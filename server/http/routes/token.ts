@@ -1,0 +1,98 @@
+import type { Context, Hono } from "hono";
+import { extractClientCredentials } from "../../oauth/client-authentication.ts";
+import { InvalidRequestError, OAuthError } from "../../oauth/errors.ts";
+import { readSingleParams } from "../../oauth/form-params.ts";
+import { checkGrantTypeAllowed } from "../../oauth/grants/client-credentials.ts";
+import { parseScopeParam } from "../../oauth/scopes.ts";
+import { buildTokenResponse, TOKEN_RESPONSE_HEADERS } from "../../oauth/token-response.ts";
+import { authenticateClient } from "../../services/oauth/authenticate-client.ts";
+import type { ClientRecord } from "../../services/oauth/client-record.ts";
+import { exchangeAuthorizationCode } from "../../services/oauth/exchange-authorization-code.ts";
+import { issueClientCredentials } from "../../services/oauth/issue-client-credentials.ts";
+import type { TokenSet } from "../../services/oauth/issue-token-set.ts";
+import { passwordGrant } from "../../services/oauth/password-grant.ts";
+import { refreshTokens } from "../../services/oauth/refresh-tokens.ts";
+import { countUsage, tokenUsageField } from "../../services/usage/count-usage.ts";
+import type { HttpDeps } from "../deps.ts";
+import { oauthErrorResponse } from "../oauth-error-response.ts";
+import { readForm } from "../read-form.ts";
+
+export const TOKEN_PATHS = ["/oauth2/token", "/api/v1/oauth2/token", "/oauth/token"] as const;
+
+const PARAMS = [
+  "grant_type",
+  "code",
+  "redirect_uri",
+  "code_verifier",
+  "refresh_token",
+  "scope",
+  "username",
+  "password",
+] as const;
+
+/** The token endpoint (RFC 6749 §3.2): authenticates the client, then runs the grant it asked for. */
+export function registerTokenRoute(router: Hono, deps: HttpDeps): void {
+  const issuer = { signer: deps.signer, issuer: deps.config.publicUrl };
+
+  async function runGrant(
+    client: ClientRecord,
+    grantType: string,
+    params: Record<string, string | undefined>,
+    now: Date,
+  ): Promise<TokenSet> {
+    const em = deps.orm.em.fork();
+    const scopes = parseScopeParam(params.scope);
+    switch (grantType) {
+      case "authorization_code":
+        return exchangeAuthorizationCode(
+          em,
+          issuer,
+          { client, code: params.code, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier },
+          now,
+        );
+      case "refresh_token":
+        return refreshTokens(em, issuer, { client, refreshToken: params.refresh_token, scopes }, now);
+      case "client_credentials":
+        return issueClientCredentials(em, issuer, { client, scopes }, now);
+      default:
+        return passwordGrant(em, issuer, { client, username: params.username, password: params.password, scopes }, now);
+    }
+  }
+
+  async function handle(c: Context): Promise<Response> {
+    const now = new Date();
+    let client: ClientRecord | undefined;
+    try {
+      const body = await readForm(c);
+      const params = readSingleParams(body, PARAMS);
+      client = await authenticateClient(
+        deps.orm.em.fork(),
+        extractClientCredentials(c.req.header("authorization"), body),
+        now,
+      );
+      if (!params.grant_type) throw new InvalidRequestError('"grant_type" parameter is required');
+      checkGrantTypeAllowed(params.grant_type, client.grantTypes);
+      const set = await runGrant(client, params.grant_type, params, now);
+      const field = tokenUsageField(params.grant_type);
+      if (field) await countUsage(deps.orm.em.fork(), client.id, field, now);
+      if (params.grant_type === "refresh_token") await countUsage(deps.orm.em.fork(), client.id, "refreshes", now);
+      return c.json(
+        buildTokenResponse({
+          accessToken: set.accessToken,
+          expiresIn: set.expiresIn,
+          refreshToken: set.refreshToken,
+          scopes: set.scopes,
+          idToken: set.idToken,
+        }),
+        200,
+        TOKEN_RESPONSE_HEADERS,
+      );
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      if (client) await countUsage(deps.orm.em.fork(), client.id, "errors", now);
+      return oauthErrorResponse(c, error);
+    }
+  }
+
+  for (const path of TOKEN_PATHS) router.post(path, handle);
+}

@@ -1,0 +1,31 @@
+import type { Context, Hono } from "hono";
+import { expandScopes } from "../../oauth/scopes.ts";
+import { readUserProfile } from "../../services/users/read-user-profile.ts";
+import { authenticateBearer } from "../bearer-auth.ts";
+import type { HttpDeps } from "../deps.ts";
+import { jsonError } from "../json-error.ts";
+
+/** OpenID Connect UserInfo (OIDC Core §5.3): `sub` always, `profile` and `email` claims by scope. */
+export function registerUserinfoRoute(router: Hono, deps: HttpDeps): void {
+  async function handle(c: Context): Promise<Response> {
+    const auth = await authenticateBearer(c, deps, "openid");
+    if (!auth.ok) return auth.response;
+    if (!auth.token.userId) return jsonError(c, 403, "insufficient_scope", "this token does not represent a user");
+    const user = await readUserProfile(deps.orm.em.fork(), auth.token.userId);
+    if (!user) return jsonError(c, 401, "invalid_token", "the user of this token no longer exists");
+    const scopes = expandScopes(auth.token.scopes);
+    return c.json(
+      {
+        sub: user.id,
+        ...(scopes.includes("profile")
+          ? { name: user.displayName, preferred_username: user.displayName, picture: user.avatarUrl ?? undefined }
+          : {}),
+        ...(scopes.includes("email") ? { email: user.email, email_verified: user.emailVerified } : {}),
+      },
+      200,
+      { "Cache-Control": "no-store" },
+    );
+  }
+  router.get("/oauth2/userinfo", handle);
+  router.post("/oauth2/userinfo", handle);
+}

@@ -1,0 +1,28 @@
+import type { Hono } from "hono";
+import { expandScopes } from "../../oauth/scopes.ts";
+import { readUserProfile } from "../../services/users/read-user-profile.ts";
+import { authenticateBearer } from "../bearer-auth.ts";
+import type { HttpDeps } from "../deps.ts";
+import { jsonError } from "../json-error.ts";
+
+/** `GET /api/v1/users/@me` (`identify`): id, username and avatar; `email` adds the address and whether it is verified. */
+export function registerUsersMeRoute(router: Hono, deps: HttpDeps): void {
+  router.get("/api/v1/users/@me", async (c) => {
+    const auth = await authenticateBearer(c, deps, "identify");
+    if (!auth.ok) return auth.response;
+    if (!auth.token.userId) return jsonError(c, 403, "insufficient_scope", "this token does not represent a user");
+    const user = await readUserProfile(deps.orm.em.fork(), auth.token.userId);
+    if (!user) return jsonError(c, 401, "invalid_token", "the user of this token no longer exists");
+    const withEmail = expandScopes(auth.token.scopes).includes("email");
+    return c.json(
+      {
+        id: user.id,
+        username: user.displayName,
+        avatar: user.avatarUrl,
+        ...(withEmail ? { email: user.email, verified: user.emailVerified } : {}),
+      },
+      200,
+      { "Cache-Control": "no-store" },
+    );
+  });
+}

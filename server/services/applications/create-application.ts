@@ -1,0 +1,136 @@
+import { randomBytes } from "node:crypto";
+import { type EntityManager, UniqueConstraintViolationException } from "@mikro-orm/postgresql";
+import { encodeBase62 } from "../../crypto/base62.ts";
+import { Application, Organization, RedirectUri, Scope } from "../../db/entities/index.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
+import { type ActorType, recordEvent } from "../record-event.ts";
+import {
+  checkAllowedScopes,
+  checkColor,
+  checkGrantTypes,
+  checkName,
+  checkPublicUrl,
+  checkRedirectUris,
+  checkSeconds,
+} from "./application-rules.ts";
+import { mintClientSecret } from "./mint-client-secret.ts";
+
+export type CreateApplicationInput = {
+  readonly organizationId: string;
+  readonly name: string;
+  readonly description?: string | null;
+  readonly type: "confidential" | "public";
+  readonly redirectUris?: readonly string[];
+  readonly allowedScopes?: readonly string[];
+  readonly grantTypes?: readonly string[];
+  readonly allowPasswordGrant?: boolean;
+  readonly accessTokenFormat?: "jwt" | "opaque";
+  readonly accessTokenTtl?: number;
+  readonly refreshTokenTtl?: number;
+  readonly refreshReuseInterval?: number;
+  readonly logoUrl?: string | null;
+  readonly primaryColor?: string | null;
+  readonly secondaryColor?: string | null;
+  readonly homepageUrl?: string | null;
+  readonly privacyPolicyUrl?: string | null;
+  readonly termsOfServiceUrl?: string | null;
+  readonly createdById?: string | null;
+  readonly actor: { readonly type: ActorType; readonly id?: string | null };
+};
+
+export type CreatedApplication = {
+  readonly application: Application;
+  /** The first client secret of a confidential app, shown once. */
+  readonly clientSecret: string | undefined;
+};
+
+/** A public, unguessable client identifier (RFC 6749 §2.2); not a secret, so no checksum. */
+export function newClientId(): string {
+  return `latch_ci_${encodeBase62(randomBytes(16), 22)}`;
+}
+
+/** Registers an OAuth app with its redirect URIs and, for confidential apps, its first secret, in one transaction. */
+export async function createApplication(
+  em: EntityManager,
+  input: CreateApplicationInput,
+  now: Date,
+): Promise<CreatedApplication> {
+  const name = checkName("name", input.name);
+  const type = input.type;
+  const allowPasswordGrant = input.allowPasswordGrant ?? false;
+  const grantTypes = checkGrantTypes(
+    input.grantTypes ?? ["authorization_code", "refresh_token"],
+    type,
+    allowPasswordGrant,
+  );
+  const redirectUris = checkRedirectUris(input.redirectUris ?? []);
+  const settings = {
+    accessTokenTtl: checkSeconds("accessTokenTtl", input.accessTokenTtl, 60, 31_536_000),
+    refreshTokenTtl: checkSeconds("refreshTokenTtl", input.refreshTokenTtl, 60, 31_536_000),
+    refreshReuseInterval: checkSeconds("refreshReuseInterval", input.refreshReuseInterval, 0, 60),
+  };
+  const branding = {
+    logoUrl: checkPublicUrl("logoUrl", input.logoUrl),
+    primaryColor: checkColor("primaryColor", input.primaryColor),
+    secondaryColor: checkColor("secondaryColor", input.secondaryColor),
+    homepageUrl: checkPublicUrl("homepageUrl", input.homepageUrl),
+    privacyPolicyUrl: checkPublicUrl("privacyPolicyUrl", input.privacyPolicyUrl),
+    termsOfServiceUrl: checkPublicUrl("termsOfServiceUrl", input.termsOfServiceUrl),
+  };
+  try {
+    return await em.transactional(async (tx) => {
+      const organization = await tx.findOne(Organization, { id: input.organizationId });
+      if (!organization) throw new NotFoundError("Organization");
+      const custom = await tx.find(Scope, { organization }, { fields: ["name"] });
+      const allowedScopes = checkAllowedScopes(
+        input.allowedScopes ?? [],
+        custom.map((scope) => scope.name),
+      );
+      const application = tx.create(Application, {
+        organization,
+        name,
+        description: input.description ?? null,
+        clientId: newClientId(),
+        type,
+        grantTypes,
+        allowPasswordGrant,
+        allowedScopes,
+        accessTokenFormat: input.accessTokenFormat ?? "jwt",
+        ...Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)),
+        ...branding,
+        isActive: true,
+        createdBy: input.createdById ?? null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      for (const uri of redirectUris) tx.create(RedirectUri, { application, uri, createdAt: now });
+      const secret =
+        type === "confidential"
+          ? mintClientSecret(
+              tx,
+              { application, name: "Initial secret", expiresAt: null, createdById: input.createdById ?? null },
+              now,
+            )
+          : undefined;
+      recordEvent(
+        tx,
+        {
+          type: "application.created",
+          organizationId: organization.id,
+          applicationId: application.id,
+          subjectType: "application",
+          subjectId: application.id,
+          actor: input.actor,
+          payload: { name, clientId: application.clientId, type },
+        },
+        now,
+      );
+      return { application, clientSecret: secret?.plaintext };
+    });
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) {
+      throw new ConflictError(`an application named "${name}" already exists in this organization`, "name");
+    }
+    throw error;
+  }
+}

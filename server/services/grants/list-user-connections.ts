@@ -1,0 +1,38 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { Grant } from "../../db/entities/index.ts";
+import type { AppBranding } from "../oauth/load-authorize-client.ts";
+
+export type UserConnection = {
+  readonly grantId: string;
+  readonly branding: AppBranding;
+  readonly scopes: readonly string[];
+  readonly workspaceName: string | null;
+  readonly since: Date;
+};
+
+/** The apps a user authorized and has not disconnected, newest first. */
+export async function listUserConnections(em: EntityManager, userId: string): Promise<UserConnection[]> {
+  const grants = await em.find(
+    Grant,
+    { user: userId, revokedAt: null, application: { isActive: true } },
+    { populate: ["application", "organization"], orderBy: { createdAt: "desc" } },
+  );
+  return grants.map((grant) => {
+    const app = grant.application.getEntity();
+    return {
+      grantId: grant.id,
+      branding: {
+        name: app.name,
+        logoUrl: app.logoUrl ?? null,
+        primaryColor: app.primaryColor ?? null,
+        secondaryColor: app.secondaryColor ?? null,
+        homepageUrl: app.homepageUrl ?? null,
+        privacyPolicyUrl: app.privacyPolicyUrl ?? null,
+        termsOfServiceUrl: app.termsOfServiceUrl ?? null,
+      },
+      scopes: grant.scopes,
+      workspaceName: grant.organization?.getEntity().name ?? null,
+      since: grant.createdAt,
+    };
+  });
+}

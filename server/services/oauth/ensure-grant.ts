@@ -1,0 +1,64 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { Application, Grant, Organization, User } from "../../db/entities/index.ts";
+import { expandScopes } from "../../oauth/scopes.ts";
+import { type ActorType, recordEvent } from "../record-event.ts";
+import type { ClientRecord } from "./client-record.ts";
+
+export type EnsureGrantInput = {
+  readonly userId: string;
+  readonly client: ClientRecord;
+  readonly organizationId: string | null;
+  readonly scopes: readonly string[];
+  readonly permissions: string | null;
+  readonly actor: { readonly type: ActorType; readonly id?: string | null };
+};
+
+/**
+ * Records the user's consent: widens the active grant for (user, app, workspace) when one exists, else creates one.
+ * One grant per triple keeps "apps that can reach your workspace" a simple list.
+ */
+export async function ensureGrant(tx: EntityManager, input: EnsureGrantInput, now: Date): Promise<Grant> {
+  const existing = await tx.findOne(Grant, {
+    user: input.userId,
+    application: input.client.id,
+    organization: input.organizationId,
+    revokedAt: null,
+  });
+  if (existing) {
+    const merged = [...new Set([...existing.scopes, ...input.scopes])];
+    if (merged.length !== existing.scopes.length || (input.permissions && input.permissions !== existing.permissions)) {
+      existing.scopes = merged;
+      if (input.permissions) existing.permissions = input.permissions;
+      existing.updatedAt = now;
+    }
+    return existing;
+  }
+  const grant = tx.create(Grant, {
+    user: tx.getReference(User, input.userId),
+    application: tx.getReference(Application, input.client.id),
+    organization: input.organizationId ? tx.getReference(Organization, input.organizationId) : null,
+    scopes: [...input.scopes],
+    permissions: input.permissions,
+    createdAt: now,
+    updatedAt: now,
+  });
+  recordEvent(
+    tx,
+    {
+      type: "grant.created",
+      organizationId: input.client.organizationId,
+      applicationId: input.client.id,
+      subjectType: "grant",
+      subjectId: grant.id,
+      actor: input.actor,
+      payload: {
+        userId: input.userId,
+        workspaceId: input.organizationId,
+        scopes: expandScopes(input.scopes),
+        permissions: input.permissions,
+      },
+    },
+    now,
+  );
+  return grant;
+}

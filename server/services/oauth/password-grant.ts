@@ -1,0 +1,98 @@
+import { randomUUID } from "node:crypto";
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { verifyPassword, verifyPasswordAgainstNothing } from "../../crypto/password.ts";
+import { Membership, User } from "../../db/entities/index.ts";
+import { InvalidGrantError } from "../../oauth/errors.ts";
+import { decidePasswordGrant } from "../../oauth/grants/password.ts";
+import { recordEvent } from "../record-event.ts";
+import type { ClientRecord } from "./client-record.ts";
+import { ensureGrant } from "./ensure-grant.ts";
+import { type IssuerDeps, issueTokenSet, type TokenSet } from "./issue-token-set.ts";
+
+/**
+ * The resource owner password grant (RFC 6749 §4.3), only for apps that opted in. The same message and the same
+ * argon2 work for an unknown user and a wrong password, so the endpoint cannot be used to find accounts.
+ */
+export async function passwordGrant(
+  em: EntityManager,
+  deps: IssuerDeps,
+  input: {
+    client: ClientRecord;
+    username: string | undefined;
+    password: string | undefined;
+    scopes: readonly string[];
+  },
+  now: Date,
+): Promise<TokenSet> {
+  const { scopes } = decidePasswordGrant({
+    client: input.client,
+    requestedScopes: input.scopes,
+    username: input.username,
+    password: input.password,
+  });
+  const user = await em.findOne(User, { emailNormalized: input.username!.trim().toLowerCase() });
+  const valid = user?.passwordHash
+    ? await verifyPassword(user.passwordHash, input.password!).catch(() => false)
+    : await verifyPasswordAgainstNothing(input.password!).catch(() => false);
+  const actor = { type: "client" as const, id: input.client.clientId };
+  if (!user || !valid) {
+    await em.fork().transactional(async (tx) => {
+      recordEvent(
+        tx,
+        {
+          type: "user.login_failed",
+          organizationId: input.client.organizationId,
+          applicationId: input.client.id,
+          subjectType: "user",
+          subjectId: user?.id ?? null,
+          actor,
+          payload: { method: "password_grant", reason: "bad_credentials" },
+        },
+        now,
+      );
+    });
+    throw new InvalidGrantError("invalid username or password");
+  }
+  return em.fork().transactional(async (tx) => {
+    const member = await tx.count(Membership, { user: user.id, organization: input.client.organizationId });
+    const grant = await ensureGrant(
+      tx,
+      {
+        userId: user.id,
+        client: input.client,
+        organizationId: member ? input.client.organizationId : null,
+        scopes,
+        permissions: null,
+        actor,
+      },
+      now,
+    );
+    recordEvent(
+      tx,
+      {
+        type: "user.signed_in",
+        organizationId: input.client.organizationId,
+        applicationId: input.client.id,
+        subjectType: "user",
+        subjectId: user.id,
+        actor,
+        payload: { method: "password" },
+      },
+      now,
+    );
+    return issueTokenSet(
+      tx,
+      deps,
+      {
+        client: input.client,
+        user: { id: user.id },
+        grantId: grant.id,
+        scopes,
+        refresh: input.client.grantTypes.includes("refresh_token") ? { familyId: randomUUID(), parentId: null } : null,
+        authorizationCodeId: null,
+        idToken: { nonce: null, authTime: now },
+      },
+      now,
+    );
+  });
+}

@@ -20,7 +20,7 @@ import { registerUserinfoRoute } from "./http/routes/userinfo.ts";
 import { registerUsersMeRoute } from "./http/routes/users-me.ts";
 import { registerUsersMeGuildsRoute } from "./http/routes/users-me-guilds.ts";
 import { registerWellKnownMetadataRoutes } from "./http/routes/well-known-metadata.ts";
-import { createTokenSigner } from "./services/oauth/token-signer.ts";
+import { createTokenSigner, type TokenSigner } from "./services/oauth/token-signer.ts";
 
 /** Bodies larger than this are refused before parsing: no endpoint needs more. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -29,10 +29,12 @@ export const MAX_BODY_BYTES = 256 * 1024;
 const GRAPHQL_CONTENT_TYPE = /^application\/(graphql\+)?json\s*(;|$)/i;
 
 /** The one request handler: /graphql goes to GraphQL, everything else to the REST router. */
-export function createApp(base: Omit<HttpDeps, "signer">): Hono {
+export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigner }): Hono {
   const deps: HttpDeps = {
     ...base,
-    signer: createTokenSigner({ em: () => base.orm.em.fork(), keyring: base.keyring, issuer: base.config.publicUrl }),
+    signer:
+      base.signer ??
+      createTokenSigner({ em: () => base.orm.em.fork(), keyring: base.keyring, issuer: base.config.publicUrl }),
   };
   const app = new Hono();
   const graphql = createGraphQLHandler({ orm: deps.orm, logger: deps.logger, production: deps.config.production });

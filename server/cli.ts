@@ -4,9 +4,11 @@ import { openDatabase } from "./db/database.ts";
 import { releaseProcessExitHooks } from "./db/embedded-postgres.ts";
 import { Organization } from "./db/entities/index.ts";
 import { createLogger } from "./logger.ts";
+import { loadMasterKeyring } from "./master-key-store.ts";
 import { API_KEY_SCOPES } from "./services/api-key-scopes.ts";
 import { createApiKey } from "./services/create-api-key.ts";
 import { ServiceError } from "./services/errors.ts";
+import { rotateSigningKey } from "./services/rotate-signing-key.ts";
 
 const USAGE = `Usage: npm run latch -- <command> [options]
 
@@ -15,6 +17,8 @@ Commands:
   create-api-key --name <name> [--org <slug>] [--scopes <a,b>] [--expires-in-days <n>]
                                    Mint an API key for an organization (default: the only one) and print it once.
                                    Scopes: ${API_KEY_SCOPES.join(", ")} (default: admin).
+  rotate-signing-key               Retire the active signing key (kept in the JWKS until its tokens expire) and
+                                   activate a new one. Running servers pick it up within a minute.
 `;
 
 class UsageError extends Error {}
@@ -79,7 +83,25 @@ const createApiKeyCommand: Command = async (argv) => {
   });
 };
 
-const COMMANDS: Record<string, Command> = { migrate, "create-api-key": createApiKeyCommand };
+const rotateSigningKeyCommand: Command = async (argv) => {
+  parseArgs({ args: argv, options: {}, strict: true });
+  const config = loadConfig();
+  const keyring = await loadMasterKeyring(config);
+  await withDatabase(async ({ orm }) => {
+    const result = await rotateSigningKey(orm.em, keyring, {}, new Date());
+    if (!result) return;
+    const until = result.retiredUntil ? ` stays in the JWKS until ${result.retiredUntil.toISOString()}` : "";
+    process.stdout.write(
+      `Active signing key is now ${result.activeKid}.${result.retiredKid ? ` ${result.retiredKid}${until}.` : ""}\n`,
+    );
+  });
+};
+
+const COMMANDS: Record<string, Command> = {
+  migrate,
+  "create-api-key": createApiKeyCommand,
+  "rotate-signing-key": rotateSigningKeyCommand,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -14,6 +14,8 @@ export type Config = {
   readonly production: boolean;
   readonly adminEmail: string | undefined;
   readonly adminPassword: string | undefined;
+  /** Age in days after which the signing key rotates by itself; 0 turns the schedule off. */
+  readonly signingKeyRotationDays: number;
 };
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -63,6 +65,10 @@ const schema = z.object({
   ),
   NODE_ENV: z.preprocess(emptyToUndefined, z.string().optional()),
   LATCH_ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email({ message: "must be an email address" }).optional()),
+  LATCH_SIGNING_KEY_ROTATION_DAYS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a number" }).int("must be a whole number of days").min(0).max(3650).default(90),
+  ),
   LATCH_ADMIN_PASSWORD: z.preprocess(
     emptyToUndefined,
     z.string().min(12, "must be at least 12 characters").max(1024).optional(),
@@ -106,5 +112,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     production: e.NODE_ENV === "production",
     adminEmail: e.LATCH_ADMIN_EMAIL,
     adminPassword: e.LATCH_ADMIN_PASSWORD,
+    signingKeyRotationDays: e.LATCH_SIGNING_KEY_ROTATION_DAYS,
   };
 }

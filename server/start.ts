@@ -8,6 +8,8 @@ import type { Logger } from "./logger.ts";
 import { loadMasterKeyring } from "./master-key-store.ts";
 import { bootstrapFirstRun, type FirstRunResult } from "./services/bootstrap-first-run.ts";
 import { ensureSigningKey } from "./services/ensure-signing-key.ts";
+import { createTokenSigner } from "./services/oauth/token-signer.ts";
+import { scheduleSigningKeyRotation } from "./services/signing-key-schedule.ts";
 
 export type RunningLatch = {
   /** Where this process listens, e.g. http://127.0.0.1:4000 (PUBLIC_URL may differ behind a proxy). */
@@ -31,7 +33,15 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
       now,
     );
     await ensureSigningKey(database.orm.em.fork(), keyring, "ES256", now);
-    const app = createApp({ config, orm: database.orm, logger, keyring });
+    const signer = createTokenSigner({ em: () => database.orm.em.fork(), keyring, issuer: config.publicUrl });
+    const app = createApp({ config, orm: database.orm, logger, keyring, signer });
+    const rotation = scheduleSigningKeyRotation({
+      orm: database.orm,
+      keyring,
+      logger,
+      rotateAfterDays: config.signingKeyRotationDays,
+      onRotated: () => signer.reset(),
+    });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
       s.once("error", reject);
@@ -46,6 +56,7 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
       orm: database.orm,
       firstRun,
       async close() {
+        rotation.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           if ("closeIdleConnections" in server) server.closeIdleConnections();

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashSecret } from "../../../server/crypto/sha256.ts";
+import { RefreshToken } from "../../../server/db/entities/index.ts";
+import {
+  authorizeInBrowser,
+  createApp,
+  createUser,
+  type TestApp,
+  type TestUser,
+} from "../../support/oauth-fixtures.ts";
+import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import { UserAgent } from "../../support/user-agent.ts";
+
+const REDIRECT = "http://127.0.0.1:8787/callback";
+let server: TestServer;
+let user: TestUser;
+let organizationId: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  ({ user, organizationId } = await createUser(server.orm));
+});
+afterAll(() => server?.stop());
+
+function basic(app: TestApp): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(app.clientId)}:${encodeURIComponent(app.clientSecret!)}`).toString("base64")}`;
+}
+
+async function tokenRequest(app: TestApp, form: Record<string, string>) {
+  const response = await fetch(`${server.url}/oauth2/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(app) },
+    body: new URLSearchParams(form),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+/** Runs the code flow (no PKCE needed for a confidential client) and returns the first token pair. */
+async function firstPair(app: TestApp) {
+  const url = `/oauth2/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: REDIRECT, response_type: "code", scope: "identify", state: "s" })}`;
+  const callback = await authorizeInBrowser(new UserAgent(server.url), user, url);
+  const code = callback.searchParams.get("code");
+  expect(code).toBeTruthy();
+  const { status, body } = await tokenRequest(app, {
+    grant_type: "authorization_code",
+    code: code!,
+    redirect_uri: REDIRECT,
+  });
+  expect(status).toBe(200);
+  return body as { access_token: string; refresh_token: string };
+}
+
+async function familyOf(refreshToken: string): Promise<RefreshToken> {
+  return server.orm.em.fork().findOneOrFail(RefreshToken, { tokenHash: hashSecret(refreshToken) });
+}
+
+describe("concurrent refreshes of one refresh token", () => {
+  it("with no reuse interval: exactly one wins, the other 99 get invalid_grant, and the family is revoked as reuse", async () => {
+    const app = await createApp(server.orm, organizationId, { refreshReuseInterval: 0 });
+    const pair = await firstPair(app);
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        tokenRequest(app, { grant_type: "refresh_token", refresh_token: pair.refresh_token }),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 200);
+    const rejected = results.filter((r) => r.status === 400);
+    expect(ok).toHaveLength(1);
+    expect(rejected).toHaveLength(99);
+    for (const r of rejected) expect(r.body.error).toBe("invalid_grant");
+    expect(results.some((r) => r.status >= 500)).toBe(false);
+
+    const family = (await familyOf(pair.refresh_token)).familyId;
+    const rows = await server.orm.em.fork().find(RefreshToken, { familyId: family });
+    expect(rows).toHaveLength(2);
+    expect(rows.every((row) => row.revokedAt && row.revokedReason === "reuse_detected")).toBe(true);
+    // The winner's pair was revoked with its family: the thief and the victim both have to sign in again.
+    const winner = ok[0]!.body;
+    const retry = await tokenRequest(app, { grant_type: "refresh_token", refresh_token: winner.refresh_token });
+    expect(retry).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
+    const me = await fetch(`${server.url}/api/v1/users/@me`, {
+      headers: { authorization: `Bearer ${winner.access_token}` },
+    });
+    expect(me.status).toBe(401);
+    const events = await server.orm.em
+      .fork()
+      .getConnection()
+      .execute("select count(*)::int as n from events where type = 'token.refresh_reuse_detected' and subject_id = ?", [
+        family,
+      ]);
+    expect(events[0]!.n).toBeGreaterThanOrEqual(1);
+  });
+
+  it("inside the reuse interval: every racing request gets a working pair of the same family", async () => {
+    const app = await createApp(server.orm, organizationId, { refreshReuseInterval: 30 });
+    const pair = await firstPair(app);
+    const family = (await familyOf(pair.refresh_token)).familyId;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        tokenRequest(app, { grant_type: "refresh_token", refresh_token: pair.refresh_token }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const refreshTokens = new Set(results.map((r) => r.body.refresh_token as string));
+    expect(refreshTokens.size).toBe(20);
+    for (const token of refreshTokens) expect((await familyOf(token)).familyId).toBe(family);
+    for (const r of results.slice(0, 3)) {
+      const me = await fetch(`${server.url}/api/v1/users/@me`, {
+        headers: { authorization: `Bearer ${r.body.access_token}` },
+      });
+      expect(me.status).toBe(200);
+    }
+    const next = await tokenRequest(app, {
+      grant_type: "refresh_token",
+      refresh_token: results[7]!.body.refresh_token,
+    });
+    expect(next.status).toBe(200);
+  });
+});

@@ -37,7 +37,13 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
       createTokenSigner({ em: () => base.orm.em.fork(), keyring: base.keyring, issuer: base.config.publicUrl }),
   };
   const app = new Hono();
-  const graphql = createGraphQLHandler({ orm: deps.orm, logger: deps.logger, production: deps.config.production });
+  const graphql = createGraphQLHandler({
+    orm: deps.orm,
+    logger: deps.logger,
+    production: deps.config.production,
+    publicUrl: deps.config.publicUrl,
+    introspection: deps.config.graphqlIntrospection,
+  });
 
   app.use(securityHeaders({ https: deps.config.publicUrl.startsWith("https:") }));
   app.use(

@@ -14,6 +14,8 @@ export type Config = {
   readonly production: boolean;
   readonly adminEmail: string | undefined;
   readonly adminPassword: string | undefined;
+  /** Whether GraphQL answers schema introspection: always outside production, opt-in in production. */
+  readonly graphqlIntrospection: boolean;
   /** Age in days after which the signing key rotates by itself; 0 turns the schedule off. */
   readonly signingKeyRotationDays: number;
 };
@@ -65,6 +67,10 @@ const schema = z.object({
   ),
   NODE_ENV: z.preprocess(emptyToUndefined, z.string().optional()),
   LATCH_ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email({ message: "must be an email address" }).optional()),
+  LATCH_GRAPHQL_INTROSPECTION: z.preprocess(
+    emptyToUndefined,
+    z.enum(["true", "false"], { message: "must be true or false" }).optional(),
+  ),
   LATCH_SIGNING_KEY_ROTATION_DAYS: z.preprocess(
     emptyToUndefined,
     z.coerce.number({ message: "must be a number" }).int("must be a whole number of days").min(0).max(3650).default(90),
@@ -113,5 +119,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     adminEmail: e.LATCH_ADMIN_EMAIL,
     adminPassword: e.LATCH_ADMIN_PASSWORD,
     signingKeyRotationDays: e.LATCH_SIGNING_KEY_ROTATION_DAYS,
+    graphqlIntrospection: e.LATCH_GRAPHQL_INTROSPECTION
+      ? e.LATCH_GRAPHQL_INTROSPECTION === "true"
+      : e.NODE_ENV !== "production",
   };
 }

@@ -1,3 +1,6 @@
+/** Seconds a client should wait before retrying when the database is unavailable. */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** PostgreSQL SQLSTATEs (and socket errors) that mean "the database cannot serve us right now", not "the query is wrong". */
 const UNAVAILABLE_SQLSTATES = new Set([
   "57P01",

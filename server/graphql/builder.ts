@@ -5,18 +5,19 @@ import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import ValidationPlugin from "@pothos/plugin-validation";
 import { type ApiKeyScope, apiKeyAllows } from "../services/api-key-scopes.ts";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../services/errors.ts";
 import type { GraphQLContext } from "./context.ts";
 
 export type AuthScopes = {
   /** Any authenticated caller of the organization. */
   member: boolean;
-  /** An API key holding this scope (or `admin`). */
+  /** A credential holding this scope (or `admin`); owners and admins hold `admin`. */
   apiKeyScope: ApiKeyScope;
 };
 
 /**
- * The one Pothos builder. Plugin order matters: errors before scope-auth turns an unauthorized field into a typed
- * error where the field lists error types; validation after auth so unauthenticated input is never inspected.
+ * The one Pothos builder. Plugin order matters: errors before scope-auth turns an unauthorized mutation into a
+ * typed ForbiddenError in its payload; validation after auth so unauthenticated input is never inspected.
  */
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -31,9 +32,13 @@ export const builder = new SchemaBuilder<{
       member: Boolean(context.principal),
       apiKeyScope: (scope) => apiKeyAllows(context.principal.scopes, scope),
     }),
+    unauthorizedError: (_parent, _context, _info, result) => new ForbiddenError(`Not allowed: ${result.message}`),
   },
   relay: { cursorType: "String", clientMutationId: "omit" },
-  errors: { defaultTypes: [] },
+  errors: { defaultTypes: [ValidationError, NotFoundError, ConflictError, ForbiddenError], directResult: true },
 });
 
-builder.queryType({});
+builder.queryType({ description: "Reads of the control plane; every field is scoped to the caller's organization." });
+builder.mutationType({
+  description: "Changes to the control plane; each writes an audit Event in the same transaction.",
+});

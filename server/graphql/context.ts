@@ -1,9 +1,18 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Logger } from "../logger.ts";
-import type { ApiKeyPrincipal } from "../services/authenticate-api-key.ts";
 
-/** The authenticated caller of one GraphQL request. Later faces add user sessions and access tokens. */
-export type Principal = ApiKeyPrincipal;
+/**
+ * The authenticated caller of one GraphQL request, as plain data: an API key of an organization, or a signed-in
+ * member acting in one of their organizations. `scopes` are API-key scopes; a member's role maps onto them.
+ */
+export type Principal = {
+  readonly kind: "api_key" | "user";
+  readonly organizationId: string;
+  readonly scopes: readonly string[];
+  readonly apiKeyId: string | null;
+  readonly userId: string | null;
+  readonly role: "owner" | "admin" | "member" | null;
+};
 
 /** Per-request context: one forked EntityManager (MikroORM's unit of work) and the caller. */
 export type GraphQLContext = {
@@ -12,3 +21,10 @@ export type GraphQLContext = {
   readonly logger: Logger;
   readonly now: () => Date;
 };
+
+/** The actor recorded on the Events a request's mutations write. */
+export function actorOf(principal: Principal): { type: "api_key" | "user"; id: string | null } {
+  return principal.kind === "api_key"
+    ? { type: "api_key", id: principal.apiKeyId }
+    : { type: "user", id: principal.userId };
+}

@@ -1,7 +1,6 @@
 import { GraphQLError } from "graphql";
 import { maskError as yogaMaskError } from "graphql-yoga";
-import { isDatabaseUnavailable } from "../db/unavailable.ts";
-import { RETRY_AFTER_SECONDS } from "../http/json-error.ts";
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../db/unavailable.ts";
 import type { Logger } from "../logger.ts";
 import { ServiceError } from "../services/errors.ts";
 

@@ -1,6 +1,9 @@
 import { lexicographicSortSchema, printSchema } from "graphql";
 import { builder } from "./builder.ts";
 import "./types/date-time.ts";
+import "./types/errors.ts";
+import "./types/application.ts";
+import "./mutations/application-mutations.ts";
 import "./types/organization.ts";
 import "./types/viewer.ts";
 

@@ -1,14 +1,27 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import type { MikroORM } from "@mikro-orm/postgresql";
-import { GraphQLError } from "graphql";
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationRule } from "graphql";
+
+type OnValidateArgs = { addValidationRule: (rule: ValidationRule) => void };
+
 import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import type { Logger } from "../logger.ts";
 import { authenticateApiKey } from "../services/authenticate-api-key.ts";
+import { authenticateMember } from "../services/authenticate-member.ts";
+import { resolveSession } from "../services/sessions/resolve-session.ts";
+import { sessionCookieName } from "../services/sessions/session-cookie-name.ts";
 import type { GraphQLContext, Principal } from "./context.ts";
 import { maskGraphQLError } from "./mask-error.ts";
 import { schema } from "./schema.ts";
 
-export type GraphQLDeps = { readonly orm: MikroORM; readonly logger: Logger; readonly production: boolean };
+export type GraphQLDeps = {
+  readonly orm: MikroORM;
+  readonly logger: Logger;
+  readonly production: boolean;
+  readonly publicUrl: string;
+  /** Schema introspection; off in production unless LATCH_GRAPHQL_INTROSPECTION=true. */
+  readonly introspection: boolean;
+};
 
 const unauthenticated = (message: string) =>
   new GraphQLError(message, {
@@ -18,14 +31,35 @@ const unauthenticated = (message: string) =>
     },
   });
 
+/**
+ * An API key in the Authorization header, else a browser session of a member (in the organization named by the
+ * `Latch-Organization` header, or their first). Browser sessions use SameSite=Lax cookies, so a cross-site POST
+ * carries none and cannot act as the user.
+ */
 async function authenticate(request: Request, deps: GraphQLDeps, now: Date): Promise<Principal> {
   const header = request.headers.get("authorization");
-  if (!header) throw unauthenticated("Authentication required: send Authorization: Bearer <API key>");
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw unauthenticated("Authorization header must be `Bearer <API key>`");
-  const principal = await authenticateApiKey(deps.orm.em.fork(), match[1]!, now);
-  if (!principal) throw unauthenticated("The API key is unknown, revoked or expired");
-  return principal;
+  const em = deps.orm.em.fork();
+  if (header) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw unauthenticated("Authorization header must be `Bearer <API key>`");
+    const principal = await authenticateApiKey(em, match[1]!, now);
+    if (!principal) throw unauthenticated("The API key is unknown, revoked or expired");
+    return principal;
+  }
+  const token = readCookie(request.headers.get("cookie"), sessionCookieName(deps.publicUrl.startsWith("https:")));
+  const session = token ? await resolveSession(em, token, now) : null;
+  if (!session) throw unauthenticated("Authentication required: send Authorization: Bearer <API key>, or sign in");
+  const member = await authenticateMember(em, session.user.id, request.headers.get("latch-organization") ?? undefined);
+  if (!member) throw unauthenticated("You are not a member of that organization");
+  return member;
+}
+
+function readCookie(header: string | null, name: string): string | undefined {
+  for (const part of header?.split(";") ?? []) {
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(value.join("="));
+  }
+  return undefined;
 }
 
 /**
@@ -53,6 +87,13 @@ export function createGraphQLHandler(deps: GraphQLDeps): YogaServerInstance<Reco
         maskGraphQLError(error, message, Boolean(isDev) && !deps.production, deps.logger),
     },
     plugins: [
+      ...(deps.introspection
+        ? []
+        : [
+            {
+              onValidate: ({ addValidationRule }: OnValidateArgs) => addValidationRule(NoSchemaIntrospectionCustomRule),
+            },
+          ]),
       EnvelopArmorPlugin({
         maxDepth: { n: 10 },
         costLimit: { maxCost: 5000 },

@@ -1,8 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-/** Seconds a client should wait before retrying when the database is unavailable. */
-export const RETRY_AFTER_SECONDS = 5;
+export { RETRY_AFTER_SECONDS } from "../db/unavailable.ts";
 
 /**
  * The one JSON error shape of the REST face, the OAuth one (RFC 6749 §5.2): `error` is a stable code,

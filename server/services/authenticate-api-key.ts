@@ -9,6 +9,8 @@ export type ApiKeyPrincipal = {
   readonly apiKeyId: string;
   readonly organizationId: string;
   readonly scopes: readonly string[];
+  readonly userId: null;
+  readonly role: null;
 };
 
 /** lastUsedAt is written at most this often per key, so a busy key does not turn every read into a write. */
@@ -38,5 +40,7 @@ export async function authenticateApiKey(
     apiKeyId: apiKey.id,
     organizationId: apiKey.organization.id,
     scopes: apiKey.scopes,
+    userId: null,
+    role: null,
   };
 }

@@ -4,7 +4,10 @@ import { OrganizationNode } from "./organization.ts";
 
 const ViewerKind = builder.enumType("ViewerKind", {
   description: "How the caller authenticated.",
-  values: { API_KEY: { value: "api_key" } } as const,
+  values: {
+    API_KEY: { value: "api_key", description: "An organization API key." },
+    USER: { value: "user", description: "A signed-in member, through their browser session." },
+  } as const,
 });
 
 const Viewer = builder.objectRef<Principal>("Viewer").implement({

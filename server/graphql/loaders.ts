@@ -1,0 +1,38 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { NotFoundError } from "../services/errors.ts";
+import type { GraphQLContext } from "./context.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `id` can be a row id at all: anything else is simply not found (and never reaches SQL as a bad uuid). */
+export function isUuid(id: string): boolean {
+  return UUID.test(id);
+}
+
+type EntityClass<T> = new (...args: never[]) => T;
+
+/**
+ * Batch-loads rows of an organization-owned entity by id for DataLoader. Rows of another organization load as
+ * NotFoundError, exactly like ids that do not exist, so a guessed global id reveals nothing.
+ */
+export async function loadOwned<T extends { id: string }>(
+  entity: EntityClass<T>,
+  ids: readonly string[],
+  context: GraphQLContext,
+  organizationPath: Record<string, unknown> = { organization: context.principal.organizationId },
+): Promise<(T | Error)[]> {
+  const valid = ids.filter(isUuid);
+  const rows =
+    valid.length > 0
+      ? await (context.em as EntityManager).find(entity, { id: { $in: valid }, ...organizationPath } as never)
+      : [];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id) ?? new NotFoundError(entity.name));
+}
+
+/** Groups child rows by a parent key, in the order DataLoader asked for the parents. */
+export function groupBy<T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T) => string): T[][] {
+  const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
+  for (const row of rows) groups.get(keyOf(row))?.push(row);
+  return keys.map((key) => groups.get(key) ?? []);
+}

@@ -1,0 +1,58 @@
+import { type ResolveCursorConnectionArgs, resolveCursorConnection } from "@pothos/plugin-relay";
+import { ValidationError } from "../services/errors.ts";
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 100;
+
+type Row = { readonly id: string; readonly createdAt: Date };
+type ConnectionArgs = { first?: number | null; last?: number | null; before?: string | null; after?: string | null };
+
+/** An opaque keyset cursor: creation time then id, so order is stable even when rows share a timestamp. */
+export function encodeCursor(row: Row): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const createdAt = new Date(iso ?? "");
+  if (!id || Number.isNaN(createdAt.getTime())) throw new ValidationError("after", "cursor is malformed");
+  return { createdAt, id };
+}
+
+/** The keyset condition of a page, for a query ordered by (createdAt, id). */
+export function keysetWhere(args: ResolveCursorConnectionArgs): Record<string, unknown> {
+  const bound = args.after ? decodeCursor(args.after) : args.before ? decodeCursor(args.before) : null;
+  if (!bound) return {};
+  const op = args.after ? "$gt" : "$lt";
+  return { $or: [{ createdAt: { [op]: bound.createdAt } }, { createdAt: bound.createdAt, id: { [op]: bound.id } }] };
+}
+
+export function keysetOrder(args: ResolveCursorConnectionArgs): { createdAt: "asc" | "desc"; id: "asc" | "desc" } {
+  return args.inverted ? { createdAt: "desc", id: "desc" } : { createdAt: "asc", id: "asc" };
+}
+
+/**
+ * A Relay connection over rows ordered by (createdAt, id), at most {@link MAX_PAGE_SIZE} per page. `load` gets the
+ * keyset bounds and the limit (one more than the page, so hasNextPage needs no second query).
+ */
+export function paginate<T extends Row>(
+  args: ConnectionArgs,
+  load: (page: {
+    where: Record<string, unknown>;
+    orderBy: ReturnType<typeof keysetOrder>;
+    limit: number;
+  }) => Promise<T[]>,
+) {
+  if ((args.first ?? 0) > MAX_PAGE_SIZE || (args.last ?? 0) > MAX_PAGE_SIZE) {
+    throw new ValidationError(args.first ? "first" : "last", `pages hold at most ${MAX_PAGE_SIZE} items`);
+  }
+  return resolveCursorConnection<Promise<T[]>>(
+    {
+      args: args as never,
+      toCursor: (row: T) => encodeCursor(row),
+      defaultSize: DEFAULT_PAGE_SIZE,
+      maxSize: MAX_PAGE_SIZE,
+    },
+    (page) => load({ where: keysetWhere(page), orderBy: keysetOrder(page), limit: page.limit }),
+  );
+}

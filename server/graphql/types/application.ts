@@ -1,0 +1,137 @@
+import { Application } from "../../db/entities/index.ts";
+import { builder } from "../builder.ts";
+import { loadOwned } from "../loaders.ts";
+import { paginate } from "../pagination.ts";
+import { OrganizationNode } from "./organization.ts";
+
+export const ApplicationTypeEnum = builder.enumType("ApplicationType", {
+  description: "Whether the app can keep a secret (RFC 6749 §2.1).",
+  values: {
+    CONFIDENTIAL: { value: "confidential", description: "A server-side app that authenticates with a client secret." },
+    PUBLIC: { value: "public", description: "A native or browser app; it proves itself with PKCE instead." },
+  } as const,
+});
+
+export const AccessTokenFormatEnum = builder.enumType("AccessTokenFormat", {
+  description: "How the app's access tokens are encoded.",
+  values: {
+    JWT: { value: "jwt", description: "RFC 9068 JWTs signed with ES256." },
+    OPAQUE: { value: "opaque", description: "Random `latch_at_` strings; resource servers introspect them." },
+  } as const,
+});
+
+/** An OAuth app of the caller's organization. Other organizations' apps load as not found. */
+export const ApplicationNode = builder.loadableNode(Application, {
+  name: "Application",
+  description: "An OAuth client registered by an organization.",
+  id: { resolve: (app) => app.id },
+  load: (ids: string[], context) => loadOwned(Application, ids, context),
+  authScopes: { apiKeyScope: "apps:read" },
+  fields: (t) => ({
+    clientId: t.exposeString("clientId", { description: "The public client identifier (RFC 6749 §2.2)." }),
+    name: t.exposeString("name", { description: "Shown to people on the login and consent pages." }),
+    description: t.string({
+      nullable: true,
+      description: "What the app is for.",
+      resolve: (app) => app.description ?? null,
+    }),
+    type: t.field({ type: ApplicationTypeEnum, description: "Confidential or public.", resolve: (app) => app.type }),
+    grantTypes: t.exposeStringList("grantTypes", { description: "The grants the app may use at the token endpoint." }),
+    allowPasswordGrant: t.exposeBoolean("allowPasswordGrant", {
+      description: "Explicit opt-in to the password grant.",
+    }),
+    allowedScopes: t.exposeStringList("allowedScopes", { description: "Scopes the app may request." }),
+    accessTokenFormat: t.field({
+      type: AccessTokenFormatEnum,
+      description: "JWT or opaque.",
+      resolve: (app) => app.accessTokenFormat,
+    }),
+    accessTokenTtl: t.exposeInt("accessTokenTtl", { description: "Access token lifetime in seconds." }),
+    refreshTokenTtl: t.exposeInt("refreshTokenTtl", { description: "Refresh token lifetime in seconds." }),
+    refreshTokenRotation: t.exposeBoolean("refreshTokenRotation", {
+      description: "Whether each refresh returns a new refresh token.",
+    }),
+    refreshReuseInterval: t.exposeInt("refreshReuseInterval", {
+      description: "Seconds during which a just-rotated refresh token may be presented again (a client racing itself).",
+    }),
+    logoUrl: t.string({
+      nullable: true,
+      description: "Logo on the consent page.",
+      resolve: (app) => app.logoUrl ?? null,
+    }),
+    primaryColor: t.string({
+      nullable: true,
+      description: "Button color, #rrggbb.",
+      resolve: (app) => app.primaryColor ?? null,
+    }),
+    secondaryColor: t.string({
+      nullable: true,
+      description: "Accent color, #rrggbb.",
+      resolve: (app) => app.secondaryColor ?? null,
+    }),
+    homepageUrl: t.string({
+      nullable: true,
+      description: "Linked from the consent page.",
+      resolve: (app) => app.homepageUrl ?? null,
+    }),
+    privacyPolicyUrl: t.string({
+      nullable: true,
+      description: "Linked from the consent page.",
+      resolve: (app) => app.privacyPolicyUrl ?? null,
+    }),
+    termsOfServiceUrl: t.string({
+      nullable: true,
+      description: "Linked from the consent page.",
+      resolve: (app) => app.termsOfServiceUrl ?? null,
+    }),
+    isActive: t.exposeBoolean("isActive", { description: "A disabled app can neither authorize nor obtain tokens." }),
+    organization: t.field({ type: OrganizationNode, description: "The owner.", resolve: (app) => app.organization.id }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the app was registered." }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When the app last changed." }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  applications: t.connection(
+    {
+      type: ApplicationNode,
+      description: "The organization's apps, oldest first.",
+      authScopes: { apiKeyScope: "apps:read" },
+      resolve: (_root, args, context) =>
+        paginate(args, ({ where, orderBy, limit }) =>
+          context.em.find(
+            Application,
+            { organization: context.principal.organizationId, ...where },
+            { orderBy, limit },
+          ),
+        ),
+    },
+    {
+      description: "A page of applications.",
+      fields: (c) => ({
+        totalCount: c.int({
+          description: "Applications in the organization.",
+          resolve: (_connection, _args, context) =>
+            context.em.count(Application, { organization: context.principal.organizationId }),
+        }),
+      }),
+    },
+    { description: "An application and its cursor." },
+  ),
+  application: t.field({
+    type: ApplicationNode,
+    nullable: true,
+    description: "One app, by global id or by client id.",
+    authScopes: { apiKeyScope: "apps:read" },
+    args: { id: t.arg.globalID({ required: false }), clientId: t.arg.string({ required: false }) },
+    resolve: async (_root, args, context) => {
+      if (args.id) return args.id.typename === "Application" ? args.id.id : null;
+      if (!args.clientId) return null;
+      const app = await context.em.findOne(Application, {
+        clientId: args.clientId,
+        organization: context.principal.organizationId,
+      });
+      return app ?? null;
+    },
+  }),
+}));

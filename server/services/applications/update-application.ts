@@ -1,0 +1,117 @@
+import { type EntityManager, UniqueConstraintViolationException } from "@mikro-orm/postgresql";
+import { Application, Scope } from "../../db/entities/index.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
+import { type ActorType, recordEvent } from "../record-event.ts";
+import {
+  checkAllowedScopes,
+  checkColor,
+  checkGrantTypes,
+  checkName,
+  checkPublicUrl,
+  checkSeconds,
+} from "./application-rules.ts";
+
+/** Fields an update may change; absent means unchanged, null clears an optional one. The type cannot change. */
+export type ApplicationChanges = {
+  readonly name?: string;
+  readonly description?: string | null;
+  readonly allowedScopes?: readonly string[];
+  readonly grantTypes?: readonly string[];
+  readonly allowPasswordGrant?: boolean;
+  readonly accessTokenFormat?: "jwt" | "opaque";
+  readonly accessTokenTtl?: number;
+  readonly refreshTokenTtl?: number;
+  readonly refreshTokenRotation?: boolean;
+  readonly refreshReuseInterval?: number;
+  readonly logoUrl?: string | null;
+  readonly primaryColor?: string | null;
+  readonly secondaryColor?: string | null;
+  readonly homepageUrl?: string | null;
+  readonly privacyPolicyUrl?: string | null;
+  readonly termsOfServiceUrl?: string | null;
+};
+
+async function validated(
+  tx: EntityManager,
+  app: Application,
+  changes: ApplicationChanges,
+): Promise<Partial<Application>> {
+  const next: Record<string, unknown> = {};
+  if (changes.name !== undefined) next.name = checkName("name", changes.name);
+  if (changes.description !== undefined) next.description = changes.description?.trim() || null;
+  if (changes.allowedScopes !== undefined) {
+    const custom = await tx.find(Scope, { organization: app.organization.id }, { fields: ["name"] });
+    next.allowedScopes = checkAllowedScopes(
+      changes.allowedScopes,
+      custom.map((scope) => scope.name),
+    );
+  }
+  const allowPassword = changes.allowPasswordGrant ?? app.allowPasswordGrant;
+  if (changes.grantTypes !== undefined || changes.allowPasswordGrant !== undefined) {
+    next.grantTypes = checkGrantTypes(changes.grantTypes ?? app.grantTypes, app.type, allowPassword);
+    next.allowPasswordGrant = allowPassword;
+  }
+  if (changes.accessTokenFormat !== undefined) next.accessTokenFormat = changes.accessTokenFormat;
+  if (changes.refreshTokenRotation !== undefined) next.refreshTokenRotation = changes.refreshTokenRotation;
+  for (const [field, min, max] of [
+    ["accessTokenTtl", 60, 31_536_000],
+    ["refreshTokenTtl", 60, 31_536_000],
+    ["refreshReuseInterval", 0, 60],
+  ] as const) {
+    if (changes[field] !== undefined) next[field] = checkSeconds(field, changes[field], min, max);
+  }
+  for (const field of ["primaryColor", "secondaryColor"] as const) {
+    if (changes[field] !== undefined) next[field] = checkColor(field, changes[field]);
+  }
+  for (const field of ["logoUrl", "homepageUrl", "privacyPolicyUrl", "termsOfServiceUrl"] as const) {
+    if (changes[field] !== undefined) next[field] = checkPublicUrl(field, changes[field]);
+  }
+  return next as Partial<Application>;
+}
+
+/** Changes an app's settings in place; every field is validated before anything is written. */
+export async function updateApplication(
+  em: EntityManager,
+  input: {
+    applicationId: string;
+    organizationId: string;
+    changes: ApplicationChanges;
+    actor: { type: ActorType; id?: string | null };
+  },
+  now: Date,
+): Promise<Application> {
+  try {
+    return await em.fork().transactional(async (tx) => {
+      const app = await tx.findOne(Application, { id: input.applicationId, organization: input.organizationId });
+      if (!app) throw new NotFoundError("Application");
+      const next = await validated(tx, app, input.changes);
+      const changed = Object.keys(next).filter(
+        (key) => JSON.stringify(next[key as keyof Application]) !== JSON.stringify(app[key as keyof Application]),
+      );
+      if (changed.length === 0) return app;
+      tx.assign(app, { ...next, updatedAt: now });
+      recordEvent(
+        tx,
+        {
+          type: "application.updated",
+          organizationId: input.organizationId,
+          applicationId: app.id,
+          subjectType: "application",
+          subjectId: app.id,
+          actor: input.actor,
+          payload: { name: app.name, changed },
+        },
+        now,
+      );
+      return app;
+    });
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) {
+      throw new ConflictError(
+        `an application named "${input.changes.name}" already exists in this organization`,
+        "name",
+      );
+    }
+    throw error;
+  }
+}

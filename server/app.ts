@@ -43,6 +43,7 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
     production: deps.config.production,
     publicUrl: deps.config.publicUrl,
     introspection: deps.config.graphqlIntrospection,
+    keyring: deps.keyring,
   });
 
   app.use(securityHeaders({ https: deps.config.publicUrl.startsWith("https:") }));

@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import type { MasterKeyring } from "../crypto/master-key.ts";
 import type { Logger } from "../logger.ts";
 
 /**
@@ -20,6 +21,9 @@ export type GraphQLContext = {
   readonly principal: Principal;
   readonly logger: Logger;
   readonly now: () => Date;
+  /** For secrets the control plane stores encrypted (upstream provider secrets, webhook secrets). */
+  readonly keyring: MasterKeyring;
+  readonly publicUrl: string;
 };
 
 /** The actor recorded on the Events a request's mutations write. */

@@ -4,6 +4,25 @@ import "./types/date-time.ts";
 import "./types/errors.ts";
 import "./types/application.ts";
 import "./mutations/application-mutations.ts";
+import "./types/redirect-uri.ts";
+import "./types/client-secret.ts";
+import "./types/scope.ts";
+import "./mutations/redirect-uri-mutations.ts";
+import "./mutations/client-secret-mutations.ts";
+import "./mutations/scope-mutations.ts";
+import "./types/grant.ts";
+import "./types/event.ts";
+import "./types/usage.ts";
+import "./mutations/grant-mutations.ts";
+import "./types/identity-provider.ts";
+import "./types/webhook.ts";
+import "./types/api-key.ts";
+import "./types/membership.ts";
+import "./mutations/identity-provider-mutations.ts";
+import "./mutations/webhook-mutations.ts";
+import "./mutations/api-key-mutations.ts";
+import "./mutations/membership-mutations.ts";
+
 import "./types/organization.ts";
 import "./types/viewer.ts";
 

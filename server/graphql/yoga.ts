@@ -1,5 +1,6 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import type { MikroORM } from "@mikro-orm/postgresql";
+import type { MasterKeyring } from "../crypto/master-key.ts";
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationRule } from "graphql";
 
 type OnValidateArgs = { addValidationRule: (rule: ValidationRule) => void };
@@ -19,6 +20,7 @@ export type GraphQLDeps = {
   readonly logger: Logger;
   readonly production: boolean;
   readonly publicUrl: string;
+  readonly keyring: MasterKeyring;
   /** Schema introspection; off in production unless LATCH_GRAPHQL_INTROSPECTION=true. */
   readonly introspection: boolean;
 };
@@ -80,6 +82,8 @@ export function createGraphQLHandler(deps: GraphQLDeps): YogaServerInstance<Reco
         principal: await authenticate(request, deps, now),
         logger: deps.logger,
         now: () => new Date(),
+        keyring: deps.keyring,
+        publicUrl: deps.publicUrl,
       };
     },
     maskedErrors: {

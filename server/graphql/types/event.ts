@@ -1,0 +1,2 @@
+// Filled in by the control-plane work on this domain.
+export {};

@@ -29,8 +29,9 @@ export function renderConsentPage(input: ConsentPageInput): string {
     ${renderAppBadge(branding)}
     <h1>${branding.name} wants to access your account</h1>
   </header>
-  <div class="identity">
-    <span>Signed in as <strong>${user.displayName}</strong> <span class="muted">(${user.email})</span></span>
+  <div class="identity account">
+    <span class="avatar" aria-hidden="true">${initialOf(user.displayName || user.email)}</span>
+    <span class="who"><span class="visually-hidden">Signed in as </span><strong>${user.displayName}</strong><span class="muted">${user.email}</span></span>
     <a href="/logout">Not you?</a>
   </div>
   <form method="post" action="/oauth2/authorize/decision">
@@ -72,4 +73,9 @@ export function renderConsentPage(input: ConsentPageInput): string {
     nonce: input.nonce,
     css: brandCss(":root", branding),
   });
+}
+
+/** The first letter of `name`, uppercased, for the signed-in user's avatar. */
+function initialOf(name: string): string {
+  return Array.from(name.trim())[0]?.toLocaleUpperCase("en") ?? "?";
 }

@@ -142,6 +142,10 @@ export type DocumentOptions = {
 /**
  * A complete HTML5 document: the shared stylesheet in a nonce'd `<style>`, a viewport meta for phones,
  * `lang="en"`, and `body` inside a centered `<main>`.
+ *
+ * The page's referrer policy is `same-origin`, not `no-referrer`: under `no-referrer` browsers send `Origin: null`
+ * on form POSTs (Fetch, "serializing a request origin"), which the CSRF check rightly rejects, so no one could sign
+ * in. `same-origin` still sends no Referer to any other origin (an app's redirect URI, its links).
  */
 export function renderDocument(options: DocumentOptions): string {
   const css = STYLESHEET + (options.css ?? "");
@@ -149,7 +153,7 @@ export function renderDocument(options: DocumentOptions): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <meta name="robots" content="noindex, nofollow">
 <title>${options.title}</title>
 <style nonce="${options.nonce}">${raw(css.replace(/<\//g, "<\\/"))}</style>
@@ -191,7 +195,10 @@ body {
 .card.wide { max-width: 560px; }
 @media (max-width: 400px) { .card { padding: 24px 18px; } }
 .card-header { text-align: center; margin-bottom: 24px; }
-h1 { font-size: 1.375rem; line-height: 1.3; margin: 12px 0 4px; font-weight: 650; overflow-wrap: anywhere; }
+h1 {
+  font-size: 1.375rem; line-height: 1.3; margin: 12px 0 4px; font-weight: 650; overflow-wrap: anywhere;
+  text-wrap: balance;
+}
 h2 { font-size: 1rem; margin: 0 0 8px; overflow-wrap: anywhere; }
 p { margin: 0 0 16px; overflow-wrap: anywhere; }
 .muted { color: var(--muted); font-size: 0.9375rem; }
@@ -226,8 +233,8 @@ input:focus-visible, select:focus-visible { outline: 3px solid var(--focus); out
 .button.secondary:hover { background: #f9fafb; }
 .button.danger { background: var(--surface); color: var(--danger); border-color: #fca5a5; width: auto; }
 .button.danger:hover { background: var(--danger-surface); }
-.actions { display: flex; flex-direction: column-reverse; gap: 12px; margin-top: 24px; }
-@media (min-width: 420px) { .actions { flex-direction: row; } }
+.actions { display: flex; gap: 12px; margin-top: 24px; }
+.actions .button { flex: 1 1 0; min-width: 0; }
 .stack { display: flex; flex-direction: column; gap: 10px; }
 .divider { display: flex; align-items: center; gap: 12px; margin: 20px 0; color: var(--muted); font-size: 0.875rem; }
 .divider::before, .divider::after { content: ""; flex: 1; border-top: 1px solid var(--border); }
@@ -240,9 +247,25 @@ input:focus-visible, select:focus-visible { outline: 3px solid var(--focus); out
   margin-bottom: 20px; background: var(--background); border-radius: 8px; font-size: 0.9375rem;
 }
 .identity strong { overflow-wrap: anywhere; }
+.identity.account {
+  display: grid; grid-template-columns: auto minmax(0, 1fr) auto; grid-template-areas: "avatar who switch";
+  align-items: center; gap: 2px 12px;
+}
+.account .avatar {
+  grid-area: avatar; display: inline-flex; align-items: center; justify-content: center; width: 36px; height: 36px;
+  border-radius: 50%; background: #d1d5db; color: #1f2937; font-weight: 650; user-select: none;
+}
+.account .who { grid-area: who; display: flex; flex-direction: column; line-height: 1.35; }
+.account .who .muted { font-size: 0.875rem; overflow-wrap: anywhere; }
+.account a { grid-area: switch; font-size: 0.875rem; white-space: nowrap; }
+@media (max-width: 400px) {
+  .identity.account { grid-template-columns: auto minmax(0, 1fr); grid-template-areas: "avatar who" ". switch"; }
+  .account .avatar { align-self: start; }
+  .account a { justify-self: start; }
+}
 .scopes { list-style: none; margin: 0 0 20px; padding: 0; border-top: 1px solid var(--border); }
 .scopes li { display: flex; gap: 10px; padding: 10px 0; border-bottom: 1px solid var(--border); }
-.scopes li::before { content: "\\2713"; color: var(--accent); font-weight: 700; flex: none; }
+.scopes li::before { content: "\\2713"; color: var(--link); font-weight: 700; flex: none; }
 .notice { padding: 10px 12px; margin-bottom: 16px; border-radius: 8px; background: var(--background); font-size: 0.9375rem; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.875em; }
 .links { display: flex; flex-wrap: wrap; justify-content: center; gap: 4px 16px; margin-top: 20px; font-size: 0.875rem; }

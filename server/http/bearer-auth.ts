@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { bearerChallenge, extractBearerToken } from "../oauth/bearer.ts";
+import { bearerChallenge, extractBearerToken, MissingBearerTokenError } from "../oauth/bearer.ts";
 import { InsufficientScopeError, InvalidTokenError, OAuthError, toOAuthErrorBody } from "../oauth/errors.ts";
 import { expandScopes } from "../oauth/scopes.ts";
 import { type ActiveAccessToken, resolveAccessToken } from "../services/oauth/resolve-access-token.ts";
@@ -21,7 +21,10 @@ function bearerError(c: Context, error: OAuthError, scope?: string): Response {
  */
 export async function authenticateBearer(c: Context, deps: HttpDeps, scope?: string): Promise<BearerResult> {
   try {
-    const presented = extractBearerToken(c.req.header("authorization"));
+    const header = c.req.header("authorization");
+    // RFC 6750 §3.1: no token at all, or another scheme, "lacks any authentication information": 401, no error code.
+    if (!/^bearer\s+\S/i.test(header ?? "")) throw new MissingBearerTokenError();
+    const presented = extractBearerToken(header);
     const token = await resolveAccessToken(deps.orm.em.fork(), deps.signer, presented, new Date());
     if (!token) throw new InvalidTokenError("the access token is invalid, expired or revoked");
     if (scope && !expandScopes(token.scopes).includes(scope)) {

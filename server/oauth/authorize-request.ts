@@ -152,6 +152,9 @@ function readRequest(
   }
   const scopes = parseScopeParam(get("scope"));
   checkScopesAllowed(scopes, client.allowedScopes);
+  const nonce = get("nonce");
+  // The nonce is stored with the code and PostgreSQL text cannot hold NUL: refuse it here rather than fail there.
+  if (nonce?.includes("\0")) throw new InvalidRequestError("nonce must not contain a NUL character");
   // Public clients cannot keep a secret, so PKCE is what binds their code to them (RFC 9700 §2.1.1).
   const pkce = checkCodeChallenge(
     get("code_challenge"),
@@ -162,7 +165,7 @@ function readRequest(
     clientId: client.clientId,
     redirectUri,
     scopes,
-    nonce: get("nonce"),
+    nonce,
     codeChallenge: pkce?.codeChallenge,
     codeChallengeMethod: pkce?.codeChallengeMethod,
     prompt: parsePrompt(get("prompt")),

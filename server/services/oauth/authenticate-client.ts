@@ -20,6 +20,8 @@ export async function authenticateClient(
   credentials: ClientCredentials,
   now: Date,
 ): Promise<ClientRecord> {
+  // PostgreSQL text cannot hold NUL: such an id names no client, and querying with it would be a 500.
+  if (credentials.clientId.includes("\0")) throw failed();
   const app = await em.findOne(Application, { clientId: credentials.clientId });
   if (!app?.isActive) throw failed();
   if (credentials.method === "none") {

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { type EntityManager, LockMode } from "@mikro-orm/postgresql";
 import { hasValidChecksum } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
-import { AuthorizationCode, Grant } from "../../db/entities/index.ts";
-import { InvalidGrantError, type OAuthError } from "../../oauth/errors.ts";
+import { Application, AuthorizationCode, Grant } from "../../db/entities/index.ts";
+import { InvalidGrantError, InvalidRequestError, type OAuthError } from "../../oauth/errors.ts";
 import { decideCodeExchange } from "../../oauth/grants/authorization-code.ts";
 import { recordEvent } from "../record-event.ts";
 import type { ClientRecord } from "./client-record.ts";
@@ -27,7 +27,8 @@ export async function exchangeAuthorizationCode(
   input: CodeExchangeInput,
   now: Date,
 ): Promise<TokenSet> {
-  if (!input.code) throw new InvalidGrantError('"code" parameter is required');
+  // A missing parameter is invalid_request (RFC 6749 §5.2), not invalid_grant.
+  if (!input.code) throw new InvalidRequestError('"code" parameter is required');
   if (!input.code.startsWith("latch_ac_") || !hasValidChecksum(input.code)) {
     throw new InvalidGrantError("authorization code is invalid, expired or already used");
   }
@@ -52,12 +53,14 @@ export async function exchangeAuthorizationCode(
     if (decision.outcome === "reject") {
       if (decision.revokeIssuedTokens && row) {
         await revokeTokensOfCode(tx, row.id, "code_replayed", now);
+        // Attribute the event to the code's own app (and org), not to whichever client presented it.
+        const owner = await tx.findOne(Application, { id: row.application.id });
         recordEvent(
           tx,
           {
             type: "token.code_replayed",
-            organizationId: input.client.organizationId,
-            applicationId: input.client.id,
+            organizationId: owner?.organization.id ?? input.client.organizationId,
+            applicationId: row.application.id,
             subjectType: "authorization_code",
             subjectId: row.id,
             actor: { type: "client", id: input.client.clientId },

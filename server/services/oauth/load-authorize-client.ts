@@ -24,7 +24,8 @@ export async function loadAuthorizeClient(
   em: EntityManager,
   clientId: string | undefined,
 ): Promise<LoadedAuthorizeClient | null> {
-  if (!clientId || clientId.length > 200) return null;
+  // NUL cannot be in PostgreSQL text: such an id names no client (querying with it would be a 500).
+  if (!clientId || clientId.length > 200 || clientId.includes("\0")) return null;
   const app = await em.findOne(Application, { clientId });
   if (!app) return null;
   const uris = await em.find(RedirectUri, { application: app.id }, { fields: ["uri"] });

@@ -30,7 +30,9 @@ export async function passwordGrant(
     username: input.username,
     password: input.password,
   });
-  const user = await em.findOne(User, { emailNormalized: input.username!.trim().toLowerCase() });
+  const email = input.username!.trim().toLowerCase();
+  // A NUL cannot be in PostgreSQL text (the query would be a 500): no such user, same argon2 work below.
+  const user = email.includes("\0") ? null : await em.findOne(User, { emailNormalized: email });
   const valid = user?.passwordHash
     ? await verifyPassword(user.passwordHash, input.password!).catch(() => false)
     : await verifyPasswordAgainstNothing(input.password!).catch(() => false);

@@ -2,7 +2,7 @@ import { type EntityManager, LockMode } from "@mikro-orm/postgresql";
 import { hasValidChecksum } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { Grant, RefreshToken } from "../../db/entities/index.ts";
-import { InvalidGrantError, type OAuthError } from "../../oauth/errors.ts";
+import { InvalidGrantError, InvalidRequestError, type OAuthError } from "../../oauth/errors.ts";
 import { decideRefresh } from "../../oauth/grants/refresh-token.ts";
 import { recordEvent } from "../record-event.ts";
 import type { ClientRecord } from "./client-record.ts";
@@ -28,7 +28,8 @@ export async function refreshTokens(
   input: RefreshInput,
   now: Date,
 ): Promise<TokenSet> {
-  if (!input.refreshToken) throw new InvalidGrantError('"refresh_token" parameter is required');
+  // A missing parameter is invalid_request (RFC 6749 §5.2), not invalid_grant.
+  if (!input.refreshToken) throw new InvalidRequestError('"refresh_token" parameter is required');
   if (!input.refreshToken.startsWith("latch_rt_") || !hasValidChecksum(input.refreshToken)) throw invalid();
   const tokenHash = hashSecret(input.refreshToken);
   const result = await em.fork().transactional(async (tx): Promise<TokenSet | OAuthError> => {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -20,6 +21,7 @@ import { registerUserinfoRoute } from "./http/routes/userinfo.ts";
 import { registerUsersMeRoute } from "./http/routes/users-me.ts";
 import { registerUsersMeGuildsRoute } from "./http/routes/users-me-guilds.ts";
 import { registerWellKnownMetadataRoutes } from "./http/routes/well-known-metadata.ts";
+import { currentRequestId, runWithRequestContext } from "./request-context.ts";
 import { createTokenSigner, type TokenSigner } from "./services/oauth/token-signer.ts";
 
 /** Bodies larger than this are refused before parsing: no endpoint needs more. */
@@ -46,11 +48,21 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
     keyring: deps.keyring,
   });
 
+  app.use(async (c, next) => {
+    // A caller-supplied id is kept when it looks like one, so traces join up across a proxy.
+    const given = c.req.header("x-request-id");
+    const requestId = given && /^[\w.:-]{8,128}$/.test(given) ? given : randomUUID();
+    await runWithRequestContext({ requestId }, next);
+    // Set after the handler: a Response returned as-is (GraphQL's) does not carry headers set on the context.
+    c.res.headers.set("X-Request-Id", requestId);
+  });
   app.use(securityHeaders({ https: deps.config.publicUrl.startsWith("https:") }));
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => jsonError(c, 413, "invalid_request", `Request body exceeds ${MAX_BODY_BYTES} bytes`),
+      // Connection: close, since the unread rest of the body would otherwise be taken for the next request.
+      onError: (c) =>
+        jsonError(c, 413, "invalid_request", `Request body exceeds ${MAX_BODY_BYTES} bytes`, { Connection: "close" }),
     }),
   );
 
@@ -87,7 +99,10 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
         "Retry-After": String(RETRY_AFTER_SECONDS),
       });
     }
-    deps.logger.error({ err: error, method: c.req.method, path: new URL(c.req.url).pathname }, "unhandled error");
+    deps.logger.error(
+      { err: error, method: c.req.method, path: new URL(c.req.url).pathname, requestId: currentRequestId() },
+      "unhandled error",
+    );
     return jsonError(c, 500, "server_error", "An unexpected error occurred");
   });
   return app;

@@ -2,6 +2,7 @@ import { GraphQLError } from "graphql";
 import { maskError as yogaMaskError } from "graphql-yoga";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../db/unavailable.ts";
 import type { Logger } from "../logger.ts";
+import { currentRequestId } from "../request-context.ts";
 import { ServiceError } from "../services/errors.ts";
 
 function databaseUnavailable(): GraphQLError {
@@ -28,8 +29,16 @@ export function maskGraphQLError(error: unknown, message: string, isDev: boolean
   const coded = chain.find((e) => isGraphQLError(e) && Boolean(e.extensions?.code));
   if (coded) return coded as GraphQLError;
   if (isGraphQLError(error) && !error.originalError) return error;
-  logger.error({ err: root }, "unexpected GraphQL error");
-  return yogaMaskError(error, message, isDev);
+  const requestId = currentRequestId();
+  logger.error({ err: root, requestId }, "unexpected GraphQL error");
+  const masked = yogaMaskError(error, message, isDev);
+  if (!isGraphQLError(masked)) return masked;
+  // The request id lets an operator find the logged cause; the client learns nothing else.
+  return new GraphQLError(masked.message, {
+    nodes: masked.nodes,
+    path: masked.path,
+    extensions: { ...masked.extensions, code: "INTERNAL_SERVER_ERROR", requestId },
+  });
 }
 
 /** The error and the errors GraphQL wrapped around it, outermost first. */

@@ -41,7 +41,9 @@ export async function loginWithPassword(
   now: Date,
 ): Promise<LoginWithPasswordResult> {
   const emailNormalized = normalizeEmail(input.email);
-  const user = emailNormalized === "" ? null : await em.findOne(User, { emailNormalized });
+  // PostgreSQL text cannot hold NUL: such an address cannot exist, and must not reach the query (a 500).
+  const lookup = emailNormalized !== "" && !emailNormalized.includes("\0") && emailNormalized.length <= 320;
+  const user = lookup ? await em.findOne(User, { emailNormalized }) : null;
   const valid = await checkPassword(user?.passwordHash ?? null, input.password);
   return em.transactional(async (tx) => {
     if (!user || !valid) {

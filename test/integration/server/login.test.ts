@@ -174,6 +174,13 @@ describe("POST /login", () => {
     }
   });
 
+  it("answers an email holding a NUL byte like any unknown account, not with a 500", async () => {
+    const form = await openLoginForm();
+    const response = await postLogin(form, { email: "ada\u0000@example.com", password: "not the password" });
+    expect(response.status).toBe(401);
+    expect(errorTextOf(await response.text())).toBe("Incorrect email or password.");
+  });
+
   it("refuses the 6th attempt for one email within a minute with 429 and Retry-After", async () => {
     const form = await openLoginForm();
     for (let attempt = 1; attempt <= 5; attempt++) {

@@ -1,7 +1,7 @@
 import { type EntityManager, UniqueConstraintViolationException } from "@mikro-orm/postgresql";
 import { seal } from "../crypto/envelope.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
-import { generateSigningKey } from "../crypto/signing-keys.ts";
+import { type GeneratedSigningKey, generateSigningKey } from "../crypto/signing-keys.ts";
 import { SigningKey } from "../db/entities/index.ts";
 import { recordEvent } from "./record-event.ts";
 
@@ -9,6 +9,23 @@ export type SigningAlgorithm = "ES256" | "EdDSA";
 
 /** The associated data that binds a sealed private key to its row, so a ciphertext copied to another kid fails. */
 export const signingKeyAad = (kid: string) => `signing_key:${kid}`;
+
+/** Adds a freshly generated key as the active one; its private part is sealed and bound to its kid. */
+export function addActiveSigningKey(
+  tx: EntityManager,
+  keyring: MasterKeyring,
+  generated: GeneratedSigningKey,
+  now: Date,
+): SigningKey {
+  return tx.create(SigningKey, {
+    kid: generated.kid,
+    algorithm: generated.algorithm,
+    status: "active",
+    publicJwk: generated.publicJwk,
+    privateKeyEncrypted: seal(keyring, generated.privateKeyPkcs8Pem, signingKeyAad(generated.kid)),
+    createdAt: now,
+  });
+}
 
 /**
  * Makes sure one active signing key of `algorithm` exists, generating it on first start. Safe when several
@@ -26,14 +43,7 @@ export async function ensureSigningKey(
   const fork = em.fork();
   try {
     await fork.transactional(async (tx) => {
-      tx.create(SigningKey, {
-        kid: generated.kid,
-        algorithm,
-        status: "active",
-        publicJwk: generated.publicJwk,
-        privateKeyEncrypted: seal(keyring, generated.privateKeyPkcs8Pem, signingKeyAad(generated.kid)),
-        createdAt: now,
-      });
+      addActiveSigningKey(tx, keyring, generated, now);
       recordEvent(
         tx,
         {

@@ -1,9 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { seal } from "../crypto/envelope.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
 import { generateSigningKey } from "../crypto/signing-keys.ts";
 import { SigningKey } from "../db/entities/index.ts";
-import { type SigningAlgorithm, signingKeyAad } from "./ensure-signing-key.ts";
+import { addActiveSigningKey, type SigningAlgorithm } from "./ensure-signing-key.ts";
 import { ID_TOKEN_TTL_SECONDS } from "./oauth/issue-token-set.ts";
 import { recordEvent } from "./record-event.ts";
 
@@ -46,14 +45,7 @@ export async function rotateSigningKey(
       // The partial unique index allows one active key: the retirement must reach the database first.
       await tx.flush();
     }
-    tx.create(SigningKey, {
-      kid: generated.kid,
-      algorithm,
-      status: "active",
-      publicJwk: generated.publicJwk,
-      privateKeyEncrypted: seal(keyring, generated.privateKeyPkcs8Pem, signingKeyAad(generated.kid)),
-      createdAt: now,
-    });
+    addActiveSigningKey(tx, keyring, generated, now);
     recordEvent(
       tx,
       {

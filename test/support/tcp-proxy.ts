@@ -8,7 +8,13 @@ export type TcpProxy = {
   close(): Promise<void>;
 };
 
-export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
+export async function startTcpProxy(
+  targetHost: string,
+  targetPort: number,
+  /** Sees every chunk a client sends, per connection, before it is forwarded. */
+  onClientData?: (connection: number, chunk: Buffer) => void,
+): Promise<TcpProxy> {
+  let connections = 0;
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
   let port = 0;
@@ -16,6 +22,8 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     new Promise<void>((resolve, reject) => {
       server = net.createServer((client) => {
         const upstream = net.connect(targetPort, targetHost);
+        const id = connections++;
+        if (onClientData) client.on("data", (chunk: Buffer) => onClientData(id, chunk));
         for (const socket of [client, upstream]) {
           sockets.add(socket);
           socket.on("close", () => sockets.delete(socket));

@@ -3,6 +3,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { Application, RedirectUri } from "../../db/entities/index.ts";
+import { toAppBranding } from "../../services/oauth/load-authorize-client.ts";
 import { endSession } from "../../services/sessions/end-session.ts";
 import { loginWithPassword, normalizeEmail } from "../../services/sessions/login-with-password.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
@@ -222,15 +223,7 @@ async function authorizeContext(
   const redirectUris = await em.find(RedirectUri, { application: app }, { fields: ["uri"], limit: 100 });
   const formAction = redirectUris.flatMap(({ uri }) => formActionSource(uri) ?? []);
   return {
-    branding: {
-      name: app.name,
-      logoUrl: app.logoUrl ?? null,
-      primaryColor: app.primaryColor ?? null,
-      secondaryColor: app.secondaryColor ?? null,
-      homepageUrl: app.homepageUrl ?? null,
-      privacyPolicyUrl: app.privacyPolicyUrl ?? null,
-      termsOfServiceUrl: app.termsOfServiceUrl ?? null,
-    },
+    branding: toAppBranding(app),
     formAction,
   };
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Grant } from "../../db/entities/index.ts";
-import type { AppBranding } from "../oauth/load-authorize-client.ts";
+import { type AppBranding, toAppBranding } from "../oauth/load-authorize-client.ts";
 
 export type UserConnection = {
   readonly grantId: string;
@@ -21,15 +21,7 @@ export async function listUserConnections(em: EntityManager, userId: string): Pr
     const app = grant.application.getEntity();
     return {
       grantId: grant.id,
-      branding: {
-        name: app.name,
-        logoUrl: app.logoUrl ?? null,
-        primaryColor: app.primaryColor ?? null,
-        secondaryColor: app.secondaryColor ?? null,
-        homepageUrl: app.homepageUrl ?? null,
-        privacyPolicyUrl: app.privacyPolicyUrl ?? null,
-        termsOfServiceUrl: app.termsOfServiceUrl ?? null,
-      },
+      branding: toAppBranding(app),
       scopes: grant.scopes,
       workspaceName: grant.organization?.getEntity().name ?? null,
       since: grant.createdAt,

@@ -13,6 +13,19 @@ export type AppBranding = {
   readonly termsOfServiceUrl: string | null;
 };
 
+/** What the login, consent and connections pages show of an app. */
+export function toAppBranding(app: Application): AppBranding {
+  return {
+    name: app.name,
+    logoUrl: app.logoUrl ?? null,
+    primaryColor: app.primaryColor ?? null,
+    secondaryColor: app.secondaryColor ?? null,
+    homepageUrl: app.homepageUrl ?? null,
+    privacyPolicyUrl: app.privacyPolicyUrl ?? null,
+    termsOfServiceUrl: app.termsOfServiceUrl ?? null,
+  };
+}
+
 export type LoadedAuthorizeClient = {
   readonly client: AuthorizeClient;
   readonly record: ClientRecord;
@@ -40,14 +53,6 @@ export async function loadAuthorizeClient(
       allowedScopes: app.allowedScopes,
       grantTypes: app.grantTypes,
     },
-    branding: {
-      name: app.name,
-      logoUrl: app.logoUrl ?? null,
-      primaryColor: app.primaryColor ?? null,
-      secondaryColor: app.secondaryColor ?? null,
-      homepageUrl: app.homepageUrl ?? null,
-      privacyPolicyUrl: app.privacyPolicyUrl ?? null,
-      termsOfServiceUrl: app.termsOfServiceUrl ?? null,
-    },
+    branding: toAppBranding(app),
   };
 }

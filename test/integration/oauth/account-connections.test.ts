@@ -8,6 +8,7 @@ import {
   type TestUser,
 } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import { postAsClient } from "../../support/token-endpoint.ts";
 import { hiddenField, location, UserAgent } from "../../support/user-agent.ts";
 
 const REDIRECT = "http://127.0.0.1:8787/callback";
@@ -66,15 +67,11 @@ describe("GET /account/connections", () => {
       headers: { authorization: `Bearer ${tokens.access_token}` },
     });
     expect(me.status).toBe(401);
-    const refresh = await fetch(`${server.url}/oauth2/token`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        authorization: `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString("base64")}`,
-      },
-      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: tokens.refresh_token }),
+    const refresh = await postAsClient(server.url, "/oauth2/token", app, {
+      grant_type: "refresh_token",
+      refresh_token: tokens.refresh_token,
     });
-    expect((await refresh.json()).error).toBe("invalid_grant");
+    expect(refresh.body.error).toBe("invalid_grant");
   });
 
   it("refuses a disconnect without the CSRF token, and one for a grant of another user", async () => {

@@ -10,6 +10,7 @@ import {
   type TestUser,
 } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import { postAsClient } from "../../support/token-endpoint.ts";
 import { UserAgent } from "../../support/user-agent.ts";
 
 const REDIRECT = "http://127.0.0.1:8787/callback";
@@ -28,16 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-const basic = (app: TestApp) => `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString("base64")}`;
-
-async function post(path: string, app: TestApp, form: Record<string, string>) {
-  const response = await fetch(`${server.url}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(app) },
-    body: new URLSearchParams(form),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
-}
+const post = (path: string, app: TestApp, form: Record<string, string>) => postAsClient(server.url, path, app, form);
 
 async function userTokens(app: TestApp) {
   const url = `/oauth2/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: REDIRECT, response_type: "code", scope: "identify" })}`;

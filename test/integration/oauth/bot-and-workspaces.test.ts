@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Grant, Membership, Organization } from "../../../server/db/entities/index.ts";
 import { createApp, createUser, signIn, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import { postAsClient } from "../../support/token-endpoint.ts";
 import { hiddenField, location, UserAgent } from "../../support/user-agent.ts";
 
 const REDIRECT = "http://127.0.0.1:8787/callback";
@@ -96,14 +97,11 @@ describe("workspaces a grant covers", () => {
       workspace: other.id,
     });
     const code = new URL(location(decided)).searchParams.get("code")!;
-    const token = await fetch(`${server.url}/oauth2/token`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        authorization: `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString("base64")}`,
-      },
-      body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: REDIRECT }),
-    }).then((r) => r.json());
+    const { body: token } = await postAsClient(server.url, "/oauth2/token", app, {
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: REDIRECT,
+    });
     const guilds = await fetch(`${server.url}/api/v1/users/@me/guilds`, {
       headers: { authorization: `Bearer ${token.access_token}` },
     });

@@ -8,6 +8,7 @@ import {
   type TestUser,
 } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import { postAsClient } from "../../support/token-endpoint.ts";
 import { UserAgent } from "../../support/user-agent.ts";
 
 const REDIRECT = "http://127.0.0.1:8787/callback";
@@ -21,17 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-async function token(app: TestApp, form: Record<string, string>) {
-  const response = await fetch(`${server.url}/oauth2/token`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString("base64")}`,
-    },
-    body: new URLSearchParams(form),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
-}
+const token = (app: TestApp, form: Record<string, string>) => postAsClient(server.url, "/oauth2/token", app, form);
 
 describe("password grant", () => {
   it("works only for an app that opted in, with the same answer for an unknown user and a wrong password", async () => {

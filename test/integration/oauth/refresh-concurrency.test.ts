@@ -9,6 +9,7 @@ import {
   type TestUser,
 } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import { postAsClient } from "../../support/token-endpoint.ts";
 import { UserAgent } from "../../support/user-agent.ts";
 
 const REDIRECT = "http://127.0.0.1:8787/callback";
@@ -22,18 +23,8 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-function basic(app: TestApp): string {
-  return `Basic ${Buffer.from(`${encodeURIComponent(app.clientId)}:${encodeURIComponent(app.clientSecret!)}`).toString("base64")}`;
-}
-
-async function tokenRequest(app: TestApp, form: Record<string, string>) {
-  const response = await fetch(`${server.url}/oauth2/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(app) },
-    body: new URLSearchParams(form),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
-}
+const tokenRequest = (app: TestApp, form: Record<string, string>) =>
+  postAsClient(server.url, "/oauth2/token", app, form);
 
 /** Runs the code flow (no PKCE needed for a confidential client) and returns the first token pair. */
 async function firstPair(app: TestApp) {

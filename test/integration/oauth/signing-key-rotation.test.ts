@@ -8,6 +8,7 @@ import { SigningKey } from "../../../server/db/entities/index.ts";
 import { rotateSigningKey } from "../../../server/services/rotate-signing-key.ts";
 import { createApp, createUser, type TestApp } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import { postAsClient } from "../../support/token-endpoint.ts";
 
 const run = promisify(execFile);
 let server: TestServer;
@@ -19,15 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-const basic = () => `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString("base64")}`;
-async function post(route: string, form: Record<string, string>) {
-  const response = await fetch(`${server.url}${route}`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic() },
-    body: new URLSearchParams(form),
-  });
-  return (await response.json()) as Record<string, any>;
-}
+const post = (route: string, form: Record<string, string>) =>
+  postAsClient(server.url, route, app, form).then((r) => r.body);
 const jwks = async () =>
   ((await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys;
 

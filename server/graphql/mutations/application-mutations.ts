@@ -68,7 +68,7 @@ const CreateApplicationPayload = builder.objectRef<Created>("CreateApplicationPa
   }),
 });
 
-const ApplicationPayload = builder.objectRef<{ application: Application }>("ApplicationPayload").implement({
+export const ApplicationPayload = builder.objectRef<{ application: Application }>("ApplicationPayload").implement({
   description: "The app after the change.",
   fields: (t) => ({
     application: t.field({ type: ApplicationNode, description: "The app.", resolve: (p) => p.application }),

@@ -1,2 +1,48 @@
-// Filled in by the control-plane work on this domain.
-export {};
+import { RedirectUri } from "../../db/entities/index.ts";
+import { builder } from "../builder.ts";
+import { groupBy, loadOwned } from "../loaders.ts";
+import { ApplicationNode } from "./application.ts";
+
+/** A registered redirect URI; it belongs to an app, so it is visible only to that app's organization. */
+export const RedirectUriNode = builder.loadableNode(RedirectUri, {
+  name: "RedirectUri",
+  description: "A redirect URI an app registered; authorization requests must name one of them exactly.",
+  id: { resolve: (row) => row.id },
+  load: (ids: string[], context) =>
+    loadOwned(RedirectUri, ids, context, { application: { organization: context.principal.organizationId } }),
+  authScopes: { apiKeyScope: "apps:read" },
+  fields: (t) => ({
+    uri: t.exposeString("uri", {
+      description: "Compared by exact string match, except the port of http://127.0.0.1 and http://[::1] (RFC 8252).",
+    }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the URI was registered." }),
+    lastUsedAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When an authorization request last named it; null if never.",
+      resolve: (row) => row.lastUsedAt ?? null,
+    }),
+    application: t.field({
+      type: ApplicationNode,
+      description: "The app it belongs to.",
+      resolve: (row) => row.application.id,
+    }),
+  }),
+});
+
+builder.objectFields(ApplicationNode, (t) => ({
+  redirectUris: t.loadableList({
+    type: RedirectUriNode,
+    description: "The app's redirect URIs, oldest first.",
+    // One query for every app of the response: DataLoader batches the ids of all apps resolved together.
+    load: async (applicationIds: string[], context) => {
+      const rows = await context.em.find(
+        RedirectUri,
+        { application: { $in: applicationIds } },
+        { orderBy: { createdAt: "asc", id: "asc" } },
+      );
+      return groupBy(applicationIds, rows, (row) => row.application.id);
+    },
+    resolve: (app) => app.id,
+  }),
+}));

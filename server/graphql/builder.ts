@@ -23,7 +23,13 @@ export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
   AuthScopes: AuthScopes;
   DefaultFieldNullability: false;
-  Scalars: { DateTime: { Input: Date; Output: Date }; ID: { Input: string; Output: string } };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    /** A calendar day, YYYY-MM-DD. */
+    Date: { Input: string; Output: string };
+    JSON: { Input: unknown; Output: unknown };
+    ID: { Input: string; Output: string };
+  };
 }>({
   plugins: [ErrorsPlugin, ScopeAuthPlugin, RelayPlugin, DataloaderPlugin, ValidationPlugin],
   defaultFieldNullability: false,

@@ -1,7 +1,8 @@
-import type { EntityManager } from "@mikro-orm/postgresql";
-import { AccessToken, AuthorizationCode, Grant, RefreshToken } from "../../db/entities/index.ts";
+import { type EntityManager, LockMode } from "@mikro-orm/postgresql";
+import { Application, Grant } from "../../db/entities/index.ts";
 import { NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
+import { revokeGrantRows } from "./revoke-grant-rows.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -15,40 +16,34 @@ export type RevokeGrantInput = {
 
 /** Revokes a grant and every code and token issued under it, in one transaction with its Event. */
 export async function revokeGrant(em: EntityManager, input: RevokeGrantInput, now: Date): Promise<Grant> {
+  return (await revokeGrantCounted(em, input, now)).grant;
+}
+
+/**
+ * {@link revokeGrant}, also telling whether this call revoked it (1) or found it already revoked (0). The grant row
+ * is locked first, so two concurrent revocations write one Event between them.
+ */
+export async function revokeGrantCounted(
+  em: EntityManager,
+  input: RevokeGrantInput,
+  now: Date,
+): Promise<{ grant: Grant; revokedCount: number }> {
   if (!UUID.test(input.grantId)) throw new NotFoundError("Grant");
   return em.fork().transactional(async (tx) => {
-    const grant = await tx.findOne(Grant, { id: input.grantId }, { populate: ["application"] });
-    const app = grant?.application.getEntity();
+    const grant = await tx.findOne(Grant, { id: input.grantId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const app = grant ? await tx.findOne(Application, { id: grant.application.id }) : null;
     const owned =
       grant &&
       ("userId" in input.scope
         ? grant.user.id === input.scope.userId
         : app?.organization.id === input.scope.organizationId);
     if (!grant || !app || !owned) throw new NotFoundError("Grant");
-    if (grant.revokedAt) return grant;
-    grant.revokedAt = now;
-    grant.revokedReason = input.reason;
-    await tx.nativeUpdate(
-      RefreshToken,
-      { grant: grant.id, revokedAt: null },
-      { revokedAt: now, revokedReason: input.reason },
-    );
-    await tx.nativeUpdate(AccessToken, { grant: grant.id, revokedAt: null }, { revokedAt: now });
-    await tx.nativeUpdate(AuthorizationCode, { grant: grant.id, consumedAt: null }, { consumedAt: now });
-    recordEvent(
+    const revokedCount = await revokeGrantRows(
       tx,
-      {
-        type: "grant.revoked",
-        organizationId: app.organization.id,
-        applicationId: app.id,
-        subjectType: "grant",
-        subjectId: grant.id,
-        actor: input.actor,
-        payload: { userId: grant.user.id, reason: input.reason },
-      },
+      { grants: [grant], organizationId: app.organization.id, reason: input.reason, actor: input.actor },
       now,
     );
-    if ("userId" in input.scope) {
+    if (revokedCount > 0 && "userId" in input.scope) {
       recordEvent(
         tx,
         {
@@ -63,6 +58,6 @@ export async function revokeGrant(em: EntityManager, input: RevokeGrantInput, no
         now,
       );
     }
-    return grant;
+    return { grant, revokedCount };
   });
 }

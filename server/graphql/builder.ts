@@ -40,8 +40,34 @@ export const builder = new SchemaBuilder<{
     }),
     unauthorizedError: (_parent, _context, _info, result) => new ForbiddenError(`Not allowed: ${result.message}`),
   },
-  relay: { cursorType: "String", clientMutationId: "omit" },
-  errors: { defaultTypes: [ValidationError, NotFoundError, ConflictError, ForbiddenError], directResult: true },
+  relay: {
+    cursorType: "String",
+    clientMutationId: "omit",
+    idFieldOptions: { description: "A global id, stable across requests; pass it to `node` or to mutations." },
+    nodeTypeOptions: { description: "An object with a global id." },
+    nodeQueryOptions: { description: "Any object by its global id; another organization's objects are not found." },
+    nodesQueryOptions: { description: "Objects by their global ids, in order." },
+    pageInfoTypeOptions: { description: "Where a page sits in a list." },
+    hasNextPageFieldOptions: { description: "Whether more items follow this page." },
+    hasPreviousPageFieldOptions: { description: "Whether items precede this page." },
+    startCursorFieldOptions: { description: "The cursor of the first item of the page." },
+    endCursorFieldOptions: { description: "The cursor of the last item of the page; pass it as `after`." },
+    cursorFieldOptions: { description: "An opaque position in the list." },
+    nodeFieldOptions: { description: "The item." },
+    edgesFieldOptions: { description: "The items of the page with their cursors." },
+    pageInfoFieldOptions: { description: "Whether there are more pages, and their cursors." },
+    firstArgOptions: { description: "At most this many items from the start (1 to 100, default 50)." },
+    lastArgOptions: { description: "At most this many items from the end (1 to 100)." },
+    afterArgOptions: { description: "Items after this cursor." },
+    beforeArgOptions: { description: "Items before this cursor." },
+  },
+  errors: {
+    defaultTypes: [ValidationError, NotFoundError, ConflictError, ForbiddenError],
+    directResult: true,
+    defaultUnionOptions: {
+      description: "The mutation's payload, or the typed error that stopped it (nothing changed).",
+    },
+  },
 });
 
 builder.queryType({ description: "Reads of the control plane; every field is scoped to the caller's organization." });

@@ -24,6 +24,7 @@ export type GraphQLContext = {
   /** For secrets the control plane stores encrypted (upstream provider secrets, webhook secrets). */
   readonly keyring: MasterKeyring;
   readonly publicUrl: string;
+  readonly production: boolean;
 };
 
 /** The actor recorded on the Events a request's mutations write. */

@@ -1,7 +1,7 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import type { MikroORM } from "@mikro-orm/postgresql";
-import type { MasterKeyring } from "../crypto/master-key.ts";
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationRule } from "graphql";
+import type { MasterKeyring } from "../crypto/master-key.ts";
 
 type OnValidateArgs = { addValidationRule: (rule: ValidationRule) => void };
 
@@ -84,6 +84,7 @@ export function createGraphQLHandler(deps: GraphQLDeps): YogaServerInstance<Reco
         now: () => new Date(),
         keyring: deps.keyring,
         publicUrl: deps.publicUrl,
+        production: deps.production,
       };
     },
     maskedErrors: {
@@ -100,7 +101,8 @@ export function createGraphQLHandler(deps: GraphQLDeps): YogaServerInstance<Reco
           ]),
       EnvelopArmorPlugin({
         maxDepth: { n: 10 },
-        costLimit: { maxCost: 5000 },
+        // Static cost grows with nesting depth; 20000 admits a page of apps with every relation, not abuse.
+        costLimit: { maxCost: 20000 },
         maxAliases: { n: 15 },
         maxDirectives: { n: 50 },
         maxTokens: { n: 2000 },

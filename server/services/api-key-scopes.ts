@@ -13,7 +13,8 @@ export function isApiKeyScope(value: string): value is ApiKeyScope {
   return (API_KEY_SCOPES as readonly string[]).includes(value);
 }
 
-/** Whether a key holding `granted` may act with `required`. */
+/** Whether a key holding `granted` may act with `required`: `admin` implies everything, `x:write` implies `x:read`. */
 export function apiKeyAllows(granted: readonly string[], required: ApiKeyScope): boolean {
-  return granted.includes("admin") || granted.includes(required);
+  if (granted.includes("admin") || granted.includes(required)) return true;
+  return required.endsWith(":read") && granted.includes(required.replace(/:read$/, ":write"));
 }

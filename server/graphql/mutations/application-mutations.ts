@@ -91,7 +91,7 @@ builder.mutationFields((t) => ({
     description: "Registers an OAuth app; a confidential app gets its first secret, shown once.",
     errors: {},
     authScopes: { apiKeyScope: "apps:write" },
-    args: { input: t.arg({ type: CreateApplicationInput, required: true }) },
+    args: { input: t.arg({ type: CreateApplicationInput, required: true, description: "The new app." }) },
     resolve: (_root, { input }, context) =>
       createApplication(
         context.em,
@@ -112,7 +112,7 @@ builder.mutationFields((t) => ({
     description: "Changes an app's name, scopes, grant types, token settings or branding in place.",
     errors: {},
     authScopes: { apiKeyScope: "apps:write" },
-    args: { input: t.arg({ type: UpdateApplicationInput, required: true }) },
+    args: { input: t.arg({ type: UpdateApplicationInput, required: true, description: "The app and its changes." }) },
     resolve: async (_root, { input }, context) => {
       const { id, ...changes } = input;
       const application = await updateApplication(
@@ -133,7 +133,10 @@ builder.mutationFields((t) => ({
     description: "Enables or disables an app. Disabling revokes every code, token and grant of it at once.",
     errors: {},
     authScopes: { apiKeyScope: "apps:write" },
-    args: { id: t.arg.globalID({ required: true }), active: t.arg.boolean({ required: true }) },
+    args: {
+      id: t.arg.globalID({ required: true, description: "The app." }),
+      active: t.arg.boolean({ required: true, description: "true enables, false disables." }),
+    },
     resolve: async (_root, args, context) => {
       const application = await setApplicationActive(
         context.em,
@@ -153,7 +156,7 @@ builder.mutationFields((t) => ({
     description: "Deletes an app with its redirect URIs, secrets, grants and tokens.",
     errors: {},
     authScopes: { apiKeyScope: "apps:write" },
-    args: { id: t.arg.globalID({ required: true }) },
+    args: { id: t.arg.globalID({ required: true, description: "The app." }) },
     resolve: async (_root, args, context) => {
       const applicationId = rowId(args.id, "Application");
       await deleteApplication(

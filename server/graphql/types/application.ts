@@ -123,7 +123,10 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "One app, by global id or by client id.",
     authScopes: { apiKeyScope: "apps:read" },
-    args: { id: t.arg.globalID({ required: false }), clientId: t.arg.string({ required: false }) },
+    args: {
+      id: t.arg.globalID({ required: false, description: "The app's global id." }),
+      clientId: t.arg.string({ required: false, description: "The app's OAuth client_id." }),
+    },
     resolve: async (_root, args, context) => {
       if (args.id) return args.id.typename === "Application" ? args.id.id : null;
       if (!args.clientId) return null;

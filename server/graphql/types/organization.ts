@@ -20,9 +20,9 @@ export const OrganizationNode = builder.loadableNode(Organization, {
   id: { resolve: (organization) => organization.id },
   load: loadOrganizations,
   fields: (t) => ({
-    name: t.exposeString("name"),
+    name: t.exposeString("name", { description: "The display name." }),
     slug: t.exposeString("slug", { description: "URL-safe unique name" }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the organization was created." }),
   }),
 });
 

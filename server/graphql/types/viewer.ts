@@ -13,15 +13,24 @@ const ViewerKind = builder.enumType("ViewerKind", {
 const Viewer = builder.objectRef<Principal>("Viewer").implement({
   description: "The authenticated caller of this request.",
   fields: (t) => ({
-    kind: t.field({ type: ViewerKind, resolve: (principal) => principal.kind }),
+    kind: t.field({
+      type: ViewerKind,
+      description: "How the caller authenticated.",
+      resolve: (principal) => principal.kind,
+    }),
     scopes: t.exposeStringList("scopes", { description: "What this credential may do." }),
-    organization: t.field({ type: OrganizationNode, resolve: (principal) => principal.organizationId }),
+    organization: t.field({
+      type: OrganizationNode,
+      description: "The organization the caller acts in.",
+      resolve: (principal) => principal.organizationId,
+    }),
   }),
 });
 
 builder.queryField("viewer", (t) =>
   t.field({
     type: Viewer,
+    description: "Who is calling: the credential's kind, scopes and organization.",
     authScopes: { member: true },
     resolve: (_root, _args, context) => context.principal,
   }),

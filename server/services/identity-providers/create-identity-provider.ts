@@ -1,0 +1,106 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { seal } from "../../crypto/envelope.ts";
+import type { MasterKeyring } from "../../crypto/master-key.ts";
+import { IdentityProvider } from "../../db/entities/index.ts";
+import { ConflictError } from "../errors.ts";
+import { type ActorType, recordEvent } from "../record-event.ts";
+import {
+  checkClientId,
+  checkClientSecret,
+  checkDisplayName,
+  checkHttpsUrl,
+  checkIssuer,
+  checkKind,
+  checkKindRequirements,
+  checkScopes,
+  DEFAULT_PROVIDER_SCOPES,
+  identityProviderSecretAad,
+  lockApplication,
+} from "./identity-provider-rules.ts";
+
+export type CreateIdentityProviderInput = {
+  readonly applicationId: string;
+  readonly organizationId: string;
+  readonly kind: string;
+  readonly displayName?: string | null;
+  readonly clientId: string;
+  /** Write-only: sealed at rest, never returned; only its last four characters are kept in the clear. */
+  readonly clientSecret: string;
+  readonly issuer?: string | null;
+  readonly authorizationEndpoint?: string | null;
+  readonly tokenEndpoint?: string | null;
+  readonly userinfoEndpoint?: string | null;
+  /** Defaults to {@link DEFAULT_PROVIDER_SCOPES} of the kind. */
+  readonly scopes?: readonly string[] | null;
+  readonly enabled?: boolean | null;
+  readonly actor: { readonly type: ActorType; readonly id?: string | null };
+};
+
+/**
+ * Adds an upstream login provider to an app. The client secret is envelope-encrypted under the master keyring,
+ * bound to the new row's id. An app offers each well-known kind at most once; it may have several `oidc` ones.
+ */
+export async function createIdentityProvider(
+  em: EntityManager,
+  keyring: MasterKeyring,
+  input: CreateIdentityProviderInput,
+  now: Date,
+): Promise<IdentityProvider> {
+  const kind = checkKind(input.kind);
+  const displayName = checkDisplayName(input.displayName);
+  const clientId = checkClientId(input.clientId);
+  const clientSecret = checkClientSecret(input.clientSecret);
+  const issuer = checkIssuer(input.issuer);
+  const authorizationEndpoint = checkHttpsUrl("authorizationEndpoint", input.authorizationEndpoint);
+  const tokenEndpoint = checkHttpsUrl("tokenEndpoint", input.tokenEndpoint);
+  const userinfoEndpoint = checkHttpsUrl("userinfoEndpoint", input.userinfoEndpoint);
+  const scopes = checkScopes(input.scopes ?? DEFAULT_PROVIDER_SCOPES[kind]);
+  checkKindRequirements(kind, issuer);
+
+  return em.fork().transactional(async (tx) => {
+    const app = await lockApplication(tx, input.applicationId, input.organizationId);
+    if (kind !== "oidc" && (await tx.count(IdentityProvider, { application: app.id, kind })) > 0) {
+      throw new ConflictError(`this application already has a ${kind} provider`, "kind");
+    }
+    const id = crypto.randomUUID();
+    const provider = tx.create(IdentityProvider, {
+      id,
+      application: app,
+      kind,
+      displayName,
+      clientId,
+      clientSecretEncrypted: seal(keyring, clientSecret, identityProviderSecretAad(id)),
+      clientSecretLast4: clientSecret.slice(-4),
+      issuer,
+      authorizationEndpoint,
+      tokenEndpoint,
+      userinfoEndpoint,
+      scopes,
+      enabled: input.enabled ?? true,
+      createdAt: now,
+      updatedAt: now,
+    });
+    recordEvent(
+      tx,
+      {
+        type: "identity_provider.created",
+        organizationId: input.organizationId,
+        applicationId: app.id,
+        subjectType: "identity_provider",
+        subjectId: id,
+        actor: input.actor,
+        payload: {
+          applicationId: app.id,
+          identityProviderId: id,
+          kind,
+          displayName,
+          clientId,
+          clientSecretLast4: provider.clientSecretLast4,
+          enabled: provider.enabled,
+        },
+      },
+      now,
+    );
+    return provider;
+  });
+}

@@ -1,0 +1,101 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { seal } from "../../crypto/envelope.ts";
+import type { MasterKeyring } from "../../crypto/master-key.ts";
+import { IdentityProvider } from "../../db/entities/index.ts";
+import { NotFoundError } from "../errors.ts";
+import { type ActorType, recordEvent } from "../record-event.ts";
+import {
+  checkClientId,
+  checkClientSecret,
+  checkDisplayName,
+  checkHttpsUrl,
+  checkIssuer,
+  checkKindRequirements,
+  checkScopes,
+  identityProviderSecretAad,
+} from "./identity-provider-rules.ts";
+
+/** Absent means unchanged; null clears an optional field. An empty or absent clientSecret keeps the stored one. */
+export type IdentityProviderChanges = {
+  readonly displayName?: string | null;
+  readonly clientId?: string;
+  readonly clientSecret?: string | null;
+  readonly issuer?: string | null;
+  readonly authorizationEndpoint?: string | null;
+  readonly tokenEndpoint?: string | null;
+  readonly userinfoEndpoint?: string | null;
+  readonly scopes?: readonly string[];
+  readonly enabled?: boolean;
+};
+
+const ENDPOINTS = ["authorizationEndpoint", "tokenEndpoint", "userinfoEndpoint"] as const;
+
+/** Changes a provider in place; every field is validated before anything is written. The kind cannot change. */
+export async function updateIdentityProvider(
+  em: EntityManager,
+  keyring: MasterKeyring,
+  input: {
+    readonly identityProviderId: string;
+    readonly organizationId: string;
+    readonly changes: IdentityProviderChanges;
+    readonly actor: { readonly type: ActorType; readonly id?: string | null };
+  },
+  now: Date,
+): Promise<IdentityProvider> {
+  const { changes } = input;
+  const next: Partial<Record<keyof IdentityProvider, unknown>> = {};
+  if (changes.displayName !== undefined) next.displayName = checkDisplayName(changes.displayName);
+  if (changes.clientId !== undefined) next.clientId = checkClientId(changes.clientId);
+  if (changes.issuer !== undefined) next.issuer = checkIssuer(changes.issuer);
+  for (const field of ENDPOINTS) {
+    if (changes[field] !== undefined) next[field] = checkHttpsUrl(field, changes[field]);
+  }
+  if (changes.scopes !== undefined) next.scopes = checkScopes(changes.scopes);
+  if (changes.enabled !== undefined) next.enabled = changes.enabled;
+  const newSecret = changes.clientSecret?.trim() ? checkClientSecret(changes.clientSecret) : null;
+
+  return em.fork().transactional(async (tx) => {
+    const provider = await tx.findOne(IdentityProvider, {
+      id: input.identityProviderId,
+      application: { organization: input.organizationId },
+    });
+    if (!provider) throw new NotFoundError("IdentityProvider");
+    checkKindRequirements(
+      provider.kind,
+      next.issuer !== undefined ? (next.issuer as string | null) : (provider.issuer ?? null),
+    );
+    const changed = Object.keys(next).filter(
+      (key) =>
+        JSON.stringify(next[key as keyof IdentityProvider] ?? null) !==
+        JSON.stringify(provider[key as keyof IdentityProvider] ?? null),
+    );
+    if (newSecret !== null) {
+      next.clientSecretEncrypted = seal(keyring, newSecret, identityProviderSecretAad(provider.id));
+      next.clientSecretLast4 = newSecret.slice(-4);
+      changed.push("clientSecret");
+    }
+    if (changed.length === 0) return provider;
+    tx.assign(provider, { ...next, updatedAt: now } as Partial<IdentityProvider>);
+    recordEvent(
+      tx,
+      {
+        type: "identity_provider.updated",
+        organizationId: input.organizationId,
+        applicationId: provider.application.id,
+        subjectType: "identity_provider",
+        subjectId: provider.id,
+        actor: input.actor,
+        payload: {
+          applicationId: provider.application.id,
+          identityProviderId: provider.id,
+          kind: provider.kind,
+          displayName: provider.displayName ?? null,
+          clientSecretLast4: provider.clientSecretLast4,
+          changed,
+        },
+      },
+      now,
+    );
+    return provider;
+  });
+}

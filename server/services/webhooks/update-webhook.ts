@@ -1,0 +1,72 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { Webhook } from "../../db/entities/index.ts";
+import { NotFoundError } from "../errors.ts";
+import { type ActorType, recordEvent } from "../record-event.ts";
+import { checkDescription, checkEvents, checkWebhookUrl, urlOrigin } from "./webhook-rules.ts";
+
+/** Absent means unchanged; a null description clears it. The app a webhook belongs to cannot change. */
+export type WebhookChanges = {
+  readonly url?: string;
+  readonly description?: string | null;
+  readonly events?: readonly string[];
+  readonly active?: boolean;
+};
+
+/**
+ * Changes a webhook in place. Re-activating one (after the delivery worker disabled it, say) clears its failure
+ * count, so it gets a full run of retries again.
+ */
+export async function updateWebhook(
+  em: EntityManager,
+  input: {
+    readonly webhookId: string;
+    readonly organizationId: string;
+    readonly changes: WebhookChanges;
+    readonly allowLoopbackHttp: boolean;
+    readonly actor: { readonly type: ActorType; readonly id?: string | null };
+  },
+  now: Date,
+): Promise<Webhook> {
+  const { changes } = input;
+  const next: Partial<Record<keyof Webhook, unknown>> = {};
+  if (changes.url !== undefined) next.url = checkWebhookUrl(changes.url, input.allowLoopbackHttp);
+  if (changes.description !== undefined) next.description = checkDescription(changes.description);
+  if (changes.events !== undefined) next.events = checkEvents(changes.events);
+  if (changes.active !== undefined) next.active = changes.active;
+  return em.fork().transactional(async (tx) => {
+    const webhook = await tx.findOne(Webhook, { id: input.webhookId, organization: input.organizationId });
+    if (!webhook) throw new NotFoundError("Webhook");
+    const changed = Object.keys(next).filter(
+      (key) =>
+        JSON.stringify(next[key as keyof Webhook] ?? null) !== JSON.stringify(webhook[key as keyof Webhook] ?? null),
+    );
+    if (changed.length === 0) return webhook;
+    const reactivated = next.active === true && !webhook.active;
+    tx.assign(webhook, {
+      ...next,
+      ...(reactivated ? { consecutiveFailures: 0, disabledAt: null } : {}),
+      updatedAt: now,
+    } as Partial<Webhook>);
+    recordEvent(
+      tx,
+      {
+        type: "webhook.updated",
+        organizationId: input.organizationId,
+        applicationId: webhook.application?.id ?? null,
+        subjectType: "webhook",
+        subjectId: webhook.id,
+        actor: input.actor,
+        payload: {
+          webhookId: webhook.id,
+          applicationId: webhook.application?.id ?? null,
+          origin: urlOrigin(webhook.url),
+          events: webhook.events,
+          active: webhook.active,
+          changed,
+        },
+      },
+      now,
+    );
+    return webhook;
+  });
+}

@@ -46,6 +46,7 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
     publicUrl: deps.config.publicUrl,
     introspection: deps.config.graphqlIntrospection,
     keyring: deps.keyring,
+    signer: deps.signer,
   });
 
   app.use(async (c, next) => {

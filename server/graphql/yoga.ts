@@ -8,7 +8,9 @@ type OnValidateArgs = { addValidationRule: (rule: ValidationRule) => void };
 import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import type { Logger } from "../logger.ts";
 import { authenticateApiKey } from "../services/authenticate-api-key.ts";
-import { authenticateMember } from "../services/authenticate-member.ts";
+import { authenticateAdminToken, authenticateMember } from "../services/authenticate-member.ts";
+import { resolveAccessToken } from "../services/oauth/resolve-access-token.ts";
+import type { TokenSigner } from "../services/oauth/token-signer.ts";
 import { resolveSession } from "../services/sessions/resolve-session.ts";
 import { sessionCookieName } from "../services/sessions/session-cookie-name.ts";
 import type { GraphQLContext, Principal } from "./context.ts";
@@ -21,6 +23,8 @@ export type GraphQLDeps = {
   readonly production: boolean;
   readonly publicUrl: string;
   readonly keyring: MasterKeyring;
+  /** Verifies user access tokens presented to the control plane. */
+  readonly signer: TokenSigner;
   /** Schema introspection; off in production unless LATCH_GRAPHQL_INTROSPECTION=true. */
   readonly introspection: boolean;
 };
@@ -44,9 +48,16 @@ async function authenticate(request: Request, deps: GraphQLDeps, now: Date): Pro
   if (header) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw unauthenticated("Authorization header must be `Bearer <API key>`");
-    const principal = await authenticateApiKey(em, match[1]!, now);
-    if (!principal) throw unauthenticated("The API key is unknown, revoked or expired");
-    return principal;
+    const presented = match[1]!;
+    if (presented.startsWith("latch_ak_")) {
+      const principal = await authenticateApiKey(em, presented, now);
+      if (!principal) throw unauthenticated("The API key is unknown, revoked or expired");
+      return principal;
+    }
+    const access = await resolveAccessToken(em, deps.signer, presented, now);
+    const member = access ? await authenticateAdminToken(em, access) : null;
+    if (!member) throw unauthenticated("The token is invalid, or lacks the admin scope of a workspace you administer");
+    return member;
   }
   const token = readCookie(request.headers.get("cookie"), sessionCookieName(deps.publicUrl.startsWith("https:")));
   const session = token ? await resolveSession(em, token, now) : null;

@@ -48,6 +48,11 @@ export const BUILT_IN_SCOPES: readonly BuiltInScope[] = [
   { name: "offline_access", description: "Stay connected when you are not using the app", kind: "user" },
   ...WORKSPACE_SCOPES.map((name) => ({ name, description: WORKSPACE_DESCRIPTIONS[name], kind: "workspace" as const })),
   { name: "all", description: "Full access to your workspace", kind: "workspace" },
+  {
+    name: "admin",
+    description: "Manage your workspace's apps, grants, webhooks and API keys in Latch (if you are an owner or admin)",
+    kind: "workspace",
+  },
 ];
 
 export const BUILT_IN_SCOPE_NAMES: readonly string[] = BUILT_IN_SCOPES.map((scope) => scope.name);

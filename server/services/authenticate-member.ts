@@ -44,3 +44,16 @@ export async function authenticateMember(
     role: chosen.role,
   };
 }
+
+/**
+ * A user access token used on the control plane: only when it carries the `admin` scope, was granted for a
+ * workspace, and its user is an owner or admin there. A token an app got for `identify` can never manage anything.
+ */
+export async function authenticateAdminToken(
+  em: EntityManager,
+  token: { userId: string | null; grantOrganizationId: string | null; scopes: readonly string[] },
+): Promise<MemberPrincipal | null> {
+  if (!token.userId || !token.grantOrganizationId || !token.scopes.includes("admin")) return null;
+  const member = await authenticateMember(em, token.userId, token.grantOrganizationId);
+  return member && member.role !== "member" ? member : null;
+}

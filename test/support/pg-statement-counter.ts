@@ -1,5 +1,5 @@
-import type { TestDatabase } from "./test-database.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
+import type { TestDatabase } from "./test-database.ts";
 
 /**
  * Counts the SQL statements clients send to PostgreSQL by reading the frontend protocol on the wire: one per

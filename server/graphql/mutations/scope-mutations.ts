@@ -1,6 +1,5 @@
-import type { ObjectRef } from "@pothos/core";
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import type { Application, Scope } from "../../db/entities/index.ts";
+import type { Scope } from "../../db/entities/index.ts";
 import { updateApplication } from "../../services/applications/update-application.ts";
 import { createScope } from "../../services/scopes/create-scope.ts";
 import { deleteScope } from "../../services/scopes/delete-scope.ts";

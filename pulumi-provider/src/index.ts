@@ -1,0 +1,10 @@
+/**
+ * @latch/pulumi: declare Latch OAuth apps, their secrets, custom scopes, upstream logins and webhooks in a Pulumi
+ * program. The endpoint and API key come from stack config `latch:endpoint` and the secret `latch:apiKey`
+ * (or LATCH_ENDPOINT / LATCH_API_KEY), read by the engine's provider host, never stored in the state.
+ */
+export { ClientSecret, type ClientSecretArgs } from "./resources/client-secret.ts";
+export { IdentityProvider, type IdentityProviderArgs } from "./resources/identity-provider.ts";
+export { OAuthApp, type OAuthAppArgs } from "./resources/oauth-app.ts";
+export { Scope, type ScopeArgs } from "./resources/scope.ts";
+export { Webhook, type WebhookArgs } from "./resources/webhook.ts";

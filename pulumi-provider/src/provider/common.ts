@@ -1,0 +1,131 @@
+/**
+ * Helpers the resource providers share. Serialized with them: no runtime imports besides the other provider
+ * modules, globals only.
+ */
+import {
+  type ErrorSubject,
+  graphql,
+  isNotFound,
+  type LatchSettings,
+  MUTATION_ERRORS,
+  payloadOf,
+  requireSettings,
+  resolveSettings,
+} from "./client.ts";
+import { isUnknown } from "./rules.ts";
+
+/** Pulumi's dynamic-provider config object, as `configure()` receives it. */
+export type ProviderConfig = { get(key: string): string | undefined };
+
+/** What every Latch provider keeps between calls: the settings `configure()` read, never serialized. */
+export type ProviderState = { settings: LatchSettings | undefined };
+
+/** Settings from `configure()`, else (an engine that never called it, a direct test) from the environment. */
+export function settingsOf(provider: ProviderState, subject: ErrorSubject): LatchSettings {
+  return requireSettings(provider.settings ?? resolveSettings(undefined), subject);
+}
+
+function sameValue(a: unknown, b: unknown, unordered: boolean): boolean {
+  const left = a === undefined ? null : a;
+  const right = b === undefined ? null : b;
+  if (unordered && Array.isArray(left) && Array.isArray(right)) {
+    return JSON.stringify([...left].map(String).sort()) === JSON.stringify([...right].map(String).sort());
+  }
+  return JSON.stringify(left) === JSON.stringify(right);
+}
+
+/**
+ * The input properties whose new value differs from the old one; a value unknown during preview counts as changed.
+ * `unordered` lists compare as sets (the server keeps redirect URIs and scopes as sets).
+ */
+export function changedProperties(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  properties: readonly string[],
+  unordered: readonly string[] = [],
+): string[] {
+  return properties.filter(
+    (property) => isUnknown(news[property]) || !sameValue(olds[property], news[property], unordered.includes(property)),
+  );
+}
+
+/**
+ * The diff the engine gets: `changes` and `replaces` (the only fields the dynamic-provider host forwards), plus
+ * `diffs`, the changed properties by name, for tests and tools that call the provider directly.
+ */
+export function diffResult(changed: readonly string[], replaceOn: readonly string[]) {
+  return {
+    changes: changed.length > 0,
+    replaces: changed.filter((property) => replaceOn.includes(property)),
+    diffs: [...changed],
+    deleteBeforeReplace: false,
+  };
+}
+
+/** An error for a create that half-succeeded: the engine records the object (`id`, `properties`) so nothing leaks. */
+export function partialCreateError(error: unknown, id: string, properties: Record<string, unknown>): Error {
+  const failure = error instanceof Error ? error : new Error(String(error));
+  return Object.assign(failure, { id, properties, reasons: [failure.message] });
+}
+
+/** Replaces `undefined` by `null`: protobuf Structs cannot hold undefined. */
+export function nullish<T extends Record<string, unknown>>(
+  value: T,
+): { [K in keyof T]: Exclude<T[K], undefined> | null } {
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, item === undefined ? null : item]),
+  ) as never;
+}
+
+/** Runs one mutation and returns its payload, or throws the LatchError its typed error stands for. */
+export async function mutate<T>(
+  settings: LatchSettings,
+  field: string,
+  document: string,
+  variables: Record<string, unknown>,
+  subject: ErrorSubject,
+  idempotent = false,
+): Promise<T> {
+  const data = await graphql<Record<string, unknown>>(settings, `${document} ${MUTATION_ERRORS}`, variables, {
+    subject,
+    idempotent,
+  });
+  return payloadOf<T>(data[field], subject);
+}
+
+/** A node of the organization by global id, or null when it is gone (or of another type). */
+export async function fetchNode<T>(
+  settings: LatchSettings,
+  id: string,
+  typename: string,
+  fields: string,
+  subject: ErrorSubject,
+): Promise<T | null> {
+  try {
+    const data = await graphql<{ node: (T & { __typename: string }) | null }>(
+      settings,
+      `query LatchPulumiNode($id: ID!) { node(id: $id) { __typename ... on ${typename} { ${fields} } } }`,
+      { id },
+      { subject, idempotent: true },
+    );
+    return data.node && data.node.__typename === typename ? data.node : null;
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+/** Deletes with `mutation`; an object already gone counts as deleted. */
+export async function deleteIdempotently(
+  settings: LatchSettings,
+  field: string,
+  document: string,
+  id: string,
+  subject: ErrorSubject,
+): Promise<void> {
+  try {
+    await mutate(settings, field, document, { id }, subject, true);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}

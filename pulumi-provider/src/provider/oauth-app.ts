@@ -1,0 +1,646 @@
+/**
+ * The OAuthApp dynamic provider: an OAuth app with its redirect URIs, scopes, grant types, token settings and
+ * branding; its client secret is an output (declared secret by the resource) and rotates in place.
+ *
+ * Serialized into the Pulumi state: no runtime imports besides the other provider modules, globals only, and no
+ * settings captured (they live on `this.settings`, filled by `configure()` in the engine's host process).
+ */
+import { type ErrorSubject, graphql, isNotFound, type LatchSettings, resolveSettings } from "./client.ts";
+import {
+  changedProperties,
+  diffResult,
+  mutate,
+  nullish,
+  type ProviderConfig,
+  type ProviderState,
+  partialCreateError,
+  settingsOf,
+} from "./common.ts";
+import {
+  allowedScopesProblems,
+  colorProblem,
+  durationSeconds,
+  type Failure,
+  grantTypesProblems,
+  isUnknown,
+  nameProblem,
+  optionalText,
+  overlapProblem,
+  publicUrlProblem,
+  redirectUrisProblems,
+  secondsProblem,
+  UNKNOWN,
+  uniqueList,
+} from "./rules.ts";
+
+export type OAuthAppType = "confidential" | "public";
+export type AccessTokenFormat = "jwt" | "opaque";
+
+/** What a program declares. Omitted settings take the server's defaults. */
+export type OAuthAppInputs = {
+  /** Shown on the login and consent pages; unique in the organization. Changes in place. */
+  name: string;
+  description?: string | null;
+  /** `confidential` (default) or `public`. The only property whose change replaces the app. */
+  type?: OAuthAppType;
+  redirectUris?: string[];
+  /** Scopes the app may request (built-in or the organization's custom ones). */
+  scopes?: string[];
+  /** Default `authorization_code`, `refresh_token`. */
+  grantTypes?: string[];
+  allowPasswordGrant?: boolean;
+  accessTokenFormat?: AccessTokenFormat;
+  accessTokenTtl?: number;
+  refreshTokenTtl?: number;
+  refreshTokenRotation?: boolean;
+  refreshReuseInterval?: number;
+  logoUrl?: string | null;
+  primaryColor?: string | null;
+  secondaryColor?: string | null;
+  homepageUrl?: string | null;
+  privacyPolicyUrl?: string | null;
+  termsOfServiceUrl?: string | null;
+  /** Default true; false disables the app (and revokes its tokens and grants). */
+  enabled?: boolean;
+  /** Take over an existing app of the same name instead of failing on the name conflict. */
+  adopt?: boolean;
+  /** Any string; changing it rotates the client secret in place. */
+  rotation?: string | null;
+  /** How long the previous secret keeps working after a rotation: seconds or `30m`, `24h`, `7d`. Default 24h. */
+  rotationOverlap?: number | string;
+};
+
+/** The checked inputs: every property present, defaults filled in, lists deduplicated. */
+export type OAuthAppDesired = {
+  name: string;
+  description: string | null;
+  type: OAuthAppType;
+  redirectUris: string[];
+  scopes: string[];
+  grantTypes: string[];
+  allowPasswordGrant: boolean;
+  accessTokenFormat: AccessTokenFormat;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  refreshTokenRotation: boolean;
+  refreshReuseInterval: number;
+  logoUrl: string | null;
+  primaryColor: string | null;
+  secondaryColor: string | null;
+  homepageUrl: string | null;
+  privacyPolicyUrl: string | null;
+  termsOfServiceUrl: string | null;
+  enabled: boolean;
+  adopt: boolean;
+  rotation: string | null;
+  rotationOverlap: number;
+};
+
+/** The state: the checked inputs as the server has them, plus what the server assigned. */
+export type OAuthAppOutputs = OAuthAppDesired & {
+  clientId: string;
+  /** The current client secret (null for public apps). Declared secret: encrypted in the state. */
+  clientSecret: string | null;
+  clientSecretLast4: string | null;
+  /** When the secrets a rotation replaced stop working; null before any rotation. */
+  previousSecretsExpireAt: string | null;
+};
+
+export const OAUTH_APP_DEFAULTS = {
+  type: "confidential",
+  grantTypes: ["authorization_code", "refresh_token"],
+  allowPasswordGrant: false,
+  accessTokenFormat: "jwt",
+  accessTokenTtl: 604_800,
+  refreshTokenTtl: 2_592_000,
+  refreshTokenRotation: true,
+  refreshReuseInterval: 5,
+  enabled: true,
+  rotationOverlap: 86_400,
+} as const;
+
+/** Properties compared by diff; every one but `type` changes in place. */
+const DIFFED = [
+  "name",
+  "description",
+  "type",
+  "redirectUris",
+  "scopes",
+  "grantTypes",
+  "allowPasswordGrant",
+  "accessTokenFormat",
+  "accessTokenTtl",
+  "refreshTokenTtl",
+  "refreshTokenRotation",
+  "refreshReuseInterval",
+  "logoUrl",
+  "primaryColor",
+  "secondaryColor",
+  "homepageUrl",
+  "privacyPolicyUrl",
+  "termsOfServiceUrl",
+  "enabled",
+  "rotation",
+] as const;
+const UNORDERED = ["redirectUris", "scopes", "grantTypes"];
+const REPLACE_ON = ["type"];
+
+/** Settings updateApplication changes, by input name → API name. */
+const SETTINGS: readonly (readonly [keyof OAuthAppDesired, string])[] = [
+  ["name", "name"],
+  ["description", "description"],
+  ["scopes", "allowedScopes"],
+  ["grantTypes", "grantTypes"],
+  ["allowPasswordGrant", "allowPasswordGrant"],
+  ["accessTokenFormat", "accessTokenFormat"],
+  ["accessTokenTtl", "accessTokenTtl"],
+  ["refreshTokenTtl", "refreshTokenTtl"],
+  ["refreshTokenRotation", "refreshTokenRotation"],
+  ["refreshReuseInterval", "refreshReuseInterval"],
+  ["logoUrl", "logoUrl"],
+  ["primaryColor", "primaryColor"],
+  ["secondaryColor", "secondaryColor"],
+  ["homepageUrl", "homepageUrl"],
+  ["privacyPolicyUrl", "privacyPolicyUrl"],
+  ["termsOfServiceUrl", "termsOfServiceUrl"],
+];
+
+/** Server field names the inputs spell differently, so errors name the input the user wrote. */
+const FIELD_NAMES = { allowedScopes: "scopes", applicationId: "id", overlapSeconds: "rotationOverlap" };
+
+const APP_FIELDS = `
+fragment AppFields on Application {
+  id clientId name description type grantTypes allowPasswordGrant allowedScopes accessTokenFormat
+  accessTokenTtl refreshTokenTtl refreshTokenRotation refreshReuseInterval
+  logoUrl primaryColor secondaryColor homepageUrl privacyPolicyUrl termsOfServiceUrl isActive
+  redirectUris { id uri }
+}`;
+
+type LiveApp = {
+  id: string;
+  clientId: string;
+  name: string;
+  description: string | null;
+  type: "CONFIDENTIAL" | "PUBLIC";
+  grantTypes: string[];
+  allowPasswordGrant: boolean;
+  allowedScopes: string[];
+  accessTokenFormat: "JWT" | "OPAQUE";
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  refreshTokenRotation: boolean;
+  refreshReuseInterval: number;
+  logoUrl: string | null;
+  primaryColor: string | null;
+  secondaryColor: string | null;
+  homepageUrl: string | null;
+  privacyPolicyUrl: string | null;
+  termsOfServiceUrl: string | null;
+  isActive: boolean;
+  redirectUris: { id: string; uri: string }[];
+};
+
+function subjectOf(inputs: { name?: unknown } | undefined, id?: string): ErrorSubject {
+  const name = typeof inputs?.name === "string" && inputs.name !== UNKNOWN ? inputs.name : id;
+  return { resource: `OAuthApp${name ? ` "${name}"` : ""}`, fields: FIELD_NAMES };
+}
+
+function bool(value: unknown, fallback: boolean): boolean {
+  return value === undefined || value === null ? fallback : (value as boolean);
+}
+
+function num(value: unknown, fallback: number): number {
+  return value === undefined || value === null ? fallback : (value as number);
+}
+
+/** Inputs with the server's defaults filled in; unknown values stay unknown. */
+export function normalizeOAuthApp(news: Partial<OAuthAppInputs>): OAuthAppDesired {
+  const color = (value: unknown) => {
+    const text = optionalText(value);
+    return text === null || text === UNKNOWN ? text : text.toLowerCase();
+  };
+  const overlap = news.rotationOverlap;
+  return {
+    name: typeof news.name === "string" && news.name !== UNKNOWN ? news.name.trim() : (news.name as string),
+    description: optionalText(news.description),
+    type: (news.type ?? OAUTH_APP_DEFAULTS.type) as OAuthAppType,
+    redirectUris: uniqueList(news.redirectUris ?? []) as string[],
+    scopes: uniqueList(news.scopes ?? []) as string[],
+    grantTypes: uniqueList(news.grantTypes ?? OAUTH_APP_DEFAULTS.grantTypes) as string[],
+    allowPasswordGrant: bool(news.allowPasswordGrant, OAUTH_APP_DEFAULTS.allowPasswordGrant),
+    accessTokenFormat: (news.accessTokenFormat ?? OAUTH_APP_DEFAULTS.accessTokenFormat) as AccessTokenFormat,
+    accessTokenTtl: num(news.accessTokenTtl, OAUTH_APP_DEFAULTS.accessTokenTtl),
+    refreshTokenTtl: num(news.refreshTokenTtl, OAUTH_APP_DEFAULTS.refreshTokenTtl),
+    refreshTokenRotation: bool(news.refreshTokenRotation, OAUTH_APP_DEFAULTS.refreshTokenRotation),
+    refreshReuseInterval: num(news.refreshReuseInterval, OAUTH_APP_DEFAULTS.refreshReuseInterval),
+    logoUrl: optionalText(news.logoUrl),
+    primaryColor: color(news.primaryColor),
+    secondaryColor: color(news.secondaryColor),
+    homepageUrl: optionalText(news.homepageUrl),
+    privacyPolicyUrl: optionalText(news.privacyPolicyUrl),
+    termsOfServiceUrl: optionalText(news.termsOfServiceUrl),
+    enabled: bool(news.enabled, OAUTH_APP_DEFAULTS.enabled),
+    adopt: bool(news.adopt, false),
+    rotation: news.rotation === undefined || news.rotation === null ? null : String(news.rotation),
+    rotationOverlap:
+      overlap === undefined || overlap === null
+        ? OAUTH_APP_DEFAULTS.rotationOverlap
+        : overlap === UNKNOWN
+          ? (UNKNOWN as never)
+          : durationSeconds(overlap),
+  };
+}
+
+/** Every rule the server applies to these inputs that can be checked without it, all failures at once. */
+export function validateOAuthApp(news: Partial<OAuthAppInputs>, desired: OAuthAppDesired): Failure[] {
+  const failures: Failure[] = [];
+  const add = (property: string, reason: string | undefined) => {
+    if (reason !== undefined) failures.push({ property, reason });
+  };
+  const known = (property: keyof OAuthAppDesired) => !isUnknown(desired[property]);
+  if (known("name")) add("name", nameProblem("name", news.name));
+  if (known("type") && desired.type !== "confidential" && desired.type !== "public") {
+    add("type", `type must be "confidential" or "public"`);
+  }
+  for (const property of ["redirectUris", "scopes", "grantTypes"] as const) {
+    const value = news[property];
+    if (value !== undefined && value !== null && (value as unknown) !== UNKNOWN && !Array.isArray(value)) {
+      add(property, `${property} must be a list of strings`);
+    }
+  }
+  for (const reason of redirectUrisProblems(desired.redirectUris)) add("redirectUris", reason);
+  for (const reason of allowedScopesProblems(desired.scopes)) add("scopes", reason);
+  if (!isUnknown(desired.grantTypes)) {
+    const type = isUnknown(desired.type) ? undefined : desired.type;
+    const allowPassword = isUnknown(desired.allowPasswordGrant) ? undefined : desired.allowPasswordGrant;
+    for (const reason of grantTypesProblems(desired.grantTypes, type, allowPassword)) add("grantTypes", reason);
+  }
+  for (const property of ["allowPasswordGrant", "refreshTokenRotation", "enabled", "adopt"] as const) {
+    if (known(property) && typeof desired[property] !== "boolean") add(property, `${property} must be true or false`);
+  }
+  if (known("accessTokenFormat") && desired.accessTokenFormat !== "jwt" && desired.accessTokenFormat !== "opaque") {
+    add("accessTokenFormat", `accessTokenFormat must be "jwt" or "opaque"`);
+  }
+  if (known("accessTokenTtl"))
+    add("accessTokenTtl", secondsProblem("accessTokenTtl", desired.accessTokenTtl, 60, 31_536_000));
+  if (known("refreshTokenTtl")) {
+    add("refreshTokenTtl", secondsProblem("refreshTokenTtl", desired.refreshTokenTtl, 60, 31_536_000));
+  }
+  if (known("refreshReuseInterval")) {
+    add("refreshReuseInterval", secondsProblem("refreshReuseInterval", desired.refreshReuseInterval, 0, 60));
+  }
+  for (const property of ["primaryColor", "secondaryColor"] as const) {
+    if (known(property)) add(property, colorProblem(property, desired[property]));
+  }
+  for (const property of ["logoUrl", "homepageUrl", "privacyPolicyUrl", "termsOfServiceUrl"] as const) {
+    if (known(property)) add(property, publicUrlProblem(property, desired[property]));
+  }
+  if (known("rotationOverlap")) {
+    add(
+      "rotationOverlap",
+      Number.isNaN(desired.rotationOverlap)
+        ? "rotationOverlap must be seconds or a duration such as 30m, 24h or 7d"
+        : overlapProblem("rotationOverlap", desired.rotationOverlap),
+    );
+  }
+  if (known("rotation") && known("type") && desired.rotation !== null && desired.type === "public") {
+    add("rotation", "public applications have no client secret to rotate");
+  }
+  return failures;
+}
+
+function fromLive(
+  app: LiveApp,
+): Omit<OAuthAppDesired, "adopt" | "rotation" | "rotationOverlap"> & { clientId: string } {
+  return {
+    name: app.name,
+    description: app.description,
+    type: app.type.toLowerCase() as OAuthAppType,
+    redirectUris: app.redirectUris.map((redirect) => redirect.uri),
+    scopes: app.allowedScopes,
+    grantTypes: app.grantTypes,
+    allowPasswordGrant: app.allowPasswordGrant,
+    accessTokenFormat: app.accessTokenFormat.toLowerCase() as AccessTokenFormat,
+    accessTokenTtl: app.accessTokenTtl,
+    refreshTokenTtl: app.refreshTokenTtl,
+    refreshTokenRotation: app.refreshTokenRotation,
+    refreshReuseInterval: app.refreshReuseInterval,
+    logoUrl: app.logoUrl,
+    primaryColor: app.primaryColor,
+    secondaryColor: app.secondaryColor,
+    homepageUrl: app.homepageUrl,
+    privacyPolicyUrl: app.privacyPolicyUrl,
+    termsOfServiceUrl: app.termsOfServiceUrl,
+    enabled: app.isActive,
+    clientId: app.clientId,
+  };
+}
+
+function apiValue(property: keyof OAuthAppDesired, value: unknown): unknown {
+  return property === "accessTokenFormat" && typeof value === "string" ? value.toUpperCase() : value;
+}
+
+async function fetchApp(settings: LatchSettings, id: string, subject: ErrorSubject): Promise<LiveApp | null> {
+  try {
+    const data = await graphql<{ application: LiveApp | null }>(
+      settings,
+      `query LatchPulumiApp($id: ID!) { application(id: $id) { ...AppFields } } ${APP_FIELDS}`,
+      { id },
+      { subject, idempotent: true },
+    );
+    return data.application;
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+async function findAppByName(settings: LatchSettings, name: string, subject: ErrorSubject): Promise<LiveApp | null> {
+  let after: string | null = null;
+  for (;;) {
+    const data: {
+      applications: {
+        edges: { node: { id: string; name: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    } = await graphql(
+      settings,
+      `query LatchPulumiAppNames($after: String) {
+        applications(first: 100, after: $after) { edges { node { id name } } pageInfo { hasNextPage endCursor } }
+      }`,
+      { after },
+      { subject, idempotent: true },
+    );
+    const found = data.applications.edges.find((edge) => edge.node.name === name);
+    if (found) return fetchApp(settings, found.node.id, subject);
+    if (!data.applications.pageInfo.hasNextPage) return null;
+    after = data.applications.pageInfo.endCursor;
+  }
+}
+
+/**
+ * Brings a live app to the desired settings: one updateApplication with every changed setting, redirect URIs added
+ * before stale ones are removed (an app is never left without its callback), then enabled/disabled.
+ */
+async function reconcile(
+  settings: LatchSettings,
+  live: LiveApp,
+  desired: OAuthAppDesired,
+  subject: ErrorSubject,
+): Promise<LiveApp> {
+  const current = fromLive(live);
+  const changes: Record<string, unknown> = {};
+  for (const [property, apiName] of SETTINGS) {
+    const unordered = UNORDERED.includes(property);
+    if (changedProperties(current, desired, [property], unordered ? [property] : []).length > 0) {
+      changes[apiName] = apiValue(property, desired[property]);
+    }
+  }
+  let app = live;
+  if (Object.keys(changes).length > 0) {
+    const payload = await mutate<{ application: LiveApp }>(
+      settings,
+      "updateApplication",
+      `mutation LatchPulumiUpdateApp($input: UpdateApplicationInput!) {
+        updateApplication(input: $input) { __typename ...MutationErrors ... on ApplicationPayload { application { ...AppFields } } }
+      } ${APP_FIELDS}`,
+      { input: { id: live.id, ...changes } },
+      subject,
+      true,
+    );
+    app = payload.application;
+  }
+  const have = new Set(app.redirectUris.map((redirect) => redirect.uri));
+  for (const uri of desired.redirectUris.filter((uri) => !have.has(uri))) {
+    await mutate(
+      settings,
+      "addRedirectUri",
+      `mutation LatchPulumiAddRedirectUri($applicationId: ID!, $uri: String!) {
+        addRedirectUri(applicationId: $applicationId, uri: $uri) { __typename ...MutationErrors }
+      }`,
+      { applicationId: live.id, uri },
+      { ...subject, property: "redirectUris" },
+    );
+  }
+  for (const stale of app.redirectUris.filter((redirect) => !desired.redirectUris.includes(redirect.uri))) {
+    try {
+      await mutate(
+        settings,
+        "removeRedirectUri",
+        `mutation LatchPulumiRemoveRedirectUri($id: ID!) { removeRedirectUri(id: $id) { __typename ...MutationErrors } }`,
+        { id: stale.id },
+        { ...subject, property: "redirectUris" },
+        true,
+      );
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+  if (app.isActive !== desired.enabled) {
+    await mutate(
+      settings,
+      "setApplicationActive",
+      `mutation LatchPulumiSetActive($id: ID!, $active: Boolean!) {
+        setApplicationActive(id: $id, active: $active) { __typename ...MutationErrors }
+      }`,
+      { id: live.id, active: desired.enabled },
+      { ...subject, property: "enabled" },
+      true,
+    );
+  }
+  const refreshed = await fetchApp(settings, live.id, subject);
+  if (!refreshed) throw new Error(`${subject.resource}: the app disappeared while it was being updated`);
+  return refreshed;
+}
+
+type Rotated = { secret: string; clientSecret: { id: string; last4: string }; previousSecretsExpireAt: string | null };
+
+async function rotate(
+  settings: LatchSettings,
+  applicationId: string,
+  desired: OAuthAppDesired,
+  label: string,
+  subject: ErrorSubject,
+): Promise<Rotated> {
+  return mutate<Rotated>(
+    settings,
+    "rotateClientSecret",
+    `mutation LatchPulumiRotate($applicationId: ID!, $overlapSeconds: Int, $name: String) {
+      rotateClientSecret(applicationId: $applicationId, overlapSeconds: $overlapSeconds, name: $name) {
+        __typename ...MutationErrors
+        ... on RotateClientSecretPayload { secret previousSecretsExpireAt clientSecret { id last4 } }
+      }
+    }`,
+    { applicationId, overlapSeconds: desired.rotationOverlap, name: label.slice(0, 100) },
+    { ...subject, property: "rotation" },
+  );
+}
+
+function outputsOf(
+  app: LiveApp,
+  desired: Pick<OAuthAppDesired, "adopt" | "rotation" | "rotationOverlap">,
+  secret: { clientSecret: string | null; previousSecretsExpireAt: string | null },
+): OAuthAppOutputs {
+  const live = fromLive(app);
+  return nullish({
+    ...live,
+    adopt: desired.adopt,
+    rotation: desired.rotation,
+    rotationOverlap: desired.rotationOverlap,
+    clientSecret: live.type === "public" ? null : secret.clientSecret,
+    clientSecretLast4: live.type === "public" || !secret.clientSecret ? null : secret.clientSecret.slice(-4),
+    previousSecretsExpireAt: secret.previousSecretsExpireAt,
+  }) as OAuthAppOutputs;
+}
+
+/** A fresh provider object; its settings stay empty until the engine's host calls `configure()`. */
+export function createOAuthAppProvider() {
+  return {
+    settings: undefined as LatchSettings | undefined,
+
+    async configure(request: { config: ProviderConfig }): Promise<void> {
+      (this as ProviderState).settings = resolveSettings(request.config);
+    },
+
+    async check(_olds: Partial<OAuthAppOutputs>, news: Partial<OAuthAppInputs>) {
+      const desired = normalizeOAuthApp(news);
+      const failures = validateOAuthApp(news, desired);
+      // Structs cannot carry undefined: a missing required input is null (and a failure) instead.
+      return { inputs: nullish(desired) as OAuthAppDesired, failures };
+    },
+
+    async diff(_id: string, olds: Partial<OAuthAppOutputs>, news: OAuthAppDesired) {
+      const changed = changedProperties(olds, news, DIFFED, UNORDERED);
+      return diffResult(changed, REPLACE_ON);
+    },
+
+    async create(inputs: OAuthAppDesired): Promise<{ id: string; outs: OAuthAppOutputs }> {
+      const subject = subjectOf(inputs);
+      const settings = settingsOf(this as ProviderState, subject);
+      if (inputs.adopt) {
+        const existing = await findAppByName(settings, inputs.name, subject);
+        if (existing) {
+          if (existing.type.toLowerCase() !== inputs.type) {
+            throw new Error(
+              `${subject.resource}: type: cannot adopt the existing ${existing.type.toLowerCase()} app as ${inputs.type} (the type cannot change in place)`,
+            );
+          }
+          const app = await reconcile(settings, existing, inputs, subject);
+          let secret = { clientSecret: null as string | null, previousSecretsExpireAt: null as string | null };
+          if (inputs.type === "confidential") {
+            try {
+              // The app's current secrets are not ours to read: mint one, and let the others work for the overlap.
+              const rotated = await rotate(settings, app.id, inputs, "Adopted by Pulumi", subject);
+              secret = { clientSecret: rotated.secret, previousSecretsExpireAt: rotated.previousSecretsExpireAt };
+            } catch (error) {
+              throw partialCreateError(error, app.id, outputsOf(app, inputs, secret));
+            }
+          }
+          return { id: app.id, outs: outputsOf(app, inputs, secret) };
+        }
+      }
+      const create: Record<string, unknown> = {
+        name: inputs.name,
+        type: inputs.type.toUpperCase(),
+        redirectUris: inputs.redirectUris,
+      };
+      for (const [property, apiName] of SETTINGS) {
+        if (property !== "name" && property !== "refreshTokenRotation") {
+          create[apiName] = apiValue(property, inputs[property]);
+        }
+      }
+      let created: { clientSecret: string | null; application: LiveApp };
+      try {
+        created = await mutate(
+          settings,
+          "createApplication",
+          `mutation LatchPulumiCreateApp($input: CreateApplicationInput!) {
+            createApplication(input: $input) {
+              __typename ...MutationErrors ... on CreateApplicationPayload { clientSecret application { ...AppFields } }
+            }
+          } ${APP_FIELDS}`,
+          { input: create },
+          subject,
+        );
+      } catch (error) {
+        if ((error as { code?: string }).code === "CONFLICT" && (error as { property?: string }).property === "name") {
+          (error as Error).message += " (set `adopt: true` to take over the existing app)";
+        }
+        throw error;
+      }
+      const secret = { clientSecret: created.clientSecret, previousSecretsExpireAt: null };
+      try {
+        // What createApplication cannot set (refresh token rotation, a disabled app) is applied right after.
+        const app = await reconcile(settings, created.application, inputs, subject);
+        return { id: app.id, outs: outputsOf(app, inputs, secret) };
+      } catch (error) {
+        throw partialCreateError(error, created.application.id, outputsOf(created.application, inputs, secret));
+      }
+    },
+
+    async read(id: string, props?: Partial<OAuthAppOutputs>) {
+      const subject = subjectOf(props, id);
+      const settings = settingsOf(this as ProviderState, subject);
+      const app = await fetchApp(settings, id, subject);
+      if (!app) return { id: "" };
+      const carried = normalizeOAuthApp({
+        name: app.name,
+        adopt: props?.adopt ?? false,
+        rotation: props?.rotation ?? null,
+        rotationOverlap: props?.rotationOverlap ?? OAUTH_APP_DEFAULTS.rotationOverlap,
+      });
+      const outs = outputsOf(app, carried, {
+        clientSecret: props?.clientSecret ?? null,
+        previousSecretsExpireAt: props?.previousSecretsExpireAt ?? null,
+      });
+      const {
+        clientId: _clientId,
+        clientSecret: _secret,
+        clientSecretLast4: _last4,
+        previousSecretsExpireAt: _p,
+        ...inputs
+      } = outs;
+      return { id: app.id, props: outs, inputs };
+    },
+
+    async update(id: string, olds: OAuthAppOutputs, news: OAuthAppDesired): Promise<{ outs: OAuthAppOutputs }> {
+      const subject = subjectOf(news, id);
+      const settings = settingsOf(this as ProviderState, subject);
+      const live = await fetchApp(settings, id, subject);
+      if (!live) throw new Error(`${subject.resource}: the app ${id} no longer exists (run \`pulumi refresh\`)`);
+      if (live.type.toLowerCase() !== news.type) {
+        throw new Error(`${subject.resource}: type: the type cannot change in place; the app must be replaced`);
+      }
+      const app = await reconcile(settings, live, news, subject);
+      let secret = {
+        clientSecret: olds.clientSecret ?? null,
+        previousSecretsExpireAt: olds.previousSecretsExpireAt ?? null,
+      };
+      // A new rotation value rotates; removing it only forgets the trigger.
+      if (news.type === "confidential" && news.rotation !== null && news.rotation !== (olds.rotation ?? null)) {
+        const rotated = await rotate(settings, id, news, `Rotated by Pulumi (${news.rotation})`, subject);
+        secret = { clientSecret: rotated.secret, previousSecretsExpireAt: rotated.previousSecretsExpireAt };
+      }
+      return { outs: outputsOf(app, news, secret) };
+    },
+
+    async delete(id: string, props: Partial<OAuthAppOutputs>): Promise<void> {
+      const subject = subjectOf(props, id);
+      const settings = settingsOf(this as ProviderState, subject);
+      try {
+        await mutate(
+          settings,
+          "deleteApplication",
+          `mutation LatchPulumiDeleteApp($id: ID!) { deleteApplication(id: $id) { __typename ...MutationErrors } }`,
+          { id },
+          subject,
+          true,
+        );
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    },
+  };
+}
+
+export type OAuthAppProvider = ReturnType<typeof createOAuthAppProvider>;

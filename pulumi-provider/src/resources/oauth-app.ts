@@ -1,0 +1,89 @@
+import * as pulumi from "@pulumi/pulumi";
+import { createOAuthAppProvider, type OAuthAppInputs, type OAuthAppOutputs } from "../provider/oauth-app.ts";
+import { type InputsOf, outputSlots, withSecretOutputs } from "./outputs.ts";
+
+/** One provider object for every OAuthApp: serialized once, configured by the engine's host, never here. */
+const provider = createOAuthAppProvider();
+
+export type OAuthAppArgs = InputsOf<OAuthAppInputs>;
+
+/** Every output property: registered up front so each is an `Output` on the resource, set by the provider. */
+const OAUTH_APP_OUTPUTS: readonly (keyof OAuthAppOutputs)[] = [
+  "name",
+  "description",
+  "type",
+  "redirectUris",
+  "scopes",
+  "grantTypes",
+  "allowPasswordGrant",
+  "accessTokenFormat",
+  "accessTokenTtl",
+  "refreshTokenTtl",
+  "refreshTokenRotation",
+  "refreshReuseInterval",
+  "logoUrl",
+  "primaryColor",
+  "secondaryColor",
+  "homepageUrl",
+  "privacyPolicyUrl",
+  "termsOfServiceUrl",
+  "enabled",
+  "adopt",
+  "rotation",
+  "rotationOverlap",
+  "clientId",
+  "clientSecret",
+  "clientSecretLast4",
+  "previousSecretsExpireAt",
+];
+
+/** Outputs every resource of this package declares secret, whatever the program's options say. */
+export const OAUTH_APP_SECRET_OUTPUTS = ["clientSecret"];
+
+/**
+ * An OAuth app of the organization the `latch:apiKey` belongs to. `clientSecret` is a secret output: encrypted in
+ * the state, shown as [secret] in the CLI. Changing `rotation` rotates it in place; `adopt` takes over an existing app
+ * of the same name.
+ */
+export class OAuthApp extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly type: pulumi.Output<"confidential" | "public">;
+  declare readonly description: pulumi.Output<string | null>;
+  declare readonly redirectUris: pulumi.Output<string[]>;
+  declare readonly scopes: pulumi.Output<string[]>;
+  declare readonly grantTypes: pulumi.Output<string[]>;
+  declare readonly allowPasswordGrant: pulumi.Output<boolean>;
+  declare readonly accessTokenFormat: pulumi.Output<"jwt" | "opaque">;
+  declare readonly accessTokenTtl: pulumi.Output<number>;
+  declare readonly refreshTokenTtl: pulumi.Output<number>;
+  declare readonly refreshTokenRotation: pulumi.Output<boolean>;
+  declare readonly refreshReuseInterval: pulumi.Output<number>;
+  declare readonly logoUrl: pulumi.Output<string | null>;
+  declare readonly primaryColor: pulumi.Output<string | null>;
+  declare readonly secondaryColor: pulumi.Output<string | null>;
+  declare readonly homepageUrl: pulumi.Output<string | null>;
+  declare readonly privacyPolicyUrl: pulumi.Output<string | null>;
+  declare readonly termsOfServiceUrl: pulumi.Output<string | null>;
+  declare readonly enabled: pulumi.Output<boolean>;
+  declare readonly adopt: pulumi.Output<boolean>;
+  declare readonly rotation: pulumi.Output<string | null>;
+  /** Seconds. */
+  declare readonly rotationOverlap: pulumi.Output<number>;
+  /** The public client identifier. */
+  declare readonly clientId: pulumi.Output<string>;
+  /** The current client secret; null for public apps. A secret output. */
+  declare readonly clientSecret: pulumi.Output<string | null>;
+  declare readonly clientSecretLast4: pulumi.Output<string | null>;
+  declare readonly previousSecretsExpireAt: pulumi.Output<string | null>;
+
+  constructor(name: string, args: OAuthAppArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider,
+      name,
+      { ...outputSlots(OAUTH_APP_OUTPUTS), ...args },
+      withSecretOutputs(opts, OAUTH_APP_SECRET_OUTPUTS),
+      "latch",
+      "OAuthApp",
+    );
+  }
+}

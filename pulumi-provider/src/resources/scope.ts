@@ -1,0 +1,17 @@
+import * as pulumi from "@pulumi/pulumi";
+import { createScopeProvider, type ScopeInputs } from "../provider/scope.ts";
+import { type InputsOf, outputSlots } from "./outputs.ts";
+
+const provider = createScopeProvider();
+
+export type ScopeArgs = InputsOf<ScopeInputs>;
+
+/** A custom scope of the organization; pass `scope.name` to an OAuthApp's `scopes` so it is created first. */
+export class Scope extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly description: pulumi.Output<string>;
+
+  constructor(name: string, args: ScopeArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, { ...outputSlots(["name", "description"]), ...args }, opts, "latch", "Scope");
+  }
+}

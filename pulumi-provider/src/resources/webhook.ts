@@ -1,0 +1,45 @@
+import * as pulumi from "@pulumi/pulumi";
+import { createWebhookProvider, type WebhookInputs } from "../provider/webhook.ts";
+import { type InputsOf, outputSlots, withSecretOutputs } from "./outputs.ts";
+
+const provider = createWebhookProvider();
+
+export type WebhookArgs = InputsOf<WebhookInputs>;
+
+/** A webhook endpoint. `secret` (the `whsec_` signing secret) is a secret output; `rotation` rotates it in place. */
+export class Webhook extends pulumi.dynamic.Resource {
+  declare readonly url: pulumi.Output<string>;
+  declare readonly events: pulumi.Output<string[]>;
+  declare readonly description: pulumi.Output<string | null>;
+  declare readonly app: pulumi.Output<string | null>;
+  declare readonly active: pulumi.Output<boolean>;
+  declare readonly rotation: pulumi.Output<string | null>;
+  /** The signing secret. A secret output. */
+  declare readonly secret: pulumi.Output<string>;
+  declare readonly previousSecretExpiresAt: pulumi.Output<string | null>;
+  declare readonly disabledAt: pulumi.Output<string | null>;
+
+  constructor(name: string, args: WebhookArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider,
+      name,
+      {
+        ...outputSlots([
+          "url",
+          "events",
+          "description",
+          "app",
+          "active",
+          "rotation",
+          "secret",
+          "previousSecretExpiresAt",
+          "disabledAt",
+        ]),
+        ...args,
+      },
+      withSecretOutputs(opts, ["secret"]),
+      "latch",
+      "Webhook",
+    );
+  }
+}

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type LatchFixture, secretWorks, startLatchFixture } from "../support/latch.ts";
+import {
+  fromStruct,
+  type ProviderHost,
+  proto,
+  secretValue,
+  serializedProviders,
+  startProviderHost,
+  toStruct,
+  UNKNOWN,
+  type Untyped,
+} from "../support/provider-host.ts";
+
+const URN = "urn:pulumi:dev::latch-test::pulumi-nodejs:dynamic/latch:OAuthApp::web";
+
+let latch: LatchFixture;
+let host: ProviderHost;
+let providerText: string;
+let texts: Record<string, string>;
+
+beforeAll(async () => {
+  [latch, host, texts] = await Promise.all([startLatchFixture(), startProviderHost(), serializedProviders()]);
+  providerText = texts.OAuthApp!;
+  const configure = new proto.ConfigureRequest();
+  // The engine sends the stack config; the API key as a secret, which the host unwraps.
+  configure.setArgs(toStruct({ "latch:endpoint": latch.server.url, "latch:apiKey": secretValue(latch.apiKey) }));
+  configure.setAcceptsecrets(true);
+  await host.call("configure", configure);
+}, 120_000);
+afterAll(async () => {
+  await host?.stop();
+  await latch?.stop();
+});
+
+async function check(olds: Record<string, unknown>, news: Record<string, unknown>) {
+  const request = new proto.CheckRequest();
+  request.setUrn(URN);
+  request.setOlds(toStruct(olds));
+  request.setNews(toStruct({ ...news, __provider: providerText }));
+  const response = await host.call("check", request);
+  return {
+    inputs: fromStruct(response.getInputs()),
+    failures: response.getFailuresList().map((f: Untyped) => ({ property: f.getProperty(), reason: f.getReason() })),
+  };
+}
+
+async function diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+  const request = new proto.DiffRequest();
+  request.setId(id);
+  request.setUrn(URN);
+  request.setOlds(toStruct(olds));
+  request.setNews(toStruct(news));
+  const response = await host.call("diff", request);
+  return { changes: response.getChanges(), replaces: response.getReplacesList() as string[] };
+}
+
+describe("OAuthApp through the real dynamic-provider host over gRPC", () => {
+  test("check reports failures by property; unknown preview values pass", async () => {
+    const bad = await check({}, { name: "", redirectUris: ["http://example.com/cb"], primaryColor: "blue" });
+    expect(bad.failures.map((f: { property: string }) => f.property).sort()).toEqual([
+      "name",
+      "primaryColor",
+      "redirectUris",
+    ]);
+    const preview = await check({}, { name: "Preview", redirectUris: [UNKNOWN] });
+    expect(preview.failures).toEqual([]);
+    expect(preview.inputs.redirectUris).toEqual([UNKNOWN]);
+    expect(preview.inputs.__provider).toBe(providerText);
+  });
+
+  test("create, read, diff, update with rotation, delete (twice)", async () => {
+    const { inputs } = await check(
+      {},
+      { name: "Over gRPC", grantTypes: ["client_credentials"], redirectUris: ["https://grpc.example.com/cb"] },
+    );
+
+    const create = new proto.CreateRequest();
+    create.setUrn(URN);
+    create.setProperties(toStruct(inputs));
+    const created = await host.call("create", create);
+    const id: string = created.getId();
+    const outs = fromStruct(created.getProperties());
+    expect(outs.__provider).toBe(providerText);
+    expect(outs.clientSecret).toMatch(/^latch_cs_/);
+    expect(await secretWorks(latch.server, outs.clientId, outs.clientSecret)).toBe(true);
+
+    const read = new proto.ReadRequest();
+    read.setId(id);
+    read.setUrn(URN);
+    read.setProperties(toStruct(outs));
+    const readResponse = await host.call("read", read);
+    expect(readResponse.getId()).toBe(id);
+    expect(fromStruct(readResponse.getProperties())).toEqual(outs);
+    expect(fromStruct(readResponse.getInputs())).not.toHaveProperty("clientSecret");
+
+    expect(await diff(id, outs, inputs)).toEqual({ changes: proto.DiffResponse.DiffChanges.DIFF_NONE, replaces: [] });
+    const { inputs: rotatedInputs } = await check(outs, {
+      name: "Over gRPC",
+      grantTypes: ["client_credentials"],
+      redirectUris: ["https://grpc.example.com/cb"],
+      rotation: "r1",
+    });
+    expect(await diff(id, outs, rotatedInputs)).toEqual({
+      changes: proto.DiffResponse.DiffChanges.DIFF_SOME,
+      replaces: [],
+    });
+    const { inputs: publicInputs } = await check(outs, { name: "Over gRPC", type: "public" });
+    expect((await diff(id, outs, publicInputs)).replaces).toEqual(["type"]);
+
+    const update = new proto.UpdateRequest();
+    update.setId(id);
+    update.setUrn(URN);
+    update.setOlds(toStruct(outs));
+    update.setNews(toStruct(rotatedInputs));
+    const updated = fromStruct((await host.call("update", update)).getProperties());
+    expect(updated.clientSecret).not.toBe(outs.clientSecret);
+    expect(await secretWorks(latch.server, outs.clientId, updated.clientSecret)).toBe(true);
+    expect(await secretWorks(latch.server, outs.clientId, outs.clientSecret)).toBe(true);
+
+    const remove = new proto.DeleteRequest();
+    remove.setId(id);
+    remove.setUrn(URN);
+    remove.setProperties(toStruct(updated));
+    await host.call("delete", remove);
+    await host.call("delete", remove);
+    const gone = await host.call("read", read);
+    expect(gone.getId()).toBe("");
+  });
+
+  test("a provider error reaches the engine as gRPC code 2 naming the resource, property and message", async () => {
+    const { inputs } = await check({}, { name: "Bad scope", scopes: ["not:defined"] });
+    const create = new proto.CreateRequest();
+    create.setUrn(URN);
+    create.setProperties(toStruct(inputs));
+    await expect(host.call("create", create)).rejects.toMatchObject({
+      code: 2,
+      details: 'OAuthApp "Bad scope": scopes: unknown scope "not:defined" [VALIDATION_FAILED]',
+    });
+  });
+
+  test("every resource's natively serialized provider loads in the host; a Scope lives and dies through it", async () => {
+    expect(Object.keys(texts).sort()).toEqual(["ClientSecret", "IdentityProvider", "OAuthApp", "Scope", "Webhook"]);
+    const urn = "urn:pulumi:dev::latch-test::pulumi-nodejs:dynamic/latch:Scope::s";
+    const checkRequest = new proto.CheckRequest();
+    checkRequest.setUrn(urn);
+    checkRequest.setOlds(toStruct({}));
+    checkRequest.setNews(toStruct({ name: "grpc:read", description: "Over gRPC", __provider: texts.Scope }));
+    const inputs = fromStruct((await host.call("check", checkRequest)).getInputs());
+    const create = new proto.CreateRequest();
+    create.setUrn(urn);
+    create.setProperties(toStruct(inputs));
+    const created = await host.call("create", create);
+    expect(fromStruct(created.getProperties())).toMatchObject({ name: "grpc:read", description: "Over gRPC" });
+    const remove = new proto.DeleteRequest();
+    remove.setId(created.getId());
+    remove.setUrn(urn);
+    remove.setProperties(created.getProperties());
+    await host.call("delete", remove);
+    for (const [name, text] of Object.entries(texts)) {
+      expect(text, name).not.toContain(latch.apiKey);
+      const check = new proto.CheckRequest();
+      check.setUrn(`urn:pulumi:dev::latch-test::pulumi-nodejs:dynamic/latch:${name}::x`);
+      check.setOlds(toStruct({}));
+      check.setNews(toStruct({ __provider: text }));
+      const response = await host.call("check", check);
+      expect(response.getFailuresList().length, name).toBeGreaterThan(0);
+    }
+  });
+});

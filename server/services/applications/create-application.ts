@@ -14,28 +14,17 @@ import {
   checkSeconds,
 } from "./application-rules.ts";
 import { mintClientSecret } from "./mint-client-secret.ts";
+import type { ApplicationChanges } from "./update-application.ts";
 
-export type CreateApplicationInput = {
+/** A new app: its identity and type, plus any of the settings an update may change later. */
+export type CreateApplicationInput = Omit<ApplicationChanges, "name" | "refreshTokenRotation"> & {
   readonly organizationId: string;
   readonly name: string;
-  readonly description?: string | null;
   readonly type: "confidential" | "public";
   readonly redirectUris?: readonly string[];
-  readonly allowedScopes?: readonly string[];
-  readonly grantTypes?: readonly string[];
-  readonly allowPasswordGrant?: boolean;
-  readonly accessTokenFormat?: "jwt" | "opaque";
-  readonly accessTokenTtl?: number;
-  readonly refreshTokenTtl?: number;
-  readonly refreshReuseInterval?: number;
-  readonly logoUrl?: string | null;
-  readonly primaryColor?: string | null;
-  readonly secondaryColor?: string | null;
-  readonly homepageUrl?: string | null;
-  readonly privacyPolicyUrl?: string | null;
-  readonly termsOfServiceUrl?: string | null;
   readonly createdById?: string | null;
   readonly actor: { readonly type: ActorType; readonly id?: string | null };
+};
 };
 
 export type CreatedApplication = {

@@ -25,7 +25,6 @@ export type CreateApplicationInput = Omit<ApplicationChanges, "name" | "refreshT
   readonly createdById?: string | null;
   readonly actor: { readonly type: ActorType; readonly id?: string | null };
 };
-};
 
 export type CreatedApplication = {
   readonly application: Application;

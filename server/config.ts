@@ -18,6 +18,17 @@ export type Config = {
   readonly graphqlIntrospection: boolean;
   /** Age in days after which the signing key rotates by itself; 0 turns the schedule off. */
   readonly signingKeyRotationDays: number;
+  /**
+   * Whether webhooks may be delivered to loopback, private, link-local or metadata addresses (and over plain http).
+   * Off by default: such URLs are refused at delivery time, on the address they resolve to (SSRF).
+   */
+  readonly allowPrivateWebhooks: boolean;
+  /** Days after which Events and delivery attempts are deleted by the daily cleanup; 0 keeps them forever. */
+  readonly eventRetentionDays: number;
+  /** A webhook is disabled after this many events in a row failed every retry (a 410 disables it at once). */
+  readonly webhookDisableAfterFailures: number;
+  /** Whether this process runs the webhook worker (dispatcher and deliveries) beside the HTTP server. */
+  readonly runWorker: boolean;
 };
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -75,6 +86,27 @@ const schema = z.object({
     emptyToUndefined,
     z.coerce.number({ message: "must be a number" }).int("must be a whole number of days").min(0).max(3650).default(90),
   ),
+  LATCH_ALLOW_PRIVATE_WEBHOOKS: z.preprocess(
+    emptyToUndefined,
+    z.enum(["true", "false"], { message: "must be true or false" }).default("false"),
+  ),
+  LATCH_EVENT_RETENTION_DAYS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: "must be a number" })
+      .int("must be a whole number of days")
+      .min(0)
+      .max(36500)
+      .default(90),
+  ),
+  LATCH_WEBHOOK_DISABLE_AFTER_FAILURES: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1).max(10000).default(5),
+  ),
+  LATCH_RUN_WORKER: z.preprocess(
+    emptyToUndefined,
+    z.enum(["true", "false"], { message: "must be true or false" }).default("true"),
+  ),
   LATCH_ADMIN_PASSWORD: z.preprocess(
     emptyToUndefined,
     z.string().min(12, "must be at least 12 characters").max(1024).optional(),
@@ -119,6 +151,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     adminEmail: e.LATCH_ADMIN_EMAIL,
     adminPassword: e.LATCH_ADMIN_PASSWORD,
     signingKeyRotationDays: e.LATCH_SIGNING_KEY_ROTATION_DAYS,
+    allowPrivateWebhooks: e.LATCH_ALLOW_PRIVATE_WEBHOOKS === "true",
+    eventRetentionDays: e.LATCH_EVENT_RETENTION_DAYS,
+    webhookDisableAfterFailures: e.LATCH_WEBHOOK_DISABLE_AFTER_FAILURES,
+    runWorker: e.LATCH_RUN_WORKER === "true",
     graphqlIntrospection: e.LATCH_GRAPHQL_INTROSPECTION
       ? e.LATCH_GRAPHQL_INTROSPECTION === "true"
       : e.NODE_ENV !== "production",

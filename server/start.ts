@@ -1,15 +1,21 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import type { MikroORM } from "@mikro-orm/postgresql";
-import { createApp } from "./app.ts";
+import { createApp, MAX_BODY_BYTES } from "./app.ts";
 import type { Config } from "./config.ts";
+import { startChangeListener } from "./db/change-listener.ts";
 import { openDatabase } from "./db/database.ts";
+import { startConfiguredEventWorker } from "./events/worker.ts";
 import type { Logger } from "./logger.ts";
 import { loadMasterKeyring } from "./master-key-store.ts";
 import { bootstrapFirstRun, type FirstRunResult } from "./services/bootstrap-first-run.ts";
 import { ensureSigningKey } from "./services/ensure-signing-key.ts";
+import { CLIENT_CHANGES_CHANNEL, installClientCache } from "./services/oauth/client-cache.ts";
 import { createTokenSigner } from "./services/oauth/token-signer.ts";
 import { scheduleSigningKeyRotation } from "./services/signing-key-schedule.ts";
+import { flushUsage, stopUsage } from "./services/usage/count-usage.ts";
 
 export type RunningLatch = {
   /** Where this process listens, e.g. http://127.0.0.1:4000 (PUBLIC_URL may differ behind a proxy). */
@@ -18,6 +24,8 @@ export type RunningLatch = {
   readonly orm: MikroORM;
   /** Set only on the run that created the first organization. */
   readonly firstRun: FirstRunResult | null;
+  /** Writes the usage counts still held in memory (they are written every second, and at close). */
+  flushUsage(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -25,7 +33,18 @@ export type RunningLatch = {
 export async function startLatch(config: Config, logger: Logger): Promise<RunningLatch> {
   const keyring = await loadMasterKeyring(config);
   const database = await openDatabase(config, logger);
+  // Verified client records are cached while a LISTEN connection reports every change to apps and their secrets.
+  const clientCache = installClientCache(database.orm.em);
+  const clientChanges = startChangeListener({
+    url: database.orm.config.get("clientUrl")!,
+    channel: CLIENT_CHANGES_CHANNEL,
+    logger,
+    onNotify: (applicationId) => clientCache.invalidateApplication(applicationId),
+    onListening: () => clientCache.enable(),
+    onLost: () => clientCache.disable(),
+  });
   try {
+    await clientChanges.ready;
     const now = new Date();
     const firstRun = await bootstrapFirstRun(
       database.orm.em.fork(),
@@ -43,11 +62,27 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
       onRotated: () => signer.reset(),
     });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+      const s = serve(
+        {
+          fetch: app.fetch,
+          port: config.port,
+          hostname: config.host,
+          createServer: ((options: object, listener: Listener) =>
+            createServer(options, bufferSmallBodies(listener))) as never,
+        },
+        () => resolve(s),
+      );
       s.once("error", reject);
     });
     // Longer than typical load balancer idle timeouts, so they close idle connections first, never us.
     if ("keepAliveTimeout" in server) server.keepAliveTimeout = 65_000;
+    // Webhook worker (server/events): started once the server listens, stopped first on close.
+    const eventWorker = await startConfiguredEventWorker(config, { orm: database.orm, keyring, logger }).catch(
+      async (error: unknown) => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        throw error;
+      },
+    );
     const { port } = server.address() as AddressInfo;
     const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
     return {
@@ -55,17 +90,52 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
       port,
       orm: database.orm,
       firstRun,
+      flushUsage: () => flushUsage(database.orm.em),
       async close() {
+        await eventWorker.stop();
         rotation.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           if ("closeIdleConnections" in server) server.closeIdleConnections();
         });
+        await clientChanges.stop();
+        await stopUsage(database.orm.em);
         await database.close();
       },
     };
   } catch (error) {
+    await clientChanges.stop();
     await database.close();
     throw error;
   }
+}
+
+type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => unknown;
+
+/**
+ * Reads small request bodies (every OAuth form) into a Buffer before the request reaches Hono, which then hands it
+ * on as `rawBody` instead of adapting the socket stream to a web stream per request. Bodies without a length, or
+ * over the limit, go through untouched (the body-limit middleware answers those).
+ */
+function bufferSmallBodies(listener: Listener): Listener {
+  return (incoming, outgoing) => {
+    const length = Number(incoming.headers["content-length"]);
+    if (
+      incoming.method !== "POST" ||
+      incoming.headers["transfer-encoding"] !== undefined ||
+      !Number.isSafeInteger(length) ||
+      length <= 0 ||
+      length > MAX_BODY_BYTES
+    ) {
+      return listener(incoming, outgoing);
+    }
+    const chunks: Buffer[] = [];
+    incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+    incoming.once("end", () => {
+      (incoming as IncomingMessage & { rawBody?: Buffer }).rawBody =
+        chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      listener(incoming, outgoing);
+    });
+    incoming.once("error", () => outgoing.destroy());
+  };
 }

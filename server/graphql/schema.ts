@@ -16,10 +16,12 @@ import "./types/usage.ts";
 import "./mutations/grant-mutations.ts";
 import "./types/identity-provider.ts";
 import "./types/webhook.ts";
+import "./types/webhook-delivery.ts";
 import "./types/api-key.ts";
 import "./types/membership.ts";
 import "./mutations/identity-provider-mutations.ts";
 import "./mutations/webhook-mutations.ts";
+import "./mutations/webhook-delivery-mutations.ts";
 import "./mutations/api-key-mutations.ts";
 import "./mutations/membership-mutations.ts";
 

@@ -1,10 +1,17 @@
 import { defineEntity, p } from "@mikro-orm/postgresql";
 import { Webhook } from "./webhook.entity.ts";
 
-export const webhookDeliveryStatuses = ["pending", "succeeded", "failed"] as const;
+export const webhookDeliveryStatuses = ["succeeded", "failed"] as const;
 export type WebhookDeliveryStatus = (typeof webhookDeliveryStatuses)[number];
 
-/** One attempt to deliver an event to a webhook. `eventId` is a plain uuid: deliveries outlive pruned events. */
+/** What caused an attempt: the event itself (and its automatic retries), an operator's redelivery, or a test. */
+export const webhookDeliveryTriggers = ["event", "redelivery", "test"] as const;
+export type WebhookDeliveryTrigger = (typeof webhookDeliveryTriggers)[number];
+
+/**
+ * One attempt to deliver an event to a webhook, written when the attempt ended (its id is fixed when the attempt is
+ * queued, so a job that runs twice records once). `eventId` is a plain uuid: deliveries outlive pruned events.
+ */
 export const WebhookDeliverySchema = defineEntity({
   name: "WebhookDelivery",
   tableName: "webhook_deliveries",
@@ -17,6 +24,7 @@ export const WebhookDeliverySchema = defineEntity({
     eventId: p.uuid().index(),
     eventType: p.text(),
     attempt: p.integer(),
+    trigger: p.enum(webhookDeliveryTriggers).default("event"),
     status: p.enum(webhookDeliveryStatuses),
     responseStatus: p.integer().nullable(),
     /** The first 1 KiB of the response body. */
@@ -26,7 +34,7 @@ export const WebhookDeliverySchema = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
     nextAttemptAt: p.datetime().nullable(),
   },
-  indexes: [{ properties: ["webhook", "createdAt"] }],
+  indexes: [{ properties: ["webhook", "createdAt"] }, { properties: ["createdAt"] }],
 });
 
 export class WebhookDelivery extends WebhookDeliverySchema.class {}

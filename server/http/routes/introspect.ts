@@ -18,10 +18,10 @@ export function registerIntrospectRoute(router: Hono, deps: HttpDeps): void {
       const { token } = readSingleParams(body, ["token", "token_type_hint"]);
       const credentials = extractClientCredentials(c.req.header("authorization"), body);
       if (credentials.method === "none") throw new InvalidClientError("introspection requires client authentication");
-      const caller = await authenticateClient(deps.orm.em.fork(), credentials, now);
+      const caller = await authenticateClient(deps.orm.em, credentials, now);
       if (!token) throw new InvalidRequestError('"token" parameter is required');
       const result = await introspectToken(
-        deps.orm.em.fork(),
+        deps.orm.em,
         deps.signer,
         { caller, token, issuer: deps.config.publicUrl },
         now,

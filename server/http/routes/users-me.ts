@@ -11,7 +11,9 @@ export function registerUsersMeRoute(router: Hono, deps: HttpDeps): void {
     const auth = await authenticateBearer(c, deps, "identify");
     if (!auth.ok) return auth.response;
     if (!auth.token.userId) return jsonError(c, 403, "insufficient_scope", "this token does not represent a user");
-    const user = await readUserProfile(deps.orm.em.fork(), auth.token.userId);
+    // The token was resolved with its user (one statement); a caller that did not do so is looked up.
+    const user =
+      auth.token.user !== undefined ? auth.token.user : await readUserProfile(deps.orm.em.fork(), auth.token.userId);
     if (!user) return jsonError(c, 401, "invalid_token", "the user of this token no longer exists");
     const withEmail = expandScopes(auth.token.scopes).includes("email");
     return c.json(

@@ -1,13 +1,22 @@
 import { randomUUID } from "node:crypto";
 import { type EntityManager, LockMode } from "@mikro-orm/postgresql";
+import type pg from "pg";
 import { hasValidChecksum } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
-import { Application, AuthorizationCode, Grant } from "../../db/entities/index.ts";
+import { Application, AuthorizationCode } from "../../db/entities/index.ts";
+import { inTransaction, nativePool, query, type Statement } from "../../db/native-pool.ts";
 import { InvalidGrantError, InvalidRequestError, type OAuthError } from "../../oauth/errors.ts";
 import { decideCodeExchange } from "../../oauth/grants/authorization-code.ts";
 import { recordEvent } from "../record-event.ts";
 import type { ClientRecord } from "./client-record.ts";
-import { type IssuerDeps, issueTokenSet, type TokenSet } from "./issue-token-set.ts";
+import {
+  guardedInsertStatement,
+  type IssuerDeps,
+  insertTokenRows,
+  mintTokenSet,
+  type TokenSet,
+  tokenRowValues,
+} from "./issue-token-set.ts";
 import { revokeTokensOfCode } from "./revoke-token-family.ts";
 
 export type CodeExchangeInput = {
@@ -17,9 +26,59 @@ export type CodeExchangeInput = {
   readonly codeVerifier: string | undefined;
 };
 
+type CodeRow = {
+  id: string;
+  application_id: string;
+  user_id: string;
+  grant_id: string | null;
+  redirect_uri: string | null;
+  scopes: string[];
+  code_challenge: string | null;
+  nonce: string | null;
+  auth_time: number;
+  expires_at: number;
+  consumed_at: number | null;
+  grant_found: boolean;
+  grant_revoked: boolean;
+};
+
+/** The code, locked, with its grant's state: one statement instead of an entity per table. */
+const LOCK_CODE: Statement = {
+  name: "latch_lock_authorization_code",
+  text: `select c.id, c.application_id, c.user_id, c.grant_id, c.redirect_uri, c.scopes, c.code_challenge, c.nonce,
+      (extract(epoch from c.auth_time) * 1000)::float8 as auth_time,
+      (extract(epoch from c.expires_at) * 1000)::float8 as expires_at,
+      (extract(epoch from c.consumed_at) * 1000)::float8 as consumed_at,
+      g.id is not null as grant_found, g.revoked_at is not null as grant_revoked
+    from authorization_codes c left join grants g on g.id = c.grant_id
+    where c.code_hash = $1
+    for update of c`,
+};
+
+/** The same read without the lock: the fast path claims the code with a guarded UPDATE instead. */
+const READ_CODE: Statement = {
+  name: "latch_read_authorization_code",
+  text: LOCK_CODE.text.replace(/\s+for update of c$/, ""),
+};
+
+/** Claims an unconsumed code whose grant (if any) is still active. */
+const claimCode = (p: number) =>
+  `update authorization_codes set consumed_at = $${p} where id = $${p + 1} and consumed_at is null
+     and not exists (select 1 from grants g where g.id = authorization_codes.grant_id and g.revoked_at is not null)
+   returning id`;
+
+const CONSUME_CODE: Statement = {
+  name: "latch_consume_authorization_code",
+  text: "update authorization_codes set consumed_at = $2 where id = $1",
+};
+
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+
 /**
  * The authorization_code grant (RFC 6749 §4.1.3). The code row is locked, so two exchanges of one code serialize:
- * the first wins, the second is a replay that revokes what the first received.
+ * the first wins, the second is a replay that revokes what the first received. The winning path is plain SQL in one
+ * transaction (lock, consume, insert the tokens), or, when nothing is in the way, two statements (see
+ * exchangeOptimistically); a replay goes through the ORM, rarely and with its audit event.
  */
 export async function exchangeAuthorizationCode(
   em: EntityManager,
@@ -33,7 +92,116 @@ export async function exchangeAuthorizationCode(
     throw new InvalidGrantError("authorization code is invalid, expired or already used");
   }
   const codeHash = hashSecret(input.code);
-  const result = await em.fork().transactional(async (tx): Promise<TokenSet | OAuthError> => {
+  const pool = await nativePool(em);
+  const fast = await exchangeOptimistically(pool, deps, input, codeHash, now);
+  if (fast !== null) return fast;
+  const result = await inTransaction(
+    pool,
+    async (client: pg.PoolClient): Promise<TokenSet | OAuthError | "replayed"> => {
+      const [row] = await query<CodeRow>(client, LOCK_CODE, [codeHash]);
+      const decision = decideCodeExchange({
+        code: row
+          ? {
+              applicationId: row.application_id,
+              redirectUri: row.redirect_uri,
+              codeChallenge: row.code_challenge,
+              expiresAt: new Date(row.expires_at),
+              consumedAt: date(row.consumed_at),
+            }
+          : null,
+        clientApplicationId: input.client.id,
+        redirectUri: input.redirectUri,
+        codeVerifier: input.codeVerifier,
+        now,
+      });
+      if (decision.outcome === "reject") return decision.revokeIssuedTokens && row ? "replayed" : decision.error;
+      const code = row!;
+      // Consumed either way: a code whose authorization was revoked is spent, not kept for a later try.
+      await query(client, CONSUME_CODE, [code.id, now]);
+      if (code.grant_id && (!code.grant_found || code.grant_revoked)) {
+        return new InvalidGrantError("the authorization behind this code was revoked");
+      }
+      const { set, rows } = await mintTokenSet(
+        deps,
+        {
+          client: input.client,
+          user: { id: code.user_id },
+          grantId: code.grant_id,
+          scopes: code.scopes,
+          refresh: input.client.grantTypes.includes("refresh_token")
+            ? { familyId: randomUUID(), parentId: null }
+            : null,
+          authorizationCodeId: code.id,
+          idToken: { nonce: code.nonce, authTime: new Date(code.auth_time) },
+        },
+        now,
+      );
+      await insertTokenRows(client, rows);
+      return set;
+    },
+  );
+  if (result === "replayed") throw await handleReplay(em, input, codeHash, now);
+  if (result instanceof Error) throw result;
+  return result;
+}
+
+/**
+ * The common case in two statements and no transaction block: read the code, decide, then claim it and insert the
+ * tokens in one guarded statement. Null when the code is not simply redeemable (a rejection, a replay, or another
+ * request claimed it first): the locked transaction then decides and acts under the row lock.
+ */
+async function exchangeOptimistically(
+  pool: pg.Pool,
+  deps: IssuerDeps,
+  input: CodeExchangeInput,
+  codeHash: string,
+  now: Date,
+): Promise<TokenSet | null> {
+  const [code] = await query<CodeRow>(pool, READ_CODE, [codeHash]);
+  if (!code || (code.grant_id && (!code.grant_found || code.grant_revoked))) return null;
+  const decision = decideCodeExchange({
+    code: {
+      applicationId: code.application_id,
+      redirectUri: code.redirect_uri,
+      codeChallenge: code.code_challenge,
+      expiresAt: new Date(code.expires_at),
+      consumedAt: date(code.consumed_at),
+    },
+    clientApplicationId: input.client.id,
+    redirectUri: input.redirectUri,
+    codeVerifier: input.codeVerifier,
+    now,
+  });
+  if (decision.outcome !== "issue") return null;
+  const { set, rows } = await mintTokenSet(
+    deps,
+    {
+      client: input.client,
+      user: { id: code.user_id },
+      grantId: code.grant_id,
+      scopes: code.scopes,
+      refresh: input.client.grantTypes.includes("refresh_token") ? { familyId: randomUUID(), parentId: null } : null,
+      authorizationCodeId: code.id,
+      idToken: { nonce: code.nonce, authTime: new Date(code.auth_time) },
+    },
+    now,
+  );
+  const statement = guardedInsertStatement("latch_redeem_code", claimCode, rows);
+  const [result] = await query<{ matched: number }>(pool, statement, [...tokenRowValues(rows), now, code.id]);
+  return result?.matched === 1 ? set : null;
+}
+
+/**
+ * A code presented again (RFC 6749 §4.1.2): revokes what it issued and records the event, in one ORM transaction.
+ * The decision is taken again under the lock, so a concurrent change cannot make it act on stale state.
+ */
+async function handleReplay(
+  em: EntityManager,
+  input: CodeExchangeInput,
+  codeHash: string,
+  now: Date,
+): Promise<OAuthError> {
+  return em.fork().transactional(async (tx): Promise<OAuthError> => {
     const row = await tx.findOne(AuthorizationCode, { codeHash }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     const decision = decideCodeExchange({
       code: row
@@ -50,45 +218,24 @@ export async function exchangeAuthorizationCode(
       codeVerifier: input.codeVerifier,
       now,
     });
-    if (decision.outcome === "reject") {
-      if (decision.revokeIssuedTokens && row) {
-        await revokeTokensOfCode(tx, row.id, "code_replayed", now);
-        // Attribute the event to the code's own app (and org), not to whichever client presented it.
-        const owner = await tx.findOne(Application, { id: row.application.id });
-        recordEvent(
-          tx,
-          {
-            type: "token.code_replayed",
-            organizationId: owner?.organization.id ?? input.client.organizationId,
-            applicationId: row.application.id,
-            subjectType: "authorization_code",
-            subjectId: row.id,
-            actor: { type: "client", id: input.client.clientId },
-          },
-          now,
-        );
-      }
-      return decision.error;
+    if (decision.outcome !== "reject") return new InvalidGrantError("authorization code is invalid");
+    if (decision.revokeIssuedTokens && row) {
+      await revokeTokensOfCode(tx, row.id, "code_replayed", now);
+      // Attribute the event to the code's own app (and org), not to whichever client presented it.
+      const owner = await tx.findOne(Application, { id: row.application.id });
+      recordEvent(
+        tx,
+        {
+          type: "token.code_replayed",
+          organizationId: owner?.organization.id ?? input.client.organizationId,
+          applicationId: row.application.id,
+          subjectType: "authorization_code",
+          subjectId: row.id,
+          actor: { type: "client", id: input.client.clientId },
+        },
+        now,
+      );
     }
-    row!.consumedAt = now;
-    const grant = row!.grant ? await tx.findOne(Grant, { id: row!.grant.id }) : null;
-    if (row!.grant && (!grant || grant.revokedAt))
-      return new InvalidGrantError("the authorization behind this code was revoked");
-    return issueTokenSet(
-      tx,
-      deps,
-      {
-        client: input.client,
-        user: { id: row!.user.id },
-        grantId: grant?.id ?? null,
-        scopes: row!.scopes,
-        refresh: input.client.grantTypes.includes("refresh_token") ? { familyId: randomUUID(), parentId: null } : null,
-        authorizationCodeId: row!.id,
-        idToken: { nonce: row!.nonce ?? null, authTime: row!.authTime },
-      },
-      now,
-    );
+    return decision.error;
   });
-  if (result instanceof Error) throw result;
-  return result;
 }

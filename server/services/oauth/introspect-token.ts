@@ -1,11 +1,42 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { hasValidChecksum } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
-import { Application, Grant, RefreshToken, User } from "../../db/entities/index.ts";
+import { nativePool, query, type Statement } from "../../db/native-pool.ts";
 import type { IntrospectedToken } from "../../oauth/introspection.ts";
 import type { ClientRecord } from "./client-record.ts";
 import { resolveAccessToken } from "./resolve-access-token.ts";
 import type { TokenSigner } from "./token-signer.ts";
+
+type RefreshRow = {
+  scopes: string[];
+  user_id: string | null;
+  grant_id: string | null;
+  created_at: number;
+  expires_at: number | null;
+  inactive: boolean;
+  client_id: string;
+  organization_id: string;
+  is_active: boolean;
+  grant_found: boolean;
+  grant_revoked: boolean;
+  email: string | null;
+};
+
+/** A refresh token with its app, grant and user's email, in one statement. */
+const REFRESH_BY_HASH: Statement = {
+  name: "latch_introspect_refresh_token",
+  text: `select r.scopes, r.user_id, r.grant_id,
+      (extract(epoch from r.created_at) * 1000)::float8 as created_at,
+      (extract(epoch from r.expires_at) * 1000)::float8 as expires_at,
+      (r.revoked_at is not null or r.rotated_at is not null) as inactive,
+      a.client_id, a.organization_id, a.is_active,
+      g.id is not null as grant_found, g.revoked_at is not null as grant_revoked, u.email
+    from refresh_tokens r
+    join applications a on a.id = r.application_id
+    left join grants g on g.id = r.grant_id
+    left join users u on u.id = r.user_id
+    where r.token_hash = $1`,
+};
 
 async function introspectRefreshToken(
   em: EntityManager,
@@ -13,27 +44,27 @@ async function introspectRefreshToken(
   now: Date,
 ): Promise<(Omit<IntrospectedToken, "issuer"> & { organizationId: string }) | null> {
   if (!hasValidChecksum(token)) return null;
-  const row = await em.findOne(RefreshToken, { tokenHash: hashSecret(token) });
-  if (!row || row.revokedAt || row.rotatedAt || (row.expiresAt && row.expiresAt <= now)) return null;
-  const app = await em.findOne(Application, { id: row.application.id });
-  if (!app?.isActive) return null;
-  const grant = row.grant ? await em.findOne(Grant, { id: row.grant.id }) : null;
-  if (row.grant && (!grant || grant.revokedAt)) return null;
+  const [row] = await query<RefreshRow>(await nativePool(em), REFRESH_BY_HASH, [hashSecret(token)]);
+  if (!row || row.inactive || (row.expires_at !== null && row.expires_at <= now.getTime())) return null;
+  if (!row.is_active) return null;
+  if (row.grant_id && (!row.grant_found || row.grant_revoked)) return null;
   return {
     active: true,
-    organizationId: app.organization.id,
+    organizationId: row.organization_id,
     scopes: row.scopes,
-    clientId: app.clientId,
-    subject: row.user?.id,
+    clientId: row.client_id,
+    subject: row.user_id ?? undefined,
+    username: row.email ?? undefined,
     tokenType: "refresh_token",
-    exp: row.expiresAt ? Math.floor(row.expiresAt.getTime() / 1000) : undefined,
-    iat: Math.floor(row.createdAt.getTime() / 1000),
+    exp: row.expires_at !== null ? Math.floor(row.expires_at / 1000) : undefined,
+    iat: Math.floor(row.created_at / 1000),
   };
 }
 
 /**
  * Token introspection (RFC 7662 §2). A resource server may introspect the tokens of its own organization's apps;
- * anything else, like anything revoked, expired or of a disabled app, is reported as merely inactive.
+ * anything else, like anything revoked, expired or of a disabled app, is reported as merely inactive. One statement
+ * per token: the token with its app, grant and user.
  */
 export async function introspectToken(
   em: EntityManager,
@@ -46,18 +77,16 @@ export async function introspectToken(
     const found = await introspectRefreshToken(em, token, now);
     if (!found || found.organizationId !== input.caller.organizationId) return null;
     const { organizationId: _, ...rest } = found;
-    const user = rest.subject ? await em.findOne(User, { id: rest.subject }) : null;
-    return { ...rest, username: user?.email, issuer: input.issuer };
+    return { ...rest, issuer: input.issuer };
   }
   const access = await resolveAccessToken(em, signer, token, now);
   if (!access || access.organizationId !== input.caller.organizationId) return null;
-  const user = access.userId ? await em.findOne(User, { id: access.userId }) : null;
   return {
     active: true,
     scopes: access.scopes,
     clientId: access.clientId,
     subject: access.userId ?? access.clientId,
-    username: user?.email,
+    username: access.user?.email,
     tokenType: "access_token",
     exp: Math.floor(access.expiresAt.getTime() / 1000),
     iat: Math.floor(access.issuedAt.getTime() / 1000),

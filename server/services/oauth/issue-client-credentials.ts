@@ -1,9 +1,13 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { nativePool } from "../../db/native-pool.ts";
 import { decideClientCredentials } from "../../oauth/grants/client-credentials.ts";
 import type { ClientRecord } from "./client-record.ts";
-import { type IssuerDeps, issueTokenSet, type TokenSet } from "./issue-token-set.ts";
+import { type IssuerDeps, insertTokenRows, mintTokenSet, type TokenSet } from "./issue-token-set.ts";
 
-/** The client_credentials grant (RFC 6749 §4.4): an access token for the client itself, never a refresh token. */
+/**
+ * The client_credentials grant (RFC 6749 §4.4): an access token for the client itself, never a refresh token. A JWT
+ * needs no row (and so no SQL); an opaque token is one INSERT.
+ */
 export async function issueClientCredentials(
   em: EntityManager,
   deps: IssuerDeps,
@@ -11,9 +15,7 @@ export async function issueClientCredentials(
   now: Date,
 ): Promise<TokenSet> {
   const { scopes } = decideClientCredentials({ client: input.client, requestedScopes: input.scopes });
-  const tx = em.fork();
-  const set = await issueTokenSet(
-    tx,
+  const { set, rows } = await mintTokenSet(
     deps,
     {
       client: input.client,
@@ -26,6 +28,6 @@ export async function issueClientCredentials(
     },
     now,
   );
-  await tx.flush();
+  if (rows.access || rows.refresh) await insertTokenRows(await nativePool(em), rows);
   return set;
 }

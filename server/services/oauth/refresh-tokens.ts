@@ -1,12 +1,20 @@
-import { type EntityManager, LockMode } from "@mikro-orm/postgresql";
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type pg from "pg";
 import { hasValidChecksum } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
-import { Grant, RefreshToken } from "../../db/entities/index.ts";
+import { inTransaction, nativePool, query, type Statement } from "../../db/native-pool.ts";
 import { InvalidGrantError, InvalidRequestError, type OAuthError } from "../../oauth/errors.ts";
 import { decideRefresh } from "../../oauth/grants/refresh-token.ts";
 import { recordEvent } from "../record-event.ts";
 import type { ClientRecord } from "./client-record.ts";
-import { type IssuerDeps, issueTokenSet, type TokenSet } from "./issue-token-set.ts";
+import {
+  guardedInsertStatement,
+  type IssuerDeps,
+  insertTokenRows,
+  mintTokenSet,
+  type TokenSet,
+  tokenRowValues,
+} from "./issue-token-set.ts";
 import { revokeTokenFamily } from "./revoke-token-family.ts";
 
 export type RefreshInput = {
@@ -15,12 +23,59 @@ export type RefreshInput = {
   readonly scopes: readonly string[];
 };
 
+type RefreshRow = {
+  id: string;
+  application_id: string;
+  user_id: string | null;
+  grant_id: string | null;
+  family_id: string;
+  authorization_code_id: string | null;
+  scopes: string[];
+  expires_at: number | null;
+  rotated_at: number | null;
+  revoked_at: number | null;
+  grant_found: boolean;
+  grant_revoked: boolean;
+};
+
+/** The presented token, locked, with its grant's state: one statement. */
+const LOCK_REFRESH: Statement = {
+  name: "latch_lock_refresh_token",
+  text: `select r.id, r.application_id, r.user_id, r.grant_id, r.family_id, r.authorization_code_id, r.scopes,
+      (extract(epoch from r.expires_at) * 1000)::float8 as expires_at,
+      (extract(epoch from r.rotated_at) * 1000)::float8 as rotated_at,
+      (extract(epoch from r.revoked_at) * 1000)::float8 as revoked_at,
+      g.id is not null as grant_found, g.revoked_at is not null as grant_revoked
+    from refresh_tokens r left join grants g on g.id = r.grant_id
+    where r.token_hash = $1
+    for update of r`,
+};
+
+/** The same read without the lock: the fast path rotates with a guarded UPDATE instead. */
+const READ_REFRESH: Statement = {
+  name: "latch_read_refresh_token",
+  text: LOCK_REFRESH.text.replace(/\s+for update of r$/, ""),
+};
+
+/** Rotates a token nobody rotated or revoked meanwhile, whose grant (if any) is still active. */
+const rotateGuard = (p: number) =>
+  `update refresh_tokens set rotated_at = $${p} where id = $${p + 1} and rotated_at is null and revoked_at is null
+     and not exists (select 1 from grants g where g.id = refresh_tokens.grant_id and g.revoked_at is not null)
+   returning id`;
+
+const ROTATE: Statement = {
+  name: "latch_rotate_refresh_token",
+  text: "update refresh_tokens set rotated_at = $2 where id = $1",
+};
+
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 const invalid = () => new InvalidGrantError("refresh token is invalid, expired or revoked");
 
 /**
  * The refresh_token grant with rotation (RFC 6749 §6, RFC 9700 §4.14.2). The presented token's row is locked, so
  * concurrent refreshes of one token serialize: the first rotates it; the rest either get a pair of the same family
- * (inside the app's reuse interval) or are treated as reuse, which revokes the whole family.
+ * (inside the app's reuse interval) or are treated as reuse, which revokes the whole family. Plain SQL in one
+ * transaction: lock, rotate, insert the new pair.
  */
 export async function refreshTokens(
   em: EntityManager,
@@ -32,60 +87,124 @@ export async function refreshTokens(
   if (!input.refreshToken) throw new InvalidRequestError('"refresh_token" parameter is required');
   if (!input.refreshToken.startsWith("latch_rt_") || !hasValidChecksum(input.refreshToken)) throw invalid();
   const tokenHash = hashSecret(input.refreshToken);
-  const result = await em.fork().transactional(async (tx): Promise<TokenSet | OAuthError> => {
-    const row = await tx.findOne(RefreshToken, { tokenHash }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    const grant = row?.grant ? await tx.findOne(Grant, { id: row.grant.id }) : null;
-    const decision = decideRefresh({
-      token: row
-        ? {
-            applicationId: row.application.id,
-            scopes: row.scopes,
-            expiresAt: row.expiresAt ?? null,
-            rotatedAt: row.rotatedAt ?? null,
-            revokedAt: row.revokedAt ?? null,
-            grantRevoked: Boolean(row.grant && (!grant || grant.revokedAt)),
-          }
-        : null,
-      clientApplicationId: input.client.id,
-      requestedScopes: input.scopes,
-      reuseIntervalSeconds: input.client.refreshReuseInterval,
-      now,
-    });
-    if (decision.outcome === "reject") return decision.error;
-    if (decision.outcome === "reuse_detected") {
-      await revokeTokenFamily(tx, row!.familyId, "reuse_detected", now);
-      recordEvent(
-        tx,
+  const pool = await nativePool(em);
+  const fast = await rotateOptimistically(pool, deps, input, tokenHash, now);
+  if (fast !== null) return fast;
+  const result = await inTransaction(
+    pool,
+    async (client: pg.PoolClient): Promise<TokenSet | OAuthError | { reuse: RefreshRow; error: OAuthError }> => {
+      const [row] = await query<RefreshRow>(client, LOCK_REFRESH, [tokenHash]);
+      const decision = decideRefresh({
+        token: row
+          ? {
+              applicationId: row.application_id,
+              scopes: row.scopes,
+              expiresAt: date(row.expires_at),
+              rotatedAt: date(row.rotated_at),
+              revokedAt: date(row.revoked_at),
+              grantRevoked: Boolean(row.grant_id && (!row.grant_found || row.grant_revoked)),
+            }
+          : null,
+        clientApplicationId: input.client.id,
+        requestedScopes: input.scopes,
+        reuseIntervalSeconds: input.client.refreshReuseInterval,
+        now,
+      });
+      if (decision.outcome === "reject") return decision.error;
+      if (decision.outcome === "reuse_detected") return { reuse: row!, error: decision.error };
+      const token = row!;
+      const rotate = input.client.refreshTokenRotation;
+      if (decision.outcome === "rotate" && rotate) await query(client, ROTATE, [token.id, now]);
+      const { set, rows } = await mintTokenSet(
+        deps,
         {
-          type: "token.refresh_reuse_detected",
-          organizationId: input.client.organizationId,
-          applicationId: input.client.id,
-          subjectType: "refresh_token_family",
-          subjectId: row!.familyId,
-          actor: { type: "client", id: input.client.clientId },
-          payload: { userId: row!.user?.id ?? null, grantId: row!.grant?.id ?? null },
+          client: input.client,
+          user: token.user_id ? { id: token.user_id } : null,
+          grantId: token.grant_found ? token.grant_id : null,
+          scopes: decision.scopes,
+          refresh: rotate ? { familyId: token.family_id, parentId: token.id, scopes: token.scopes } : null,
+          authorizationCodeId: token.authorization_code_id,
+          idToken: null,
         },
         now,
       );
-      return decision.error;
-    }
-    const rotate = input.client.refreshTokenRotation;
-    if (decision.outcome === "rotate" && rotate) row!.rotatedAt = now;
-    return issueTokenSet(
+      await insertTokenRows(client, rows);
+      return set;
+    },
+  );
+  if ("reuse" in result) {
+    await revokeReusedFamily(em, input.client, result.reuse, now);
+    throw result.error;
+  }
+  if (result instanceof Error) throw result;
+  return result;
+}
+
+/**
+ * The common case, a token presented for the first time, in two statements and no transaction block: read it,
+ * decide, then rotate it and insert the new pair in one guarded statement. Null for anything else (a rejection,
+ * the reuse interval, reuse, no rotation, or a concurrent refresh that rotated it first): the locked transaction
+ * then decides under the row lock.
+ */
+async function rotateOptimistically(
+  pool: pg.Pool,
+  deps: IssuerDeps,
+  input: RefreshInput,
+  tokenHash: string,
+  now: Date,
+): Promise<TokenSet | null> {
+  if (!input.client.refreshTokenRotation) return null;
+  const [token] = await query<RefreshRow>(pool, READ_REFRESH, [tokenHash]);
+  if (!token || token.rotated_at !== null) return null;
+  const decision = decideRefresh({
+    token: {
+      applicationId: token.application_id,
+      scopes: token.scopes,
+      expiresAt: date(token.expires_at),
+      rotatedAt: null,
+      revokedAt: date(token.revoked_at),
+      grantRevoked: Boolean(token.grant_id && (!token.grant_found || token.grant_revoked)),
+    },
+    clientApplicationId: input.client.id,
+    requestedScopes: input.scopes,
+    reuseIntervalSeconds: input.client.refreshReuseInterval,
+    now,
+  });
+  if (decision.outcome !== "rotate") return null;
+  const { set, rows } = await mintTokenSet(
+    deps,
+    {
+      client: input.client,
+      user: token.user_id ? { id: token.user_id } : null,
+      grantId: token.grant_found ? token.grant_id : null,
+      scopes: decision.scopes,
+      refresh: { familyId: token.family_id, parentId: token.id, scopes: token.scopes },
+      authorizationCodeId: token.authorization_code_id,
+      idToken: null,
+    },
+    now,
+  );
+  const statement = guardedInsertStatement("latch_rotate_refresh", rotateGuard, rows);
+  const [result] = await query<{ matched: number }>(pool, statement, [...tokenRowValues(rows), now, token.id]);
+  return result?.matched === 1 ? set : null;
+}
+
+/** Reuse detected: revokes the family and records the event (RFC 9700 §4.14.2), in one ORM transaction. */
+async function revokeReusedFamily(em: EntityManager, client: ClientRecord, row: RefreshRow, now: Date): Promise<void> {
+  await em.fork().transactional(async (tx) => {
+    await revokeTokenFamily(tx, row.family_id, "reuse_detected", now);
+    recordEvent(
       tx,
-      deps,
       {
-        client: input.client,
-        user: row!.user ? { id: row!.user.id } : null,
-        grantId: grant?.id ?? null,
-        scopes: decision.scopes,
-        refresh: rotate ? { familyId: row!.familyId, parentId: row!.id, scopes: row!.scopes } : null,
-        authorizationCodeId: row!.authorizationCodeId ?? null,
-        idToken: null,
+        type: "token.refresh_reuse_detected",
+        organizationId: client.organizationId,
+        applicationId: client.id,
+        subjectType: "refresh_token_family",
+        subjectId: row.family_id,
+        actor: { type: "client", id: client.clientId },
+        payload: { userId: row.user_id, grantId: row.grant_id },
       },
       now,
     );
   });
-  if (result instanceof Error) throw result;
-  return result;
 }

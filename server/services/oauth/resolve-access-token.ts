@@ -1,8 +1,9 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { hasValidChecksum } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
-import { AccessToken, Application, Grant } from "../../db/entities/index.ts";
+import { nativePool, query, type Statement } from "../../db/native-pool.ts";
 import { ACCESS_TOKEN_JWT_TYPE, readAccessTokenClaims } from "../../oauth/access-token-claims.ts";
+import type { UserProfile } from "../users/read-user-profile.ts";
 import type { TokenSigner } from "./token-signer.ts";
 
 /** A live access token, as plain data: what userinfo, /users/@me and introspection act on. */
@@ -18,8 +19,57 @@ export type ActiveAccessToken = {
   readonly scopes: readonly string[];
   readonly issuedAt: Date;
   readonly expiresAt: Date;
+  /** The token's user, read with the token (one statement), or null when it has none or it is gone. */
+  readonly user?: UserProfile | null;
 };
 
+type TokenRow = {
+  id: string;
+  format: "jwt" | "opaque";
+  user_id: string | null;
+  grant_id: string | null;
+  scopes: string[];
+  created_at: number;
+  expires_at: number;
+  revoked: boolean;
+  application_id: string;
+  client_id: string;
+  organization_id: string;
+  is_active: boolean;
+  grant_found: boolean;
+  grant_revoked: boolean;
+  grant_organization_id: string | null;
+  user_found: boolean;
+  email: string | null;
+  email_verified: boolean | null;
+  display_name: string | null;
+  avatar_url: string | null;
+};
+
+/** A token with its app, grant and user in one statement, by jti (JWT) or by hash (opaque). */
+const TOKEN_SELECT = `select t.id, t.format, t.user_id, t.grant_id, t.scopes,
+    (extract(epoch from t.created_at) * 1000)::float8 as created_at,
+    (extract(epoch from t.expires_at) * 1000)::float8 as expires_at,
+    t.revoked_at is not null as revoked,
+    a.id as application_id, a.client_id, a.organization_id, a.is_active,
+    g.id is not null as grant_found, g.revoked_at is not null as grant_revoked, g.organization_id as grant_organization_id,
+    u.id is not null as user_found, u.email, u.email_verified, u.display_name, u.avatar_url
+  from access_tokens t
+  join applications a on a.id = t.application_id
+  left join grants g on g.id = t.grant_id
+  left join users u on u.id = t.user_id`;
+
+const TOKEN_BY_ID: Statement = { name: "latch_access_token_by_id", text: `${TOKEN_SELECT} where t.id = $1` };
+const TOKEN_BY_HASH: Statement = {
+  name: "latch_access_token_by_hash",
+  text: `${TOKEN_SELECT} where t.token_hash = $1`,
+};
+const APP_BY_CLIENT_ID: Statement = {
+  name: "latch_application_state_by_client_id",
+  text: "select id, client_id, organization_id, is_active from applications where client_id = $1",
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isJwt = (token: string) => token.split(".").length === 3;
 
 /**
@@ -32,7 +82,8 @@ export async function resolveAccessToken(
   token: string,
   now: Date,
 ): Promise<ActiveAccessToken | null> {
-  let row: AccessToken | null;
+  const pool = await nativePool(em);
+  let row: TokenRow | undefined;
   let jwtClientId: string | undefined;
   if (isJwt(token)) {
     const payload = await signer.verify(token, ACCESS_TOKEN_JWT_TYPE).catch(() => null);
@@ -44,47 +95,60 @@ export async function resolveAccessToken(
         return null;
       }
     })();
-    if (!claims) return null;
+    if (!claims || !UUID.test(claims.jti)) return null;
     jwtClientId = claims.clientId;
-    row = await em.findOne(AccessToken, { id: claims.jti });
+    [row] = await query<TokenRow>(pool, TOKEN_BY_ID, [claims.jti]);
     if (!row) {
       // client_credentials JWTs have no row: their state is the app's.
-      const app = await em.findOne(Application, { clientId: claims.clientId });
-      if (!app?.isActive || claims.sub !== claims.clientId) return null;
+      if (claims.sub !== claims.clientId || claims.clientId.includes("\0")) return null;
+      const [app] = await query<{ id: string; client_id: string; organization_id: string; is_active: boolean }>(
+        pool,
+        APP_BY_CLIENT_ID,
+        [claims.clientId],
+      );
+      if (!app?.is_active) return null;
       return {
         jti: claims.jti,
         format: "jwt",
         applicationId: app.id,
-        clientId: app.clientId,
-        organizationId: app.organization.id,
+        clientId: app.client_id,
+        organizationId: app.organization_id,
         userId: null,
         grantId: null,
         grantOrganizationId: null,
         scopes: claims.scopes,
         issuedAt: new Date(claims.iat * 1000),
         expiresAt: new Date(claims.exp * 1000),
+        user: null,
       };
     }
   } else {
     if (!token.startsWith("latch_at_") || !hasValidChecksum(token)) return null;
-    row = await em.findOne(AccessToken, { tokenHash: hashSecret(token) });
+    [row] = await query<TokenRow>(pool, TOKEN_BY_HASH, [hashSecret(token)]);
   }
-  if (!row || row.revokedAt || row.expiresAt <= now) return null;
-  const app = await em.findOne(Application, { id: row.application.id });
-  if (!app?.isActive || (jwtClientId !== undefined && jwtClientId !== app.clientId)) return null;
-  const grant = row.grant ? await em.findOne(Grant, { id: row.grant.id }) : null;
-  if (row.grant && (!grant || grant.revokedAt)) return null;
+  if (!row || row.revoked || row.expires_at <= now.getTime()) return null;
+  if (!row.is_active || (jwtClientId !== undefined && jwtClientId !== row.client_id)) return null;
+  if (row.grant_id && (!row.grant_found || row.grant_revoked)) return null;
   return {
     jti: row.id,
     format: row.format,
-    applicationId: app.id,
-    clientId: app.clientId,
-    organizationId: app.organization.id,
-    userId: row.user?.id ?? null,
-    grantId: grant?.id ?? null,
-    grantOrganizationId: grant?.organization?.id ?? null,
+    applicationId: row.application_id,
+    clientId: row.client_id,
+    organizationId: row.organization_id,
+    userId: row.user_id,
+    grantId: row.grant_found ? row.grant_id : null,
+    grantOrganizationId: row.grant_organization_id,
     scopes: row.scopes,
-    issuedAt: row.createdAt,
-    expiresAt: row.expiresAt,
+    issuedAt: new Date(row.created_at),
+    expiresAt: new Date(row.expires_at),
+    user: row.user_found
+      ? {
+          id: row.user_id!,
+          email: row.email!,
+          emailVerified: row.email_verified!,
+          displayName: row.display_name!,
+          avatarUrl: row.avatar_url,
+        }
+      : null,
   };
 }

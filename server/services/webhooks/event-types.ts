@@ -1,12 +1,14 @@
 /**
  * The event types a webhook may subscribe to: the Events the server writes that concern an integrator. Audit-only
- * events (API keys, memberships, provider and webhook configuration) are not delivered.
+ * events (API keys, memberships, provider and webhook configuration) are not delivered. Each type's payload is
+ * documented in server/events/README.md; payloads carry ids, names and actors, never secrets or tokens.
  */
 export const WEBHOOK_EVENT_TYPES = [
   "application.created",
   "application.updated",
   "application.deleted",
   "application.disabled",
+  "application.enabled",
   "client_secret.created",
   "client_secret.rotated",
   "client_secret.revoked",
@@ -30,6 +32,18 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** Subscribes a webhook to every type above, including those added later. */
 export const ALL_WEBHOOK_EVENTS = "*";
+
+/**
+ * Sent by `sendTestWebhookEvent` to one webhook whatever it subscribes to; its Event (the audit entry of the request)
+ * names the webhook as subject.
+ */
+export const WEBHOOK_TEST_EVENT = "webhook.test";
+
+/**
+ * The audit entry of `redeliverWebhookDelivery`; the dispatcher turns it into one more attempt of the original event
+ * (payload `eventId`) to the webhook it names. Never delivered itself.
+ */
+export const WEBHOOK_REDELIVERY_EVENT = "webhook.redelivery_requested";
 
 export function isWebhookEventType(value: string): value is WebhookEventType {
   return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);

@@ -65,7 +65,11 @@ export function urlOrigin(url: string): string {
  * The secrets that sign a delivery at `now`, newest first: the current one, and the previous one until its overlap
  * ends (Standard Webhooks receivers accept any of the signatures sent).
  */
-export function webhookSigningSecrets(keyring: MasterKeyring, webhook: Webhook, now: Date): string[] {
+export function webhookSigningSecrets(
+  keyring: MasterKeyring,
+  webhook: Pick<Webhook, "id" | "secretEncrypted" | "previousSecretEncrypted" | "previousSecretExpiresAt">,
+  now: Date,
+): string[] {
   const aad = webhookSecretAad(webhook.id);
   const secrets = [openString(keyring, webhook.secretEncrypted, aad)];
   if (webhook.previousSecretEncrypted && webhook.previousSecretExpiresAt && webhook.previousSecretExpiresAt > now) {

@@ -80,6 +80,8 @@ describe("usage", () => {
     expect(denied.searchParams.get("error")).toBe("access_denied");
 
     const now = Date.now();
+    // Counters are batched in memory and written once a second: write them now.
+    await server.flushUsage();
     const result: any = await admin.request(USAGE, {
       app: globalId("Application", app.id),
       from: dayOf(started - 2 * 86_400_000),

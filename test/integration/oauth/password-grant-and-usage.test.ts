@@ -74,6 +74,8 @@ describe("usage counters", () => {
     await token(app, { grant_type: "client_credentials", scope: "not-allowed" });
     await authorizeInBrowser(agent, user, authorize, { decision: "deny" });
 
+    // Counts are batched in memory and written once a second: write them now.
+    await server.flushUsage();
     const day = new Date().toISOString().slice(0, 10);
     const counter = await server.orm.em.fork().findOneOrFail(UsageCounter, { application: app.id, day });
     expect(counter).toMatchObject({

@@ -1,0 +1,109 @@
+import { readFile } from "node:fs/promises";
+import autocannon from "autocannon";
+
+/** What one server is driven with in one scenario: a fixed request, or a sequence with per-connection state. */
+export type LoadSpec = {
+  readonly url: string;
+  readonly method?: "GET" | "POST";
+  readonly path?: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  readonly requests?: autocannon.Request[];
+  readonly initialContext?: object;
+};
+
+/**
+ * A target of a scenario. `spec(budget)` builds the load for one phase; `budget` is how many requests the phase is
+ * expected to send, for scenarios that consume pre-minted items (codes). `check` sends one request and throws when
+ * the answer is not what a client would accept, so a fast error page can never pass for throughput.
+ */
+export type Target = {
+  spec(budget: number): Promise<LoadSpec>;
+  check(): Promise<void>;
+};
+
+export type LoadResult = {
+  /** Successful (2xx) responses per second. */
+  readonly rps: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly total: number;
+  readonly errors: number;
+  readonly non2xx: number;
+  readonly durationS: number;
+  /**
+   * CPU time (user + system) the server process spent per successful request during the measured run, in µs: less
+   * sensitive than req/s to other load on a shared machine. Absent when the process is not known.
+   */
+  readonly cpuUsPerRequest?: number;
+};
+
+export type LoadOptions = { readonly connections: number; readonly duration: number };
+
+export async function drive(spec: LoadSpec, options: LoadOptions): Promise<LoadResult> {
+  const result = await autocannon({
+    // autocannon takes the path from the URL; `requests` entries may override it.
+    url: `${spec.url}${spec.path ?? ""}`,
+    method: spec.method ?? "GET",
+    headers: spec.headers,
+    body: spec.body,
+    requests: spec.requests,
+    initialContext: spec.initialContext,
+    connections: options.connections,
+    duration: options.duration,
+    pipelining: 1,
+    timeout: 10,
+  });
+  const ok = result["2xx"];
+  return {
+    rps: ok / result.duration,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    total: result.requests.total,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    durationS: result.duration,
+  };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+export async function cpuSeconds(pid: number): Promise<number | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may contain spaces) start after the last ")".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Warms a target up for `warmup` seconds, then measures it for `options.duration` seconds. */
+export async function measure(
+  target: Target,
+  options: LoadOptions & { warmup: number },
+  pid?: number,
+): Promise<LoadResult> {
+  await target.check();
+  let warmupRps = 2000;
+  if (options.warmup > 0) {
+    const warm = await drive(await target.spec(Math.ceil(4000 * options.warmup)), {
+      connections: options.connections,
+      duration: options.warmup,
+    });
+    warmupRps = Math.max(warm.rps, 200);
+  }
+  // Consumable items for the measured phase: half again the warmed-up rate, plus slack.
+  const budget = Math.ceil(warmupRps * options.duration * 1.5) + 2000;
+  const spec = await target.spec(budget);
+  const cpuBefore = pid === undefined ? null : await cpuSeconds(pid);
+  const result = await drive(spec, options);
+  const cpuAfter = pid === undefined ? null : await cpuSeconds(pid);
+  const ok = result.rps * result.durationS;
+  if (cpuBefore === null || cpuAfter === null || ok <= 0) return result;
+  return { ...result, cpuUsPerRequest: ((cpuAfter - cpuBefore) * 1e6) / ok };
+}

@@ -1,0 +1,104 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { LoadResult } from "./load.ts";
+
+export type RowResult = {
+  readonly scenario: string;
+  readonly row: string;
+  readonly latch: LoadResult;
+  readonly peer?: LoadResult;
+  readonly raw?: LoadResult;
+  /** Latch req/s over the peer's. */
+  readonly ratio?: number;
+  readonly minRatio?: number;
+  /** Latch req/s over the raw limit's. */
+  readonly ofRaw?: number;
+  readonly latchRssMb: number | null;
+  readonly peerRssMb: number | null;
+  /** Set when the row could not be measured. */
+  readonly error?: string;
+};
+
+export type TimedResult = { readonly name: string; readonly ms: number; readonly note?: string };
+
+const fmt = (value: number | undefined, digits = 0) => (value === undefined ? "—" : value.toFixed(digits));
+const lat = (result: LoadResult | undefined) => (result ? `${result.p50}/${result.p99}` : "—");
+const errs = (result: LoadResult | undefined) => (result ? String(result.errors + result.non2xx) : "—");
+const cpu = (result: LoadResult | undefined) =>
+  result?.cpuUsPerRequest === undefined ? "—" : result.cpuUsPerRequest.toFixed(0);
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+export function formatResults(rows: readonly RowResult[]): string {
+  const body: string[][] = [];
+  for (const r of rows) {
+    body.push([
+      r.row,
+      fmt(r.latch.rps),
+      fmt(r.peer?.rps),
+      r.ratio === undefined
+        ? "—"
+        : `${r.ratio.toFixed(2)}x${r.minRatio ? (r.ratio >= r.minRatio ? " ✓" : ` ✗ (≥${r.minRatio})`) : ""}`,
+      lat(r.latch),
+      lat(r.peer),
+      `${errs(r.latch)}/${errs(r.peer)}`,
+      `${cpu(r.latch)}/${cpu(r.peer)}`,
+      r.latchRssMb === null ? "—" : String(r.latchRssMb),
+    ]);
+    if (r.raw) {
+      body.push([
+        "  raw limit (node:http + jose sign)",
+        fmt(r.raw.rps),
+        "",
+        `${((r.ofRaw ?? 0) * 100).toFixed(0)}% of raw${(r.ofRaw ?? 0) >= 0.75 ? " ✓" : " ✗ (≥75%)"}`,
+        lat(r.raw),
+        "",
+        errs(r.raw),
+        cpu(r.raw),
+        "",
+      ]);
+    }
+  }
+  return table(
+    [
+      "scenario",
+      "Latch req/s",
+      "peer req/s",
+      "Latch/peer",
+      "Latch p50/p99 ms",
+      "peer p50/p99 ms",
+      "errors L/P",
+      "CPU µs/req L/P",
+      "Latch RSS MB",
+    ],
+    body,
+  );
+}
+
+export function formatTimed(results: readonly TimedResult[]): string {
+  return table(
+    ["operation", "ms", "note"],
+    results.map((r) => [r.name, r.ms.toFixed(0), r.note ?? ""]),
+  );
+}
+
+/** Writes the run's results as JSON under bench-results/ (ignored by git); returns the file's path. */
+export async function writeResults(root: string, data: Record<string, unknown>): Promise<string> {
+  const dir = path.join(root, "bench-results");
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    loadavg: os.loadavg(),
+    node: process.version,
+  };
+  await writeFile(file, `${JSON.stringify({ machine, ...data }, null, 2)}\n`);
+  return file;
+}

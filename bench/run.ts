@@ -1,0 +1,205 @@
+/**
+ * `npm run bench [-- <scenario>...] [--duration 10] [--connections 20] [--warmup 2]`
+ *
+ * Starts Latch (its own process, on a fresh database), the peer (node-oidc-provider, in memory) and the raw limit
+ * (node:http + jose), warms each up, drives each in turn with autocannon, and prints one table: req/s of both,
+ * Latch/peer, p50/p99 latency, errors and Latch's RSS. The results are also written as JSON under bench-results/.
+ * `scale` seeds a million grants and two million tokens and reruns the token and introspection scenarios.
+ */
+import { parseArgs } from "node:util";
+import {
+  createBenchDatabase,
+  type LatchSeed,
+  type ProcessHandle,
+  REPO_ROOT,
+  rssMb,
+  seedLatch,
+  startLatchProcess,
+} from "./latch.ts";
+import { type LoadResult, measure } from "./load.ts";
+import { type Peer, startPeer } from "./peer.ts";
+import { type RawLimit, startRawLimit } from "./raw-limit.ts";
+import { formatResults, formatTimed, type RowResult, writeResults } from "./report.ts";
+import type { BenchContext, BenchOptions, Row, Scenario } from "./scenario.ts";
+import { clientCredentialsJwt } from "./scenarios/client-credentials-jwt.ts";
+import { codeExchange } from "./scenarios/code-exchange.ts";
+import { graphqlApplications } from "./scenarios/graphql-applications.ts";
+import { opaqueIntrospection } from "./scenarios/opaque-introspection.ts";
+import { refreshRotation } from "./scenarios/refresh-rotation.ts";
+import { runScale } from "./scenarios/scale.ts";
+import { usersMe } from "./scenarios/users-me.ts";
+
+const SCENARIOS: readonly Scenario[] = [
+  clientCredentialsJwt,
+  opaqueIntrospection,
+  codeExchange,
+  refreshRotation,
+  usersMe,
+  graphqlApplications,
+];
+
+const USAGE = `usage: npm run bench -- [scenario...] [--duration s] [--connections n] [--warmup s]
+scenarios: ${SCENARIOS.map((s) => s.name).join(", ")} (default: all of them), scale (alone: 1M grants, 2M tokens)
+${SCENARIOS.map((s) => `  ${s.name.padEnd(8)} ${s.description}`).join("\n")}
+  scale    seeds 1,000,000 grants and 2,000,000 tokens, reruns cc-jwt and opaque, times revoke-all and a grants page`;
+
+function parseOptions(): { names: string[]; options: BenchOptions } {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      duration: { type: "string", short: "d", default: "10" },
+      connections: { type: "string", short: "c", default: "20" },
+      warmup: { type: "string", short: "w", default: "2" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const number = (name: string, value: string, min: number) => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < min) throw new Error(`--${name} must be a number ≥ ${min}`);
+    return parsed;
+  };
+  const known = new Set([...SCENARIOS.map((s) => s.name), "scale"]);
+  const unknown = positionals.filter((name) => !known.has(name));
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(", ")}\n${USAGE}`);
+  return {
+    names: positionals,
+    options: {
+      duration: number("duration", values.duration, 1),
+      connections: Math.round(number("connections", values.connections, 1)),
+      warmup: number("warmup", values.warmup, 0),
+    },
+  };
+}
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+const short = (r: LoadResult) =>
+  `${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms, ${r.errors + r.non2xx} errors` +
+  (r.cpuUsPerRequest === undefined ? "" : `, ${r.cpuUsPerRequest.toFixed(0)} µs CPU/req`);
+
+/** Runs the scenarios' rows: Latch, then the peer, then the raw limit, one at a time. */
+export async function runScenarios(ctx: BenchContext, scenarios: readonly Scenario[]): Promise<RowResult[]> {
+  const results: RowResult[] = [];
+  for (const scenario of scenarios) {
+    let rows: Row[];
+    try {
+      rows = await scenario.rows(ctx);
+    } catch (error) {
+      log(`✗ ${scenario.name}: could not prepare: ${error instanceof Error ? error.message : String(error)}`);
+      results.push(failedRow(scenario.name, scenario.description, error));
+      continue;
+    }
+    for (const row of rows) {
+      try {
+        results.push(await runRow(ctx, scenario.name, row));
+      } catch (error) {
+        log(`✗ ${row.name}: ${error instanceof Error ? error.message : String(error)}`);
+        results.push(failedRow(scenario.name, row.name, error));
+      }
+    }
+  }
+  return results;
+}
+
+function failedRow(scenario: string, row: string, error: unknown): RowResult {
+  const zero = { rps: 0, p50: 0, p90: 0, p99: 0, max: 0, total: 0, errors: 1, non2xx: 0, durationS: 0 };
+  return {
+    scenario,
+    row: `${row} (FAILED)`,
+    latch: zero,
+    latchRssMb: null,
+    peerRssMb: null,
+    error: error instanceof Error ? error.message : String(error),
+  };
+}
+
+async function runRow(ctx: BenchContext, scenario: string, row: Row): Promise<RowResult> {
+  log(`» ${row.name}: Latch`);
+  const latch = await measure(row.latch, ctx.options, ctx.latch.pid);
+  log(`  Latch ${short(latch)}`);
+  const latchRssMb = await ctx.latch.rssMb();
+  let peer: LoadResult | undefined;
+  if (row.peer) {
+    log(`  peer…`);
+    peer = await measure(row.peer, ctx.options, ctx.peer.pid);
+    log(`  peer  ${short(peer)}`);
+  }
+  let raw: LoadResult | undefined;
+  if (row.raw) {
+    log(`  raw limit…`);
+    raw = await measure(row.raw, ctx.options, ctx.raw.pid);
+    log(`  raw   ${short(raw)}`);
+  }
+  return {
+    scenario,
+    row: row.name,
+    latch,
+    peer,
+    raw,
+    ratio: peer && peer.rps > 0 ? latch.rps / peer.rps : undefined,
+    minRatio: row.minRatio,
+    ofRaw: raw && raw.rps > 0 ? latch.rps / raw.rps : undefined,
+    latchRssMb,
+    peerRssMb: await rssMb(ctx.peer.pid),
+  };
+}
+
+async function main(): Promise<void> {
+  const { names, options } = parseOptions();
+  const scale = names.includes("scale");
+  const selected = names.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => names.includes(s.name));
+  log(`bench: ${options.connections} connections, ${options.warmup} s warm-up, ${options.duration} s per run`);
+  const database = await createBenchDatabase();
+  log(`database: ${database.embedded ? "embedded PostgreSQL" : "DATABASE_URL's server"}, fresh`);
+  let latch: ProcessHandle | undefined;
+  let seed: LatchSeed | undefined;
+  let peer: Peer | undefined;
+  let raw: RawLimit | undefined;
+  let cleaning = false;
+  const cleanup = async () => {
+    if (cleaning) return;
+    cleaning = true;
+    await Promise.allSettled([latch?.stop(), peer?.stop(), raw?.stop(), seed?.close()]);
+    await database.drop();
+  };
+  process.once("SIGINT", () => {
+    log("interrupted: stopping servers and dropping the bench database");
+    void cleanup().finally(() => process.exit(130));
+  });
+  try {
+    latch = await startLatchProcess(database.url);
+    seed = await seedLatch(database.url);
+    [peer, raw] = await Promise.all([startPeer(), startRawLimit()]);
+    const ctx: BenchContext = { latch, seed, peer, raw, options };
+    const rows = selected.length > 0 ? await runScenarios(ctx, selected) : [];
+    let scaleResult: Awaited<ReturnType<typeof runScale>> | undefined;
+    if (scale) scaleResult = await runScale(ctx, database, runScenarios);
+    const finalRssMb = await latch.rssMb();
+    process.stdout.write("\n");
+    if (rows.length > 0) process.stdout.write(`${formatResults(rows)}\n`);
+    if (scaleResult) {
+      process.stdout.write(`\nscale, empty database:\n${formatResults(scaleResult.empty)}\n`);
+      process.stdout.write(`\nscale, ${scaleResult.seeded}:\n${formatResults(scaleResult.rows)}\n`);
+      for (const c of scaleResult.change) {
+        const ok = Math.abs(c.change) <= 0.1 || c.change > 0;
+        process.stdout.write(
+          `  ${c.row}: ${c.emptyRps.toFixed(0)} → ${c.seededRps.toFixed(0)} req/s (${(c.change * 100).toFixed(1)}%) ${ok ? "✓" : "✗ (within 10%)"}\n`,
+        );
+      }
+      process.stdout.write(`\n${formatTimed(scaleResult.timed)}\n`);
+    }
+    process.stdout.write(`\nLatch RSS after the run: ${finalRssMb ?? "?"} MB\n`);
+    const file = await writeResults(REPO_ROOT, { options, scenarios: names, rows, scale: scaleResult, finalRssMb });
+    process.stdout.write(`results: ${file}\n`);
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,79 @@
+import type pg from "pg";
+import type { ActorType } from "../services/record-event.ts";
+
+/**
+ * The worker talks to PostgreSQL in plain SQL on its own pool (the one graphile-worker uses too): each step that
+ * changes state (fan-out, recording an attempt, scheduling a retry, disabling a webhook) is one transaction that also
+ * queues the jobs that follow from it, through graphile-worker's `add_jobs`, so a crash never leaves one without the
+ * other.
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query("begin");
+    const result = await work(client);
+    await client.query("commit");
+    return result;
+  } catch (error) {
+    await client.query("rollback").catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** A graphile-worker job as `add_jobs` takes it. */
+export type JobSpec = {
+  readonly identifier: string;
+  readonly payload: unknown;
+  readonly queue_name?: string | null;
+  readonly run_at?: string | null;
+  readonly max_attempts?: number | null;
+};
+
+/** Queues jobs in the caller's transaction: they exist exactly when it commits. */
+export async function addJobs(client: pg.ClientBase | pg.Pool, jobs: readonly JobSpec[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await client.query(
+    `select 1 from graphile_worker.add_jobs(
+       array(select r from json_populate_recordset(null::graphile_worker.job_spec, $1::json) r))`,
+    [JSON.stringify(jobs)],
+  );
+}
+
+/** The outbox row of a change the worker itself makes (like `recordEvent`, in the worker's own transaction). */
+export async function insertEvent(
+  client: pg.ClientBase,
+  event: {
+    readonly type: string;
+    readonly organizationId: string;
+    readonly applicationId: string | null;
+    readonly subjectType: string;
+    readonly subjectId: string;
+    readonly actor: { readonly type: ActorType; readonly id: string | null };
+    readonly payload: Record<string, unknown>;
+  },
+  now: Date,
+): Promise<string> {
+  const id = crypto.randomUUID();
+  await client.query(
+    `insert into events (id, type, organization_id, application_id, subject_type, subject_id, actor_type, actor_id, payload, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      id,
+      event.type,
+      event.organizationId,
+      event.applicationId,
+      event.subjectType,
+      event.subjectId,
+      event.actor.type,
+      event.actor.id,
+      JSON.stringify(event.payload),
+      now,
+    ],
+  );
+  return id;
+}

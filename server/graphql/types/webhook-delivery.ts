@@ -1,0 +1,225 @@
+import { encodeGlobalID, resolveCursorConnection } from "@pothos/plugin-relay";
+import { WebhookDelivery, type WebhookDeliveryStatus, type WebhookDeliveryTrigger } from "../../db/entities/index.ts";
+import { ValidationError } from "../../services/errors.ts";
+import { builder } from "../builder.ts";
+import type { GraphQLContext } from "../context.ts";
+import { rowId } from "../global-id.ts";
+import { isUuid, loadOwned } from "../loaders.ts";
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, MAX_PAGE_SIZE } from "../pagination.ts";
+import { rowIdOf } from "./grant.ts";
+import { WebhookNode } from "./webhook.ts";
+
+export const WebhookDeliveryStatusEnum = builder.enumType("WebhookDeliveryStatus", {
+  description: "How a delivery attempt ended.",
+  values: {
+    SUCCEEDED: { value: "succeeded", description: "The endpoint answered 2xx." },
+    FAILED: {
+      value: "failed",
+      description: "Any other status, a timeout, a network error, or a refusal before sending (see `error`).",
+    },
+  } as const satisfies Record<string, { value: WebhookDeliveryStatus; description: string }>,
+});
+
+export const WebhookDeliveryTriggerEnum = builder.enumType("WebhookDeliveryTrigger", {
+  description: "What caused a delivery attempt.",
+  values: {
+    EVENT: { value: "event", description: "The event itself, or one of its automatic retries." },
+    REDELIVERY: { value: "redelivery", description: "`redeliverWebhookDelivery`: one attempt, never retried." },
+    TEST: { value: "test", description: "`sendTestWebhookEvent`: one attempt, never retried." },
+  } as const satisfies Record<string, { value: WebhookDeliveryTrigger; description: string }>,
+});
+
+/** One attempt of the delivery log; attempts of another organization's webhooks load as not found. */
+export const WebhookDeliveryNode = builder.loadableNode(WebhookDelivery, {
+  name: "WebhookDelivery",
+  description:
+    "One attempt to deliver an event to a webhook, logged when it ended. Every attempt of an event carries the same " +
+    "`webhook-id` header (the event id), so receivers can deduplicate.",
+  id: { resolve: (delivery) => delivery.id, description: "The attempt's global id." },
+  load: (ids: string[], context) =>
+    loadOwned(WebhookDelivery, ids, context, { webhook: { organization: context.principal.organizationId } }),
+  authScopes: { apiKeyScope: "webhooks:write" },
+  fields: (t) => ({
+    webhook: t.field({
+      type: WebhookNode,
+      description: "The webhook it was sent to.",
+      resolve: (delivery) => delivery.webhook.id,
+    }),
+    eventId: t.id({
+      description: "The global id of the Event delivered: the message's `webhook-id` is its row id.",
+      resolve: (delivery) => encodeGlobalID("Event", delivery.eventId),
+    }),
+    messageId: t.exposeString("eventId", {
+      description: "The `webhook-id` header the endpoint received (the event's row id), the same on every attempt.",
+    }),
+    eventType: t.exposeString("eventType", { description: "The event's type, e.g. `grant.revoked`." }),
+    attempt: t.exposeInt("attempt", {
+      description: "1 for the first attempt of the event at this webhook, and so on.",
+    }),
+    trigger: t.field({
+      type: WebhookDeliveryTriggerEnum,
+      description: "What caused the attempt.",
+      resolve: (delivery) => delivery.trigger,
+    }),
+    status: t.field({
+      type: WebhookDeliveryStatusEnum,
+      description: "How it ended.",
+      resolve: (delivery) => delivery.status,
+    }),
+    responseStatus: t.int({
+      nullable: true,
+      description: "The HTTP status the endpoint answered; null when no answer came (timeout, network, refusal).",
+      resolve: (delivery) => delivery.responseStatus ?? null,
+    }),
+    responseBody: t.string({
+      nullable: true,
+      description: "The first 1 KiB of the response body (nothing more is read).",
+      resolve: (delivery) => delivery.responseBody ?? null,
+    }),
+    durationMs: t.int({
+      nullable: true,
+      description: "Milliseconds from sending to the end of the answer (0 when refused before sending).",
+      resolve: (delivery) => delivery.durationMs ?? null,
+    }),
+    error: t.string({
+      nullable: true,
+      description:
+        "Why it failed, e.g. `HTTP 500`, `timed out after 10000 ms` or an SSRF refusal; null when it succeeded.",
+      resolve: (delivery) => delivery.error ?? null,
+    }),
+    nextAttemptAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When the next automatic attempt is due (with jitter); null when none follows.",
+      resolve: (delivery) => delivery.nextAttemptAt ?? null,
+    }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the attempt ended." }),
+  }),
+});
+
+type Row = { readonly id: string; readonly createdAt: Date };
+type ConnectionArgs = { first?: number | null; last?: number | null; before?: string | null; after?: string | null };
+
+/** Newest first by (createdAt, id): `after` a cursor means older than it. At most {@link MAX_PAGE_SIZE} a page. */
+function paginateNewestFirst<T extends Row>(
+  args: ConnectionArgs,
+  load: (page: {
+    where: Record<string, unknown>;
+    orderBy: Record<string, "asc" | "desc">;
+    limit: number;
+  }) => Promise<T[]>,
+) {
+  if ((args.first ?? 0) > MAX_PAGE_SIZE || (args.last ?? 0) > MAX_PAGE_SIZE) {
+    throw new ValidationError(args.first ? "first" : "last", `pages hold at most ${MAX_PAGE_SIZE} items`);
+  }
+  const beyond = (cursor: string, op: "$lt" | "$gt") => {
+    const bound = decodeCursor(cursor);
+    return { $or: [{ createdAt: { [op]: bound.createdAt } }, { createdAt: bound.createdAt, id: { [op]: bound.id } }] };
+  };
+  return resolveCursorConnection<Promise<T[]>>(
+    {
+      args: args as never,
+      toCursor: (row: T) => encodeCursor(row),
+      defaultSize: DEFAULT_PAGE_SIZE,
+      maxSize: MAX_PAGE_SIZE,
+    },
+    (page) => {
+      const bounds = [
+        ...(page.after ? [beyond(page.after, "$lt")] : []),
+        ...(page.before ? [beyond(page.before, "$gt")] : []),
+      ];
+      return load({
+        where: bounds.length > 0 ? { $and: bounds } : {},
+        orderBy: page.inverted ? { createdAt: "asc", id: "asc" } : { createdAt: "desc", id: "desc" },
+        limit: page.limit,
+      });
+    },
+  );
+}
+
+/** A page of the log that can count every attempt its filter matches, queried only when asked for. */
+type Counted = { countAll: () => Promise<number> };
+
+async function deliveryPage(context: GraphQLContext, where: Record<string, unknown>, args: ConnectionArgs) {
+  const connection = await paginateNewestFirst(args, ({ where: keyset, orderBy, limit }) =>
+    context.em.find(WebhookDelivery, { $and: [where, keyset] } as never, { orderBy, limit }),
+  );
+  const counted: Counted = { countAll: () => context.em.count(WebhookDelivery, where as never) };
+  return Object.assign(connection, counted);
+}
+
+const connectionDescription = {
+  description: "A page of the delivery log, newest first.",
+  edgesField: { description: "The attempts of this page, each with its cursor." },
+};
+const totalCountField = {
+  description: "Attempts matching the filter, across all pages.",
+  resolve: (connection: object) => (connection as Counted).countAll(),
+};
+const edgeOptions = { description: "A delivery attempt and its cursor.", nodeField: { description: "The attempt." } };
+
+builder.objectFields(WebhookNode, (t) => ({
+  consecutiveFailures: t.exposeInt("consecutiveFailures", {
+    description:
+      "Events in a row that failed every retry; the webhook is disabled when it reaches the configured limit " +
+      "(LATCH_WEBHOOK_DISABLE_AFTER_FAILURES). Any successful attempt resets it.",
+  }),
+  deliveries: t.connection(
+    {
+      type: WebhookDeliveryNode,
+      description: "This webhook's delivery log, newest first.",
+      authScopes: { apiKeyScope: "webhooks:write" },
+      args: {
+        status: t.arg({
+          type: WebhookDeliveryStatusEnum,
+          required: false,
+          description: "Only attempts that ended so.",
+        }),
+      },
+      resolve: (webhook, args, context) =>
+        deliveryPage(context, { webhook: webhook.id, ...(args.status ? { status: args.status } : {}) }, args),
+    },
+    {
+      ...connectionDescription,
+      name: "WebhookDeliveriesConnection",
+      fields: (c) => ({ totalCount: c.int(totalCountField) }),
+    },
+    { ...edgeOptions, name: "WebhookDeliveriesConnectionEdge" },
+  ),
+}));
+
+builder.queryFields((t) => ({
+  deliveries: t.connection(
+    {
+      type: WebhookDeliveryNode,
+      description: "The delivery log of the organization's webhooks, newest first.",
+      authScopes: { apiKeyScope: "webhooks:write" },
+      args: {
+        webhookId: t.arg.globalID({ required: false, description: "Only attempts to this webhook." }),
+        eventId: t.arg.id({
+          required: false,
+          description: "Only attempts of this event: its global id, or its row id (the `webhook-id` header).",
+        }),
+        status: t.arg({
+          type: WebhookDeliveryStatusEnum,
+          required: false,
+          description: "Only attempts that ended so.",
+        }),
+      },
+      resolve: (_root, args, context) => {
+        const where: Record<string, unknown> = { webhook: { organization: context.principal.organizationId } };
+        if (args.webhookId)
+          where.webhook = { id: rowId(args.webhookId, "Webhook"), organization: context.principal.organizationId };
+        if (args.eventId) {
+          const eventId = rowIdOf(args.eventId, "Event");
+          // Not a uuid: no event has it, and it must not reach SQL as one.
+          where.eventId = isUuid(eventId) ? eventId : "00000000-0000-0000-0000-000000000000";
+        }
+        if (args.status) where.status = args.status;
+        return deliveryPage(context, where, args);
+      },
+    },
+    { ...connectionDescription, fields: (c) => ({ totalCount: c.int(totalCountField) }) },
+    edgeOptions,
+  ),
+}));

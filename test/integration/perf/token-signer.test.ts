@@ -1,0 +1,65 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { importJWK, importPKCS8, jwtVerify, SignJWT } from "jose";
+import { describe, expect, it } from "vitest";
+import { seal } from "../../../server/crypto/envelope.ts";
+import { generateMasterKey, parseMasterKeys } from "../../../server/crypto/master-key.ts";
+import { generateSigningKey } from "../../../server/crypto/signing-keys.ts";
+import { signingKeyAad } from "../../../server/services/ensure-signing-key.ts";
+import { createTokenSigner } from "../../../server/services/oauth/token-signer.ts";
+
+/**
+ * The token signer signs and verifies ES256 with node:crypto (DER converted to JWS r||s by hand, for speed): its
+ * tokens must verify with jose, and jose's tokens with it, for every signature shape (r or s with leading zeros).
+ */
+const ISSUER = "https://latch.example";
+
+async function signerWithKey() {
+  const key = await generateSigningKey("ES256", new Date());
+  const keyring = parseMasterKeys(generateMasterKey());
+  const row = {
+    kid: key.kid,
+    privateKeyEncrypted: seal(keyring, key.privateKeyPkcs8Pem, signingKeyAad(key.kid)),
+    publicJwk: key.publicJwk,
+  };
+  const em = { findOneOrFail: async () => row, findOne: async () => row } as unknown as EntityManager;
+  return { signer: createTokenSigner({ em: () => em, keyring, issuer: ISSUER }), key };
+}
+
+describe("the ES256 token signer", () => {
+  it("signs tokens jose verifies and verifies tokens jose signs, across many signatures", async () => {
+    const { signer, key } = await signerWithKey();
+    const publicKey = await importJWK(key.publicJwk, "ES256");
+    const privateKey = await importPKCS8(key.privateKeyPkcs8Pem, "ES256");
+    const now = Math.floor(Date.now() / 1000);
+    for (let i = 0; i < 600; i++) {
+      const claims = { iss: ISSUER, sub: `s${i}`, jti: `j${i}`, iat: now, exp: now + 60 };
+      const token = await signer.sign(claims, "at+jwt");
+      const { payload, protectedHeader } = await jwtVerify(token, publicKey, { issuer: ISSUER, typ: "at+jwt" });
+      expect(payload.sub).toBe(`s${i}`);
+      expect(protectedHeader).toEqual({ alg: "ES256", kid: key.kid, typ: "at+jwt" });
+      expect((await signer.verify(token, "at+jwt")).sub).toBe(`s${i}`);
+      const theirs = await new SignJWT(claims)
+        .setProtectedHeader({ alg: "ES256", kid: key.kid, typ: "at+jwt" })
+        .sign(privateKey);
+      expect((await signer.verify(theirs, "at+jwt")).sub).toBe(`s${i}`);
+    }
+  });
+
+  it("refuses a wrong type, issuer, expiry, alg or signature", async () => {
+    const { signer } = await signerWithKey();
+    const now = Math.floor(Date.now() / 1000);
+    const good = await signer.sign({ iss: ISSUER, sub: "a", iat: now, exp: now + 60 }, "at+jwt");
+    await expect(signer.verify(good, "JWT")).rejects.toThrow();
+    const [h, p, s] = good.split(".") as [string, string, string];
+    const flipped = `${h}.${p}.${s.slice(0, -2)}${s.endsWith("AA") ? "AB" : "AA"}`;
+    await expect(signer.verify(flipped, "at+jwt")).rejects.toThrow();
+    const tampered = `${h}.${Buffer.from(JSON.stringify({ iss: ISSUER, sub: "b", exp: now + 60 })).toString("base64url")}.${s}`;
+    await expect(signer.verify(tampered, "at+jwt")).rejects.toThrow();
+    await expect(
+      signer.verify(await signer.sign({ iss: "https://other", exp: now + 60 }, "at+jwt"), "at+jwt"),
+    ).rejects.toThrow();
+    await expect(signer.verify(await signer.sign({ iss: ISSUER, exp: now - 1 }, "at+jwt"), "at+jwt")).rejects.toThrow();
+    const none = `${Buffer.from(JSON.stringify({ alg: "none", typ: "at+jwt" })).toString("base64url")}.${p}.`;
+    await expect(signer.verify(none, "at+jwt")).rejects.toThrow();
+  });
+});

@@ -5,6 +5,8 @@ import type { JobSpec } from "./sql.ts";
 export const DELIVER_TASK = "latch_deliver_webhook";
 /** graphile-worker task (cron) that deletes Events and delivery attempts past retention. */
 export const PRUNE_TASK = "latch_prune_events";
+/** The hourly job that records client_secret.expiring Events. */
+export const EXPIRY_TASK = "latch_secret_expiry_warnings";
 
 /** One attempt to deliver one event to one webhook. */
 export type DeliverJob = {

@@ -16,11 +16,12 @@ import type { Logger } from "../logger.ts";
 import { type DeliveryContext, deliverWebhook } from "./deliver.ts";
 import { dispatchPendingEvents } from "./dispatch.ts";
 import { createEndpointGate } from "./endpoint-gate.ts";
-import { DELIVER_TASK, deliverJobSpec, isDeliverJob, PRUNE_TASK } from "./jobs.ts";
+import { DELIVER_TASK, deliverJobSpec, EXPIRY_TASK, isDeliverJob, PRUNE_TASK } from "./jobs.ts";
 import { recoverAbandonedJobs, startWorkerLiveness } from "./liveness.ts";
 import { DEFAULT_REQUEST_TIMEOUT_MS } from "./post-webhook.ts";
 import { pruneEvents } from "./retention.ts";
 import { STANDARD_WEBHOOKS_SCHEDULE_MS } from "./retry-schedule.ts";
+import { recordSecretExpiryWarnings } from "./secret-expiry.ts";
 import { addJobs } from "./sql.ts";
 import type { ResolveOptions } from "./ssrf-guard.ts";
 
@@ -124,6 +125,10 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
         leave();
       }
     },
+    [EXPIRY_TASK]: async () => {
+      const recorded = await recordSecretExpiryWarnings(pool, new Date());
+      if (recorded > 0) logger.info({ recorded }, "recorded client secret expiry warnings");
+    },
     [PRUNE_TASK]: async () => {
       const pruned = await pruneEvents(pool, options.eventRetentionDays, new Date());
       logger.info({ ...pruned, retentionDays: options.eventRetentionDays }, "pruned events past retention");
@@ -148,6 +153,8 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
       taskList,
       parsedCronItems: parseCronItems([
         { task: PRUNE_TASK, match: "17 3 * * *", identifier: PRUNE_TASK, options: { backfillPeriod: 0 } },
+        // Hourly, so a warning goes out within the hour a secret enters its window.
+        { task: EXPIRY_TASK, match: "7 * * * *", identifier: EXPIRY_TASK, options: { backfillPeriod: 0 } },
       ]),
     });
   } catch (error) {

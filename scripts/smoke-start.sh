@@ -23,6 +23,7 @@ curl -fsS "http://127.0.0.1:$port/.well-known/jwks.json" | node -e '
   let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const k=JSON.parse(s).keys;
   if(!Array.isArray(k)||k.length<1||!k[0].kid||k[0].d){console.error("bad JWKS",s);process.exit(1)}
   console.log("JWKS ok:",k.map(x=>x.kid+" "+x.alg).join(", "))})'
+for _ in $(seq 1 60); do grep -q "API key:" "$log" && break; sleep 0.5; done
 grep -q "API key:" "$log" || fail "first-run banner missing"
 kill -INT -- "-$pid"
 for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done

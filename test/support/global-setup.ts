@@ -4,7 +4,11 @@ import path from "node:path";
 import { MikroORM } from "@mikro-orm/postgresql";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { type EmbeddedDatabase, startEmbeddedPostgres } from "../../server/db/embedded-postgres.ts";
+import {
+  type EmbeddedDatabase,
+  releaseProcessExitHooks,
+  startEmbeddedPostgres,
+} from "../../server/db/embedded-postgres.ts";
 import { createOrmOptions } from "../../server/db/orm-options.ts";
 import { createLogger } from "../../server/logger.ts";
 import { databaseUrl, withAdminClient } from "./admin-client.ts";
@@ -15,6 +19,9 @@ import "./provided-context.ts";
  * and hand both to the test files, which copy the template instead of migrating again.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // embedded-postgres's exit hook would call process.exit(0) on beforeExit and hide vitest's failing exit code;
+  // the teardown below stops the server instead.
+  releaseProcessExitHooks();
   let embedded: EmbeddedDatabase | undefined;
   let scratch: string | undefined;
   let adminUrl = process.env.DATABASE_URL;

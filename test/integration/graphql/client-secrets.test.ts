@@ -154,6 +154,8 @@ describe("client secrets", () => {
       "update client_secrets set expires_at = now() - interval '1 second' where application_id = ? and name = ?",
       [app.rowId, "Initial secret"],
     );
+    // A change made behind the services' back reaches the server's client cache through NOTIFY, within moments.
+    await expect.poll(async () => (await token(app, first)).status, { timeout: 5000, interval: 50 }).toBe(401);
     await expectRefused(app, first);
     await expectWorks(app, second);
     const after = await secretsOf(app);

@@ -76,6 +76,17 @@ export async function startEmbeddedPostgres(directory: string, logger: Logger): 
  * this before installing their own handlers, and stop the cluster themselves after draining.
  */
 export function releaseProcessExitHooks(): void {
-  for (const event of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit"] as const)
+  for (const event of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit"] as const) {
     process.removeAllListeners(event);
+  }
+  // Its `exit` and `message` listeners too (the first calls the library's shutdown without the callback that shutdown
+  // then calls), but only those: the host process (a test runner, say) has listeners of its own.
+  for (const event of ["exit", "message"] as const) {
+    for (const listener of process.listeners(event as "exit")) {
+      if (String(listener).includes("eventFilters")) process.removeListener(event, listener as never);
+    }
+  }
 }
+
+// Every process that loads the library (the server, the CLI, test workers) stops its clusters explicitly.
+releaseProcessExitHooks();

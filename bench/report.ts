@@ -28,10 +28,14 @@ const errs = (result: LoadResult | undefined) => (result ? String(result.errors 
 const cpu = (result: LoadResult | undefined) =>
   result?.cpuUsPerRequest === undefined ? "—" : result.cpuUsPerRequest.toFixed(0);
 
-function table(header: string[], rows: string[][]): string {
+function table(header: string[], rows: string[][], leftLast = false): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const left = (i: number) => i === 0 || (leftLast && i === header.length - 1);
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+    cells
+      .map((c, i) => (left(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -84,7 +88,8 @@ export function formatResults(rows: readonly RowResult[]): string {
 export function formatTimed(results: readonly TimedResult[]): string {
   return table(
     ["operation", "ms", "note"],
-    results.map((r) => [r.name, r.ms.toFixed(0), r.note ?? ""]),
+    results.map((r) => [r.name, Number.isNaN(r.ms) ? "failed" : r.ms.toFixed(0), r.note ?? ""]),
+    true,
   );
 }
 

@@ -38,7 +38,8 @@ const SCENARIOS: readonly Scenario[] = [
   graphqlApplications,
 ];
 
-const USAGE = `usage: npm run bench -- [scenario...] [--duration s] [--connections n] [--warmup s]
+const USAGE = `usage: npm run bench -- [scenario...] [--duration s] [--connections n] [--warmup s] [--scale-users n]
+       [--latch-node-options="<node flags>"]   (NODE_OPTIONS for the Latch process, for tuning experiments)
 scenarios: ${SCENARIOS.map((s) => s.name).join(", ")} (default: all of them), scale (alone: 1M grants, 2M tokens)
 ${SCENARIOS.map((s) => `  ${s.name.padEnd(8)} ${s.description}`).join("\n")}
   scale    seeds 1,000,000 grants and 2,000,000 tokens, reruns cc-jwt and opaque, times revoke-all and a grants page`;
@@ -50,6 +51,8 @@ function parseOptions(): { names: string[]; options: BenchOptions } {
       duration: { type: "string", short: "d", default: "10" },
       connections: { type: "string", short: "c", default: "20" },
       warmup: { type: "string", short: "w", default: "2" },
+      "scale-users": { type: "string", default: "100000" },
+      "latch-node-options": { type: "string", default: "" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -71,6 +74,8 @@ function parseOptions(): { names: string[]; options: BenchOptions } {
       duration: number("duration", values.duration, 1),
       connections: Math.round(number("connections", values.connections, 1)),
       warmup: number("warmup", values.warmup, 0),
+      scaleUsers: Math.round(number("scale-users", values["scale-users"], 100)),
+      latchNodeOptions: values["latch-node-options"],
     },
   };
 }
@@ -170,7 +175,10 @@ async function main(): Promise<void> {
     void cleanup().finally(() => process.exit(130));
   });
   try {
-    latch = await startLatchProcess(database.url);
+    latch = await startLatchProcess(
+      database.url,
+      options.latchNodeOptions ? { NODE_OPTIONS: options.latchNodeOptions } : {},
+    );
     seed = await seedLatch(database.url);
     [peer, raw] = await Promise.all([startPeer(), startRawLimit()]);
     const ctx: BenchContext = { latch, seed, peer, raw, options };
@@ -186,7 +194,9 @@ async function main(): Promise<void> {
       for (const c of scaleResult.change) {
         const ok = Math.abs(c.change) <= 0.1 || c.change > 0;
         process.stdout.write(
-          `  ${c.row}: ${c.emptyRps.toFixed(0)} → ${c.seededRps.toFixed(0)} req/s (${(c.change * 100).toFixed(1)}%) ${ok ? "✓" : "✗ (within 10%)"}\n`,
+          `  ${c.row}: ${c.emptyRps.toFixed(0)} → ${c.seededRps.toFixed(0)} req/s (${(c.change * 100).toFixed(1)}%) ${ok ? "✓" : "✗ (within 10%)"}` +
+            (c.cpuChange === undefined ? "" : `; CPU per request ${(c.cpuChange * 100).toFixed(1)}%`) +
+            "\n",
         );
       }
       process.stdout.write(`\n${formatTimed(scaleResult.timed)}\n`);

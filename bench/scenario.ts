@@ -3,7 +3,15 @@ import type { LoadSpec, Target } from "./load.ts";
 import type { Peer } from "./peer.ts";
 import type { RawLimit } from "./raw-limit.ts";
 
-export type BenchOptions = { readonly connections: number; readonly duration: number; readonly warmup: number };
+export type BenchOptions = {
+  readonly connections: number;
+  readonly duration: number;
+  readonly warmup: number;
+  /** `scale`: users seeded; each grants all ten scale apps, and every grant gets a refresh and an access token. */
+  readonly scaleUsers: number;
+  /** NODE_OPTIONS for the Latch process (empty: none, as `npm start` runs it). */
+  readonly latchNodeOptions: string;
+};
 
 export type BenchContext = {
   readonly latch: ProcessHandle;

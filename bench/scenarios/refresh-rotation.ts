@@ -53,7 +53,7 @@ function rotationTarget(
 
 export const refreshRotation: Scenario = {
   name: "refresh",
-  description: "refresh_token grant with rotation, one chain per connection",
+  description: "refresh_token grant with rotation (each new token is presented next)",
   async rows(ctx: BenchContext) {
     const { web } = ctx.seed.apps;
     const connections = ctx.options.connections;

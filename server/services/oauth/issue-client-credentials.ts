@@ -1,12 +1,13 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { nativePool } from "../../db/native-pool.ts";
 import { decideClientCredentials } from "../../oauth/grants/client-credentials.ts";
+import { insertAccessTokenBatched } from "./access-token-batcher.ts";
 import type { ClientRecord } from "./client-record.ts";
 import { type IssuerDeps, insertTokenRows, mintTokenSet, type TokenSet } from "./issue-token-set.ts";
 
 /**
  * The client_credentials grant (RFC 6749 §4.4): an access token for the client itself, never a refresh token. A JWT
- * needs no row (and so no SQL); an opaque token is one INSERT.
+ * needs no row (and so no SQL); an opaque token is one row of a batched INSERT.
  */
 export async function issueClientCredentials(
   em: EntityManager,
@@ -28,6 +29,8 @@ export async function issueClientCredentials(
     },
     now,
   );
-  if (rows.access || rows.refresh) await insertTokenRows(await nativePool(em), rows);
+  // An opaque token's row is written with whatever other tokens are being issued at that moment (group commit).
+  if (rows.access && !rows.refresh) await insertAccessTokenBatched(await nativePool(em), rows.access);
+  else if (rows.refresh) await insertTokenRows(await nativePool(em), rows);
   return set;
 }

@@ -10,13 +10,16 @@ import { securityHeaders } from "./http/middleware/security-headers.ts";
 import { registerAccountConnectionsRoutes } from "./http/routes/account-connections.ts";
 import { registerAuthorizeRoute } from "./http/routes/authorize.ts";
 import { registerAuthorizeDecisionRoute } from "./http/routes/authorize-decision.ts";
+import { registerConnectionFlowRoutes } from "./http/routes/connection-flow.ts";
 import { registerHealthRoute } from "./http/routes/health.ts";
 import { registerIntrospectRoute } from "./http/routes/introspect.ts";
 import { registerJwksRoute } from "./http/routes/jwks.ts";
 import { registerLoginRoutes } from "./http/routes/login.ts";
+import { registerOAuthCallbackRoute } from "./http/routes/oauth-callback.ts";
 import { registerReadyzRoute } from "./http/routes/readyz.ts";
 import { registerRevokeRoute } from "./http/routes/revoke.ts";
 import { registerTokenRoute } from "./http/routes/token.ts";
+import { registerUpstreamLoginRoutes } from "./http/routes/upstream-login.ts";
 import { registerUserinfoRoute } from "./http/routes/userinfo.ts";
 import { registerUsersMeRoute } from "./http/routes/users-me.ts";
 import { registerUsersMeGuildsRoute } from "./http/routes/users-me-guilds.ts";
@@ -97,6 +100,9 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
   registerUsersMeRoute(app, deps);
   registerUsersMeGuildsRoute(app, deps);
   registerAccountConnectionsRoutes(app, deps);
+  registerUpstreamLoginRoutes(app, deps);
+  registerConnectionFlowRoutes(app, deps);
+  registerOAuthCallbackRoute(app, deps);
 
   app.notFound((c) => jsonError(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`));
   app.onError((error, c) => {

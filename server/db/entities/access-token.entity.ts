@@ -27,7 +27,8 @@ export const AccessTokenSchema = defineEntity({
     expiresAt: p.datetime().index(),
     revokedAt: p.datetime().nullable(),
   },
-  indexes: [{ properties: ["grant"] }],
+  // Usage reads the distinct users an app issued tokens to, per day.
+  indexes: [{ properties: ["grant"] }, { properties: ["application", "createdAt"] }],
 });
 
 export class AccessToken extends AccessTokenSchema.class {}

@@ -23,6 +23,8 @@ export const ConnectionSchema = defineEntity({
     scopes: p.array(),
     expiresAt: p.datetime().nullable(),
     lastRefreshedAt: p.datetime().nullable(),
+    /** The upstream's last error (an OAuth error code and description, never a token), cleared by a success. */
+    error: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

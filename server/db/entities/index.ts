@@ -16,6 +16,7 @@ import { RefreshTokenSchema } from "./refresh-token.entity.ts";
 import { ScopeSchema } from "./scope.entity.ts";
 import { SessionSchema } from "./session.entity.ts";
 import { SigningKeySchema } from "./signing-key.entity.ts";
+import { UpstreamFlowSchema } from "./upstream-flow.entity.ts";
 import { UsageCounterSchema } from "./usage-counter.entity.ts";
 import { UserSchema } from "./user.entity.ts";
 import { WebhookSchema } from "./webhook.entity.ts";
@@ -39,6 +40,7 @@ export * from "./refresh-token.entity.ts";
 export * from "./scope.entity.ts";
 export * from "./session.entity.ts";
 export * from "./signing-key.entity.ts";
+export * from "./upstream-flow.entity.ts";
 export * from "./usage-counter.entity.ts";
 export * from "./user.entity.ts";
 export * from "./webhook.entity.ts";
@@ -68,4 +70,5 @@ export const entities = [
   UsageCounterSchema,
   IntegrationCredentialSchema,
   ConnectionSchema,
+  UpstreamFlowSchema,
 ];

@@ -20,6 +20,8 @@ export const IntegrationCredentialSchema = defineEntity({
     clientSecretLast4: p.text(),
     authorizeUrl: p.text().nullable(),
     tokenUrl: p.text(),
+    /** RFC 7009 revocation endpoint: a disconnect revokes the user's tokens there when it is set. */
+    revocationUrl: p.text().nullable(),
     scopes: p.array(),
     grantType: p.enum(integrationGrantTypes),
     /** For the `password` grant. */

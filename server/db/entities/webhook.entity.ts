@@ -1,5 +1,6 @@
 import { defineEntity, p } from "@mikro-orm/postgresql";
 import { Application } from "./application.entity.ts";
+import { IntegrationCredential } from "./integration-credential.entity.ts";
 import { Organization } from "./organization.entity.ts";
 
 /**
@@ -22,6 +23,8 @@ export const WebhookSchema = defineEntity({
     secretEncrypted: p.text(),
     previousSecretEncrypted: p.text().nullable(),
     previousSecretExpiresAt: p.datetime().nullable(),
+    /** A service integration whose access token authenticates deliveries (Authorization: Bearer) beside the signature. */
+    authIntegration: () => p.manyToOne(IntegrationCredential).ref().nullable().deleteRule("set null"),
     active: p.boolean().default(true),
     consecutiveFailures: p.integer().default(0),
     disabledAt: p.datetime().nullable(),

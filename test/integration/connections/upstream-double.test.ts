@@ -17,7 +17,10 @@ beforeAll(async () => {
 });
 afterAll(() => upstream?.close());
 
-async function token(body: Record<string, string>, client = ["svc", "svc-secret-0123456789"] as const) {
+async function token(
+  body: Record<string, string>,
+  client: readonly [string, string] = ["svc", "svc-secret-0123456789"],
+) {
   const response = await fetch(upstream.endpoints.token, {
     method: "POST",
     headers: { authorization: basic(client[0], client[1]), "content-type": "application/x-www-form-urlencoded" },

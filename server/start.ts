@@ -5,6 +5,7 @@ import { serve } from "@hono/node-server";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { createApp, MAX_BODY_BYTES } from "./app.ts";
 import type { Config } from "./config.ts";
+import type { MasterKeyring } from "./crypto/master-key.ts";
 import { startChangeListener } from "./db/change-listener.ts";
 import { openDatabase } from "./db/database.ts";
 import { startConfiguredEventWorker } from "./events/worker.ts";
@@ -22,6 +23,8 @@ export type RunningLatch = {
   readonly listenUrl: string;
   readonly port: number;
   readonly orm: MikroORM;
+  /** The master keyring this process seals and opens stored secrets with. */
+  readonly keyring: MasterKeyring;
   /** Set only on the run that created the first organization. */
   readonly firstRun: FirstRunResult | null;
   /** Writes the usage counts still held in memory (they are written every second, and at close). */
@@ -89,6 +92,7 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
       listenUrl: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
       port,
       orm: database.orm,
+      keyring,
       firstRun,
       flushUsage: () => flushUsage(database.orm.em),
       async close() {

@@ -28,7 +28,10 @@ export const GrantSchema = defineEntity({
     revokedReason: p.text().nullable(),
   },
   indexes: [
-    { properties: ["application", "revokedAt"] },
+    // The GraphQL grants list pages in (createdAt, id) order, for the organization or one app: with a million grants a
+    // sort instead of an index walk took 400 ms a page. The app's active-grant count uses the same index.
+    { properties: ["application", "createdAt", "id"] },
+    { properties: ["createdAt", "id"] },
     { properties: ["user", "revokedAt"] },
     { properties: ["organization"] },
   ],

@@ -20,6 +20,12 @@ export class Migration20261124140000_upstream_oauth extends Migration {
       `create index "access_tokens_application_id_created_at_index" on "access_tokens" ("application_id", "created_at");`,
     );
 
+    this.addSql(`drop index "grants_application_id_revoked_at_index";`);
+    this.addSql(
+      `create index "grants_application_id_created_at_id_index" on "grants" ("application_id", "created_at", "id");`,
+    );
+    this.addSql(`create index "grants_created_at_id_index" on "grants" ("created_at", "id");`);
+
     this.addSql(`alter table "webhooks" add "auth_integration_id" uuid null;`);
     this.addSql(
       `alter table "webhooks" add constraint "webhooks_auth_integration_id_foreign" foreign key ("auth_integration_id") references "integration_credentials" ("id") on delete set null;`,
@@ -44,6 +50,9 @@ export class Migration20261124140000_upstream_oauth extends Migration {
     this.addSql(`alter table "webhooks" drop constraint "webhooks_auth_integration_id_foreign";`);
     this.addSql(`alter table "webhooks" drop column "auth_integration_id";`);
     this.addSql(`drop index "access_tokens_application_id_created_at_index";`);
+    this.addSql(`drop index "grants_created_at_id_index";`);
+    this.addSql(`drop index "grants_application_id_created_at_id_index";`);
+    this.addSql(`create index "grants_application_id_revoked_at_index" on "grants" ("application_id", "revoked_at");`);
     this.addSql(`alter table "connections" drop column "error";`);
     this.addSql(`alter table "integration_credentials" drop column "revocation_url";`);
   }

@@ -5,7 +5,12 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
 
 type Row = { readonly id: string; readonly createdAt: Date };
-type ConnectionArgs = { first?: number | null; last?: number | null; before?: string | null; after?: string | null };
+export type ConnectionArgs = {
+  first?: number | null;
+  last?: number | null;
+  before?: string | null;
+  after?: string | null;
+};
 
 /** An opaque keyset cursor: creation time then id, so order is stable even when rows share a timestamp. */
 export function encodeCursor(row: Row): string {
@@ -54,5 +59,46 @@ export function paginate<T extends Row>(
       maxSize: MAX_PAGE_SIZE,
     },
     (page) => load({ where: keysetWhere(page), orderBy: keysetOrder(page), limit: page.limit }),
+  );
+}
+
+/**
+ * A Relay connection over rows ordered newest first by (createdAt, id) descending, the audit trail's natural order.
+ * `after` a cursor means older than it, `before` newer; {@link MAX_PAGE_SIZE} per page, like `paginate`.
+ */
+export function paginateNewestFirst<T extends Row>(
+  args: ConnectionArgs,
+  load: (page: {
+    where: Record<string, unknown>;
+    orderBy: { createdAt: "asc" | "desc"; id: "asc" | "desc" };
+    limit: number;
+  }) => Promise<T[]>,
+) {
+  if ((args.first ?? 0) > MAX_PAGE_SIZE || (args.last ?? 0) > MAX_PAGE_SIZE) {
+    throw new ValidationError(args.first ? "first" : "last", `pages hold at most ${MAX_PAGE_SIZE} items`);
+  }
+  const beyond = (cursor: string, op: "$lt" | "$gt") => {
+    const bound = decodeCursor(cursor);
+    return { $or: [{ createdAt: { [op]: bound.createdAt } }, { createdAt: bound.createdAt, id: { [op]: bound.id } }] };
+  };
+  return resolveCursorConnection<Promise<T[]>>(
+    {
+      args: args as never,
+      toCursor: (row: T) => encodeCursor(row),
+      defaultSize: DEFAULT_PAGE_SIZE,
+      maxSize: MAX_PAGE_SIZE,
+    },
+    (page) => {
+      const bounds = [
+        ...(page.after ? [beyond(page.after, "$lt")] : []),
+        ...(page.before ? [beyond(page.before, "$gt")] : []),
+      ];
+      return load({
+        where: bounds.length > 0 ? { $and: bounds } : {},
+        // Read from the far end for `last`; the connection puts the page back in newest-first order.
+        orderBy: page.inverted ? { createdAt: "asc", id: "asc" } : { createdAt: "desc", id: "desc" },
+        limit: page.limit,
+      });
+    },
   );
 }

@@ -1,11 +1,10 @@
-import { encodeGlobalID, resolveCursorConnection } from "@pothos/plugin-relay";
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import { GraphQLError, Kind, type ValueNode } from "graphql";
 import { Event, type EventActorType } from "../../db/entities/index.ts";
 import { eventWhere } from "../../services/audit/event-filter.ts";
-import { ValidationError } from "../../services/errors.ts";
 import { builder } from "../builder.ts";
 import { loadOwned } from "../loaders.ts";
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, MAX_PAGE_SIZE } from "../pagination.ts";
+import { paginateNewestFirst } from "../pagination.ts";
 import { rowIdOf } from "./grant.ts";
 
 type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -104,50 +103,6 @@ const EventFilterInput = builder.inputType("EventFilter", {
     until: t.field({ type: "DateTime", required: false, description: "Only events before this time." }),
   }),
 });
-
-type Row = { readonly id: string; readonly createdAt: Date };
-type ConnectionArgs = { first?: number | null; last?: number | null; before?: string | null; after?: string | null };
-
-/**
- * A Relay connection over rows ordered newest first by (createdAt, id) descending, the audit trail's natural order.
- * `after` a cursor means older than it, `before` newer; {@link MAX_PAGE_SIZE} per page, like `paginate`.
- */
-function paginateNewestFirst<T extends Row>(
-  args: ConnectionArgs,
-  load: (page: {
-    where: Record<string, unknown>;
-    orderBy: { createdAt: "asc" | "desc"; id: "asc" | "desc" };
-    limit: number;
-  }) => Promise<T[]>,
-) {
-  if ((args.first ?? 0) > MAX_PAGE_SIZE || (args.last ?? 0) > MAX_PAGE_SIZE) {
-    throw new ValidationError(args.first ? "first" : "last", `pages hold at most ${MAX_PAGE_SIZE} items`);
-  }
-  const beyond = (cursor: string, op: "$lt" | "$gt") => {
-    const bound = decodeCursor(cursor);
-    return { $or: [{ createdAt: { [op]: bound.createdAt } }, { createdAt: bound.createdAt, id: { [op]: bound.id } }] };
-  };
-  return resolveCursorConnection<Promise<T[]>>(
-    {
-      args: args as never,
-      toCursor: (row: T) => encodeCursor(row),
-      defaultSize: DEFAULT_PAGE_SIZE,
-      maxSize: MAX_PAGE_SIZE,
-    },
-    (page) => {
-      const bounds = [
-        ...(page.after ? [beyond(page.after, "$lt")] : []),
-        ...(page.before ? [beyond(page.before, "$gt")] : []),
-      ];
-      return load({
-        where: bounds.length > 0 ? { $and: bounds } : {},
-        // Read from the far end for `last`; the connection puts the page back in newest-first order.
-        orderBy: page.inverted ? { createdAt: "asc", id: "asc" } : { createdAt: "desc", id: "desc" },
-        limit: page.limit,
-      });
-    },
-  );
-}
 
 /** A connection page that can also count every row its filter matches, queried only when asked for. */
 type Counted = { countAll: () => Promise<number> };

@@ -1,11 +1,10 @@
-import { encodeGlobalID, resolveCursorConnection } from "@pothos/plugin-relay";
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import { WebhookDelivery, type WebhookDeliveryStatus, type WebhookDeliveryTrigger } from "../../db/entities/index.ts";
-import { ValidationError } from "../../services/errors.ts";
 import { builder } from "../builder.ts";
 import type { GraphQLContext } from "../context.ts";
 import { rowId } from "../global-id.ts";
 import { isUuid, loadOwned } from "../loaders.ts";
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, MAX_PAGE_SIZE } from "../pagination.ts";
+import { type ConnectionArgs, paginateNewestFirst } from "../pagination.ts";
 import { rowIdOf } from "./grant.ts";
 import { WebhookNode } from "./webhook.ts";
 
@@ -96,46 +95,6 @@ export const WebhookDeliveryNode = builder.loadableNode(WebhookDelivery, {
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When the attempt ended." }),
   }),
 });
-
-type Row = { readonly id: string; readonly createdAt: Date };
-type ConnectionArgs = { first?: number | null; last?: number | null; before?: string | null; after?: string | null };
-
-/** Newest first by (createdAt, id): `after` a cursor means older than it. At most {@link MAX_PAGE_SIZE} a page. */
-function paginateNewestFirst<T extends Row>(
-  args: ConnectionArgs,
-  load: (page: {
-    where: Record<string, unknown>;
-    orderBy: Record<string, "asc" | "desc">;
-    limit: number;
-  }) => Promise<T[]>,
-) {
-  if ((args.first ?? 0) > MAX_PAGE_SIZE || (args.last ?? 0) > MAX_PAGE_SIZE) {
-    throw new ValidationError(args.first ? "first" : "last", `pages hold at most ${MAX_PAGE_SIZE} items`);
-  }
-  const beyond = (cursor: string, op: "$lt" | "$gt") => {
-    const bound = decodeCursor(cursor);
-    return { $or: [{ createdAt: { [op]: bound.createdAt } }, { createdAt: bound.createdAt, id: { [op]: bound.id } }] };
-  };
-  return resolveCursorConnection<Promise<T[]>>(
-    {
-      args: args as never,
-      toCursor: (row: T) => encodeCursor(row),
-      defaultSize: DEFAULT_PAGE_SIZE,
-      maxSize: MAX_PAGE_SIZE,
-    },
-    (page) => {
-      const bounds = [
-        ...(page.after ? [beyond(page.after, "$lt")] : []),
-        ...(page.before ? [beyond(page.before, "$gt")] : []),
-      ];
-      return load({
-        where: bounds.length > 0 ? { $and: bounds } : {},
-        orderBy: page.inverted ? { createdAt: "asc", id: "asc" } : { createdAt: "desc", id: "desc" },
-        limit: page.limit,
-      });
-    },
-  );
-}
 
 /** A page of the log that can count every attempt its filter matches, queried only when asked for. */
 type Counted = { countAll: () => Promise<number> };

@@ -18,10 +18,11 @@ export type TestServer = RunningLatch & {
 
 /**
  * Starts the real server (the same `startLatch` that `npm start` runs) on a free port with a database of its own.
- * Pass `database` to restart on an existing one.
+ * Pass `database` to restart on an existing one, and `logs` to collect every log line (JSON, from level debug) in it
+ * instead of stdout, e.g. to assert that no secret is ever logged.
  */
 export async function startTestServer(
-  options: { env?: Record<string, string>; database?: TestDatabase } = {},
+  options: { env?: Record<string, string>; database?: TestDatabase; logs?: string[] } = {},
 ): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase());
   const dataDir = await mkdtemp(path.join(tmpdir(), "latch-data-"));
@@ -33,11 +34,13 @@ export async function startTestServer(
     HOST: "127.0.0.1",
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     LATCH_DATA_DIR: dataDir,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    LOG_LEVEL: options.logs ? "debug" : (process.env.TEST_LOG_LEVEL ?? "silent"),
     ...options.env,
   };
   const config = loadConfig(env);
-  const latch = await startLatch(config, createLogger(config.logLevel));
+  const logs = options.logs;
+  const destination = logs ? { write: (line: string) => void logs.push(line) } : undefined;
+  const latch = await startLatch(config, createLogger(config.logLevel, destination));
   return {
     ...latch,
     url: config.publicUrl,

@@ -98,6 +98,7 @@ builder.mutationFields((t) => ({
           scopes: input.scopes ?? null,
           enabled: input.enabled ?? null,
           actor: actorOf(context.principal),
+          urlPolicy: { production: context.production },
         },
         context.now(),
       );
@@ -127,6 +128,7 @@ builder.mutationFields((t) => ({
             ...(enabled != null ? { enabled } : {}),
           },
           actor: actorOf(context.principal),
+          urlPolicy: { production: context.production },
         },
         context.now(),
       );

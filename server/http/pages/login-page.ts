@@ -1,6 +1,11 @@
 import { type Branding, brandCss, renderAppBadge, renderAppLinks } from "./branding.ts";
 import { html, renderDocument } from "./html.ts";
 
+/** Where a "Continue with …" button goes: the start of a sign-in through that identity provider (upstream-login.ts). */
+export function upstreamLoginStartPath(providerId: string): string {
+  return `/login/providers/${encodeURIComponent(providerId)}/start`;
+}
+
 export type LoginPageInput = {
   /** The app the sign-in continues to, when the login was started by its authorization request. */
   readonly branding: Branding | null;
@@ -46,7 +51,7 @@ export function renderLoginPage(input: LoginPageInput): string {
       ? html`<div class="divider">or</div>
   <div class="stack">${providers.map(
     (provider) =>
-      html`<a class="button secondary" href="/login/${encodeURIComponent(provider.id)}?${returnQuery}">Continue with ${provider.label}</a>`,
+      html`<a class="button secondary" href="${upstreamLoginStartPath(provider.id)}?${returnQuery}">Continue with ${provider.label}</a>`,
   )}</div>`
       : null
   }

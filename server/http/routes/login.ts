@@ -2,7 +2,8 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { Application, RedirectUri } from "../../db/entities/index.ts";
+import { providerLabel } from "../../connections/login/login-provider-kinds.ts";
+import { Application, IdentityProvider, RedirectUri } from "../../db/entities/index.ts";
 import { toAppBranding } from "../../services/oauth/load-authorize-client.ts";
 import { endSession } from "../../services/sessions/end-session.ts";
 import { loginWithPassword, normalizeEmail } from "../../services/sessions/login-with-password.ts";
@@ -76,7 +77,11 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
     page: { returnTo: string; email?: string; error?: string; headers?: Record<string, string> },
   ): Promise<Response> {
     const anonymousId = ensureAnonymousCsrfId(c, https);
-    const { branding, formAction } = await authorizeContext(deps.orm.em.fork(), page.returnTo, deps.config.publicUrl);
+    const { branding, formAction, providers } = await authorizeContext(
+      deps.orm.em.fork(),
+      page.returnTo,
+      deps.config.publicUrl,
+    );
     const csrfToken = issueCsrfToken(key, { anonymousId });
     return sendPage(
       c,
@@ -87,6 +92,7 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
           returnTo: page.returnTo,
           csrfToken,
           nonce,
+          providers,
           ...(page.email !== undefined && { email: page.email }),
           ...(page.error !== undefined && { error: page.error }),
         }),
@@ -195,7 +201,7 @@ function signedOutPage(nonce: string): string {
  * The client's address as the socket reports it. Behind a reverse proxy this is the proxy's address, so every
  * user would share one per-IP budget: a trusted-proxy setting (X-Forwarded-For) is needed there.
  */
-function clientIp(c: Context): string {
+export function clientIp(c: Context): string {
   try {
     return getConnInfo(c).remote.address ?? "unknown";
   } catch {
@@ -205,25 +211,42 @@ function clientIp(c: Context): string {
 }
 
 /**
- * When `returnTo` continues an authorization request of an active app: its branding for the login page, and the
- * `form-action` sources of its registered redirect URIs, since the login POST's redirect chain may end at one.
+ * The `client_id` of the authorization request `returnTo` continues (one of the authorization endpoint's paths), or
+ * null when it is not one.
  */
-async function authorizeContext(
-  em: EntityManager,
-  returnTo: string,
-  publicUrl: string,
-): Promise<{ branding: Branding | null; formAction: string[] }> {
+export function authorizeRequestClientId(returnTo: string, publicUrl: string): string | null {
   const url = new URL(returnTo, publicUrl);
   const clientId = url.searchParams.get("client_id");
-  if (!AUTHORIZE_PATHS.has(url.pathname) || !clientId || clientId.length > 200) {
-    return { branding: null, formAction: [] };
-  }
+  if (!AUTHORIZE_PATHS.has(url.pathname) || !clientId || clientId.length > 200) return null;
+  return clientId;
+}
+
+type AuthorizeContext = {
+  readonly branding: Branding | null;
+  readonly formAction: string[];
+  readonly providers: { readonly id: string; readonly label: string }[];
+};
+
+/**
+ * When `returnTo` continues an authorization request of an active app: its branding for the login page, its enabled
+ * identity providers ("Continue with …"), and the `form-action` sources of its registered redirect URIs, since the
+ * login POST's redirect chain may end at one.
+ */
+async function authorizeContext(em: EntityManager, returnTo: string, publicUrl: string): Promise<AuthorizeContext> {
+  const clientId = authorizeRequestClientId(returnTo, publicUrl);
+  if (!clientId) return { branding: null, formAction: [], providers: [] };
   const app = await em.findOne(Application, { clientId, isActive: true });
-  if (!app) return { branding: null, formAction: [] };
+  if (!app) return { branding: null, formAction: [], providers: [] };
   const redirectUris = await em.find(RedirectUri, { application: app }, { fields: ["uri"], limit: 100 });
+  const providers = await em.find(
+    IdentityProvider,
+    { application: app, enabled: true },
+    { fields: ["kind", "displayName", "issuer"], orderBy: { createdAt: "asc" }, limit: 20 },
+  );
   const formAction = redirectUris.flatMap(({ uri }) => formActionSource(uri) ?? []);
   return {
     branding: toAppBranding(app),
     formAction,
+    providers: providers.map((provider) => ({ id: provider.id, label: providerLabel(provider) })),
   };
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import type { UpstreamUrlPolicy } from "../../connections/upstream-url.ts";
 import { seal } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { IdentityProvider } from "../../db/entities/index.ts";
@@ -34,6 +35,8 @@ export type CreateIdentityProviderInput = {
   readonly scopes?: readonly string[] | null;
   readonly enabled?: boolean | null;
   readonly actor: { readonly type: ActorType; readonly id?: string | null };
+  /** Which URLs the provider may use: https only in production, loopback http too elsewhere (default: production). */
+  readonly urlPolicy?: UpstreamUrlPolicy;
 };
 
 /**
@@ -50,10 +53,11 @@ export async function createIdentityProvider(
   const displayName = checkDisplayName(input.displayName);
   const clientId = checkClientId(input.clientId);
   const clientSecret = checkClientSecret(input.clientSecret);
-  const issuer = checkIssuer(input.issuer);
-  const authorizationEndpoint = checkHttpsUrl("authorizationEndpoint", input.authorizationEndpoint);
-  const tokenEndpoint = checkHttpsUrl("tokenEndpoint", input.tokenEndpoint);
-  const userinfoEndpoint = checkHttpsUrl("userinfoEndpoint", input.userinfoEndpoint);
+  const policy = input.urlPolicy ?? { production: true };
+  const issuer = checkIssuer(input.issuer, policy);
+  const authorizationEndpoint = checkHttpsUrl("authorizationEndpoint", input.authorizationEndpoint, policy);
+  const tokenEndpoint = checkHttpsUrl("tokenEndpoint", input.tokenEndpoint, policy);
+  const userinfoEndpoint = checkHttpsUrl("userinfoEndpoint", input.userinfoEndpoint, policy);
   const scopes = checkScopes(input.scopes ?? DEFAULT_PROVIDER_SCOPES[kind]);
   checkKindRequirements(kind, issuer);
 

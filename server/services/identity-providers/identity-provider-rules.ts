@@ -1,4 +1,5 @@
 import { type EntityManager, LockMode } from "@mikro-orm/postgresql";
+import { checkUpstreamUrl, type UpstreamUrlPolicy } from "../../connections/upstream-url.ts";
 import { Application, type IdentityProviderKind, identityProviderKinds } from "../../db/entities/index.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 
@@ -58,24 +59,25 @@ export function checkClientSecret(value: string): string {
   return secret;
 }
 
+/** Production's rule unless told otherwise: a caller that does not know where it runs gets the strict one. */
+const PRODUCTION: UpstreamUrlPolicy = { production: true };
+
 /**
  * An upstream endpoint or issuer: an absolute https URL without credentials or fragment. Tokens and user data
- * travel over these, so plain http is never accepted, not even on loopback.
+ * travel over these, so plain http is accepted only on loopback outside production (a local provider in development
+ * and tests), the rule {@link checkUpstreamUrl} applies to every outbound flow.
  */
-export function checkHttpsUrl(field: string, value: string | null | undefined): string | null {
-  const raw = value?.trim() ?? "";
-  if (raw === "") return null;
-  if (!URL.canParse(raw)) throw new ValidationError(field, `${field} must be an absolute https URL`);
-  const url = new URL(raw);
-  if (url.protocol !== "https:") throw new ValidationError(field, `${field} must use https`);
-  if (url.username || url.password) throw new ValidationError(field, `${field} must not contain credentials`);
-  if (url.hash) throw new ValidationError(field, `${field} must not have a fragment`);
-  return raw;
+export function checkHttpsUrl(
+  field: string,
+  value: string | null | undefined,
+  policy: UpstreamUrlPolicy = PRODUCTION,
+): string | null {
+  return checkUpstreamUrl(field, value, policy);
 }
 
-/** The OIDC issuer identifier (OpenID Connect Discovery §2): https, no query, no fragment. */
-export function checkIssuer(value: string | null | undefined): string | null {
-  const issuer = checkHttpsUrl("issuer", value);
+/** The OIDC issuer identifier (OpenID Connect Discovery §2): as {@link checkHttpsUrl}, and no query. */
+export function checkIssuer(value: string | null | undefined, policy: UpstreamUrlPolicy = PRODUCTION): string | null {
+  const issuer = checkHttpsUrl("issuer", value, policy);
   if (issuer !== null && new URL(issuer).search) throw new ValidationError("issuer", "issuer must not have a query");
   return issuer;
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import type { UpstreamUrlPolicy } from "../../connections/upstream-url.ts";
 import { seal } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { IdentityProvider } from "../../db/entities/index.ts";
@@ -39,16 +40,19 @@ export async function updateIdentityProvider(
     readonly organizationId: string;
     readonly changes: IdentityProviderChanges;
     readonly actor: { readonly type: ActorType; readonly id?: string | null };
+    /** Which URLs the provider may use: https only in production, loopback http too elsewhere (default: production). */
+    readonly urlPolicy?: UpstreamUrlPolicy;
   },
   now: Date,
 ): Promise<IdentityProvider> {
   const { changes } = input;
+  const policy = input.urlPolicy ?? { production: true };
   const next: Partial<Record<keyof IdentityProvider, unknown>> = {};
   if (changes.displayName !== undefined) next.displayName = checkDisplayName(changes.displayName);
   if (changes.clientId !== undefined) next.clientId = checkClientId(changes.clientId);
-  if (changes.issuer !== undefined) next.issuer = checkIssuer(changes.issuer);
+  if (changes.issuer !== undefined) next.issuer = checkIssuer(changes.issuer, policy);
   for (const field of ENDPOINTS) {
-    if (changes[field] !== undefined) next[field] = checkHttpsUrl(field, changes[field]);
+    if (changes[field] !== undefined) next[field] = checkHttpsUrl(field, changes[field], policy);
   }
   if (changes.scopes !== undefined) next.scopes = checkScopes(changes.scopes);
   if (changes.enabled !== undefined) next.enabled = changes.enabled;

@@ -168,7 +168,7 @@ describe("identity providers", () => {
       [{ kind: "OIDC", issuer: "https://login.example.com?tenant=1" }, "ValidationError", "issuer"],
       [{ issuer: "not a url" }, "ValidationError", "issuer"],
       [{ authorizationEndpoint: "http://accounts.example.com/auth" }, "ValidationError", "authorizationEndpoint"],
-      [{ tokenEndpoint: "http://127.0.0.1/token" }, "ValidationError", "tokenEndpoint"],
+      [{ tokenEndpoint: "http://10.0.0.7/token" }, "ValidationError", "tokenEndpoint"],
       [{ userinfoEndpoint: "ftp://example.com/userinfo" }, "ValidationError", "userinfoEndpoint"],
       [{ clientSecret: "" }, "ValidationError", "clientSecret"],
       [{ clientSecret: "short" }, "ValidationError", "clientSecret"],

@@ -1,0 +1,19 @@
+import type { StartedUpstreamFlow } from "../flows/start-upstream-flow.ts";
+import type { LoginProvider } from "./resolve-login-provider.ts";
+
+/**
+ * The upstream authorization request of a sign-in (RFC 6749 §4.1.1): code flow with the flow's `state`, an RFC 7636
+ * S256 challenge, and for OpenID providers the flow's `nonce` (Core §3.1.2.1).
+ */
+export function loginAuthorizeUrl(provider: LoginProvider, flow: StartedUpstreamFlow, redirectUri: string): URL {
+  const url = new URL(provider.as.authorization_endpoint as string);
+  url.searchParams.set("client_id", provider.client.client_id);
+  url.searchParams.set("redirect_uri", redirectUri);
+  url.searchParams.set("response_type", "code");
+  if (provider.scopes.length > 0) url.searchParams.set("scope", provider.scopes.join(" "));
+  url.searchParams.set("state", flow.state);
+  url.searchParams.set("code_challenge", flow.codeChallenge);
+  url.searchParams.set("code_challenge_method", "S256");
+  if (flow.nonce) url.searchParams.set("nonce", flow.nonce);
+  return url;
+}

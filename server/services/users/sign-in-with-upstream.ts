@@ -1,0 +1,159 @@
+import { type EntityManager, UniqueConstraintViolationException } from "@mikro-orm/postgresql";
+import type { UpstreamProfile } from "../../connections/login/fetch-login-profile.ts";
+import { ExternalIdentity, type IdentityProviderKind, User } from "../../db/entities/index.ts";
+import { recordEvent } from "../record-event.ts";
+import { createSession } from "../sessions/create-session.ts";
+import { endSession } from "../sessions/end-session.ts";
+import { normalizeEmail } from "../sessions/login-with-password.ts";
+
+const MAX_EMAIL_LENGTH = 320;
+const MAX_NAME_LENGTH = 200;
+
+export type UpstreamSignInInput = {
+  readonly provider: {
+    readonly id: string;
+    readonly kind: IdentityProviderKind;
+    readonly applicationId: string;
+    readonly organizationId: string;
+  };
+  readonly profile: UpstreamProfile;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+  /** The session cookie this browser already holds: it ends, as on a password sign-in. */
+  readonly previousSessionToken: string | null | undefined;
+};
+
+/** Why an upstream account could not be signed in; stable, recorded as the `user.login_failed` reason. */
+export type UpstreamSignInRefusal =
+  /** The upstream gave no usable email address, and the account is not linked yet. */
+  | "email_missing"
+  /** The address belongs to a Latch account but the upstream does not vouch for it: linking would be a takeover. */
+  | "email_not_verified"
+  /** Another sign-in created or linked the same account or address at the same moment. */
+  | "email_conflict";
+
+export type UpstreamSignInResult =
+  | {
+      readonly ok: true;
+      readonly token: string;
+      readonly sessionId: string;
+      readonly expiresAt: Date;
+      readonly userId: string;
+      readonly outcome: "existing" | "linked" | "created";
+    }
+  | { readonly ok: false; readonly reason: UpstreamSignInRefusal };
+
+/**
+ * Signs in the person an upstream provider vouched for. The account is found by its link (issuer, subject); else an
+ * existing user is linked only when the upstream says the email is verified (never on an unverified one: anyone can
+ * claim an address upstream); else a user is created with the upstream's verification and no password.
+ *
+ * Writes in one transaction: the user and link when new, the session (ending the browser's previous one),
+ * `lastLoginAt`, `user.created` and `user.signed_in`. A refusal writes nothing: the caller records it.
+ */
+export async function signInWithUpstream(
+  em: EntityManager,
+  input: UpstreamSignInInput,
+  now: Date,
+): Promise<UpstreamSignInResult> {
+  try {
+    return await em.fork().transactional((tx) => signIn(tx, input, now));
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) return { ok: false, reason: "email_conflict" };
+    throw error;
+  }
+}
+
+async function signIn(tx: EntityManager, input: UpstreamSignInInput, now: Date): Promise<UpstreamSignInResult> {
+  const { profile, provider } = input;
+  const scope = { organizationId: provider.organizationId, applicationId: provider.applicationId };
+  const identity = await tx.findOne(ExternalIdentity, { issuer: profile.issuer, subject: profile.subject });
+  let userId: string;
+  let outcome: "existing" | "linked" | "created";
+  if (identity) {
+    userId = identity.user.id;
+    outcome = "existing";
+    tx.assign(identity, { lastUsedAt: now, provider: provider.id, ...(profile.email && { email: profile.email }) });
+  } else {
+    const email = usableEmail(profile.email);
+    if (email === null) return { ok: false, reason: "email_missing" };
+    const existing = await tx.findOne(User, { emailNormalized: normalizeEmail(email) });
+    if (existing && !profile.emailVerified) return { ok: false, reason: "email_not_verified" };
+    const user = existing ?? createUser(tx, email, profile, now);
+    userId = user.id;
+    outcome = existing ? "linked" : "created";
+    tx.create(ExternalIdentity, {
+      user,
+      provider: provider.id,
+      kind: provider.kind,
+      issuer: profile.issuer,
+      subject: profile.subject,
+      email,
+      displayName: profile.name?.slice(0, MAX_NAME_LENGTH) ?? null,
+      createdAt: now,
+      lastUsedAt: now,
+    });
+    if (!existing) {
+      recordEvent(
+        tx,
+        {
+          type: "user.created",
+          ...scope,
+          subjectType: "user",
+          subjectId: user.id,
+          actor: { type: "user", id: user.id },
+          payload: { email: user.email, method: "upstream", kind: provider.kind, identityProviderId: provider.id },
+        },
+        now,
+      );
+    }
+    await tx.flush();
+  }
+  await endSession(tx, input.previousSessionToken, now);
+  const session = await createSession(
+    tx,
+    { userId, authMethod: provider.kind, ip: input.ip, userAgent: input.userAgent },
+    now,
+  );
+  await tx.nativeUpdate(User, { id: userId }, { lastLoginAt: now });
+  recordEvent(
+    tx,
+    {
+      type: "user.signed_in",
+      ...scope,
+      subjectType: "user",
+      subjectId: userId,
+      actor: { type: "user", id: userId },
+      payload: {
+        method: "upstream",
+        kind: provider.kind,
+        identityProviderId: provider.id,
+        sessionId: session.sessionId,
+        ...(outcome === "linked" && { linked: true }),
+      },
+    },
+    now,
+  );
+  await tx.flush();
+  return { ok: true, ...session, userId, outcome };
+}
+
+function createUser(tx: EntityManager, email: string, profile: UpstreamProfile, now: Date): User {
+  return tx.create(User, {
+    email,
+    emailNormalized: normalizeEmail(email),
+    emailVerified: profile.emailVerified,
+    displayName: (profile.name ?? email.split("@")[0] ?? email).slice(0, MAX_NAME_LENGTH),
+    avatarUrl: null,
+    passwordHash: null,
+    createdAt: now,
+    updatedAt: now,
+    lastLoginAt: null,
+  });
+}
+
+/** An address the users table can hold (PostgreSQL text refuses NUL; the login form caps at 320). */
+function usableEmail(email: string | null): string | null {
+  if (email === null || email.length > MAX_EMAIL_LENGTH || email.includes("\0") || !email.includes("@")) return null;
+  return email;
+}

@@ -1,0 +1,181 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import * as oauth from "oauth4webapi";
+import type { Browser, BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openString } from "../../../server/crypto/envelope.ts";
+import { Event, ExternalIdentity, IdentityProvider, User } from "../../../server/db/entities/index.ts";
+import { identityProviderSecretAad } from "../../../server/services/identity-providers/identity-provider-rules.ts";
+import { launchBrowser } from "../../support/browser.ts";
+import { apiKeyFor, controlPlane } from "../../support/control-plane.ts";
+import { createApp, createUser, type TestApp } from "../../support/oauth-fixtures.ts";
+import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import { startUpstreamProvider, type UpstreamProvider } from "../../support/upstream-provider.ts";
+
+const insecure = { [oauth.allowInsecureRequests]: true };
+const APP_NAME = "Octo Notes";
+const GITHUB_SECRET = "gh-browser-secret-5be21f0c7d";
+const SCOPE = "openid identify email";
+
+let server: TestServer;
+let upstream: UpstreamProvider;
+let browser: Browser;
+let context: BrowserContext;
+let app: TestApp;
+let as: oauth.AuthorizationServer;
+let callbackServer: Server;
+let redirectUri: string;
+const logs: string[] = [];
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer({ logs }), launchBrowser()]);
+  callbackServer = createServer((_request, response) => response.writeHead(200).end("ok"));
+  await new Promise<void>((resolve) => callbackServer.listen(0, "127.0.0.1", resolve));
+  redirectUri = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
+  upstream = await startUpstreamProvider({
+    clients: [
+      { clientId: "latch-github", clientSecret: GITHUB_SECRET, redirectUris: [`${server.url}/oauth/callback`] },
+    ],
+    accounts: [
+      {
+        sub: "gh-1",
+        email: "mona@example.com",
+        emailVerified: true,
+        name: "Mona Lisa",
+        githubId: 583231,
+        login: "mona",
+      },
+    ],
+    interaction: "form",
+  });
+  const { organizationId } = await createUser(server.orm);
+  app = await createApp(server.orm, organizationId, { name: APP_NAME, redirectUris: [redirectUri] });
+  const admin = controlPlane(server, await apiKeyFor(server, organizationId));
+  const created: any = await admin.request(
+    `mutation ($input: CreateIdentityProviderInput!) { createIdentityProvider(input: $input) {
+      __typename ... on Error { message } } }`,
+    {
+      input: {
+        applicationId: Buffer.from(`Application:${app.id}`).toString("base64"),
+        kind: "GITHUB",
+        clientId: "latch-github",
+        clientSecret: GITHUB_SECRET,
+        // The local provider plays github.com: its authorize, token and GitHub-shaped API endpoints.
+        authorizationEndpoint: upstream.endpoints.authorization,
+        tokenEndpoint: upstream.endpoints.token,
+        userinfoEndpoint: upstream.endpoints.githubUser,
+      },
+    },
+  );
+  expect(created.createIdentityProvider.__typename).toBe("IdentityProviderPayload");
+  const issuer = new URL(server.url);
+  as = await oauth.processDiscoveryResponse(
+    issuer,
+    await oauth.discoveryRequest(issuer, { ...insecure, algorithm: "oidc" }),
+  );
+  context = await browser.newContext();
+}, 16 * 60_000);
+
+afterAll(async () => {
+  await context?.close().catch(() => {});
+  await browser?.close();
+  await new Promise((resolve) => (callbackServer ? callbackServer.close(resolve) : resolve(undefined)));
+  await upstream?.close();
+  await server?.stop();
+});
+
+describe("sign-in through GitHub in Chromium", () => {
+  it("continues with GitHub from the app's login page, consents, and the app's code redeems", async () => {
+    const verifier = oauth.generateRandomCodeVerifier();
+    const state = oauth.generateRandomState();
+    const nonce = oauth.generateRandomNonce();
+    const authorize = new URL(as.authorization_endpoint!);
+    authorize.search = new URLSearchParams({
+      client_id: app.clientId,
+      redirect_uri: redirectUri,
+      response_type: "code",
+      scope: SCOPE,
+      state,
+      nonce,
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+    }).toString();
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+
+    await page.goto(authorize.toString());
+    expect(new URL(page.url()).pathname).toBe("/login");
+    await page.getByRole("link", { name: "Continue with GitHub" }).click();
+
+    await page.waitForURL((url) => url.href.startsWith(`${upstream.issuer}/interaction/`));
+    await expect(page.title()).resolves.toBe("Sign in to Upstream");
+    await page.getByLabel("Username").fill("mona");
+    await page.getByRole("button", { name: "Authorize" }).click();
+
+    await page.waitForURL((url) => url.href.startsWith(as.authorization_endpoint!));
+    const approve = page.getByRole("button", { name: "Authorize" });
+    await approve.waitFor();
+    await expect(page.locator("h1").textContent()).resolves.toContain(APP_NAME);
+    await approve.click();
+
+    await page.waitForURL((url) => url.href.startsWith(redirectUri));
+    const callback = new URL(page.url());
+    const client: oauth.Client = { client_id: app.clientId };
+    const params = oauth.validateAuthResponse(as, client, callback, state);
+    const tokens = await oauth.processAuthorizationCodeResponse(
+      as,
+      client,
+      await oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        oauth.ClientSecretBasic(app.clientSecret!),
+        params,
+        redirectUri,
+        verifier,
+        insecure,
+      ),
+      { expectedNonce: nonce, requireIdToken: true },
+    );
+    const user = await server.orm.em.fork().findOneOrFail(User, { emailNormalized: "mona@example.com" });
+    expect(oauth.getValidatedIdTokenClaims(tokens)?.sub).toBe(user.id);
+    const me = await fetch(`${server.url}/api/v1/users/@me`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(await me.json()).toMatchObject({ id: user.id, email: "mona@example.com" });
+    expect(user).toMatchObject({ emailVerified: true, passwordHash: null, displayName: "Mona Lisa" });
+    expect(upstream.tokenRequests.get("authorization_code")).toBe(1);
+    expect(upstream.apiRequests).toBe(2);
+
+    const em = server.orm.em.fork();
+    const identity = await em.findOneOrFail(ExternalIdentity, { subject: "583231" });
+    expect(identity).toMatchObject({ kind: "github", issuer: upstream.issuer });
+    expect(identity.user.id).toBe(user.id);
+    expect(await em.count(Event, { type: "user.signed_in", subjectId: user.id })).toBeGreaterThanOrEqual(1);
+  });
+
+  it("keeps the provider's client secret sealed at rest and out of every log line", async () => {
+    const [row] = await server.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ id: string; client_secret_encrypted: string; client_secret_last4: string }[]>(
+        "select id, client_secret_encrypted, client_secret_last4 from identity_providers",
+      );
+    expect(row!.client_secret_encrypted).not.toContain(GITHUB_SECRET);
+    expect(row!.client_secret_last4).toBe(GITHUB_SECRET.slice(-4));
+    expect(openString(server.keyring, row!.client_secret_encrypted, identityProviderSecretAad(row!.id))).toBe(
+      GITHUB_SECRET,
+    );
+    const identities = await server.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ row: string }[]>("select row_to_json(e)::text as row from external_identities e");
+    expect(identities).toHaveLength(1);
+    expect(identities[0]!.row).not.toContain(GITHUB_SECRET);
+    expect(Object.keys(JSON.parse(identities[0]!.row))).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/token/)]),
+    );
+    expect(logs.some((line) => line.includes('"msg":"upstream sign-in"'))).toBe(true);
+    expect(logs.join("\n")).not.toContain(GITHUB_SECRET);
+    expect(await server.orm.em.fork().count(IdentityProvider, {})).toBe(1);
+  });
+});

@@ -13,6 +13,7 @@ import type { Config } from "../config.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
 import { startChangeListener } from "../db/change-listener.ts";
 import type { Logger } from "../logger.ts";
+import { CONNECTION_REFRESH_CRON, CONNECTION_REFRESH_TASK, runConnectionRefresh } from "./connection-refresh.ts";
 import { type DeliveryContext, deliverWebhook } from "./deliver.ts";
 import { dispatchPendingEvents } from "./dispatch.ts";
 import { createEndpointGate } from "./endpoint-gate.ts";
@@ -129,6 +130,9 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
       const recorded = await recordSecretExpiryWarnings(pool, new Date());
       if (recorded > 0) logger.info({ recorded }, "recorded client secret expiry warnings");
     },
+    [CONNECTION_REFRESH_TASK]: async () => {
+      await runConnectionRefresh(options, new Date());
+    },
     [PRUNE_TASK]: async () => {
       const pruned = await pruneEvents(pool, options.eventRetentionDays, new Date());
       logger.info({ ...pruned, retentionDays: options.eventRetentionDays }, "pruned events past retention");
@@ -155,6 +159,7 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
         { task: PRUNE_TASK, match: "17 3 * * *", identifier: PRUNE_TASK, options: { backfillPeriod: 0 } },
         // Hourly, so a warning goes out within the hour a secret enters its window.
         { task: EXPIRY_TASK, match: "7 * * * *", identifier: EXPIRY_TASK, options: { backfillPeriod: 0 } },
+        CONNECTION_REFRESH_CRON,
       ]),
     });
   } catch (error) {

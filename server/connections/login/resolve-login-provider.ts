@@ -32,7 +32,7 @@ type ProviderRow = Pick<
  */
 export async function resolveLoginProvider(row: ProviderRow, policy: UpstreamUrlPolicy): Promise<LoginProvider> {
   const oidc = OIDC_KINDS.has(row.kind);
-  const discovered = oidc ? await discoverOrNull(row) : null;
+  const discovered = oidc ? await discoverOrNull(row, policy) : null;
   const known = KNOWN_ENDPOINTS[row.kind];
   const authorization = row.authorizationEndpoint ?? discovered?.authorization_endpoint ?? known?.authorization;
   const token = row.tokenEndpoint ?? discovered?.token_endpoint ?? known?.token;
@@ -75,9 +75,13 @@ export async function resolveLoginProvider(row: ProviderRow, policy: UpstreamUrl
   };
 }
 
-async function discoverOrNull(row: ProviderRow): Promise<oauth.AuthorizationServer | null> {
+async function discoverOrNull(row: ProviderRow, policy: UpstreamUrlPolicy): Promise<oauth.AuthorizationServer | null> {
   const issuer = row.issuer ?? DEFAULT_ISSUERS[row.kind];
-  if (issuer) return discoverIssuer(issuer);
+  if (issuer) {
+    // Checked again at use: a row written outside production must not reach a loopback issuer in production.
+    allowed("issuer", issuer, policy);
+    return discoverIssuer(issuer);
+  }
   // An oidc row always has an issuer (the rules require one); without it the overrides must name every endpoint.
   return null;
 }

@@ -8,7 +8,9 @@ import { secureHeaders } from "hono/secure-headers";
  *
  * hono's secureHeaders writes its headers after the route ran, overwriting the route's. A response that carries
  * its own Content-Security-Policy (the pages: a per-response nonce for their stylesheet, see `sendPage`) keeps
- * it; every other header, and the CSP of every other response, is as configured here.
+ * it; so does one with its own Cross-Origin-Opener-Policy (the connection popup, whose opener may be another origin:
+ * `same-origin` would sever `window.opener`). Every other header, and those of every other response, are as
+ * configured here.
  */
 export function securityHeaders(options: { https: boolean }): MiddlewareHandler {
   const headers = secureHeaders({
@@ -27,10 +29,13 @@ export function securityHeaders(options: { https: boolean }): MiddlewareHandler 
   });
   return async (c, next) => {
     let routeCsp: string | null = null;
+    let routeCoop: string | null = null;
     await headers(c, async () => {
       await next();
       routeCsp = c.res.headers.get("Content-Security-Policy");
+      routeCoop = c.res.headers.get("Cross-Origin-Opener-Policy");
     });
     if (routeCsp !== null) c.res.headers.set("Content-Security-Policy", routeCsp);
+    if (routeCoop !== null) c.res.headers.set("Cross-Origin-Opener-Policy", routeCoop);
   };
 }

@@ -1,15 +1,224 @@
+import { randomBytes } from "node:crypto";
 import type { Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { UpstreamError } from "../../connections/upstream-error.ts";
+import { completeConnection } from "../../connections/user-connections/complete-connection.ts";
+import {
+  ConnectionFailure,
+  type ConnectionFailureReason,
+} from "../../connections/user-connections/connection-failure.ts";
+import { startConnection } from "../../connections/user-connections/start-connection.ts";
+import { NotFoundError, ValidationError } from "../../services/errors.ts";
+import { resolveSession } from "../../services/sessions/resolve-session.ts";
 import type { HttpDeps } from "../deps.ts";
+import { sendPage } from "../page-response.ts";
+import {
+  type ConnectionPopupMessage,
+  connectionPopupCsp,
+  renderConnectionPopupPage,
+} from "../pages/connection-popup-page.ts";
+import { renderErrorPage } from "../pages/error-page.ts";
+import { readSessionToken } from "../session-cookie.ts";
+import { ensureUpstreamBinding } from "../upstream-binding-cookie.ts";
 import type { UpstreamCallback } from "./oauth-callback.ts";
 
-// STUB (to be implemented): `/connections/:integrationId/start`, the popup "Connect" step.
-export function registerConnectionFlowRoutes(_router: Hono, _deps: HttpDeps): void {}
+/**
+ * The popup pages may be opened by a page of another origin (an app of the organization): a same-origin opener
+ * policy would sever `window.opener`, so these responses opt out of the global `same-origin`.
+ */
+const POPUP_OPENER_POLICY = { "Cross-Origin-Opener-Policy": "unsafe-none" };
 
-// STUB (to be implemented): the callback half of a connection.
+/**
+ * `GET /connections/:integrationId/start[?origin=<opener origin>]`: the "Connect" step a page opens in a popup.
+ * A signed-in member of the integration's organization is sent to the upstream's consent (authorization code with
+ * PKCE); anyone else to the login page first. The result comes back at `/oauth/callback`.
+ */
+export function registerConnectionFlowRoutes(router: Hono, deps: HttpDeps): void {
+  const https = deps.config.publicUrl.startsWith("https:");
+  router.get("/connections/:integrationId/start", async (c) => {
+    const now = new Date();
+    const session = await currentSession(c, deps, now);
+    if (!session) {
+      const here = new URL(c.req.url);
+      return c.redirect(`/login?return_to=${encodeURIComponent(`${here.pathname}${here.search}`)}`, 302);
+    }
+    try {
+      const started = await startConnection(
+        deps.orm.em,
+        deps.keyring,
+        {
+          integrationId: c.req.param("integrationId"),
+          userId: session.user.id,
+          requestedOrigin: c.req.query("origin"),
+          browserBinding: ensureUpstreamBinding(c, https),
+          publicUrl: deps.config.publicUrl,
+        },
+        now,
+      );
+      c.header("Cross-Origin-Opener-Policy", POPUP_OPENER_POLICY["Cross-Origin-Opener-Policy"]);
+      return c.redirect(started.authorizationUrl.toString(), 302);
+    } catch (error) {
+      return startErrorPage(c, deps, error);
+    }
+  });
+}
+
+/**
+ * The callback half of a connection, after `/oauth/callback` consumed the flow: redeems the code and stores the
+ * connection, then answers the popup page that reports the result to the opener. Every failure ends on that page
+ * with `status: "error"`, a `connection.failed` Event and a log line with the cause; nothing is stored then.
+ */
 export async function completeConnectionCallback(
   c: Context,
-  _deps: HttpDeps,
-  _callback: UpstreamCallback,
+  deps: HttpDeps,
+  callback: UpstreamCallback,
 ): Promise<Response> {
-  return c.text("not implemented", 501);
+  const { flow } = callback;
+  const session = await currentSession(c, deps, callback.now);
+  try {
+    const connected = await completeConnection(
+      deps.orm.em,
+      deps.keyring,
+      { flow, callbackUrl: callback.url, sessionUserId: session?.user.id ?? null, publicUrl: deps.config.publicUrl },
+      callback.now,
+    );
+    deps.logger.info(
+      {
+        connectionId: connected.connectionId,
+        integrationId: connected.integrationId,
+        reconnected: connected.reconnected,
+      },
+      "connection connected",
+    );
+    return popupPage(c, 200, flow.returnTo, {
+      title: "Connected",
+      message: `Your account is connected to ${connected.integrationDomain}.`,
+      result: {
+        type: "latch:connection",
+        status: "connected",
+        integrationId: connected.integrationId,
+        connectionId: connected.connectionId,
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof ConnectionFailure)) throw error;
+    deps.logger.warn(
+      {
+        flowId: flow.flowId,
+        integrationId: flow.integrationId,
+        reason: error.reason,
+        upstreamError: error.upstreamError,
+        cause: error.message,
+      },
+      "connection failed",
+    );
+    const readable = describeFailure(error);
+    return popupPage(c, readable.status, flow.returnTo, {
+      title: readable.title,
+      message: readable.message,
+      result: {
+        type: "latch:connection",
+        status: "error",
+        integrationId: flow.integrationId,
+        error: error.upstreamError === "access_denied" ? "access_denied" : error.reason,
+        message: readable.message,
+      },
+    });
+  }
+}
+
+function popupPage(
+  c: Context,
+  status: ContentfulStatusCode,
+  openerOrigin: string,
+  page: { title: string; message: string; result: ConnectionPopupMessage },
+): Response {
+  const nonce = randomBytes(16).toString("base64");
+  return c.body(renderConnectionPopupPage({ ...page, openerOrigin, nonce }), status, {
+    ...POPUP_OPENER_POLICY,
+    "Content-Type": "text/html; charset=utf-8",
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": connectionPopupCsp(nonce),
+  });
+}
+
+type ReadableFailure = { status: ContentfulStatusCode; title: string; message: string };
+
+const FAILURES: Record<ConnectionFailureReason, ReadableFailure> = {
+  wrong_user: {
+    status: 403,
+    title: "Connection not completed",
+    message: "This connection was started by another account. Sign in as that account and connect again.",
+  },
+  upstream_error: {
+    status: 400,
+    title: "Connection not completed",
+    message: "The service refused the connection. Try again; if it keeps failing, ask an administrator to check it.",
+  },
+  upstream_bad_response: {
+    status: 502,
+    title: "Connection not completed",
+    message: "The service answered something unexpected. Try again in a moment.",
+  },
+  upstream_id_token_invalid: {
+    status: 502,
+    title: "Connection not completed",
+    message: "The service's answer could not be verified. Try again in a moment.",
+  },
+  upstream_unreachable: {
+    status: 502,
+    title: "Connection not completed",
+    message: "The service could not be reached. Try again in a moment.",
+  },
+  upstream_misconfigured: {
+    status: 400,
+    title: "Connection not available",
+    message: "This integration is not set up correctly. Ask an administrator to check it.",
+  },
+  integration_unavailable: {
+    status: 400,
+    title: "Connection not available",
+    message: "This integration no longer exists or no longer connects accounts.",
+  },
+  upstream_flow_invalid: {
+    status: 400,
+    title: "Connection not completed",
+    message: "This connection link has expired or was already used. Start again.",
+  },
+};
+
+function describeFailure(failure: ConnectionFailure): ReadableFailure {
+  if (failure.upstreamError === "access_denied") {
+    return { status: 400, title: "Connection cancelled", message: "The connection was not authorized." };
+  }
+  return FAILURES[failure.reason];
+}
+
+function startErrorPage(c: Context, deps: HttpDeps, error: unknown): Response {
+  const page = (status: 400 | 404, title: string, message: string) =>
+    sendPage(c, status, (nonce) => renderErrorPage({ title, message, nonce, status }));
+  if (error instanceof NotFoundError) {
+    return page(
+      404,
+      "Integration not found",
+      "This integration does not exist, or you are not a member of its workspace.",
+    );
+  }
+  if (error instanceof ValidationError) {
+    return page(400, "Connection not allowed", "This page may not start a connection. Start it again from the app.");
+  }
+  if (error instanceof UpstreamError) {
+    deps.logger.warn({ code: error.code, reason: error.message }, "connection start refused");
+    return page(
+      400,
+      "Connection not available",
+      "This integration is not set up correctly. Ask an administrator to check it.",
+    );
+  }
+  throw error;
+}
+
+async function currentSession(c: Context, deps: HttpDeps, now: Date) {
+  const token = readSessionToken(c, deps.config.publicUrl.startsWith("https:"));
+  return token ? resolveSession(deps.orm.em.fork(), token, now) : null;
 }

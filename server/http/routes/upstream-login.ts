@@ -186,6 +186,8 @@ const REFUSAL_MESSAGES: Record<UpstreamSignInRefusal, string> = {
   email_missing: "didn't share an email address with us, which a new account needs.",
   email_not_verified:
     "says your email address isn't verified, and an account with that address already exists here. Sign in with your password, or verify the address and try again.",
+  account_email_unverified:
+    "shares your email address with an account here whose address was never verified, so we can't link them. Sign in the way you did before.",
   email_conflict: "is linked to an account that changed at the same moment. Please try again.",
 };
 

@@ -29,6 +29,11 @@ export type UpstreamSignInRefusal =
   | "email_missing"
   /** The address belongs to a Latch account but the upstream does not vouch for it: linking would be a takeover. */
   | "email_not_verified"
+  /**
+   * The address belongs to a Latch account whose own address was never verified (created through a provider that
+   * did not vouch for it): linking would hand a squatted account to its rightful owner, or the reverse.
+   */
+  | "account_email_unverified"
   /** Another sign-in created or linked the same account or address at the same moment. */
   | "email_conflict";
 
@@ -46,7 +51,8 @@ export type UpstreamSignInResult =
 /**
  * Signs in the person an upstream provider vouched for. The account is found by its link (issuer, subject); else an
  * existing user is linked only when the upstream says the email is verified (never on an unverified one: anyone can
- * claim an address upstream); else a user is created with the upstream's verification and no password.
+ * claim an address upstream) and the user's own address is verified too (no pre-hijacked account is handed over);
+ * else a user is created with the upstream's verification and no password.
  *
  * Writes in one transaction: the user and link when new, the session (ending the browser's previous one),
  * `lastLoginAt`, `user.created` and `user.signed_in`. A refusal writes nothing: the caller records it.
@@ -79,6 +85,7 @@ async function signIn(tx: EntityManager, input: UpstreamSignInInput, now: Date):
     if (email === null) return { ok: false, reason: "email_missing" };
     const existing = await tx.findOne(User, { emailNormalized: normalizeEmail(email) });
     if (existing && !profile.emailVerified) return { ok: false, reason: "email_not_verified" };
+    if (existing && !existing.emailVerified) return { ok: false, reason: "account_email_unverified" };
     const user = existing ?? createUser(tx, email, profile, now);
     userId = user.id;
     outcome = existing ? "linked" : "created";

@@ -4,9 +4,11 @@ import type { AddressInfo } from "node:net";
 import type { GraphQLClient } from "graphql-request";
 import { decodeJwt, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveLoginProvider } from "../../../server/connections/login/resolve-login-provider.ts";
 import { openString } from "../../../server/crypto/envelope.ts";
 import { findFreePort } from "../../../server/db/embedded-postgres.ts";
 import { Event, ExternalIdentity, IdentityProvider, Session, User } from "../../../server/db/entities/index.ts";
+import { createIdentityProvider } from "../../../server/services/identity-providers/create-identity-provider.ts";
 import { identityProviderSecretAad } from "../../../server/services/identity-providers/identity-provider-rules.ts";
 import { apiKeyFor, controlPlane } from "../../support/control-plane.ts";
 import { createApp, createUser, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
@@ -50,6 +52,14 @@ const TAMPERED: UpstreamAccount[] = ["iss", "aud", "nonce"].map((claim) => ({
   email: `tampered-${claim}@example.com`,
   emailVerified: true,
 }));
+/** Claims an address upstream without verifying it (GitHub subject 6001), before its owner signs in (OIDC, verified). */
+const SQUATTER: UpstreamAccount = {
+  sub: "squatter",
+  email: "target@example.com",
+  emailVerified: false,
+  githubId: 6001,
+};
+const TARGET: UpstreamAccount = { sub: "target", email: "target@example.com", emailVerified: true };
 const account = (sub: string) => [OCTO, HTML_VICTIM, OIDC_PERSON, ...TAMPERED].find((a) => a.sub === sub)!;
 
 const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
@@ -188,6 +198,8 @@ beforeAll(async () => {
       { sub: "pw-unverified", email: unverifiedOwner.email, emailVerified: false, githubId: 5002, login: "unverified" },
       HTML_VICTIM,
       OIDC_PERSON,
+      SQUATTER,
+      TARGET,
       ...TAMPERED,
     ],
   });
@@ -213,6 +225,12 @@ beforeAll(async () => {
     issuer: upstream.issuer,
     // Discovery supplies the rest; the token endpoint is overridden to pass through the relay.
     tokenEndpoint: relay.url,
+  });
+  await createProvider(unreachableApp, {
+    kind: "GITHUB",
+    clientId: "off",
+    clientSecret: GITHUB_SECRET,
+    enabled: false,
   });
   await createProvider(unreachableApp, {
     kind: "OIDC",
@@ -389,6 +407,24 @@ describe("sign-in through an app's identity provider", () => {
     expect(identity).toMatchObject({ kind: "oidc", issuer: upstream.issuer, email: "oidc-person@example.com" });
   });
 
+  it("does not hand an account created from an unverified address to a later verified sign-in", async () => {
+    upstream.currentAccount = SQUATTER;
+    const first = await signInThrough(new UserAgent(server.url), githubApp, "GitHub");
+    expect(first.response.status).toBe(303);
+    const squatted = await em().findOneOrFail(User, { emailNormalized: "target@example.com" });
+    expect(squatted.emailVerified).toBe(false);
+
+    upstream.currentAccount = TARGET;
+    const agent = new UserAgent(server.url);
+    const { response } = await signInThrough(agent, oidcApp, "Acme SSO");
+    expect(response.status).toBe(403);
+    expect(await response.text()).toContain("was never verified");
+    expect(await em().count(ExternalIdentity, { subject: "target" })).toBe(0);
+    expect((await events("user.login_failed")).at(-1)).toMatchObject({
+      payload: { reason: "account_email_unverified", kind: "oidc" },
+    });
+  });
+
   it.each([
     ["issuer", { claim: "iss", value: "https://impostor.example.com" }],
     ["audience", { claim: "aud", value: "someone-else" }],
@@ -416,7 +452,9 @@ describe("sign-in through an app's identity provider", () => {
   it("shows a readable page when the provider's issuer cannot be reached", async () => {
     const agent = new UserAgent(server.url);
     const login = await agent.get(location(await agent.get(authorizePath(unreachableApp))));
-    const href = (await login.text()).match(/href="([^"]+)">Continue with Gone SSO/)?.[1];
+    const page = await login.text();
+    expect(page, "a disabled provider is not offered").not.toContain("Continue with GitHub");
+    const href = page.match(/href="([^"]+)">Continue with Gone SSO/)?.[1];
     const response = await agent.get(href!.replace(/&amp;/g, "&"));
     expect(response.status).toBe(502);
     expect(response.headers.get("content-type")).toContain("text/html");
@@ -425,6 +463,34 @@ describe("sign-in through an app's identity provider", () => {
       payload: { reason: "upstream_unreachable", kind: "oidc" },
     });
     expect(logs.some((line) => line.includes('"code":"upstream_unreachable"'))).toBe(true);
+  });
+
+  it("admits loopback http providers only outside production, at write time and at sign-in", async () => {
+    const row = await em().findOneOrFail(IdentityProvider, { id: oidcProviderId });
+    await expect(
+      createIdentityProvider(
+        em(),
+        server.keyring,
+        {
+          applicationId: oidcApp.id,
+          organizationId,
+          kind: "oidc",
+          clientId: "latch-oidc",
+          clientSecret: OIDC_SECRET,
+          issuer: upstream.issuer,
+          actor: { type: "system" },
+          urlPolicy: { production: true },
+        },
+        new Date(),
+      ),
+    ).rejects.toMatchObject({ code: "VALIDATION_FAILED", field: "issuer" });
+    await expect(resolveLoginProvider(row, { production: true })).rejects.toMatchObject({
+      code: "upstream_misconfigured",
+    });
+    await expect(resolveLoginProvider(row, { production: false })).resolves.toMatchObject({
+      oidc: true,
+      as: { issuer: upstream.issuer, token_endpoint: relay.url },
+    });
   });
 
   it("keeps provider secrets sealed at rest and out of logs, with no upstream token anywhere", async () => {

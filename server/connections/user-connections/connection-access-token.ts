@@ -1,0 +1,64 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { MasterKeyring } from "../../crypto/master-key.ts";
+import { Connection } from "../../db/entities/index.ts";
+import { openAccessToken } from "../connection-tokens.ts";
+import { ConnectionUnavailableError } from "./connection-unavailable.ts";
+import { refreshConnection } from "./refresh-connection.ts";
+import { isRefreshDue } from "./refresh-timing.ts";
+
+/** One obtain per connection in flight in this process; later callers join it. */
+const flights = new Map<string, Promise<string>>();
+
+/**
+ * A valid access token of a user connection, refreshed first (RFC 6749 §6) when it expires within the margin of
+ * `refresh-timing.ts`. Concurrent callers in this process share one attempt (single flight); across processes the
+ * row lock of {@link refreshConnection} makes the second wait and find the token already fresh. When a refresh
+ * fails for a transient reason while the stored token has not expired yet, that token is returned.
+ *
+ * Throws ConnectionUnavailableError (not found, `needs_reauth`, `revoked`), or the UpstreamError of a failed
+ * refresh once no usable token is left.
+ *
+ * @example
+ * ```ts
+ * const token = await getConnectionAccessToken(orm.em, keyring, connection.id, new Date());
+ * await fetch(apiUrl, { headers: { authorization: `Bearer ${token}` } });
+ * ```
+ */
+export function getConnectionAccessToken(
+  em: EntityManager,
+  keyring: MasterKeyring,
+  connectionId: string,
+  now: Date,
+): Promise<string> {
+  const running = flights.get(connectionId);
+  if (running) return running;
+  const flight = obtain(em, keyring, connectionId, now).finally(() => flights.delete(connectionId));
+  flights.set(connectionId, flight);
+  return flight;
+}
+
+async function obtain(em: EntityManager, keyring: MasterKeyring, connectionId: string, now: Date): Promise<string> {
+  const row = UUID.test(connectionId) ? await em.fork().findOne(Connection, { id: connectionId }) : null;
+  if (!row) throw new ConnectionUnavailableError("not_found");
+  if (row.status !== "active" || !row.accessTokenEncrypted) {
+    throw new ConnectionUnavailableError(row.status === "active" ? "needs_reauth" : row.status);
+  }
+  if (!isRefreshDue(row, now)) return openAccessToken(keyring, row)!;
+  const outcome = await refreshConnection(em, keyring, connectionId, now);
+  switch (outcome.kind) {
+    case "valid":
+    case "refreshed":
+      return outcome.accessToken;
+    case "needs_reauth":
+      throw new ConnectionUnavailableError("needs_reauth");
+    case "failed":
+      if (outcome.stillValid) return outcome.stillValid.accessToken;
+      throw outcome.error;
+    case "unavailable":
+      throw new ConnectionUnavailableError(outcome.status);
+    case "busy":
+      throw new Error("unreachable: the lock was waited for");
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,0 +1,126 @@
+import { LockMode } from "@mikro-orm/core";
+import type { EntityManager } from "@mikro-orm/postgresql";
+import * as oauth from "oauth4webapi";
+import type { MasterKeyring } from "../../crypto/master-key.ts";
+import { Connection, IntegrationCredential } from "../../db/entities/index.ts";
+import type { Logger } from "../../logger.ts";
+import { NotFoundError } from "../../services/errors.ts";
+import { type ActorType, recordEvent } from "../../services/record-event.ts";
+import { openAccessToken, openRefreshToken } from "../connection-tokens.ts";
+import { toUpstreamError } from "../upstream-error.ts";
+import { upstreamRequestOptions } from "../upstream-request.ts";
+import { integrationClient, integrationClientAuth } from "./integration-client.ts";
+
+export type DisconnectConnectionInput = {
+  readonly connectionId: string;
+  /** The organization the caller acts in: a connection of another organization's integration is not found. */
+  readonly organizationId: string;
+  readonly actor: { readonly type: ActorType; readonly id?: string | null };
+};
+
+/** `revoked` at the upstream, `failed` (logged, not fatal), or `not_supported` (no revocation URL, or no token). */
+export type UpstreamRevocation = "revoked" | "failed" | "not_supported";
+
+export type DisconnectedConnection = {
+  readonly connectionId: string;
+  readonly integrationId: string;
+  readonly status: "revoked";
+  readonly upstreamRevocation: UpstreamRevocation;
+};
+
+/**
+ * Disconnects a connection: revokes its tokens at the integration's revocation endpoint when one is set (RFC 7009
+ * §2.1: the refresh token first, which per §2.1 may take the access tokens of its grant with it, then the access
+ * token), then marks the row `revoked`, drops its sealed tokens and records `connection.disconnected`, in one
+ * transaction holding the row lock (so a refresh cannot write new tokens back). A revocation the upstream refuses or
+ * never answers is logged and reported in the Event, never fatal: the tokens are forgotten here either way.
+ * Disconnecting a revoked connection again changes nothing and records nothing.
+ *
+ * Throws NotFoundError when the connection does not exist or belongs to another organization.
+ */
+export async function disconnectConnection(
+  em: EntityManager,
+  keyring: MasterKeyring,
+  input: DisconnectConnectionInput,
+  now: Date,
+  options: { readonly logger?: Logger } = {},
+): Promise<DisconnectedConnection> {
+  if (!UUID.test(input.connectionId)) throw new NotFoundError("connection");
+  return em.fork().transactional(async (tx) => {
+    const row = await tx.findOne(Connection, { id: input.connectionId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const integration = row ? await tx.findOne(IntegrationCredential, { id: row.integration.id }) : null;
+    if (!row || !integration || integration.organization.id !== input.organizationId) {
+      throw new NotFoundError("connection");
+    }
+    if (row.status === "revoked") {
+      return {
+        connectionId: row.id,
+        integrationId: integration.id,
+        status: "revoked",
+        upstreamRevocation: "not_supported",
+      };
+    }
+    const upstreamRevocation = await revokeUpstream(keyring, integration, row, options.logger);
+    tx.assign(row, {
+      status: "revoked",
+      accessTokenEncrypted: null,
+      refreshTokenEncrypted: null,
+      error: null,
+      updatedAt: now,
+    });
+    recordEvent(
+      tx,
+      {
+        type: "connection.disconnected",
+        organizationId: integration.organization.id,
+        subjectType: "connection",
+        subjectId: row.id,
+        actor: input.actor,
+        payload: {
+          connectionId: row.id,
+          integrationId: integration.id,
+          userId: row.user?.id ?? null,
+          upstreamRevocation,
+        },
+      },
+      now,
+    );
+    return { connectionId: row.id, integrationId: integration.id, status: "revoked" as const, upstreamRevocation };
+  });
+}
+
+async function revokeUpstream(
+  keyring: MasterKeyring,
+  integration: IntegrationCredential,
+  row: Connection,
+  logger: Logger | undefined,
+): Promise<UpstreamRevocation> {
+  const tokens = [
+    { hint: "refresh_token", value: openRefreshToken(keyring, row) },
+    { hint: "access_token", value: openAccessToken(keyring, row) },
+  ].filter((token): token is { hint: string; value: string } => token.value !== null);
+  if (!integration.revocationUrl || tokens.length === 0) return "not_supported";
+  try {
+    const upstream = integrationClient(integration);
+    for (const token of tokens) {
+      const response = await oauth.revocationRequest(
+        upstream.as,
+        upstream.client,
+        integrationClientAuth(keyring, integration),
+        token.value,
+        { ...upstreamRequestOptions(integration.revocationUrl), additionalParameters: { token_type_hint: token.hint } },
+      );
+      await oauth.processRevocationResponse(response);
+    }
+    return "revoked";
+  } catch (error) {
+    const failure = toUpstreamError(error, "revocation");
+    logger?.warn(
+      { connectionId: row.id, integrationId: integration.id, code: failure.code, reason: failure.message },
+      "upstream revocation failed; the connection is disconnected anyway",
+    );
+    return "failed";
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

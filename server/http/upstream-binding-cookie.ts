@@ -1,14 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { UPSTREAM_CALLBACK_PATH } from "../connections/callback-url.ts";
 
 const COOKIE = "latch_upstream";
 
 /**
- * The value binding upstream flows to this browser: a random cookie sent only to the callback path, HttpOnly and
- * SameSite=Lax (the upstream's redirect back is a top-level GET, which Lax allows). An existing value is reused, so
- * two flows started in two tabs of one browser both complete.
+ * The value binding upstream flows to this browser: a random cookie, HttpOnly and SameSite=Lax (the upstream's
+ * redirect back is a top-level GET, which Lax allows). Path=/ so the start routes can read it: an existing value is
+ * reused, and two flows started in two tabs of one browser both complete.
  */
 export function ensureUpstreamBinding(c: Context, https: boolean): string {
   const existing = readUpstreamBinding(c);
@@ -17,7 +16,7 @@ export function ensureUpstreamBinding(c: Context, https: boolean): string {
   setCookie(c, COOKIE, value, {
     httpOnly: true,
     sameSite: "Lax",
-    path: UPSTREAM_CALLBACK_PATH,
+    path: "/",
     secure: https,
     maxAge: 24 * 60 * 60,
   });

@@ -26,6 +26,7 @@ import "./mutations/api-key-mutations.ts";
 import "./mutations/membership-mutations.ts";
 import "./types/integration.ts";
 import "./types/connection.ts";
+import "./mutations/connection-mutations.ts";
 
 import "./types/organization.ts";
 import "./types/viewer.ts";

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { UpstreamError } from "../connections/upstream-error.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
 import type { Logger } from "../logger.ts";
 import { urlOrigin, webhookSigningSecrets } from "../services/webhooks/webhook-rules.ts";
@@ -23,6 +24,8 @@ export type DeliveryContext = {
   readonly disableAfterFailures: number;
   /** DNS, injected by tests. */
   readonly lookup?: ResolveOptions["lookup"];
+  /** A service integration's access token (`getAccessToken`), for webhooks that authenticate with one. */
+  readonly serviceAccessToken: (integrationId: string) => Promise<string>;
 };
 
 type WebhookRow = {
@@ -34,6 +37,7 @@ type WebhookRow = {
   secret_encrypted: string;
   previous_secret_encrypted: string | null;
   previous_secret_expires_at: Date | null;
+  auth_integration_id: string | null;
 };
 
 type EventRow = {
@@ -89,7 +93,7 @@ export async function deliverWebhook(context: DeliveryContext, job: DeliverJob, 
   const webhook = (
     await pool.query<WebhookRow>(
       `select id, organization_id, application_id, url, active, secret_encrypted, previous_secret_encrypted,
-              previous_secret_expires_at
+              previous_secret_expires_at, auth_integration_id
          from webhooks where id = $1`,
       [job.webhookId],
     )
@@ -158,12 +162,36 @@ async function send(
     if (error instanceof WebhookTargetRefusedError) return { kind: "skipped", error: error.message };
     return { kind: "skipped", error: "the webhook URL is malformed" };
   }
+  const bearer = await bearerHeader(context, webhook);
+  if ("error" in bearer) return bearer;
   const message = webhookMessage(event);
   return postWebhook(
     target,
-    { headers: signMessage(secrets, message, new Date()), body: message.body },
+    { headers: { ...signMessage(secrets, message, new Date()), ...bearer.headers }, body: message.body },
     { timeoutMs: context.requestTimeoutMs, ...(signal ? { signal } : {}) },
   );
+}
+
+/**
+ * `Authorization: Bearer` with the access token of the webhook's service integration, when it names one. A token that
+ * cannot be had fails the attempt like an unreachable receiver (so it is retried); the error says why, never the token.
+ */
+async function bearerHeader(
+  context: DeliveryContext,
+  webhook: WebhookRow,
+): Promise<{ readonly headers: Record<string, string> } | (PostOutcome & { readonly kind: "error" })> {
+  if (!webhook.auth_integration_id) return { headers: {} };
+  const started = performance.now();
+  try {
+    return { headers: { authorization: `Bearer ${await context.serviceAccessToken(webhook.auth_integration_id)}` } };
+  } catch (error) {
+    const reason = error instanceof UpstreamError ? `${error.code}: ${error.message}` : "internal error";
+    return {
+      kind: "error",
+      error: `no access token from the webhook's auth integration (${reason})`,
+      durationMs: Math.round(performance.now() - started),
+    };
+  }
 }
 
 async function recordAttempt(

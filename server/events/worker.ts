@@ -10,6 +10,7 @@ import {
 } from "graphile-worker";
 import pg from "pg";
 import type { Config } from "../config.ts";
+import { getAccessToken } from "../connections/service-tokens/get-access-token.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
 import { startChangeListener } from "../db/change-listener.ts";
 import type { Logger } from "../logger.ts";
@@ -102,6 +103,7 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
     retrySchedule: options.retrySchedule ?? STANDARD_WEBHOOKS_SCHEDULE_MS,
     disableAfterFailures: options.disableAfterFailures,
     ...(options.lookup ? { lookup: options.lookup } : {}),
+    serviceAccessToken: (integrationId) => getAccessToken(options.orm.em, options.keyring, integrationId),
   };
 
   const gate = createEndpointGate(concurrency);

@@ -1,4 +1,5 @@
 import type { Webhook } from "../../db/entities/index.ts";
+import { ValidationError } from "../../services/errors.ts";
 import { createWebhook } from "../../services/webhooks/create-webhook.ts";
 import { deleteWebhook } from "../../services/webhooks/delete-webhook.ts";
 import { rotateWebhookSecret } from "../../services/webhooks/rotate-webhook-secret.ts";
@@ -6,7 +7,17 @@ import { updateWebhook } from "../../services/webhooks/update-webhook.ts";
 import { builder } from "../builder.ts";
 import { actorOf, type GraphQLContext } from "../context.ts";
 import { rowId } from "../global-id.ts";
+import { isUuid } from "../loaders.ts";
 import { WebhookNode } from "../types/webhook.ts";
+
+/** An `Integration` global id as a row id; absent stays absent and null stays null (clear it). */
+function authIntegrationRowId(value: { typename: string; id: string } | null | undefined): string | null | undefined {
+  if (value == null) return value;
+  if (value.typename !== "Integration" || !isUuid(value.id)) {
+    throw new ValidationError("authIntegrationId", "authIntegrationId must be the id of an Integration");
+  }
+  return value.id;
+}
 
 /** Plain-http receivers on loopback are for development only. */
 function loopbackHttpAllowed(context: GraphQLContext): boolean {
@@ -30,6 +41,12 @@ const CreateWebhookInput = builder.inputType("CreateWebhookInput", {
       description: "Receive only this app's events; omit for every event of the organization.",
     }),
     active: t.boolean({ required: false, description: "Deliver events to it (default true)." }),
+    authIntegrationId: t.globalID({
+      required: false,
+      description:
+        "A client_credentials or password integration of the organization: each delivery then carries its access " +
+        "token as `Authorization: Bearer`, beside the signature.",
+    }),
   }),
 });
 
@@ -43,6 +60,12 @@ const UpdateWebhookInput = builder.inputType("UpdateWebhookInput", {
     active: t.boolean({
       required: false,
       description: "Deliver events to it; re-activating resets its failure count.",
+    }),
+    authIntegrationId: t.globalID({
+      required: false,
+      description:
+        "A client_credentials or password integration whose access token authenticates deliveries; null stops " +
+        "sending one.",
     }),
   }),
 });
@@ -105,6 +128,7 @@ builder.mutationFields((t) => ({
           events: input.events,
           description: input.description ?? null,
           active: input.active ?? null,
+          authIntegrationId: authIntegrationRowId(input.authIntegrationId) ?? null,
           allowLoopbackHttp: loopbackHttpAllowed(context),
           actor: actorOf(context.principal),
         },
@@ -128,6 +152,9 @@ builder.mutationFields((t) => ({
             ...(input.events != null ? { events: input.events } : {}),
             ...(input.description !== undefined ? { description: input.description } : {}),
             ...(input.active != null ? { active: input.active } : {}),
+            ...(input.authIntegrationId !== undefined
+              ? { authIntegrationId: authIntegrationRowId(input.authIntegrationId) }
+              : {}),
           },
           allowLoopbackHttp: loopbackHttpAllowed(context),
           actor: actorOf(context.principal),

@@ -5,6 +5,7 @@ import { rowId } from "../global-id.ts";
 import { loadOwned } from "../loaders.ts";
 import { paginate } from "../pagination.ts";
 import { ApplicationNode } from "./application.ts";
+import { IntegrationNode } from "./integration.ts";
 
 /**
  * A webhook of the caller's organization. Its signing secret is never readable: it shows once, in the payload of
@@ -46,6 +47,14 @@ export const WebhookNode = builder.loadableNode(Webhook, {
       nullable: true,
       description: "The app whose events it receives; null for an organization-wide webhook.",
       resolve: (webhook) => webhook.application?.id ?? null,
+    }),
+    authIntegration: t.field({
+      type: IntegrationNode,
+      nullable: true,
+      description:
+        "The client_credentials or password integration whose access token each delivery carries as " +
+        "`Authorization: Bearer`, beside the signature; null when deliveries are only signed.",
+      resolve: (webhook) => webhook.authIntegration?.id ?? null,
     }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was registered." }),
     updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When it last changed." }),

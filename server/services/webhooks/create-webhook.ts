@@ -5,6 +5,7 @@ import { mintSecret, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { Application, Organization, Webhook } from "../../db/entities/index.ts";
 import { NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
+import { checkAuthIntegration } from "./auth-integration.ts";
 import { checkDescription, checkEvents, checkWebhookUrl, urlOrigin, webhookSecretAad } from "./webhook-rules.ts";
 
 export type CreateWebhookInput = {
@@ -15,6 +16,8 @@ export type CreateWebhookInput = {
   readonly description?: string | null;
   readonly events: readonly string[];
   readonly active?: boolean | null;
+  /** A client_credentials or password integration whose token authenticates deliveries (Bearer); null for none. */
+  readonly authIntegrationId?: string | null;
   /** Development only: accept http://localhost receivers. */
   readonly allowLoopbackHttp: boolean;
   readonly actor: { readonly type: ActorType; readonly id?: string | null };
@@ -43,6 +46,7 @@ export async function createWebhook(
       ? await tx.findOne(Application, { id: input.applicationId, organization: organization.id })
       : null;
     if (input.applicationId && !application) throw new NotFoundError("Application");
+    const authIntegration = await checkAuthIntegration(tx, organization.id, input.authIntegrationId ?? null);
     const id = crypto.randomUUID();
     const secret = mintSecret(SECRET_PREFIXES.webhookSecret);
     const webhook = tx.create(Webhook, {
@@ -55,6 +59,7 @@ export async function createWebhook(
       secretEncrypted: seal(keyring, secret, webhookSecretAad(id)),
       previousSecretEncrypted: null,
       previousSecretExpiresAt: null,
+      authIntegration,
       active: input.active ?? true,
       consecutiveFailures: 0,
       disabledAt: null,
@@ -70,7 +75,13 @@ export async function createWebhook(
         subjectType: "webhook",
         subjectId: id,
         actor: input.actor,
-        payload: { webhookId: id, applicationId: application?.id ?? null, origin: urlOrigin(url), events },
+        payload: {
+          webhookId: id,
+          applicationId: application?.id ?? null,
+          origin: urlOrigin(url),
+          events,
+          authIntegrationId: authIntegration?.id ?? null,
+        },
       },
       now,
     );

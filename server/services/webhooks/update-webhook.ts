@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { Webhook } from "../../db/entities/index.ts";
 import { NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
+import { checkAuthIntegration } from "./auth-integration.ts";
 import { checkDescription, checkEvents, checkWebhookUrl, urlOrigin } from "./webhook-rules.ts";
 
 /** Absent means unchanged; a null description clears it. The app a webhook belongs to cannot change. */
@@ -10,6 +11,8 @@ export type WebhookChanges = {
   readonly description?: string | null;
   readonly events?: readonly string[];
   readonly active?: boolean;
+  /** A client_credentials or password integration of the organization; null stops sending a bearer token. */
+  readonly authIntegrationId?: string | null;
 };
 
 /**
@@ -36,9 +39,14 @@ export async function updateWebhook(
   return em.fork().transactional(async (tx) => {
     const webhook = await tx.findOne(Webhook, { id: input.webhookId, organization: input.organizationId });
     if (!webhook) throw new NotFoundError("Webhook");
-    const changed = Object.keys(next).filter(
-      (key) =>
-        JSON.stringify(next[key as keyof Webhook] ?? null) !== JSON.stringify(webhook[key as keyof Webhook] ?? null),
+    if (changes.authIntegrationId !== undefined) {
+      const integration = await checkAuthIntegration(tx, input.organizationId, changes.authIntegrationId);
+      next.authIntegration = integration;
+    }
+    const changed = Object.keys(next).filter((key) =>
+      key === "authIntegration"
+        ? (changes.authIntegrationId ?? null) !== (webhook.authIntegration?.id ?? null)
+        : JSON.stringify(next[key as keyof Webhook] ?? null) !== JSON.stringify(webhook[key as keyof Webhook] ?? null),
     );
     if (changed.length === 0) return webhook;
     const reactivated = next.active === true && !webhook.active;
@@ -62,6 +70,7 @@ export async function updateWebhook(
           origin: urlOrigin(webhook.url),
           events: webhook.events,
           active: webhook.active,
+          authIntegrationId: webhook.authIntegration?.id ?? null,
           changed,
         },
       },

@@ -1,0 +1,115 @@
+import * as oauth from "oauth4webapi";
+import { openString } from "../../crypto/envelope.ts";
+import type { MasterKeyring } from "../../crypto/master-key.ts";
+import type { IntegrationCredential } from "../../db/entities/index.ts";
+import { ValidationError } from "../../services/errors.ts";
+import { integrationPasswordAad, integrationSecretAad } from "../secret-aad.ts";
+import { toUpstreamError, UpstreamError } from "../upstream-error.ts";
+import { upstreamRequestOptions } from "../upstream-request.ts";
+import { checkUpstreamUrl } from "../upstream-url.ts";
+
+/** The grant types whose tokens Latch acquires itself, with no user present. */
+export const SERVICE_GRANT_TYPES = ["client_credentials", "password"] as const;
+export type ServiceGrantType = (typeof SERVICE_GRANT_TYPES)[number];
+
+export function isServiceGrantType(value: string): value is ServiceGrantType {
+  return (SERVICE_GRANT_TYPES as readonly string[]).includes(value);
+}
+
+export function notAServiceIntegration(grantType: string): UpstreamError {
+  return new UpstreamError(
+    "upstream_misconfigured",
+    `the integration uses the ${grantType} grant: only client_credentials and password integrations have service tokens`,
+  );
+}
+
+type ServiceIntegration = Pick<
+  IntegrationCredential,
+  "id" | "tokenUrl" | "clientId" | "clientSecretEncrypted" | "grantType" | "scopes" | "audience" | "username"
+> & { readonly passwordEncrypted?: string | null | undefined };
+
+/**
+ * The integration's token endpoint and client, checked again at use: the URL policy may be stricter than when the row
+ * was written, and a row edited by hand must not send a secret over plain http to a remote host.
+ */
+export function integrationTokenEndpoint(integration: Pick<IntegrationCredential, "tokenUrl" | "clientId">): {
+  as: oauth.AuthorizationServer;
+  client: oauth.Client;
+} {
+  let tokenUrl: string | null;
+  try {
+    // The production flag is enforced where the URL is written; at use, plain http off loopback is refused always.
+    tokenUrl = checkUpstreamUrl("tokenUrl", integration.tokenUrl, { production: false });
+  } catch (error) {
+    if (error instanceof ValidationError) throw new UpstreamError("upstream_misconfigured", error.message);
+    throw error;
+  }
+  if (!tokenUrl) throw new UpstreamError("upstream_misconfigured", "the integration has no token URL");
+  return {
+    as: { issuer: new URL(tokenUrl).origin, token_endpoint: tokenUrl },
+    client: { client_id: integration.clientId },
+  };
+}
+
+/**
+ * Asks the integration's token endpoint for a new access token: a refresh (RFC 6749 §6) when `refreshToken` is
+ * given, else its grant, client credentials (§4.4) or resource owner password (§4.3), with its scopes and, when set,
+ * its `audience`. The client authenticates with client_secret_basic (§2.3.1); the secret and password are unsealed
+ * only for this call. Throws an {@link UpstreamError} that names no secret.
+ *
+ * @example
+ * const response = await requestServiceToken(keyring, integration);
+ * response.access_token; // hand it to sealTokenResponse, never to a log
+ */
+export async function requestServiceToken(
+  keyring: MasterKeyring,
+  integration: ServiceIntegration,
+  refreshToken?: string | null,
+): Promise<oauth.TokenEndpointResponse> {
+  if (!isServiceGrantType(integration.grantType)) throw notAServiceIntegration(integration.grantType);
+  const { as, client } = integrationTokenEndpoint(integration);
+  const options = upstreamRequestOptions(as.token_endpoint!);
+  const what = refreshToken ? "refresh token request" : `${integration.grantType} token request`;
+  const auth = oauth.ClientSecretBasic(
+    unseal(keyring, integration.clientSecretEncrypted, integrationSecretAad(integration.id), "client secret"),
+  );
+  try {
+    if (refreshToken) {
+      const response = await oauth.refreshTokenGrantRequest(as, client, auth, refreshToken, options);
+      return await oauth.processRefreshTokenResponse(as, client, response);
+    }
+    const parameters = new URLSearchParams();
+    if (integration.scopes.length > 0) parameters.set("scope", integration.scopes.join(" "));
+    if (integration.audience) parameters.set("audience", integration.audience);
+    if (integration.grantType === "client_credentials") {
+      const response = await oauth.clientCredentialsGrantRequest(as, client, auth, parameters, options);
+      return await oauth.processClientCredentialsResponse(as, client, response);
+    }
+    parameters.set("username", integration.username ?? "");
+    parameters.set("password", openPassword(keyring, integration));
+    const response = await oauth.genericTokenEndpointRequest(as, client, auth, "password", parameters, options);
+    return await oauth.processGenericTokenEndpointResponse(as, client, response);
+  } catch (error) {
+    throw toUpstreamError(error, what);
+  }
+}
+
+function openPassword(keyring: MasterKeyring, integration: ServiceIntegration): string {
+  if (!integration.username || !integration.passwordEncrypted) {
+    throw new UpstreamError("upstream_misconfigured", "a password integration needs a username and a password");
+  }
+  return unseal(keyring, integration.passwordEncrypted, integrationPasswordAad(integration.id), "password");
+}
+
+/** Only a master key missing from the keyring fails here; the error names the column, never its value. */
+export function unseal(keyring: MasterKeyring, sealed: string, aad: string, what: string): string {
+  try {
+    return openString(keyring, sealed, aad);
+  } catch (error) {
+    throw new UpstreamError(
+      "upstream_misconfigured",
+      `the integration's ${what} could not be unsealed with the configured master key`,
+      { cause: error },
+    );
+  }
+}

@@ -2,14 +2,25 @@ import type { GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectionAccessTokenAad, connectionRefreshTokenAad } from "../../../server/connections/secret-aad.ts";
 import { seal } from "../../../server/crypto/envelope.ts";
-import { Connection, type ConnectionStatus, type IntegrationCredential } from "../../../server/db/entities/index.ts";
+import {
+  Connection,
+  type ConnectionStatus,
+  type IntegrationCredential,
+  User,
+} from "../../../server/db/entities/index.ts";
 import { apiKeyFor, controlPlane, graphqlErrors } from "../../support/control-plane.ts";
+import { postGraphQL } from "../../support/graphql.ts";
 import { insertIntegration } from "../../support/integration-fixtures.ts";
 import { createUser, type TestUser } from "../../support/oauth-fixtures.ts";
+import { type StatementCounter, startStatementCounter } from "../../support/pg-statement-counter.ts";
+import { createTestDatabase, type TestDatabase } from "../../support/test-database.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { startUpstreamProvider, type UpstreamProvider } from "../../support/upstream-provider.ts";
 
+let database: TestDatabase;
+let counter: StatementCounter;
 let server: TestServer;
+let apiKey: string;
 let upstream: UpstreamProvider;
 let admin: GraphQLClient;
 let organizationId: string;
@@ -70,7 +81,10 @@ async function list(variables: Record<string, unknown> = {}, client = admin): Pr
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  database = await createTestDatabase();
+  counter = await startStatementCounter(database);
+  // No worker: its jobs (webhooks, connection refresh) would be counted as the page's statements.
+  server = await startTestServer({ database, env: { DATABASE_URL: counter.url, LATCH_RUN_WORKER: "false" } });
   upstream = await startUpstreamProvider({
     clients: [
       { clientId: "web", clientSecret: "web-secret-0123456789", redirectUris: [`${server.url}/oauth/callback`] },
@@ -78,7 +92,8 @@ beforeAll(async () => {
   });
   ({ organizationId, user: alice } = await createUser(server.orm));
   ({ user: bob } = await createUser(server.orm));
-  admin = controlPlane(server, await apiKeyFor(server, organizationId));
+  apiKey = await apiKeyFor(server, organizationId);
+  admin = controlPlane(server, apiKey);
   github = await insertIntegration(server, {
     organizationId,
     domain: "github.com",
@@ -129,6 +144,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await upstream?.close();
   await server?.stop();
+  await counter?.proxy.close();
+  await database?.drop();
 });
 
 describe("connections", () => {
@@ -210,5 +227,55 @@ describe("connections", () => {
     expect((await list({ filter: { status: "REVOKED" } })).edges.map((e: any) => e.node.id)).toEqual([
       connectionId(rows.alice!),
     ]);
+  });
+
+  it("answers a page with each connection's integration and user in the same number of SQL statements for 3 and 40", async () => {
+    const bulk = await insertIntegration(server, {
+      organizationId,
+      domain: "bulk.example.com",
+      grantType: "client_credentials",
+      clientId: "svc",
+      clientSecret: "svc-secret-0123456789",
+      tokenUrl: upstream.endpoints.token,
+    });
+    const seed = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const em = server.orm.em.fork();
+        const email = `bulk-${crypto.randomUUID()}@example.com`;
+        const user = em.create(User, { email, emailNormalized: email, displayName: email, createdAt: new Date() });
+        await em.flush();
+        await insertConnection(
+          bulk,
+          { ...alice, id: user.id },
+          { status: "active", scopes: [], expiresAt: null },
+          new Date(),
+        );
+      }
+    };
+    const PAGE = `query ($filter: ConnectionFilter) { connections(filter: $filter, first: 100) {
+      totalCount edges { node { id status integration { domain tokenUrl } user { email } } } } }`;
+    const statementsFor = async (expected: number) => {
+      counter.reset();
+      const { json } = await postGraphQL(
+        server.url,
+        { query: PAGE, variables: { filter: { integrationId: globalId("Integration", bulk.id) } } },
+        apiKey,
+      );
+      expect(json.errors).toBeUndefined();
+      expect(json.data.connections.edges).toHaveLength(expected);
+      for (const { node } of json.data.connections.edges) {
+        expect(node.integration.domain).toBe("bulk.example.com");
+        expect(node.user.email).toMatch(/^bulk-/);
+      }
+      return counter.count();
+    };
+    await seed(3);
+    await statementsFor(3); // warm-up: prepared statements, pool connections
+    const three = await statementsFor(3);
+    await seed(37);
+    const forty = await statementsFor(40);
+    expect(forty).toBe(three);
+    // Authentication, the page, the count, one batch of integrations, one of users: a handful, not one per row.
+    expect(forty).toBeLessThanOrEqual(6);
   });
 });

@@ -27,6 +27,7 @@ import "./mutations/membership-mutations.ts";
 import "./types/integration.ts";
 import "./types/connection.ts";
 import "./mutations/connection-mutations.ts";
+import "./mutations/integration-mutations.ts";
 
 import "./types/organization.ts";
 import "./types/viewer.ts";

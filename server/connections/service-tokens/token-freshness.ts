@@ -1,5 +1,5 @@
-/** The most a service token is renewed ahead of its expiry. */
-export const RENEWAL_MARGIN_MS = 60_000;
+import { renewalDueAt } from "../renewal-due.ts";
+
 /** How long a token is taken to live when the upstream gave no `expires_in` (RFC 6749 §5.1 makes it optional). */
 export const ASSUMED_LIFETIME_MS = 60 * 60_000;
 
@@ -17,17 +17,10 @@ export function effectiveExpiry(token: StoredServiceToken): Date | null {
   return token.lastRefreshedAt ? new Date(token.lastRefreshedAt.getTime() + ASSUMED_LIFETIME_MS) : null;
 }
 
-/**
- * When a token is renewed: {@link RENEWAL_MARGIN_MS} before it expires, or halfway through its lifetime when that
- * comes first (a 4-second token is renewed after 2 seconds, not never), so a caller never gets one that expires
- * while it is being used.
- */
+/** When a service token is renewed (see {@link renewalDueAt}). */
 export function renewalDue(token: StoredServiceToken): Date | null {
   const expiry = effectiveExpiry(token);
-  if (!expiry) return null;
-  const issued = token.lastRefreshedAt?.getTime() ?? expiry.getTime();
-  const lifetime = Math.max(0, expiry.getTime() - issued);
-  return new Date(expiry.getTime() - Math.min(RENEWAL_MARGIN_MS, lifetime / 2));
+  return expiry ? renewalDueAt(expiry, token.lastRefreshedAt) : null;
 }
 
 /** Whether the stored token can be handed out without renewing it first. */

@@ -2,12 +2,13 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { Connection } from "../../db/entities/index.ts";
 import { openAccessToken } from "../connection-tokens.ts";
+import { createSingleFlight } from "../single-flight.ts";
 import { ConnectionUnavailableError } from "./connection-unavailable.ts";
 import { refreshConnection } from "./refresh-connection.ts";
 import { isRefreshDue } from "./refresh-timing.ts";
 
 /** One obtain per connection in flight in this process; later callers join it. */
-const flights = new Map<string, Promise<string>>();
+const flights = createSingleFlight<string, string>();
 
 /**
  * A valid access token of a user connection, refreshed first (RFC 6749 §6) when it expires within the margin of
@@ -30,11 +31,7 @@ export function getConnectionAccessToken(
   connectionId: string,
   now: Date,
 ): Promise<string> {
-  const running = flights.get(connectionId);
-  if (running) return running;
-  const flight = obtain(em, keyring, connectionId, now).finally(() => flights.delete(connectionId));
-  flights.set(connectionId, flight);
-  return flight;
+  return flights.run(connectionId, () => obtain(em, keyring, connectionId, now));
 }
 
 async function obtain(em: EntityManager, keyring: MasterKeyring, connectionId: string, now: Date): Promise<string> {

@@ -312,6 +312,18 @@ describe("sign-in through an app's identity provider", () => {
     expect(await em().count(Session, { user: user.id })).toBe(2);
   });
 
+  it("completes either of two sign-ins started in two tabs of one browser", async () => {
+    upstream.currentAccount = OCTO;
+    const agent = new UserAgent(server.url);
+    const first = await startSignIn(agent, githubApp, "GitHub");
+    const second = await startSignIn(agent, githubApp, "GitHub");
+    // The second start reused the browser's binding instead of replacing it, so the first tab's callback still works.
+    const response = await agent.get(await atUpstream(first.upstreamUrl));
+    await expectConsent(agent, response, first.returnTo, githubApp);
+    const again = await agent.get(await atUpstream(second.upstreamUrl));
+    await expectConsent(agent, again, second.returnTo, githubApp);
+  });
+
   it("links an existing password user whose email the upstream verified", async () => {
     const existing = verifiedOwner;
     upstream.currentAccount = { sub: "pw-verified", email: existing.email, emailVerified: true, githubId: 5001 };

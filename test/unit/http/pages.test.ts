@@ -218,7 +218,7 @@ describe("login page", () => {
     expect(page).toContain('role="alert"');
     expect(page).toContain('<label for="email">Email</label>');
     expect(page).toContain('<label for="password">Password</label>');
-    expect(page).toContain('href="/login/google?return_to=%2Foauth2%2Fauthorize');
+    expect(page).toContain('href="/login/providers/google/start?return_to=%2Foauth2%2Fauthorize');
     expect(page).toContain("Continue with Google");
   });
 

@@ -29,6 +29,12 @@ export type Config = {
   readonly webhookDisableAfterFailures: number;
   /** Whether this process runs the webhook worker (dispatcher and deliveries) beside the HTTP server. */
   readonly runWorker: boolean;
+  /**
+   * Whether a verified email from an org-configured provider (an `oidc` issuer, or any provider whose endpoints were
+   * overridden) counts as verified, to link an existing account by email. Off by default: users are shared by every
+   * organization, and an organization's admin controls what such a provider asserts.
+   */
+  readonly trustCustomProviderEmails: boolean;
 };
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -103,6 +109,10 @@ const schema = z.object({
     emptyToUndefined,
     z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1).max(10000).default(5),
   ),
+  LATCH_TRUST_CUSTOM_PROVIDER_EMAILS: z.preprocess(
+    emptyToUndefined,
+    z.enum(["true", "false"], { message: "must be true or false" }).default("false"),
+  ),
   LATCH_RUN_WORKER: z.preprocess(
     emptyToUndefined,
     z.enum(["true", "false"], { message: "must be true or false" }).default("true"),
@@ -155,6 +165,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     eventRetentionDays: e.LATCH_EVENT_RETENTION_DAYS,
     webhookDisableAfterFailures: e.LATCH_WEBHOOK_DISABLE_AFTER_FAILURES,
     runWorker: e.LATCH_RUN_WORKER === "true",
+    trustCustomProviderEmails: e.LATCH_TRUST_CUSTOM_PROVIDER_EMAILS === "true",
     graphqlIntrospection: e.LATCH_GRAPHQL_INTROSPECTION
       ? e.LATCH_GRAPHQL_INTROSPECTION === "true"
       : e.NODE_ENV !== "production",

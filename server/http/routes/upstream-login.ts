@@ -1,6 +1,7 @@
 import type { Context, Hono } from "hono";
 import { upstreamCallbackUrl } from "../../connections/callback-url.ts";
 import { startUpstreamFlow } from "../../connections/flows/start-upstream-flow.ts";
+import { providerVouchesForEmail } from "../../connections/login/email-trust.ts";
 import { exchangeLoginCode } from "../../connections/login/exchange-login-code.ts";
 import { fetchLoginProfile } from "../../connections/login/fetch-login-profile.ts";
 import { loginAuthorizeUrl } from "../../connections/login/login-authorize-url.ts";
@@ -102,7 +103,10 @@ export async function completeUpstreamLogin(c: Context, deps: HttpDeps, callback
       },
       () => openString(deps.keyring, record.row.clientSecretEncrypted, identityProviderSecretAad(record.row.id)),
     );
-    profile = await fetchLoginProfile(provider, tokens);
+    const fetched = await fetchLoginProfile(provider, tokens);
+    // An address counts as verified only when Latch trusts the provider to say so (see providerVouchesForEmail).
+    const vouches = providerVouchesForEmail(record.row, deps.config.trustCustomProviderEmails);
+    profile = { ...fetched, emailVerified: fetched.emailVerified && vouches };
   } catch (error) {
     return failure(c, deps, record, toUpstreamError(error, "sign-in"), now);
   }

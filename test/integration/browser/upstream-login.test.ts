@@ -28,7 +28,11 @@ let redirectUri: string;
 const logs: string[] = [];
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer({ logs }), launchBrowser()]);
+  // The double plays github.com at overridden endpoints; trusting its verified emails is opted into here.
+  [server, browser] = await Promise.all([
+    startTestServer({ logs, env: { LATCH_TRUST_CUSTOM_PROVIDER_EMAILS: "true" } }),
+    launchBrowser(),
+  ]);
   callbackServer = createServer((_request, response) => response.writeHead(200).end("ok"));
   await new Promise<void>((resolve) => callbackServer.listen(0, "127.0.0.1", resolve));
   redirectUri = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;

@@ -183,7 +183,9 @@ async function startTokenRelay(): Promise<{ url: string; close: () => Promise<vo
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ logs });
+  // The double stands in for github.com at overridden endpoints: this file trusts its verified emails on purpose
+  // (upstream-login-trust.test.ts covers the default, which does not).
+  server = await startTestServer({ logs, env: { LATCH_TRUST_CUSTOM_PROVIDER_EMAILS: "true" } });
   ({ organizationId } = await createUser(server.orm));
   verifiedOwner = (await createUser(server.orm)).user;
   unverifiedOwner = (await createUser(server.orm)).user;

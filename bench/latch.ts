@@ -104,12 +104,18 @@ async function waitReady(url: string, child: ChildProcess, output: () => string)
   throw new Error(`latch did not become ready:\n${output()}`);
 }
 
-/** Starts `node server/main.ts` on a free port against `databaseUrl`; it migrates the database itself. */
+/**
+ * The V8 flags of `npm start` (package.json): a 4 MB young generation instead of V8's default keeps the RSS of a
+ * loaded server near 190 MB instead of 290 MB, at no measurable cost in CPU per request.
+ */
+export const LATCH_NODE_FLAGS = ["--max-semi-space-size=4"];
+
+/** Starts `node server/main.ts` (as `npm start` does) on a free port against `databaseUrl`; it migrates the database itself. */
 export async function startLatchProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<ProcessHandle> {
   const port = await findFreePort();
   const dataDir = await mkdtemp(path.join(tmpdir(), "latch-bench-data-"));
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["server/main.ts"], {
+  const child = spawn(process.execPath, [...LATCH_NODE_FLAGS, "server/main.ts"], {
     cwd: REPO_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
     env: {

@@ -10,6 +10,7 @@ import {
 } from "graphile-worker";
 import pg from "pg";
 import type { Config } from "../config.ts";
+import { pruneUpstreamFlows } from "../connections/flows/prune-upstream-flows.ts";
 import { getAccessToken } from "../connections/service-tokens/get-access-token.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
 import { startChangeListener } from "../db/change-listener.ts";
@@ -136,8 +137,13 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
       await runConnectionRefresh(options, new Date());
     },
     [PRUNE_TASK]: async () => {
-      const pruned = await pruneEvents(pool, options.eventRetentionDays, new Date());
-      logger.info({ ...pruned, retentionDays: options.eventRetentionDays }, "pruned events past retention");
+      const now = new Date();
+      const pruned = await pruneEvents(pool, options.eventRetentionDays, now);
+      const upstreamFlows = await pruneUpstreamFlows(pool, now);
+      logger.info(
+        { ...pruned, upstreamFlows, retentionDays: options.eventRetentionDays },
+        "pruned events past retention",
+      );
     },
   };
 

@@ -35,6 +35,8 @@ export type Config = {
    * organization, and an organization's admin controls what such a provider asserts.
    */
   readonly trustCustomProviderEmails: boolean;
+  /** Reverse proxies in front of Latch whose X-Forwarded-For entries are believed (0: the socket address only). */
+  readonly trustedProxyHops: number;
 };
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -109,6 +111,10 @@ const schema = z.object({
     emptyToUndefined,
     z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1).max(10000).default(5),
   ),
+  LATCH_TRUSTED_PROXY_HOPS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0).max(10).default(0),
+  ),
   LATCH_TRUST_CUSTOM_PROVIDER_EMAILS: z.preprocess(
     emptyToUndefined,
     z.enum(["true", "false"], { message: "must be true or false" }).default("false"),
@@ -166,6 +172,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     webhookDisableAfterFailures: e.LATCH_WEBHOOK_DISABLE_AFTER_FAILURES,
     runWorker: e.LATCH_RUN_WORKER === "true",
     trustCustomProviderEmails: e.LATCH_TRUST_CUSTOM_PROVIDER_EMAILS === "true",
+    trustedProxyHops: e.LATCH_TRUSTED_PROXY_HOPS,
     graphqlIntrospection: e.LATCH_GRAPHQL_INTROSPECTION
       ? e.LATCH_GRAPHQL_INTROSPECTION === "true"
       : e.NODE_ENV !== "production",

@@ -1,4 +1,3 @@
-import { getConnInfo } from "@hono/node-server/conninfo";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -8,6 +7,7 @@ import { toAppBranding } from "../../services/oauth/load-authorize-client.ts";
 import { endSession } from "../../services/sessions/end-session.ts";
 import { loginWithPassword, normalizeEmail } from "../../services/sessions/login-with-password.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
+import { clientIp } from "../client-ip.ts";
 import { checkCsrf, csrfKey, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
@@ -119,7 +119,7 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
     }
     const now = new Date();
     for (const [limiter, limitKey] of [
-      [limiters.perIp, `ip:${clientIp(c)}`],
+      [limiters.perIp, `ip:${clientIp(c, deps.config.trustedProxyHops)}`],
       [limiters.perAccount, `email:${normalizeEmail(email)}`],
     ] as const) {
       const decision = limiter.consume(limitKey, now.getTime());
@@ -135,7 +135,7 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
     }
     const result = await loginWithPassword(
       deps.orm.em.fork(),
-      { email, password, ip: clientIp(c), userAgent: c.req.header("user-agent") ?? null },
+      { email, password, ip: clientIp(c, deps.config.trustedProxyHops), userAgent: c.req.header("user-agent") ?? null },
       now,
     );
     if (!result.ok) return showLogin(c, 401, { returnTo, email, error: BAD_CREDENTIALS });
@@ -195,19 +195,6 @@ function signedOutPage(nonce: string): string {
     nonce,
     action: { label: "Sign in again", href: "/login" },
   });
-}
-
-/**
- * The client's address as the socket reports it. Behind a reverse proxy this is the proxy's address, so every
- * user would share one per-IP budget: a trusted-proxy setting (X-Forwarded-For) is needed there.
- */
-export function clientIp(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    // app.request() in tests has no socket.
-    return "unknown";
-  }
 }
 
 /**

@@ -13,12 +13,13 @@ import { IdentityProvider } from "../../db/entities/index.ts";
 import { identityProviderSecretAad } from "../../services/identity-providers/identity-provider-rules.ts";
 import { recordUpstreamLoginFailure } from "../../services/users/record-upstream-login-failure.ts";
 import { signInWithUpstream, type UpstreamSignInRefusal } from "../../services/users/sign-in-with-upstream.ts";
+import { clientIp } from "../client-ip.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderErrorPage } from "../pages/error-page.ts";
 import { readSessionToken, setSessionCookie } from "../session-cookie.ts";
 import { ensureUpstreamBinding } from "../upstream-binding-cookie.ts";
-import { authorizeRequestClientId, clientIp, safeReturnTo } from "./login.ts";
+import { authorizeRequestClientId, safeReturnTo } from "./login.ts";
 import type { UpstreamCallback } from "./oauth-callback.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -115,7 +116,7 @@ export async function completeUpstreamLogin(c: Context, deps: HttpDeps, callback
     {
       provider: record.ref,
       profile,
-      ip: clientIp(c),
+      ip: clientIp(c, deps.config.trustedProxyHops),
       userAgent: c.req.header("user-agent") ?? null,
       previousSessionToken: readSessionToken(c, https),
     },

@@ -25,7 +25,7 @@ builder.mutationFields((t) => ({
   addMember: t.field({
     type: MembershipPayload,
     description:
-      "Adds an existing user, found by email, to the organization. Invitations by email are not supported: a person without an account signs up first (NotFoundError until then).",
+      "Adds an existing user, found by email, to the organization. Invitations by email are not supported: a person without an account signs up first (NotFoundError until then). Only a signed-in owner may add an owner (ForbiddenError otherwise).",
     errors: { union: { description: "The payload, or the typed error that kept anything from changing." } },
     authScopes: { apiKeyScope: "admin" },
     args: {
@@ -48,7 +48,8 @@ builder.mutationFields((t) => ({
   }),
   changeMemberRole: t.field({
     type: MembershipPayload,
-    description: "Changes a member's role. The last owner cannot be demoted (ConflictError).",
+    description:
+      "Changes a member's role. Only a signed-in owner may make or unmake owners (ForbiddenError otherwise); the last owner cannot be demoted (ConflictError).",
     errors: { union: { description: "The payload, or the typed error that kept anything from changing." } },
     authScopes: { apiKeyScope: "admin" },
     args: {
@@ -71,7 +72,8 @@ builder.mutationFields((t) => ({
   }),
   removeMember: t.field({
     type: RemoveMemberPayload,
-    description: "Removes a member from the organization. The last owner cannot be removed (ConflictError).",
+    description:
+      "Removes a member from the organization. Only a signed-in owner may remove an owner (ForbiddenError otherwise); the last owner cannot be removed (ConflictError).",
     errors: { union: { description: "The payload, or the typed error that kept anything from changing." } },
     authScopes: { apiKeyScope: "admin" },
     args: { id: t.arg.globalID({ required: true, description: "The membership." }) },

@@ -3,7 +3,7 @@ import { Membership, User } from "../../db/entities/index.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
 import { normalizeEmail } from "../sessions/login-with-password.ts";
-import { checkRole, lockOrganization } from "./membership-rules.ts";
+import { checkRole, ensureOwnerActor, lockOrganization } from "./membership-rules.ts";
 
 /**
  * Adds an existing user, found by email (case-insensitively), to the organization with a role. People without an
@@ -27,6 +27,7 @@ export async function addMember(
   try {
     return await em.fork().transactional(async (tx) => {
       const organization = await lockOrganization(tx, input.organizationId);
+      if (role === "owner") await ensureOwnerActor(tx, organization.id, input.actor);
       const user = await tx.findOne(User, { emailNormalized: email });
       if (!user) throw new NotFoundError("User", "no user has this email address");
       if ((await tx.count(Membership, { organization: organization.id, user: user.id })) > 0) {

@@ -1,9 +1,15 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Membership } from "../../db/entities/index.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
-import { checkRole, ensureAnotherOwner, findMembership, lockOrganization } from "./membership-rules.ts";
+import {
+  checkRole,
+  ensureAnotherOwner,
+  ensureOwnerActor,
+  findMembership,
+  lockOrganization,
+} from "./membership-rules.ts";
 
-/** Changes a member's role; the last owner cannot be demoted. Setting the role a member has changes nothing. */
+/** Changes a member's role; only an owner touches the owner role, and the last owner cannot be demoted. Setting the role a member has changes nothing. */
 export async function changeMemberRole(
   em: EntityManager,
   input: {
@@ -20,6 +26,7 @@ export async function changeMemberRole(
     const membership = await findMembership(tx, input.membershipId, input.organizationId);
     const previousRole = membership.role;
     if (previousRole === role) return membership;
+    if (role === "owner" || previousRole === "owner") await ensureOwnerActor(tx, input.organizationId, input.actor);
     if (role !== "owner") await ensureAnotherOwner(tx, membership, "demoted");
     membership.role = role;
     recordEvent(

@@ -1,6 +1,7 @@
 import { type EntityManager, LockMode } from "@mikro-orm/postgresql";
 import { Membership, type MembershipRole, membershipRoles, Organization } from "../../db/entities/index.ts";
-import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
+import type { ActorType } from "../record-event.ts";
 
 export function checkRole(value: string): MembershipRole {
   if (!(membershipRoles as readonly string[]).includes(value)) {
@@ -44,4 +45,19 @@ export async function ensureAnotherOwner(
       action === "demoted" ? "role" : "id",
     );
   }
+}
+
+/**
+ * Only an owner, signed in as themselves, appoints, demotes or removes owners. Admins and API keys manage everyone
+ * else: otherwise an admin could make themselves owner and demote the owners, taking the organization over.
+ */
+export async function ensureOwnerActor(
+  tx: EntityManager,
+  organizationId: string,
+  actor: { readonly type: ActorType; readonly id?: string | null },
+): Promise<void> {
+  const refused = new ForbiddenError("only an owner, signed in, can appoint, demote or remove owners");
+  if (actor.type !== "user" || !actor.id) throw refused;
+  const own = await tx.findOne(Membership, { organization: organizationId, user: actor.id });
+  if (own?.role !== "owner") throw refused;
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Membership } from "../../db/entities/index.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
-import { ensureAnotherOwner, findMembership, lockOrganization } from "./membership-rules.ts";
+import { ensureAnotherOwner, ensureOwnerActor, findMembership, lockOrganization } from "./membership-rules.ts";
 
 /**
  * Removes a member from the organization; the last owner cannot be removed. Their user account, and the grants
@@ -19,6 +19,7 @@ export async function removeMember(
   await em.fork().transactional(async (tx) => {
     await lockOrganization(tx, input.organizationId);
     const membership = await findMembership(tx, input.membershipId, input.organizationId);
+    if (membership.role === "owner") await ensureOwnerActor(tx, input.organizationId, input.actor);
     await ensureAnotherOwner(tx, membership, "removed");
     recordEvent(
       tx,

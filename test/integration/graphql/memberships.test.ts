@@ -53,10 +53,15 @@ async function sessionOf(user: TestUser) {
   };
 }
 
+/** Owner-level changes need a signed-in owner; this answers like `admin.request`, as the organization's owner. */
+let asOwnerData: (query: string, variables?: Record<string, unknown>) => Promise<any>;
+
 beforeAll(async () => {
   server = await startTestServer();
   ({ organizationId, user: owner } = await createUser(server.orm));
   admin = controlPlane(server, await apiKeyFor(server, organizationId));
+  const asOwner = await sessionOf(owner);
+  asOwnerData = async (query, variables = {}) => (await asOwner(query, variables)).json.data;
 });
 afterAll(() => server?.stop());
 
@@ -119,47 +124,74 @@ describe("memberships", () => {
     expect(missing.changeMemberRole).toMatchObject({ __typename: "NotFoundError", resource: "Membership" });
   });
 
+  it("lets only a signed-in owner appoint, demote or remove owners, never an admin key or an admin", async () => {
+    const [ownerMembership] = await members();
+    const someone = await outsider();
+    const asKey: any = await admin.request(ADD, { email: someone.email, role: "OWNER" });
+    expect(asKey.addMember).toMatchObject({ __typename: "ForbiddenError", code: "FORBIDDEN" });
+    const demoteByKey: any = await admin.request(CHANGE, { id: ownerMembership.id, role: "MEMBER" });
+    expect(demoteByKey.changeMemberRole.__typename).toBe("ForbiddenError");
+    const removeByKey: any = await admin.request(REMOVE, { id: ownerMembership.id });
+    expect(removeByKey.removeMember.__typename).toBe("ForbiddenError");
+    // An admin, signed in, manages members but cannot make themselves owner.
+    const added: any = await admin.request(ADD, { email: someone.email, role: "ADMIN" });
+    const asAdmin = await sessionOf(someone);
+    const selfPromotion = await asAdmin(CHANGE, { id: added.addMember.membership.id, role: "OWNER" });
+    expect(selfPromotion.json.data.changeMemberRole.__typename).toBe("ForbiddenError");
+    const stored = await server.orm.em.fork().findOneOrFail(Membership, { id: rowIdOf(ownerMembership.id) });
+    expect(stored.role).toBe("owner");
+    expect(
+      (await asOwnerData(CHANGE, { id: added.addMember.membership.id, role: "OWNER" })).changeMemberRole.membership
+        .role,
+    ).toBe("OWNER");
+    expect((await asOwnerData(REMOVE, { id: added.addMember.membership.id })).removeMember.__typename).toBe(
+      "RemoveMemberPayload",
+    );
+  });
+
   it("never demotes or removes the last owner, but does once there is another", async () => {
     const [ownerMembership] = await members();
-    const demote: any = await admin.request(CHANGE, { id: ownerMembership.id, role: "ADMIN" });
+    const demote: any = await asOwnerData(CHANGE, { id: ownerMembership.id, role: "ADMIN" });
     expect(demote.changeMemberRole).toMatchObject({ __typename: "ConflictError", code: "CONFLICT", field: "role" });
-    const remove: any = await admin.request(REMOVE, { id: ownerMembership.id });
+    const remove: any = await asOwnerData(REMOVE, { id: ownerMembership.id });
     expect(remove.removeMember).toMatchObject({ __typename: "ConflictError", code: "CONFLICT" });
     const stored = await server.orm.em.fork().findOneOrFail(Membership, { id: rowIdOf(ownerMembership.id) });
     expect(stored.role).toBe("owner");
 
     const second = await outsider();
-    const added: any = await admin.request(ADD, { email: second.email, role: "MEMBER" });
-    const promoted: any = await admin.request(CHANGE, { id: added.addMember.membership.id, role: "OWNER" });
+    const added: any = await asOwnerData(ADD, { email: second.email, role: "MEMBER" });
+    const promoted: any = await asOwnerData(CHANGE, { id: added.addMember.membership.id, role: "OWNER" });
     expect(promoted.changeMemberRole.membership.role).toBe("OWNER");
-    const demoted: any = await admin.request(CHANGE, { id: ownerMembership.id, role: "ADMIN" });
+    const demoted: any = await asOwnerData(CHANGE, { id: ownerMembership.id, role: "ADMIN" });
     expect(demoted.changeMemberRole.membership.role).toBe("ADMIN");
-    // Now the second user is the last owner.
-    const removeLast: any = await admin.request(REMOVE, { id: added.addMember.membership.id });
-    expect(removeLast.removeMember.__typename).toBe("ConflictError");
-    const restored: any = await admin.request(CHANGE, { id: ownerMembership.id, role: "OWNER" });
-    expect(restored.changeMemberRole.membership.role).toBe("OWNER");
-    const removed: any = await admin.request(REMOVE, { id: added.addMember.membership.id });
+    // Now the second user is the last owner, and the only one who may act on owners.
+    const asSecond = await sessionOf(second);
+    const removeLast = await asSecond(REMOVE, { id: added.addMember.membership.id });
+    expect(removeLast.json.data.removeMember.__typename).toBe("ConflictError");
+    const restored = await asSecond(CHANGE, { id: ownerMembership.id, role: "OWNER" });
+    expect(restored.json.data.changeMemberRole.membership.role).toBe("OWNER");
+    const removed: any = await asOwnerData(REMOVE, { id: added.addMember.membership.id });
     expect(removed.removeMember.__typename).toBe("RemoveMemberPayload");
   });
 
   it("keeps one owner when two owners demote each other at the same moment", async () => {
     const second = await outsider();
-    const added: any = await admin.request(ADD, { email: second.email, role: "OWNER" });
+    const added: any = await asOwnerData(ADD, { email: second.email, role: "OWNER" });
+    const secondId = added.addMember.membership.id;
     const [first] = await members();
+    const asSecond = await sessionOf(second);
     const results: any[] = await Promise.all([
-      admin.request(CHANGE, { id: first.id, role: "MEMBER" }),
-      admin.request(CHANGE, { id: added.addMember.membership.id, role: "MEMBER" }),
+      asOwnerData(CHANGE, { id: secondId, role: "MEMBER" }),
+      asSecond(CHANGE, { id: first.id, role: "MEMBER" }).then((r) => r.json.data),
     ]);
+    // The organization lock orders them: the loser is no longer an owner when its turn comes.
     const outcomes = results.map((r) => r.changeMemberRole.__typename).sort();
-    expect(outcomes).toEqual(["ConflictError", "MembershipPayload"]);
+    expect(outcomes).toEqual(["ForbiddenError", "MembershipPayload"]);
     expect(await server.orm.em.fork().count(Membership, { organization: organizationId, role: "owner" })).toBe(1);
     // Back to the starting state: the first user sole owner.
     const owners = (await members()).filter((m) => m.role === "OWNER");
-    if (owners[0].id !== first.id) {
-      await admin.request(CHANGE, { id: first.id, role: "OWNER" });
-    }
-    await admin.request(REMOVE, { id: added.addMember.membership.id });
+    if (owners[0].id !== first.id) await asSecond(CHANGE, { id: first.id, role: "OWNER" });
+    expect((await asOwnerData(REMOVE, { id: secondId })).removeMember.__typename).toBe("RemoveMemberPayload");
   });
 
   it("lets a signed-in owner manage members as themselves, and cuts a removed member off at once", async () => {

@@ -1,12 +1,10 @@
 import * as oauth from "oauth4webapi";
-import { openString } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import type { IntegrationCredential } from "../../db/entities/index.ts";
-import { ValidationError } from "../../services/errors.ts";
-import { integrationPasswordAad, integrationSecretAad } from "../secret-aad.ts";
+import { type IntegrationEndpoints, integrationClient, integrationClientAuth, unseal } from "../integration-client.ts";
+import { integrationPasswordAad } from "../secret-aad.ts";
 import { toUpstreamError, UpstreamError } from "../upstream-error.ts";
 import { upstreamRequestOptions } from "../upstream-request.ts";
-import { checkUpstreamUrl } from "../upstream-url.ts";
 
 /** The grant types whose tokens Latch acquires itself, with no user present. */
 export const SERVICE_GRANT_TYPES = ["client_credentials", "password"] as const;
@@ -23,33 +21,10 @@ export function notAServiceIntegration(grantType: string): UpstreamError {
   );
 }
 
-type ServiceIntegration = Pick<
-  IntegrationCredential,
-  "id" | "tokenUrl" | "clientId" | "clientSecretEncrypted" | "grantType" | "scopes" | "audience" | "username"
-> & { readonly passwordEncrypted?: string | null | undefined };
-
-/**
- * The integration's token endpoint and client, checked again at use: the URL policy may be stricter than when the row
- * was written, and a row edited by hand must not send a secret over plain http to a remote host.
- */
-export function integrationTokenEndpoint(integration: Pick<IntegrationCredential, "tokenUrl" | "clientId">): {
-  as: oauth.AuthorizationServer;
-  client: oauth.Client;
-} {
-  let tokenUrl: string | null;
-  try {
-    // The production flag is enforced where the URL is written; at use, plain http off loopback is refused always.
-    tokenUrl = checkUpstreamUrl("tokenUrl", integration.tokenUrl, { production: false });
-  } catch (error) {
-    if (error instanceof ValidationError) throw new UpstreamError("upstream_misconfigured", error.message);
-    throw error;
-  }
-  if (!tokenUrl) throw new UpstreamError("upstream_misconfigured", "the integration has no token URL");
-  return {
-    as: { issuer: new URL(tokenUrl).origin, token_endpoint: tokenUrl },
-    client: { client_id: integration.clientId },
+type ServiceIntegration = IntegrationEndpoints &
+  Pick<IntegrationCredential, "grantType" | "scopes" | "audience" | "username"> & {
+    readonly passwordEncrypted?: string | null | undefined;
   };
-}
 
 /**
  * Asks the integration's token endpoint for a new access token: a refresh (RFC 6749 §6) when `refreshToken` is
@@ -67,12 +42,10 @@ export async function requestServiceToken(
   refreshToken?: string | null,
 ): Promise<oauth.TokenEndpointResponse> {
   if (!isServiceGrantType(integration.grantType)) throw notAServiceIntegration(integration.grantType);
-  const { as, client } = integrationTokenEndpoint(integration);
+  const { as, client } = integrationClient(integration);
   const options = upstreamRequestOptions(as.token_endpoint!);
   const what = refreshToken ? "refresh token request" : `${integration.grantType} token request`;
-  const auth = oauth.ClientSecretBasic(
-    unseal(keyring, integration.clientSecretEncrypted, integrationSecretAad(integration.id), "client secret"),
-  );
+  const auth = integrationClientAuth(keyring, integration);
   try {
     if (refreshToken) {
       const response = await oauth.refreshTokenGrantRequest(as, client, auth, refreshToken, options);
@@ -99,17 +72,4 @@ function openPassword(keyring: MasterKeyring, integration: ServiceIntegration): 
     throw new UpstreamError("upstream_misconfigured", "a password integration needs a username and a password");
   }
   return unseal(keyring, integration.passwordEncrypted, integrationPasswordAad(integration.id), "password");
-}
-
-/** Only a master key missing from the keyring fails here; the error names the column, never its value. */
-export function unseal(keyring: MasterKeyring, sealed: string, aad: string, what: string): string {
-  try {
-    return openString(keyring, sealed, aad);
-  } catch (error) {
-    throw new UpstreamError(
-      "upstream_misconfigured",
-      `the integration's ${what} could not be unsealed with the configured master key`,
-      { cause: error },
-    );
-  }
 }

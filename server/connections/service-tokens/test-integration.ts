@@ -3,10 +3,10 @@ import * as oauth from "oauth4webapi";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { IntegrationCredential } from "../../db/entities/index.ts";
 import { NotFoundError } from "../../services/errors.ts";
-import { integrationSecretAad } from "../secret-aad.ts";
+import { integrationClient, integrationClientAuth } from "../integration-client.ts";
 import { toUpstreamError, UpstreamError } from "../upstream-error.ts";
 import { upstreamRequestOptions } from "../upstream-request.ts";
-import { integrationTokenEndpoint, isServiceGrantType, requestServiceToken, unseal } from "./request-service-token.ts";
+import { isServiceGrantType, requestServiceToken } from "./request-service-token.ts";
 
 /** What `testIntegration` learned from the upstream: never a token. */
 export type IntegrationTestResult = {
@@ -72,11 +72,9 @@ async function probeAuthorizationCode(
   keyring: MasterKeyring,
   integration: IntegrationCredential,
 ): Promise<IntegrationTestResult> {
-  const { as, client } = integrationTokenEndpoint(integration);
+  const { as, client } = integrationClient(integration);
   const tokenUrl = as.token_endpoint!;
-  const auth = oauth.ClientSecretBasic(
-    unseal(keyring, integration.clientSecretEncrypted, integrationSecretAad(integration.id), "client secret"),
-  );
+  const auth = integrationClientAuth(keyring, integration);
   const probe = new URLSearchParams({
     code: `latch-probe-${crypto.randomUUID()}`,
     code_verifier: oauth.generateRandomCodeVerifier(),

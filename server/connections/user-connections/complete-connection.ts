@@ -6,10 +6,10 @@ import { type ActorType, recordEvent } from "../../services/record-event.ts";
 import { upstreamCallbackUrl } from "../callback-url.ts";
 import { sealTokenResponse } from "../connection-tokens.ts";
 import type { TakenUpstreamFlow } from "../flows/take-upstream-flow.ts";
+import { integrationClient, integrationClientAuth, withResponseIssuer } from "../integration-client.ts";
 import { toUpstreamError } from "../upstream-error.ts";
 import { upstreamRequestOptions } from "../upstream-request.ts";
 import { ConnectionFailure } from "./connection-failure.ts";
-import { integrationClient, integrationClientAuth, withResponseIssuer } from "./integration-client.ts";
 
 export type CompleteConnectionInput = {
   /** The pending flow the callback's state named, already consumed. */

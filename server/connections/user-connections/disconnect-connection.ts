@@ -7,9 +7,9 @@ import type { Logger } from "../../logger.ts";
 import { NotFoundError } from "../../services/errors.ts";
 import { type ActorType, recordEvent } from "../../services/record-event.ts";
 import { openAccessToken, openRefreshToken } from "../connection-tokens.ts";
+import { integrationClient, integrationClientAuth } from "../integration-client.ts";
 import { toUpstreamError } from "../upstream-error.ts";
 import { upstreamRequestOptions } from "../upstream-request.ts";
-import { integrationClient, integrationClientAuth } from "./integration-client.ts";
 
 export type DisconnectConnectionInput = {
   readonly connectionId: string;

@@ -5,9 +5,9 @@ import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { Connection, type ConnectionStatus, IntegrationCredential } from "../../db/entities/index.ts";
 import { recordEvent } from "../../services/record-event.ts";
 import { openAccessToken, openRefreshToken, sealTokenResponse } from "../connection-tokens.ts";
+import { integrationClient, integrationClientAuth } from "../integration-client.ts";
 import { toUpstreamError, UpstreamError } from "../upstream-error.ts";
 import { upstreamRequestOptions } from "../upstream-request.ts";
-import { integrationClient, integrationClientAuth } from "./integration-client.ts";
 import { isRefreshDue } from "./refresh-timing.ts";
 
 /** What one refresh attempt came to. Tokens appear only in `accessToken`, for the caller that asked. */

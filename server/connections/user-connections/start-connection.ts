@@ -4,8 +4,8 @@ import { IntegrationCredential, Membership } from "../../db/entities/index.ts";
 import { NotFoundError, ValidationError } from "../../services/errors.ts";
 import { upstreamCallbackUrl } from "../callback-url.ts";
 import { startUpstreamFlow } from "../flows/start-upstream-flow.ts";
+import { integrationClient } from "../integration-client.ts";
 import { UpstreamError } from "../upstream-error.ts";
-import { integrationClient } from "./integration-client.ts";
 import { resolveOpenerOrigin } from "./opener-origin.ts";
 
 export type StartConnectionInput = {

@@ -1,11 +1,11 @@
 import * as oauth from "oauth4webapi";
-import { openString } from "../../crypto/envelope.ts";
-import type { MasterKeyring } from "../../crypto/master-key.ts";
-import type { IntegrationCredential } from "../../db/entities/index.ts";
-import { ValidationError } from "../../services/errors.ts";
-import { integrationSecretAad } from "../secret-aad.ts";
-import { UpstreamError } from "../upstream-error.ts";
-import { checkUpstreamUrl } from "../upstream-url.ts";
+import { openString } from "../crypto/envelope.ts";
+import type { MasterKeyring } from "../crypto/master-key.ts";
+import type { IntegrationCredential } from "../db/entities/index.ts";
+import { ValidationError } from "../services/errors.ts";
+import { integrationSecretAad } from "./secret-aad.ts";
+import { UpstreamError } from "./upstream-error.ts";
+import { checkUpstreamUrl } from "./upstream-url.ts";
 
 /** The columns of an integration that its outbound calls need. */
 export type IntegrationEndpoints = Pick<
@@ -13,7 +13,10 @@ export type IntegrationEndpoints = Pick<
   "id" | "clientId" | "clientSecretEncrypted" | "authorizeUrl" | "tokenUrl" | "revocationUrl"
 >;
 
-/** The oauth4webapi view of an integration: its server's endpoints and our client registration there. */
+/**
+ * The oauth4webapi view of an integration: its server's endpoints and our client registration there. Shared by user
+ * connections (authorization code, refresh, revocation) and service tokens (client credentials, password).
+ */
 export type IntegrationClient = {
   readonly as: oauth.AuthorizationServer;
   readonly client: oauth.Client;
@@ -47,10 +50,26 @@ export function integrationClient(integration: IntegrationEndpoints): Integratio
  * client_secret_basic (RFC 6749 §2.3.1), the method every server must support. The secret is unsealed here, for the
  * one call the returned value is handed to, and never kept.
  */
-export function integrationClientAuth(keyring: MasterKeyring, integration: IntegrationEndpoints): oauth.ClientAuth {
+export function integrationClientAuth(
+  keyring: MasterKeyring,
+  integration: Pick<IntegrationCredential, "id" | "clientSecretEncrypted">,
+): oauth.ClientAuth {
   return oauth.ClientSecretBasic(
-    openString(keyring, integration.clientSecretEncrypted, integrationSecretAad(integration.id)),
+    unseal(keyring, integration.clientSecretEncrypted, integrationSecretAad(integration.id), "client secret"),
   );
+}
+
+/** Only a master key missing from the keyring fails here; the error names the column, never its value. */
+export function unseal(keyring: MasterKeyring, sealed: string, aad: string, what: string): string {
+  try {
+    return openString(keyring, sealed, aad);
+  } catch (error) {
+    throw new UpstreamError(
+      "upstream_misconfigured",
+      `the integration's ${what} could not be unsealed with the configured master key`,
+      { cause: error },
+    );
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { renderErrorPage } from "./pages/error-page.ts";
 import { pageCsp } from "./pages/html.ts";
 
 export type SendPageOptions = {
@@ -33,4 +34,9 @@ export function sendPage(
     "Cache-Control": "no-store",
     "Content-Security-Policy": pageCsp(nonce, options.formAction),
   });
+}
+
+/** A readable error page for a person (see renderErrorPage), with the status shown on it and sent. */
+export function sendErrorPage(c: Context, status: 400 | 403 | 404 | 502, title: string, message: string): Response {
+  return sendPage(c, status, (nonce) => renderErrorPage({ title, message, nonce, status }));
 }

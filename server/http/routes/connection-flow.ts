@@ -11,13 +11,12 @@ import { startConnection } from "../../connections/user-connections/start-connec
 import { NotFoundError, ValidationError } from "../../services/errors.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
 import type { HttpDeps } from "../deps.ts";
-import { sendPage } from "../page-response.ts";
+import { sendErrorPage } from "../page-response.ts";
 import {
   type ConnectionPopupMessage,
   connectionPopupCsp,
   renderConnectionPopupPage,
 } from "../pages/connection-popup-page.ts";
-import { renderErrorPage } from "../pages/error-page.ts";
 import { readSessionToken } from "../session-cookie.ts";
 import { ensureUpstreamBinding } from "../upstream-binding-cookie.ts";
 import type { UpstreamCallback } from "./oauth-callback.ts";
@@ -195,8 +194,7 @@ function describeFailure(failure: ConnectionFailure): ReadableFailure {
 }
 
 function startErrorPage(c: Context, deps: HttpDeps, error: unknown): Response {
-  const page = (status: 400 | 404, title: string, message: string) =>
-    sendPage(c, status, (nonce) => renderErrorPage({ title, message, nonce, status }));
+  const page = (status: 400 | 404, title: string, message: string) => sendErrorPage(c, status, title, message);
   if (error instanceof NotFoundError) {
     return page(
       404,

@@ -1,11 +1,10 @@
-import type { Context, Hono } from "hono";
+import type { Hono } from "hono";
 import { UPSTREAM_CALLBACK_PATH, upstreamCallbackUrl } from "../../connections/callback-url.ts";
 import { type TakenUpstreamFlow, takeUpstreamFlow } from "../../connections/flows/take-upstream-flow.ts";
 import { UpstreamError } from "../../connections/upstream-error.ts";
 import { recordEvent } from "../../services/record-event.ts";
 import type { HttpDeps } from "../deps.ts";
-import { sendPage } from "../page-response.ts";
-import { renderErrorPage } from "../pages/error-page.ts";
+import { sendErrorPage } from "../page-response.ts";
 import { readUpstreamBinding } from "../upstream-binding-cookie.ts";
 import { completeConnectionCallback } from "./connection-flow.ts";
 import { completeUpstreamLogin } from "./upstream-login.ts";
@@ -40,7 +39,7 @@ export function registerOAuthCallbackRoute(router: Hono, deps: HttpDeps): void {
       if (!(error instanceof UpstreamError)) throw error;
       deps.logger.warn({ code: error.code, reason: error.message }, "upstream callback rejected");
       await recordCallbackRejected(deps, error, now);
-      return callbackErrorPage(
+      return sendErrorPage(
         c,
         400,
         "This sign-in link can't be used",
@@ -67,9 +66,4 @@ async function recordCallbackRejected(deps: HttpDeps, error: UpstreamError, now:
     now,
   );
   await em.flush();
-}
-
-/** A readable page for a person who landed on the callback; the cause is in the log, never on the page. */
-export function callbackErrorPage(c: Context, status: 400 | 403 | 502, title: string, message: string): Response {
-  return sendPage(c, status, (nonce) => renderErrorPage({ title, message, nonce, status }));
 }

@@ -15,8 +15,7 @@ import { recordUpstreamLoginFailure } from "../../services/users/record-upstream
 import { signInWithUpstream, type UpstreamSignInRefusal } from "../../services/users/sign-in-with-upstream.ts";
 import { clientIp } from "../client-ip.ts";
 import type { HttpDeps } from "../deps.ts";
-import { sendPage } from "../page-response.ts";
-import { renderErrorPage } from "../pages/error-page.ts";
+import { sendErrorPage } from "../page-response.ts";
 import { readSessionToken, setSessionCookie } from "../session-cookie.ts";
 import { ensureUpstreamBinding } from "../upstream-binding-cookie.ts";
 import { authorizeRequestClientId, safeReturnTo } from "./login.ts";
@@ -46,7 +45,12 @@ export function registerUpstreamLoginRoutes(router: Hono, deps: HttpDeps): void 
     const clientId = authorizeRequestClientId(returnTo, deps.config.publicUrl);
     const record = clientId ? await loadProvider(deps, c.req.param("providerId") ?? "", clientId) : null;
     if (!record) {
-      return page(c, 404, "This sign-in option isn't available", "Go back to the app and start signing in again.");
+      return sendErrorPage(
+        c,
+        404,
+        "This sign-in option isn't available",
+        "Go back to the app and start signing in again.",
+      );
     }
     let provider: LoginProvider;
     try {
@@ -169,17 +173,22 @@ async function failure(
   );
   const name = record?.label ?? "the identity provider";
   if (error.upstreamError === "access_denied") {
-    return page(c, 400, `Sign-in with ${name} was cancelled`, "Nothing was changed. Go back to the app to try again.");
+    return sendErrorPage(
+      c,
+      400,
+      `Sign-in with ${name} was cancelled`,
+      "Nothing was changed. Go back to the app to try again.",
+    );
   }
   if (error.code === "upstream_misconfigured") {
-    return page(
+    return sendErrorPage(
       c,
       400,
       `Sign-in with ${name} isn't set up correctly`,
       "The app's administrator needs to fix this sign-in option. You can sign in another way.",
     );
   }
-  return page(
+  return sendErrorPage(
     c,
     502,
     `We couldn't sign you in with ${name}`,
@@ -208,9 +217,10 @@ async function refusal(
     "upstream sign-in refused",
   );
   await recordUpstreamLoginFailure(deps.orm.em, { provider: record.ref, reason }, now);
-  return page(c, 403, `We couldn't sign you in with ${record.label}`, `${record.label} ${REFUSAL_MESSAGES[reason]}`);
-}
-
-function page(c: Context, status: 400 | 403 | 404 | 502, title: string, message: string): Response {
-  return sendPage(c, status, (nonce) => renderErrorPage({ title, message, nonce, status }));
+  return sendErrorPage(
+    c,
+    403,
+    `We couldn't sign you in with ${record.label}`,
+    `${record.label} ${REFUSAL_MESSAGES[reason]}`,
+  );
 }

@@ -108,10 +108,7 @@ export async function completeUpstreamLogin(c: Context, deps: HttpDeps, callback
       },
       () => openString(deps.keyring, record.row.clientSecretEncrypted, identityProviderSecretAad(record.row.id)),
     );
-    const fetched = await fetchLoginProfile(provider, tokens);
-    // An address counts as verified only when Latch trusts the provider to say so (see providerVouchesForEmail).
-    const vouches = providerVouchesForEmail(record.row, deps.config.trustCustomProviderEmails);
-    profile = { ...fetched, emailVerified: fetched.emailVerified && vouches };
+    profile = await fetchLoginProfile(provider, tokens);
   } catch (error) {
     return failure(c, deps, record, toUpstreamError(error, "sign-in"), now);
   }
@@ -120,6 +117,7 @@ export async function completeUpstreamLogin(c: Context, deps: HttpDeps, callback
     {
       provider: record.ref,
       profile,
+      providerVouchesForEmail: providerVouchesForEmail(record.row, deps.config.trustCustomProviderEmails),
       ip: clientIp(c, deps.config.trustedProxyHops),
       userAgent: c.req.header("user-agent") ?? null,
       previousSessionToken: readSessionToken(c, https),

@@ -17,6 +17,11 @@ export type UpstreamSignInInput = {
     readonly organizationId: string;
   };
   readonly profile: UpstreamProfile;
+  /**
+   * Whether Latch believes this provider's "email verified" (see `providerVouchesForEmail`): when not, the address
+   * links no existing account and a new account keeps it unverified.
+   */
+  readonly providerVouchesForEmail: boolean;
   readonly ip: string | null;
   readonly userAgent: string | null;
   /** The session cookie this browser already holds: it ends, as on a password sign-in. */
@@ -50,9 +55,9 @@ export type UpstreamSignInResult =
 
 /**
  * Signs in the person an upstream provider vouched for. The account is found by its link (issuer, subject); else an
- * existing user is linked only when the upstream says the email is verified (never on an unverified one: anyone can
- * claim an address upstream) and the user's own address is verified too (no pre-hijacked account is handed over);
- * else a user is created with the upstream's verification and no password.
+ * existing user is linked only when the upstream says the email is verified and Latch trusts it to say so (never on
+ * an unverified one: anyone can claim an address upstream) and the user's own address is verified too (no
+ * pre-hijacked account is handed over); else a user is created with that verification and no password.
  *
  * Writes in one transaction: the user and link when new, the session (ending the browser's previous one),
  * `lastLoginAt`, `user.created` and `user.signed_in`. A refusal writes nothing: the caller records it.
@@ -71,7 +76,8 @@ export async function signInWithUpstream(
 }
 
 async function signIn(tx: EntityManager, input: UpstreamSignInInput, now: Date): Promise<UpstreamSignInResult> {
-  const { profile, provider } = input;
+  const { provider } = input;
+  const profile = { ...input.profile, emailVerified: input.profile.emailVerified && input.providerVouchesForEmail };
   const scope = { organizationId: provider.organizationId, applicationId: provider.applicationId };
   const identity = await tx.findOne(ExternalIdentity, { issuer: profile.issuer, subject: profile.subject });
   let userId: string;

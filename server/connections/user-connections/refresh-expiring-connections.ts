@@ -1,8 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import type { Logger } from "../../logger.ts";
+import { RENEWAL_MARGIN_MS } from "../renewal-due.ts";
 import { refreshConnection } from "./refresh-connection.ts";
-import { REFRESH_MARGIN_MS } from "./refresh-timing.ts";
 
 export type RefreshRunSummary = {
   readonly refreshed: number;
@@ -38,7 +38,7 @@ export async function refreshExpiringConnections(
         and c.expires_at - least(?::interval, (c.expires_at - coalesce(c.last_refreshed_at, c.expires_at)) / 2)
             <= ?::timestamptz + ?::interval
       order by c.expires_at limit ?`,
-      [`${REFRESH_MARGIN_MS} milliseconds`, now, `${lookaheadMs} milliseconds`, BATCH],
+      [`${RENEWAL_MARGIN_MS} milliseconds`, now, `${lookaheadMs} milliseconds`, BATCH],
     );
   const summary = { refreshed: 0, needsReauth: 0, failed: 0, skipped: 0 };
   for (const { id } of due) {

@@ -1,7 +1,4 @@
-import { RENEWAL_MARGIN_MS, renewalDueAt } from "../renewal-due.ts";
-
-/** The most an access token is refreshed ahead of its expiry. */
-export const REFRESH_MARGIN_MS = RENEWAL_MARGIN_MS;
+import { renewalDueAt } from "../renewal-due.ts";
 
 /** The token columns of a Connection row that decide when it is refreshed. */
 export type ConnectionExpiry = {
@@ -10,8 +7,8 @@ export type ConnectionExpiry = {
 };
 
 /**
- * When a connection's access token is refreshed (see {@link renewalDueAt}). Null when the upstream gave no `expires_in` (RFC 6749 §5.1): such a token is used
- * until the upstream refuses it.
+ * When a connection's access token is refreshed (see {@link renewalDueAt}). Null when the upstream gave no
+ * `expires_in` (RFC 6749 §5.1): such a token is used until the upstream refuses it.
  */
 export function refreshDueAt(connection: ConnectionExpiry): Date | null {
   return connection.expiresAt ? renewalDueAt(connection.expiresAt, connection.lastRefreshedAt) : null;

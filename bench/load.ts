@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import autocannon from "autocannon";
 
 /** What one server is driven with in one scenario: a fixed request, or a sequence with per-connection state. */
@@ -38,6 +38,11 @@ export type LoadResult = {
    * sensitive than req/s to other load on a shared machine. Absent when the process is not known.
    */
   readonly cpuUsPerRequest?: number;
+  /**
+   * CPU time every PostgreSQL process on this machine spent per successful request during the run, in µs: the part of
+   * a persisted request's cost the server process does not show. Absent for in-memory targets.
+   */
+  readonly dbCpuUsPerRequest?: number;
 };
 
 export type LoadOptions = { readonly connections: number; readonly duration: number };
@@ -82,11 +87,38 @@ export async function cpuSeconds(pid: number): Promise<number | null> {
   }
 }
 
+/**
+ * CPU seconds every `postgres` process (server, backends, WAL writer) has used so far, from /proc (Linux); null
+ * elsewhere. Backends that exit during a run take their time with them: Latch's pool keeps its connections open.
+ */
+export async function postgresCpuSeconds(): Promise<number | null> {
+  let entries: string[];
+  try {
+    entries = await readdir("/proc");
+  } catch {
+    return null;
+  }
+  let total = 0;
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
+      if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== "postgres") continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // The process exited between the listing and the read.
+    }
+  }
+  return total;
+}
+
 /** Warms a target up for `warmup` seconds, then measures it for `options.duration` seconds. */
 export async function measure(
   target: Target,
   options: LoadOptions & { warmup: number },
   pid?: number,
+  withDatabase = false,
 ): Promise<LoadResult> {
   await target.check();
   let warmupRps = 2000;
@@ -101,9 +133,17 @@ export async function measure(
   const budget = Math.ceil(warmupRps * options.duration * 1.5) + 2000;
   const spec = await target.spec(budget);
   const cpuBefore = pid === undefined ? null : await cpuSeconds(pid);
+  const dbBefore = withDatabase ? await postgresCpuSeconds() : null;
   const result = await drive(spec, options);
   const cpuAfter = pid === undefined ? null : await cpuSeconds(pid);
+  const dbAfter = withDatabase ? await postgresCpuSeconds() : null;
   const ok = result.rps * result.durationS;
-  if (cpuBefore === null || cpuAfter === null || ok <= 0) return result;
-  return { ...result, cpuUsPerRequest: ((cpuAfter - cpuBefore) * 1e6) / ok };
+  if (ok <= 0) return result;
+  const perRequest = (before: number | null, after: number | null) =>
+    before === null || after === null ? undefined : ((after - before) * 1e6) / ok;
+  return {
+    ...result,
+    cpuUsPerRequest: perRequest(cpuBefore, cpuAfter),
+    dbCpuUsPerRequest: perRequest(dbBefore, dbAfter),
+  };
 }

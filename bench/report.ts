@@ -27,6 +27,8 @@ const lat = (result: LoadResult | undefined) => (result ? `${result.p50}/${resul
 const errs = (result: LoadResult | undefined) => (result ? String(result.errors + result.non2xx) : "—");
 const cpu = (result: LoadResult | undefined) =>
   result?.cpuUsPerRequest === undefined ? "—" : result.cpuUsPerRequest.toFixed(0);
+const dbCpu = (result: LoadResult | undefined) =>
+  result?.dbCpuUsPerRequest === undefined ? "—" : result.dbCpuUsPerRequest.toFixed(0);
 
 function table(header: string[], rows: string[][], leftLast = false): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -53,6 +55,7 @@ export function formatResults(rows: readonly RowResult[]): string {
       lat(r.peer),
       `${errs(r.latch)}/${errs(r.peer)}`,
       `${cpu(r.latch)}/${cpu(r.peer)}`,
+      dbCpu(r.latch),
       r.latchRssMb === null ? "—" : String(r.latchRssMb),
     ]);
     if (r.raw) {
@@ -65,6 +68,7 @@ export function formatResults(rows: readonly RowResult[]): string {
         "",
         errs(r.raw),
         cpu(r.raw),
+        "",
         "",
       ]);
     }
@@ -79,6 +83,7 @@ export function formatResults(rows: readonly RowResult[]): string {
       "peer p50/p99 ms",
       "errors L/P",
       "CPU µs/req L/P",
+      "PostgreSQL µs/req",
       "Latch RSS MB",
     ],
     body,

@@ -83,7 +83,8 @@ function parseOptions(): { names: string[]; options: BenchOptions } {
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const short = (r: LoadResult) =>
   `${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms, ${r.errors + r.non2xx} errors` +
-  (r.cpuUsPerRequest === undefined ? "" : `, ${r.cpuUsPerRequest.toFixed(0)} µs CPU/req`);
+  (r.cpuUsPerRequest === undefined ? "" : `, ${r.cpuUsPerRequest.toFixed(0)} µs CPU/req`) +
+  (r.dbCpuUsPerRequest === undefined ? "" : ` + ${r.dbCpuUsPerRequest.toFixed(0)} µs in PostgreSQL`);
 
 /** Runs the scenarios' rows: Latch, then the peer, then the raw limit, one at a time. */
 export async function runScenarios(ctx: BenchContext, scenarios: readonly Scenario[]): Promise<RowResult[]> {
@@ -123,7 +124,7 @@ function failedRow(scenario: string, row: string, error: unknown): RowResult {
 
 async function runRow(ctx: BenchContext, scenario: string, row: Row): Promise<RowResult> {
   log(`» ${row.name}: Latch`);
-  const latch = await measure(row.latch, ctx.options, ctx.latch.pid);
+  const latch = await measure(row.latch, ctx.options, ctx.latch.pid, true);
   log(`  Latch ${short(latch)}`);
   const latchRssMb = await ctx.latch.rssMb();
   let peer: LoadResult | undefined;

@@ -1,7 +1,13 @@
 import type pg from "pg";
-import { WEBHOOK_EVENT_TYPES, WEBHOOK_REDELIVERY_EVENT, WEBHOOK_TEST_EVENT } from "../services/webhooks/event-types.ts";
+import {
+  APPLICATION_GRANTS_REVOKED_EVENT,
+  WEBHOOK_EVENT_TYPES,
+  WEBHOOK_REDELIVERY_EVENT,
+  WEBHOOK_TEST_EVENT,
+} from "../services/webhooks/event-types.ts";
 import { type DeliverJob, deliverJobSpec } from "./jobs.ts";
-import { addJobs, inTransaction } from "./sql.ts";
+import { revokeGrantsJobSpec } from "./revoke-grants-job.ts";
+import { addJobs, inTransaction, type JobSpec } from "./sql.ts";
 
 export const DISPATCH_BATCH_SIZE = 200;
 
@@ -40,12 +46,18 @@ export async function dispatchPendingEvents(pool: pg.Pool, batchSize = DISPATCH_
       attempt: 1,
       trigger: "event",
     }));
-    // A test goes to the one webhook it names, whatever it subscribes to; a redelivery re-sends the original event.
+    // A test goes to the one webhook it names, whatever it subscribes to; a redelivery re-sends the original event;
+    // an app-wide grant revocation starts the job that marks its grants.
     const specials = await client.query<Special>(
       `select id, type, subject_id, payload from events where id = any($1::uuid[]) and type = any($2::text[])`,
-      [ids, [WEBHOOK_TEST_EVENT, WEBHOOK_REDELIVERY_EVENT]],
+      [ids, [WEBHOOK_TEST_EVENT, WEBHOOK_REDELIVERY_EVENT, APPLICATION_GRANTS_REVOKED_EVENT]],
     );
+    const other: JobSpec[] = [];
     for (const event of specials.rows) {
+      if (event.type === APPLICATION_GRANTS_REVOKED_EVENT) {
+        other.push(revokeGrantsJobSpec(event.id));
+        continue;
+      }
       const webhookId = event.type === WEBHOOK_TEST_EVENT ? event.subject_id : event.payload.webhookId;
       const eventId = event.type === WEBHOOK_TEST_EVENT ? event.id : event.payload.eventId;
       if (typeof webhookId !== "string" || typeof eventId !== "string") continue;
@@ -57,10 +69,7 @@ export async function dispatchPendingEvents(pool: pg.Pool, batchSize = DISPATCH_
         trigger: event.type === WEBHOOK_TEST_EVENT ? "test" : "redelivery",
       });
     }
-    await addJobs(
-      client,
-      jobs.map((job) => deliverJobSpec(job)),
-    );
+    await addJobs(client, [...jobs.map((job) => deliverJobSpec(job)), ...other]);
     await client.query(`update events set dispatched_at = now() where id = any($1::uuid[])`, [ids]);
     return ids.length;
   });

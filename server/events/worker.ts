@@ -24,6 +24,7 @@ import { recoverAbandonedJobs, startWorkerLiveness } from "./liveness.ts";
 import { DEFAULT_REQUEST_TIMEOUT_MS } from "./post-webhook.ts";
 import { pruneEvents } from "./retention.ts";
 import { STANDARD_WEBHOOKS_SCHEDULE_MS } from "./retry-schedule.ts";
+import { REVOKE_GRANTS_TASK, revokeGrantsInBackground } from "./revoke-grants-job.ts";
 import { recordSecretExpiryWarnings } from "./secret-expiry.ts";
 import { addJobs } from "./sql.ts";
 import type { ResolveOptions } from "./ssrf-guard.ts";
@@ -128,6 +129,12 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
       } finally {
         leave();
       }
+    },
+    [REVOKE_GRANTS_TASK]: async (payload) => {
+      const eventId = (payload as { eventId?: unknown } | null)?.eventId;
+      if (typeof eventId !== "string") return;
+      const marked = await revokeGrantsInBackground(pool, eventId, () => new Date());
+      logger.info({ eventId, marked }, "marked the grants of an app-wide revocation");
     },
     [EXPIRY_TASK]: async () => {
       const recorded = await recordSecretExpiryWarnings(pool, new Date());

@@ -51,6 +51,8 @@ export const ApplicationSchema = defineEntity({
     privacyPolicyUrl: p.text().nullable(),
     termsOfServiceUrl: p.text().nullable(),
     isActive: p.boolean().default(true),
+    /** Set by revoking every grant of the app: grants created before it are revoked, whatever their rows say yet. */
+    grantsRevokedBefore: p.datetime().nullable(),
     createdBy: () => p.manyToOne(User).ref().nullable().deleteRule("set null"),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p

@@ -4,6 +4,7 @@ import { Migration20261123192423 } from "./Migration20261123192423.ts";
 import { Migration20261124120000_client_change_notify } from "./Migration20261124120000_client_change_notify.ts";
 import { Migration20261124130000_webhook_outbox } from "./Migration20261124130000_webhook_outbox.ts";
 import { Migration20261124140000_upstream_oauth } from "./Migration20261124140000_upstream_oauth.ts";
+import { Migration20261124150000_grants_revoked_before } from "./Migration20261124150000_grants_revoked_before.ts";
 
 /** Every migration class, oldest first; `node scripts/create-migration.ts` rewrites this file. */
 export const migrations: Constructor<Migration>[] = [
@@ -11,4 +12,5 @@ export const migrations: Constructor<Migration>[] = [
   Migration20261124120000_client_change_notify,
   Migration20261124130000_webhook_outbox,
   Migration20261124140000_upstream_oauth,
+  Migration20261124150000_grants_revoked_before,
 ];

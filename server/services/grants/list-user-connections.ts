@@ -17,7 +17,12 @@ export async function listUserConnections(em: EntityManager, userId: string): Pr
     { user: userId, revokedAt: null, application: { isActive: true } },
     { populate: ["application", "organization"], orderBy: { createdAt: "desc" } },
   );
-  return grants.map((grant) => {
+  // An app-wide revocation the background job has not caught up with yet still disconnects.
+  const current = grants.filter((grant) => {
+    const before = grant.application.getEntity().grantsRevokedBefore;
+    return !before || grant.createdAt >= before;
+  });
+  return current.map((grant) => {
     const app = grant.application.getEntity();
     return {
       grantId: grant.id,

@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Application, Grant, Organization, User } from "../../db/entities/index.ts";
 import { expandScopes } from "../../oauth/scopes.ts";
+import { notRevokedByApplication } from "../grants/grants-revoked-before.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
 import type { ClientRecord } from "./client-record.ts";
 
@@ -23,6 +24,7 @@ export async function ensureGrant(tx: EntityManager, input: EnsureGrantInput, no
     application: input.client.id,
     organization: input.organizationId,
     revokedAt: null,
+    ...(await notRevokedByApplication(tx, input.client.id)),
   });
   if (existing) {
     const merged = [...new Set([...existing.scopes, ...input.scopes])];

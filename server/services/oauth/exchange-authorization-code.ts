@@ -7,6 +7,7 @@ import { Application, AuthorizationCode } from "../../db/entities/index.ts";
 import { inTransaction, nativePool, query, type Statement } from "../../db/native-pool.ts";
 import { InvalidGrantError, InvalidRequestError, type OAuthError } from "../../oauth/errors.ts";
 import { decideCodeExchange } from "../../oauth/grants/authorization-code.ts";
+import { grantRevokedSql, noRevokedGrantSql } from "../grants/grant-revoked-sql.ts";
 import { recordEvent } from "../record-event.ts";
 import type { ClientRecord } from "./client-record.ts";
 import {
@@ -49,8 +50,9 @@ const LOCK_CODE: Statement = {
       (extract(epoch from c.auth_time) * 1000)::float8 as auth_time,
       (extract(epoch from c.expires_at) * 1000)::float8 as expires_at,
       (extract(epoch from c.consumed_at) * 1000)::float8 as consumed_at,
-      g.id is not null as grant_found, g.revoked_at is not null as grant_revoked
+      g.id is not null as grant_found, ${grantRevokedSql("g", "ga")} as grant_revoked
     from authorization_codes c left join grants g on g.id = c.grant_id
+      left join applications ga on ga.id = g.application_id
     where c.code_hash = $1
     for update of c`,
 };
@@ -64,7 +66,7 @@ const READ_CODE: Statement = {
 /** Claims an unconsumed code whose grant (if any) is still active. */
 const claimCode = (p: number) =>
   `update authorization_codes set consumed_at = $${p} where id = $${p + 1} and consumed_at is null
-     and not exists (select 1 from grants g where g.id = authorization_codes.grant_id and g.revoked_at is not null)
+     and ${noRevokedGrantSql("authorization_codes")}
    returning id`;
 
 const CONSUME_CODE: Statement = {

@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { Grant } from "../../db/entities/index.ts";
 import type { AuthorizeRequest } from "../../oauth/authorize-request.ts";
 import { needsConsent } from "../../oauth/consent.ts";
+import { notRevokedByApplication } from "../grants/grants-revoked-before.ts";
 
 /**
  * An active grant of this user to this app that already covers the request, so the user is not asked again
@@ -14,7 +15,12 @@ export async function findReusableGrant(
   if (input.request.bot || input.request.prompt === "consent") return null;
   const grants = await em.find(
     Grant,
-    { user: input.userId, application: input.applicationId, revokedAt: null },
+    {
+      user: input.userId,
+      application: input.applicationId,
+      revokedAt: null,
+      ...(await notRevokedByApplication(em, input.applicationId)),
+    },
     { orderBy: { updatedAt: "desc" } },
   );
   const covering = grants.find(

@@ -3,6 +3,7 @@ import { hasValidChecksum } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { nativePool, query, type Statement } from "../../db/native-pool.ts";
 import type { IntrospectedToken } from "../../oauth/introspection.ts";
+import { grantRevokedSql } from "../grants/grant-revoked-sql.ts";
 import type { ClientRecord } from "./client-record.ts";
 import { resolveAccessToken } from "./resolve-access-token.ts";
 import type { TokenSigner } from "./token-signer.ts";
@@ -30,7 +31,7 @@ const REFRESH_BY_HASH: Statement = {
       (extract(epoch from r.expires_at) * 1000)::float8 as expires_at,
       (r.revoked_at is not null or r.rotated_at is not null) as inactive,
       a.client_id, a.organization_id, a.is_active,
-      g.id is not null as grant_found, g.revoked_at is not null as grant_revoked, u.email
+      g.id is not null as grant_found, ${grantRevokedSql("g", "a")} as grant_revoked, u.email
     from refresh_tokens r
     join applications a on a.id = r.application_id
     left join grants g on g.id = r.grant_id

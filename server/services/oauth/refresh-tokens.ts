@@ -5,6 +5,7 @@ import { hashSecret } from "../../crypto/sha256.ts";
 import { inTransaction, nativePool, query, type Statement } from "../../db/native-pool.ts";
 import { InvalidGrantError, InvalidRequestError, type OAuthError } from "../../oauth/errors.ts";
 import { decideRefresh } from "../../oauth/grants/refresh-token.ts";
+import { grantRevokedSql, noRevokedGrantSql } from "../grants/grant-revoked-sql.ts";
 import { recordEvent } from "../record-event.ts";
 import type { ClientRecord } from "./client-record.ts";
 import {
@@ -45,8 +46,9 @@ const LOCK_REFRESH: Statement = {
       (extract(epoch from r.expires_at) * 1000)::float8 as expires_at,
       (extract(epoch from r.rotated_at) * 1000)::float8 as rotated_at,
       (extract(epoch from r.revoked_at) * 1000)::float8 as revoked_at,
-      g.id is not null as grant_found, g.revoked_at is not null as grant_revoked
+      g.id is not null as grant_found, ${grantRevokedSql("g", "ga")} as grant_revoked
     from refresh_tokens r left join grants g on g.id = r.grant_id
+      left join applications ga on ga.id = g.application_id
     where r.token_hash = $1
     for update of r`,
 };
@@ -60,7 +62,7 @@ const READ_REFRESH: Statement = {
 /** Rotates a token nobody rotated or revoked meanwhile, whose grant (if any) is still active. */
 const rotateGuard = (p: number) =>
   `update refresh_tokens set rotated_at = $${p} where id = $${p + 1} and rotated_at is null and revoked_at is null
-     and not exists (select 1 from grants g where g.id = refresh_tokens.grant_id and g.revoked_at is not null)
+     and ${noRevokedGrantSql("refresh_tokens")}
    returning id`;
 
 const ROTATE: Statement = {

@@ -3,6 +3,7 @@ import { hasValidChecksum } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { nativePool, query, type Statement } from "../../db/native-pool.ts";
 import { ACCESS_TOKEN_JWT_TYPE, readAccessTokenClaims } from "../../oauth/access-token-claims.ts";
+import { grantRevokedSql } from "../grants/grant-revoked-sql.ts";
 import type { UserProfile } from "../users/read-user-profile.ts";
 import type { TokenSigner } from "./token-signer.ts";
 
@@ -52,7 +53,7 @@ const TOKEN_SELECT = `select t.id, t.format, t.user_id, t.grant_id, t.scopes,
     (extract(epoch from t.expires_at) * 1000)::float8 as expires_at,
     t.revoked_at is not null as revoked,
     a.id as application_id, a.client_id, a.organization_id, a.is_active,
-    g.id is not null as grant_found, g.revoked_at is not null as grant_revoked, g.organization_id as grant_organization_id,
+    g.id is not null as grant_found, ${grantRevokedSql("g", "a")} as grant_revoked, g.organization_id as grant_organization_id,
     u.id is not null as user_found, u.email, u.email_verified, u.display_name, u.avatar_url
   from access_tokens t
   join applications a on a.id = t.application_id

@@ -45,6 +45,13 @@ export const WEBHOOK_TEST_EVENT = "webhook.test";
  */
 export const WEBHOOK_REDELIVERY_EVENT = "webhook.redelivery_requested";
 
+/**
+ * The audit entry of revoking every grant of an app (payload `before`, `reason`, `count`); the dispatcher turns it
+ * into the job that marks the grant rows still unmarked and writes their `grant.revoked` Events. Never delivered
+ * itself: subscribers get one `grant.revoked` per grant.
+ */
+export const APPLICATION_GRANTS_REVOKED_EVENT = "application.grants_revoked";
+
 export function isWebhookEventType(value: string): value is WebhookEventType {
   return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
 }

@@ -112,7 +112,16 @@ describe("events", () => {
     const all = await events({ first: 100 });
     const times = all.edges.map((edge: any) => Date.parse(edge.node.createdAt));
     expect(times).toEqual([...times].sort((a, b) => b - a));
-    expect(all.edges[0].node.type).toBe("grant.revoked");
+    // The app-wide revocation's audit entry and its grants' events share one instant.
+    const newest = all.edges.filter((edge: any) => edge.node.createdAt === all.edges[0].node.createdAt);
+    expect(new Set(newest.map((edge: any) => edge.node.type))).toEqual(
+      new Set(["grant.revoked", "application.grants_revoked"]),
+    );
+    const appWide = newest.find((edge: any) => edge.node.type === "application.grants_revoked").node;
+    expect(appWide).toMatchObject({
+      subjectType: "application",
+      payload: { count: 2, reason: "revoked_by_organization" },
+    });
     expect(all.edges.map((edge: any) => edge.node.type).slice(-2)).toEqual(["application.created", "api_key.created"]);
 
     const both = await events({ filter: { types: ["grant.created", "grant.revoked"] } });
@@ -134,7 +143,7 @@ describe("events", () => {
     expect(subject.edges.map((edge: any) => edge.node.type)).toEqual(["grant.revoked", "grant.created"]);
 
     const revokedBy = all.edges.find((edge: any) => edge.node.type === "grant.revoked").node.actorId;
-    expect((await events({ filter: { actorId: revokedBy } })).totalCount).toBe(3);
+    expect((await events({ filter: { actorId: revokedBy } })).totalCount).toBe(4);
 
     const since = await events({ filter: { since: before.toISOString() } });
     expect(since.edges.map((edge: any) => edge.node.type)).not.toContain("application.created");

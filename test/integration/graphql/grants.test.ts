@@ -1,6 +1,8 @@
 import type { GraphQLClient } from "graphql-request";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { AccessToken, AuthorizationCode, Grant, RefreshToken } from "../../../server/db/entities/index.ts";
+import { AccessToken, AuthorizationCode, Event, Grant, RefreshToken } from "../../../server/db/entities/index.ts";
+import { revokeApplicationGrants } from "../../../server/services/grants/revoke-application-grants.ts";
 import { apiKeyFor, controlPlane, graphqlErrors } from "../../support/control-plane.ts";
 import {
   authorizeInBrowser,
@@ -388,5 +390,73 @@ describe("revoking grants", () => {
     // The app stays enabled: a user can consent again and gets a new, working grant.
     const fresh = await connect(users[0]!.user, app, "identify");
     expect(await introspect(resourceServer, fresh.access_token)).toBe(true);
+  });
+  it("past the inline limit, cuts every token at commit and leaves the grant rows and their events to the worker", async () => {
+    const app = await createApp(server.orm, organizationId, { accessTokenFormat: "opaque" });
+    const users = await Promise.all([createUser(server.orm), createUser(server.orm), createUser(server.orm)]);
+    const tokens: Tokens[] = [];
+    for (const { user } of users) tokens.push(await connect(user, app, "identify"));
+    const other = await connect(users[0]!.user, await createApp(server.orm, organizationId), "identify");
+
+    // Another transaction holds the grant rows: the worker cannot mark them, so only the app-wide mark can cut the tokens.
+    const pool = (await server.orm.em.getConnection().getNativeClient()) as unknown as pg.Pool;
+    const holder = await pool.connect();
+    const now = new Date();
+    try {
+      await holder.query("begin");
+      await holder.query("select id from grants where application_id = $1 for update", [app.id]);
+      const count = await revokeApplicationGrants(
+        server.orm.em,
+        { applicationId: app.id, organizationId, reason: "revoked_by_organization", actor: { type: "system" } },
+        now,
+        1,
+      );
+      expect(count).toBe(3);
+      const unmarked = await pool.query("select 1 from grants where application_id = $1 and revoked_at is null", [
+        app.id,
+      ]);
+      expect(unmarked.rowCount).toBe(3);
+      for (const token of tokens) {
+        expect(await introspect(resourceServer, token.access_token)).toBe(false);
+        expect(await introspect(resourceServer, token.refresh_token)).toBe(false);
+        const refresh = await tokenRequest(app, { grant_type: "refresh_token", refresh_token: token.refresh_token });
+        expect(refresh.error).toBe("invalid_grant");
+      }
+      const me = await fetch(`${server.url}/api/v1/users/@me`, {
+        headers: { authorization: `Bearer ${tokens[0]!.access_token}` },
+      });
+      expect(me.status).toBe(401);
+      expect(await introspect(resourceServer, other.access_token)).toBe(true);
+      // Revoking again while the rows are still unmarked counts nothing twice.
+      const again = await revokeApplicationGrants(
+        server.orm.em,
+        { applicationId: app.id, organizationId, reason: "revoked_by_organization", actor: { type: "system" } },
+        new Date(now.getTime() + 1),
+        1,
+      );
+      expect(again).toBe(0);
+    } finally {
+      await holder.query("commit");
+      holder.release();
+    }
+
+    // The worker's job retries and marks every grant, dated at the revocation, with one grant.revoked Event each.
+    const em = server.orm.em.fork();
+    await vi.waitFor(async () => expect(await em.count(Grant, { application: app.id, revokedAt: null })).toBe(0), {
+      timeout: 30_000,
+      interval: 200,
+    });
+    const grants = await em.find(Grant, { application: app.id });
+    for (const grant of grants) {
+      expect(grant).toMatchObject({ revokedAt: now, revokedReason: "revoked_by_organization" });
+    }
+    const events = await em.find(Event, { type: "grant.revoked", applicationId: app.id });
+    expect(events.map((event) => event.subjectId).sort()).toEqual(grants.map((grant) => grant.id).sort());
+    expect(await em.count(Event, { type: "application.grants_revoked", applicationId: app.id })).toBe(1);
+
+    // A new consent makes a new grant that works; the old ones stay revoked.
+    const fresh = await connect(users[0]!.user, app, "identify");
+    expect(await introspect(resourceServer, fresh.access_token)).toBe(true);
+    expect(await em.fork().count(Grant, { application: app.id, revokedAt: null })).toBe(1);
   });
 });

@@ -193,15 +193,30 @@ export async function runScale(
       `mutation Revoke($id: ID!) { revokeApplicationGrants(applicationId: $id) { ${revokeSelection(types)} } }`,
       { id: globalId },
     );
+    // The answer means every token of those grants is refused; the worker then marks the rows and writes the
+    // grant.revoked Events in batches. Timed from the mutation's start until no row is left unmarked.
+    const started = performance.now() - revoke.ms;
     const pool = await nativePool(ctx.seed);
-    const { rows: left } = await pool.query<{ n: number }>(
-      "select count(*)::int as n from grants where application_id = $1 and revoked_at is null",
-      [bigApp],
-    );
+    let left = Number.NaN;
+    const deadline = performance.now() + 300_000;
+    do {
+      const { rows } = await pool.query<{ n: number }>(
+        "select count(*)::int as n from grants where application_id = $1 and revoked_at is null",
+        [bigApp],
+      );
+      left = rows[0]!.n;
+      if (left > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    } while (left > 0 && performance.now() < deadline);
+    const marked = performance.now() - started;
     timed.push({
       name: `revoke all grants of an app with ${users} grants (GraphQL)`,
       ms: revoke.ms,
-      note: `${left[0]!.n} left active; target < 2000 ms`,
+      note: "every token refused from the answer on; target < 2000 ms",
+    });
+    timed.push({
+      name: `  …grant rows and grant.revoked Events written by the worker`,
+      ms: left > 0 ? Number.NaN : marked,
+      note: left > 0 ? `${left} rows still unmarked after 300 s` : "from the mutation's start",
     });
   } catch (error) {
     timed.push({

@@ -140,7 +140,8 @@ export async function measure(
   const ok = result.rps * result.durationS;
   if (ok <= 0) return result;
   const perRequest = (before: number | null, after: number | null) =>
-    before === null || after === null ? undefined : ((after - before) * 1e6) / ok;
+    // Less after than before: a process exited during the run and took its time along; no reading then.
+    before === null || after === null || after < before ? undefined : ((after - before) * 1e6) / ok;
   return {
     ...result,
     cpuUsPerRequest: perRequest(cpuBefore, cpuAfter),

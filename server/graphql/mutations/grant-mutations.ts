@@ -78,8 +78,9 @@ builder.mutationFields((t) => ({
   revokeApplicationGrants: t.field({
     type: RevokeGrantsPayload,
     description:
-      "Revokes every active grant of an app, with their tokens and unused codes; the app stays enabled and users " +
-      "can consent again. Idempotent.",
+      "Revokes every active grant of an app, with their tokens and unused codes, at once; the app stays enabled and " +
+      "users can consent again. Idempotent. Past 10,000 grants the grant rows (`active`, `revokedAt`) and their " +
+      "`grant.revoked` events are written by the worker within seconds; tokens are refused from the answer on.",
     errors: {},
     authScopes: { apiKeyScope: "grants:write" },
     args: { applicationId: t.arg.globalID({ required: true, description: "The app." }) },

@@ -44,7 +44,7 @@ export async function addJobs(client: pg.ClientBase | pg.Pool, jobs: readonly Jo
   );
 }
 
-/** The outbox row of a change the worker itself makes (like `recordEvent`, in the worker's own transaction). */
+/** The outbox row of a change made in plain SQL (like `recordEvent`, in the caller's own pg transaction). */
 export async function insertEvent(
   client: pg.ClientBase,
   event: {

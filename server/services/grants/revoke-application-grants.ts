@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { User } from "../../db/entities/index.ts";
 import { inTransaction, nativePool } from "../../db/native-pool.ts";
+import { insertEvent } from "../../events/sql.ts";
 import { NotFoundError } from "../errors.ts";
 import type { ActorType } from "../record-event.ts";
 import { APPLICATION_GRANTS_REVOKED_EVENT } from "../webhooks/event-types.ts";
@@ -40,11 +41,6 @@ export async function revokeApplicationGrants(
   inlineLimit = INLINE_REVOCATION_LIMIT,
 ): Promise<number> {
   if (!UUID.test(input.applicationId)) throw new NotFoundError("Application");
-  const user = input.user === undefined ? undefined : await em.fork().findOne(User, userCondition(input.user));
-  if (user === null) {
-    await findApplication(em, input);
-    return 0;
-  }
   return inTransaction(await nativePool(em), async (client) => {
     const app = await client.query<{ grants_revoked_before: Date | null }>(
       `select grants_revoked_before from applications where id = $1 and organization_id = $2 for update`,
@@ -52,6 +48,8 @@ export async function revokeApplicationGrants(
     );
     const previous = app.rows[0];
     if (!previous) throw new NotFoundError("Application");
+    const user = input.user === undefined ? undefined : await em.fork().findOne(User, userCondition(input.user));
+    if (user === null) return 0;
     const batch = {
       applicationId: input.applicationId,
       organizationId: input.organizationId,
@@ -72,31 +70,19 @@ export async function revokeApplicationGrants(
     if (count === 0) return 0;
     await client.query(`update applications set grants_revoked_before = $2 where id = $1`, [input.applicationId, now]);
     if (count <= inlineLimit) await revokeGrantsBatch(client, { ...batch, limit: null, skipLocked: true }, now);
-    await client.query(
-      `insert into events (id, type, organization_id, application_id, subject_type, subject_id, actor_type, actor_id,
-         payload, created_at)
-       values (gen_random_uuid(), $1, $2, $3, 'application', $4, $5, $6, $7, $8)`,
-      [
-        APPLICATION_GRANTS_REVOKED_EVENT,
-        input.organizationId,
-        input.applicationId,
-        input.applicationId,
-        batch.actor.type,
-        batch.actor.id,
-        { reason: input.reason, before: now.toISOString(), count },
-        now,
-      ],
+    await insertEvent(
+      client,
+      {
+        type: APPLICATION_GRANTS_REVOKED_EVENT,
+        organizationId: input.organizationId,
+        applicationId: input.applicationId,
+        subjectType: "application",
+        subjectId: input.applicationId,
+        actor: batch.actor,
+        payload: { reason: input.reason, before: now.toISOString(), count },
+      },
+      now,
     );
     return count;
   });
-}
-
-async function findApplication(em: EntityManager, input: RevokeApplicationGrantsInput): Promise<void> {
-  const rows = await em
-    .getConnection()
-    .execute<{ id: string }[]>("select id from applications where id = ? and organization_id = ?", [
-      input.applicationId,
-      input.organizationId,
-    ]);
-  if (rows.length === 0) throw new NotFoundError("Application");
 }

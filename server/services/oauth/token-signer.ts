@@ -31,6 +31,23 @@ class JwtError extends Error {
 }
 
 /**
+ * Verified tokens remembered (their signature is not computed again; expiry is checked on every use). Bounded, oldest
+ * out first: at ~1 KB each, a few MB.
+ */
+const MAX_VERIFIED = 5000;
+
+/** The time claims, against the clock now: checked on every verification, remembered or not. */
+function checkTimes(payload: JWTPayload): void {
+  const now = Math.floor(Date.now() / 1000);
+  if (payload.exp !== undefined && (typeof payload.exp !== "number" || payload.exp <= now)) {
+    throw new JwtError("expired");
+  }
+  if (payload.nbf !== undefined && (typeof payload.nbf !== "number" || payload.nbf > now)) {
+    throw new JwtError("not yet valid");
+  }
+}
+
+/**
  * JWS wants raw r||s (RFC 7518 §3.4); node:crypto signs DER. Passing the bare KeyObject (DER) and converting here
  * costs a third of asking node:crypto for `dsaEncoding: "ieee-p1363"` (its options-object path re-prepares the key
  * on every call).
@@ -85,6 +102,8 @@ export function createTokenSigner(deps: {
   let active: ActiveKey | undefined;
   let loading: Promise<ActiveKey> | undefined;
   const publicKeys = new Map<string, Promise<KeyObject | null>>();
+  // Tokens whose signature already verified, exactly as presented: a bearer token comes back many times in its life.
+  const verified = new Map<string, { typ: string; payload: JWTPayload }>();
 
   async function loadActive(): Promise<ActiveKey> {
     const row = await deps.em().findOneOrFail(SigningKey, { algorithm: "ES256", status: "active" });
@@ -154,6 +173,11 @@ export function createTokenSigner(deps: {
       return signWith(current instanceof Promise ? await current : current, payload, typ);
     },
     async verify(token, typ) {
+      const known = verified.get(token);
+      if (known && known.typ === normalizeTyp(typ)) {
+        checkTimes(known.payload);
+        return known.payload;
+      }
       const parts = token.split(".");
       if (parts.length !== 3) throw new JwtError("not a compact JWS");
       const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string];
@@ -177,21 +201,18 @@ export function createTokenSigner(deps: {
       if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
         throw new JwtError("payload is not a JSON object");
       }
-      const now = Math.floor(Date.now() / 1000);
       if (payload.iss !== deps.issuer) throw new JwtError("unexpected iss");
-      if (payload.exp !== undefined && (typeof payload.exp !== "number" || payload.exp <= now)) {
-        throw new JwtError("expired");
-      }
-      if (payload.nbf !== undefined && (typeof payload.nbf !== "number" || payload.nbf > now)) {
-        throw new JwtError("not yet valid");
-      }
       if (payload.iat !== undefined && typeof payload.iat !== "number") throw new JwtError("malformed iat");
+      checkTimes(payload);
+      if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
+      verified.set(token, { typ: normalizeTyp(header.typ), payload: Object.freeze(payload) });
       return payload;
     },
     reset() {
       active = undefined;
       loading = undefined;
       publicKeys.clear();
+      verified.clear();
     },
   };
 }

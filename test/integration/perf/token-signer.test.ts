@@ -25,6 +25,12 @@ async function signerWithKey() {
   return { signer: createTokenSigner({ em: () => em, keyring, issuer: ISSUER }), key };
 }
 
+/**
+ * Another signature: its first character changed. (Not the last: of the last character only 2 of its 6 bits are data,
+ * so "AA" → "AB" decodes to the same bytes and still verifies, about one run in 256.)
+ */
+const flipFirst = (signature: string) => `${signature.startsWith("A") ? "B" : "A"}${signature.slice(1)}`;
+
 describe("the ES256 token signer", () => {
   it("signs tokens jose verifies and verifies tokens jose signs, across many signatures", async () => {
     const { signer, key } = await signerWithKey();
@@ -51,7 +57,7 @@ describe("the ES256 token signer", () => {
     const good = await signer.sign({ iss: ISSUER, sub: "a", iat: now, exp: now + 60 }, "at+jwt");
     await expect(signer.verify(good, "JWT")).rejects.toThrow();
     const [h, p, s] = good.split(".") as [string, string, string];
-    const flipped = `${h}.${p}.${s.slice(0, -2)}${s.endsWith("AA") ? "AB" : "AA"}`;
+    const flipped = `${h}.${p}.${flipFirst(s)}`;
     await expect(signer.verify(flipped, "at+jwt")).rejects.toThrow();
     const tampered = `${h}.${Buffer.from(JSON.stringify({ iss: ISSUER, sub: "b", exp: now + 60 })).toString("base64url")}.${s}`;
     await expect(signer.verify(tampered, "at+jwt")).rejects.toThrow();
@@ -61,5 +67,21 @@ describe("the ES256 token signer", () => {
     await expect(signer.verify(await signer.sign({ iss: ISSUER, exp: now - 1 }, "at+jwt"), "at+jwt")).rejects.toThrow();
     const none = `${Buffer.from(JSON.stringify({ alg: "none", typ: "at+jwt" })).toString("base64url")}.${p}.`;
     await expect(signer.verify(none, "at+jwt")).rejects.toThrow();
+  });
+
+  it("remembers a verified token, but still checks its type and expiry on every use", async () => {
+    const { signer } = await signerWithKey();
+    const now = Math.floor(Date.now() / 1000);
+    const token = await signer.sign({ iss: ISSUER, sub: "a", iat: now, exp: now + 3 }, "at+jwt");
+    const first = await signer.verify(token, "at+jwt");
+    const again = await signer.verify(token, "application/at+jwt");
+    expect(again).toBe(first);
+    expect(Object.isFrozen(again)).toBe(true);
+    await expect(signer.verify(token, "JWT")).rejects.toThrow("unexpected typ");
+    // A different token (one flipped signature byte) is verified on its own, not matched to the remembered one.
+    const [h, p, s] = token.split(".") as [string, string, string];
+    await expect(signer.verify(`${h}.${p}.${flipFirst(s)}`, "at+jwt")).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, (now + 3 - Date.now() / 1000) * 1000 + 50));
+    await expect(signer.verify(token, "at+jwt")).rejects.toThrow("expired");
   });
 });

@@ -7,18 +7,13 @@ import { Application, AuthorizationCode } from "../../db/entities/index.ts";
 import { inTransaction, nativePool, query, type Statement } from "../../db/native-pool.ts";
 import { InvalidGrantError, InvalidRequestError, type OAuthError } from "../../oauth/errors.ts";
 import { decideCodeExchange } from "../../oauth/grants/authorization-code.ts";
-import { grantRevokedSql, noRevokedGrantSql } from "../grants/grant-revoked-sql.ts";
+import { grantRevokedSql } from "../grants/grant-revoked-sql.ts";
 import { recordEvent } from "../record-event.ts";
 import type { ClientRecord } from "./client-record.ts";
-import {
-  guardedInsertStatement,
-  type IssuerDeps,
-  insertTokenRows,
-  mintTokenSet,
-  type TokenSet,
-  tokenRowValues,
-} from "./issue-token-set.ts";
+import { type IssuerDeps, mintTokenSet, type TokenSet } from "./issue-token-set.ts";
+import { redeemBatched, type Spendable } from "./redeem-batched.ts";
 import { revokeTokensOfCode } from "./revoke-token-family.ts";
+import { insertTokenRows } from "./token-rows-sql.ts";
 
 export type CodeExchangeInput = {
   readonly client: ClientRecord;
@@ -39,35 +34,43 @@ type CodeRow = {
   auth_time: number;
   expires_at: number;
   consumed_at: number | null;
-  grant_found: boolean;
-  grant_revoked: boolean;
 };
+
+/** The code as the locked path reads it: with its grant's state. */
+type LockedCodeRow = CodeRow & { grant_found: boolean; grant_revoked: boolean };
+
+const CODE_COLUMNS = `c.id, c.application_id, c.user_id, c.grant_id, c.redirect_uri, c.scopes, c.code_challenge,
+  c.nonce,
+  (extract(epoch from c.auth_time) * 1000)::float8 as auth_time,
+  (extract(epoch from c.expires_at) * 1000)::float8 as expires_at,
+  (extract(epoch from c.consumed_at) * 1000)::float8 as consumed_at`;
 
 /** The code, locked, with its grant's state: one statement instead of an entity per table. */
 const LOCK_CODE: Statement = {
   name: "latch_lock_authorization_code",
-  text: `select c.id, c.application_id, c.user_id, c.grant_id, c.redirect_uri, c.scopes, c.code_challenge, c.nonce,
-      (extract(epoch from c.auth_time) * 1000)::float8 as auth_time,
-      (extract(epoch from c.expires_at) * 1000)::float8 as expires_at,
-      (extract(epoch from c.consumed_at) * 1000)::float8 as consumed_at,
-      g.id is not null as grant_found, ${grantRevokedSql("g", "ga")} as grant_revoked
+  text: `select ${CODE_COLUMNS}, g.id is not null as grant_found, ${grantRevokedSql("g", "ga")} as grant_revoked
     from authorization_codes c left join grants g on g.id = c.grant_id
       left join applications ga on ga.id = g.application_id
     where c.code_hash = $1
     for update of c`,
 };
 
-/** The same read without the lock: the fast path claims the code with a guarded UPDATE instead. */
+/**
+ * The fast path's read: the code alone. The grant is checked by the guarded write that spends the code, in the same
+ * statement (measured: the joins cost the read more than the check costs the write).
+ */
 const READ_CODE: Statement = {
   name: "latch_read_authorization_code",
-  text: LOCK_CODE.text.replace(/\s+for update of c$/, ""),
+  text: `select ${CODE_COLUMNS} from authorization_codes c where c.code_hash = $1`,
 };
 
 /** Claims an unconsumed code whose grant (if any) is still active. */
-const claimCode = (p: number) =>
-  `update authorization_codes set consumed_at = $${p} where id = $${p + 1} and consumed_at is null
-     and ${noRevokedGrantSql("authorization_codes")}
-   returning id`;
+const CODE: Spendable = {
+  name: "latch_redeem_codes",
+  table: "authorization_codes",
+  unspent: "t.consumed_at is null",
+  spentAt: "consumed_at",
+};
 
 const CONSUME_CODE: Statement = {
   name: "latch_consume_authorization_code",
@@ -100,7 +103,7 @@ export async function exchangeAuthorizationCode(
   const result = await inTransaction(
     pool,
     async (client: pg.PoolClient): Promise<TokenSet | OAuthError | "replayed"> => {
-      const [row] = await query<CodeRow>(client, LOCK_CODE, [codeHash]);
+      const [row] = await query<LockedCodeRow>(client, LOCK_CODE, [codeHash]);
       const decision = decideCodeExchange({
         code: row
           ? {
@@ -149,8 +152,10 @@ export async function exchangeAuthorizationCode(
 
 /**
  * The common case in two statements and no transaction block: read the code, decide, then claim it and insert the
- * tokens in one guarded statement. Null when the code is not simply redeemable (a rejection, a replay, or another
- * request claimed it first): the locked transaction then decides and acts under the row lock.
+ * tokens in one guarded statement, shared with the other exchanges in flight (the read is not shared: measured,
+ * PostgreSQL spent more per row on an `= any($1)` batch than on single-key reads, with no commit to save). Null when
+ * the code is not simply redeemable (a rejection, a replay, or another request claimed it first): the locked
+ * transaction then decides and acts under the row lock.
  */
 async function exchangeOptimistically(
   pool: pg.Pool,
@@ -160,7 +165,7 @@ async function exchangeOptimistically(
   now: Date,
 ): Promise<TokenSet | null> {
   const [code] = await query<CodeRow>(pool, READ_CODE, [codeHash]);
-  if (!code || (code.grant_id && (!code.grant_found || code.grant_revoked))) return null;
+  if (!code) return null;
   const decision = decideCodeExchange({
     code: {
       applicationId: code.application_id,
@@ -188,9 +193,7 @@ async function exchangeOptimistically(
     },
     now,
   );
-  const statement = guardedInsertStatement("latch_redeem_code", claimCode, rows);
-  const [result] = await query<{ matched: number }>(pool, statement, [...tokenRowValues(rows), now, code.id]);
-  return result?.matched === 1 ? set : null;
+  return (await redeemBatched(pool, CODE, { id: code.id, at: now, rows })) ? set : null;
 }
 
 /**

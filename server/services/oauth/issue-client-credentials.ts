@@ -3,7 +3,8 @@ import { nativePool } from "../../db/native-pool.ts";
 import { decideClientCredentials } from "../../oauth/grants/client-credentials.ts";
 import { insertAccessTokenBatched } from "./access-token-batcher.ts";
 import type { ClientRecord } from "./client-record.ts";
-import { type IssuerDeps, insertTokenRows, mintTokenSet, type TokenSet } from "./issue-token-set.ts";
+import { type IssuerDeps, mintTokenSet, type TokenSet } from "./issue-token-set.ts";
+import { insertTokenRows } from "./token-rows-sql.ts";
 
 /**
  * The client_credentials grant (RFC 6749 §4.4): an access token for the client itself, never a refresh token. A JWT

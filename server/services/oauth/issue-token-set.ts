@@ -1,10 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type pg from "pg";
 import { mintSecret } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { AccessToken, Application, Grant, RefreshToken, User } from "../../db/entities/index.ts";
-import type { Statement } from "../../db/native-pool.ts";
 import { ACCESS_TOKEN_JWT_TYPE, buildAccessTokenClaims } from "../../oauth/access-token-claims.ts";
 import { buildIdTokenClaims } from "../../oauth/id-token-claims.ts";
 import type { ClientRecord } from "./client-record.ts";
@@ -164,141 +162,9 @@ export async function mintTokenSet(
   };
 }
 
-const ACCESS_COLUMNS = `(id, token_hash, format, application_id, user_id, grant_id, refresh_family_id,
-  authorization_code_id, scopes, created_at, expires_at)`;
-const REFRESH_COLUMNS = `(id, token_hash, application_id, user_id, grant_id, family_id, parent_id,
-  authorization_code_id, scopes, created_at, expires_at)`;
-
-const INSERT_ACCESS: Statement = {
-  name: "latch_insert_access_token",
-  text: `insert into access_tokens ${ACCESS_COLUMNS} values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-};
-const INSERT_REFRESH: Statement = {
-  name: "latch_insert_refresh_token",
-  text: `insert into refresh_tokens ${REFRESH_COLUMNS} values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-};
-const INSERT_BOTH: Statement = {
-  name: "latch_insert_token_pair",
-  text: `with access as (
-      insert into access_tokens ${ACCESS_COLUMNS} values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-    )
-    insert into refresh_tokens ${REFRESH_COLUMNS} values ($12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
-};
-
-const accessValues = (a: NonNullable<TokenRows["access"]>) => [
-  a.id,
-  a.tokenHash,
-  a.format,
-  a.applicationId,
-  a.userId,
-  a.grantId,
-  a.refreshFamilyId,
-  a.authorizationCodeId,
-  a.scopes,
-  a.createdAt,
-  a.expiresAt,
-];
-const refreshValues = (r: NonNullable<TokenRows["refresh"]>) => [
-  r.id,
-  r.tokenHash,
-  r.applicationId,
-  r.userId,
-  r.grantId,
-  r.familyId,
-  r.parentId,
-  r.authorizationCodeId,
-  r.scopes,
-  r.createdAt,
-  r.expiresAt,
-];
-
-/** The columns' types, for INSERT ... SELECT (whose parameters, unlike VALUES, take no type from the column). */
-const ACCESS_CASTS = [
-  "uuid",
-  "text",
-  "text",
-  "uuid",
-  "uuid",
-  "uuid",
-  "uuid",
-  "uuid",
-  "text[]",
-  "timestamptz",
-  "timestamptz",
-];
-const REFRESH_CASTS = [
-  "uuid",
-  "text",
-  "uuid",
-  "uuid",
-  "uuid",
-  "uuid",
-  "uuid",
-  "uuid",
-  "text[]",
-  "timestamptz",
-  "timestamptz",
-];
-const castParams = (types: string[], from: number) => types.map((type, i) => `$${from + i}::${type}`).join(", ");
-
-/**
- * One statement that runs `guard` (an UPDATE ... RETURNING, whose own parameters follow the rows') and inserts the
- * token rows only when it matched a row: claiming the code (or rotating the refresh token) and issuing what it buys
- * commit together or not at all, in one round trip. Answers how many rows the guard matched.
- */
-export function guardedInsertStatement(
-  name: string,
-  guard: (firstParam: number) => string,
-  rows: TokenRows,
-): Statement {
-  const parts: string[] = [];
-  let next = 1;
-  if (rows.access) {
-    parts.push(
-      `access as (insert into access_tokens ${ACCESS_COLUMNS} select ${castParams(ACCESS_CASTS, next)} from guard)`,
-    );
-    next += ACCESS_CASTS.length;
-  }
-  if (rows.refresh) {
-    parts.push(
-      `refresh as (insert into refresh_tokens ${REFRESH_COLUMNS} select ${castParams(REFRESH_CASTS, next)} from guard)`,
-    );
-    next += REFRESH_CASTS.length;
-  }
-  return {
-    name: `${name}_${rows.access ? "a" : ""}${rows.refresh ? "r" : ""}`,
-    text: `with ${[`guard as (${guard(next)})`, ...parts].join(", ")} select count(*)::int as matched from guard`,
-  };
-}
-
-/** The values of {@link guardedInsertStatement}'s rows, to which the guard's own parameters are appended. */
-export function tokenRowValues(rows: TokenRows): unknown[] {
-  return [...(rows.access ? accessValues(rows.access) : []), ...(rows.refresh ? refreshValues(rows.refresh) : [])];
-}
-
-/** Inserts a token set's rows with one statement (none when there is nothing to store). */
-export async function insertTokenRows(runner: pg.Pool | pg.PoolClient, rows: TokenRows): Promise<void> {
-  const { access, refresh } = rows;
-  let statement: Statement;
-  let values: unknown[];
-  if (access && refresh) {
-    statement = INSERT_BOTH;
-    values = [...accessValues(access), ...refreshValues(refresh)];
-  } else if (access) {
-    statement = INSERT_ACCESS;
-    values = accessValues(access);
-  } else if (refresh) {
-    statement = INSERT_REFRESH;
-    values = refreshValues(refresh);
-  } else {
-    return;
-  }
-  await runner.query({ name: statement.name, text: statement.text, values });
-}
-
 /**
  * Mints a token set and adds its rows to the caller's ORM transaction (the password grant's path; the hot grants
- * use {@link mintTokenSet} and {@link insertTokenRows} with plain SQL).
+ * use {@link mintTokenSet} and the plain SQL of token-rows-sql.ts).
  */
 export async function issueTokenSet(
   tx: EntityManager,

@@ -5,18 +5,13 @@ import { hashSecret } from "../../crypto/sha256.ts";
 import { inTransaction, nativePool, query, type Statement } from "../../db/native-pool.ts";
 import { InvalidGrantError, InvalidRequestError, type OAuthError } from "../../oauth/errors.ts";
 import { decideRefresh } from "../../oauth/grants/refresh-token.ts";
-import { grantRevokedSql, noRevokedGrantSql } from "../grants/grant-revoked-sql.ts";
+import { grantRevokedSql } from "../grants/grant-revoked-sql.ts";
 import { recordEvent } from "../record-event.ts";
 import type { ClientRecord } from "./client-record.ts";
-import {
-  guardedInsertStatement,
-  type IssuerDeps,
-  insertTokenRows,
-  mintTokenSet,
-  type TokenSet,
-  tokenRowValues,
-} from "./issue-token-set.ts";
+import { type IssuerDeps, mintTokenSet, type TokenSet } from "./issue-token-set.ts";
+import { redeemBatched, type Spendable } from "./redeem-batched.ts";
 import { revokeTokenFamily } from "./revoke-token-family.ts";
+import { insertTokenRows } from "./token-rows-sql.ts";
 
 export type RefreshInput = {
   readonly client: ClientRecord;
@@ -35,35 +30,43 @@ type RefreshRow = {
   expires_at: number | null;
   rotated_at: number | null;
   revoked_at: number | null;
-  grant_found: boolean;
-  grant_revoked: boolean;
 };
+
+/** The token as the locked path reads it: with its grant's state. */
+type LockedRefreshRow = RefreshRow & { grant_found: boolean; grant_revoked: boolean };
+
+const TOKEN_COLUMNS = `r.id, r.application_id, r.user_id, r.grant_id, r.family_id, r.authorization_code_id,
+  r.scopes,
+  (extract(epoch from r.expires_at) * 1000)::float8 as expires_at,
+  (extract(epoch from r.rotated_at) * 1000)::float8 as rotated_at,
+  (extract(epoch from r.revoked_at) * 1000)::float8 as revoked_at`;
 
 /** The presented token, locked, with its grant's state: one statement. */
 const LOCK_REFRESH: Statement = {
   name: "latch_lock_refresh_token",
-  text: `select r.id, r.application_id, r.user_id, r.grant_id, r.family_id, r.authorization_code_id, r.scopes,
-      (extract(epoch from r.expires_at) * 1000)::float8 as expires_at,
-      (extract(epoch from r.rotated_at) * 1000)::float8 as rotated_at,
-      (extract(epoch from r.revoked_at) * 1000)::float8 as revoked_at,
-      g.id is not null as grant_found, ${grantRevokedSql("g", "ga")} as grant_revoked
+  text: `select ${TOKEN_COLUMNS}, g.id is not null as grant_found, ${grantRevokedSql("g", "ga")} as grant_revoked
     from refresh_tokens r left join grants g on g.id = r.grant_id
       left join applications ga on ga.id = g.application_id
     where r.token_hash = $1
     for update of r`,
 };
 
-/** The same read without the lock: the fast path rotates with a guarded UPDATE instead. */
+/**
+ * The fast path's read: the token alone. The grant is checked by the guarded write that rotates it, in the same
+ * statement (a grant's deletion deletes its tokens, so a token's grant_id always names a row).
+ */
 const READ_REFRESH: Statement = {
   name: "latch_read_refresh_token",
-  text: LOCK_REFRESH.text.replace(/\s+for update of r$/, ""),
+  text: `select ${TOKEN_COLUMNS} from refresh_tokens r where r.token_hash = $1`,
 };
 
 /** Rotates a token nobody rotated or revoked meanwhile, whose grant (if any) is still active. */
-const rotateGuard = (p: number) =>
-  `update refresh_tokens set rotated_at = $${p} where id = $${p + 1} and rotated_at is null and revoked_at is null
-     and ${noRevokedGrantSql("refresh_tokens")}
-   returning id`;
+const REFRESH: Spendable = {
+  name: "latch_rotate_refresh_tokens",
+  table: "refresh_tokens",
+  unspent: "t.rotated_at is null and t.revoked_at is null",
+  spentAt: "rotated_at",
+};
 
 const ROTATE: Statement = {
   name: "latch_rotate_refresh_token",
@@ -94,8 +97,8 @@ export async function refreshTokens(
   if (fast !== null) return fast;
   const result = await inTransaction(
     pool,
-    async (client: pg.PoolClient): Promise<TokenSet | OAuthError | { reuse: RefreshRow; error: OAuthError }> => {
-      const [row] = await query<RefreshRow>(client, LOCK_REFRESH, [tokenHash]);
+    async (client: pg.PoolClient): Promise<TokenSet | OAuthError | { reuse: LockedRefreshRow; error: OAuthError }> => {
+      const [row] = await query<LockedRefreshRow>(client, LOCK_REFRESH, [tokenHash]);
       const decision = decideRefresh({
         token: row
           ? {
@@ -144,9 +147,9 @@ export async function refreshTokens(
 
 /**
  * The common case, a token presented for the first time, in two statements and no transaction block: read it,
- * decide, then rotate it and insert the new pair in one guarded statement. Null for anything else (a rejection,
- * the reuse interval, reuse, no rotation, or a concurrent refresh that rotated it first): the locked transaction
- * then decides under the row lock.
+ * decide, then rotate it and insert the new pair in one guarded statement, shared with the other refreshes in flight.
+ * Null for anything else (a rejection, the reuse interval, reuse, no rotation, or a concurrent refresh that rotated
+ * it first): the locked transaction then decides under the row lock.
  */
 async function rotateOptimistically(
   pool: pg.Pool,
@@ -165,7 +168,7 @@ async function rotateOptimistically(
       expiresAt: date(token.expires_at),
       rotatedAt: null,
       revokedAt: date(token.revoked_at),
-      grantRevoked: Boolean(token.grant_id && (!token.grant_found || token.grant_revoked)),
+      grantRevoked: false, // checked by the guarded write
     },
     clientApplicationId: input.client.id,
     requestedScopes: input.scopes,
@@ -178,7 +181,7 @@ async function rotateOptimistically(
     {
       client: input.client,
       user: token.user_id ? { id: token.user_id } : null,
-      grantId: token.grant_found ? token.grant_id : null,
+      grantId: token.grant_id,
       scopes: decision.scopes,
       refresh: { familyId: token.family_id, parentId: token.id, scopes: token.scopes },
       authorizationCodeId: token.authorization_code_id,
@@ -186,9 +189,7 @@ async function rotateOptimistically(
     },
     now,
   );
-  const statement = guardedInsertStatement("latch_rotate_refresh", rotateGuard, rows);
-  const [result] = await query<{ matched: number }>(pool, statement, [...tokenRowValues(rows), now, token.id]);
-  return result?.matched === 1 ? set : null;
+  return (await redeemBatched(pool, REFRESH, { id: token.id, at: now, rows })) ? set : null;
 }
 
 /** Reuse detected: revokes the family and records the event (RFC 9700 §4.14.2), in one ORM transaction. */

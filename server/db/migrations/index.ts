@@ -5,6 +5,7 @@ import { Migration20261124120000_client_change_notify } from "./Migration2026112
 import { Migration20261124130000_webhook_outbox } from "./Migration20261124130000_webhook_outbox.ts";
 import { Migration20261124140000_upstream_oauth } from "./Migration20261124140000_upstream_oauth.ts";
 import { Migration20261124150000_grants_revoked_before } from "./Migration20261124150000_grants_revoked_before.ts";
+import { Migration20261125100000_spent_once_fillfactor } from "./Migration20261125100000_spent_once_fillfactor.ts";
 
 /** Every migration class, oldest first; `node scripts/create-migration.ts` rewrites this file. */
 export const migrations: Constructor<Migration>[] = [
@@ -13,4 +14,5 @@ export const migrations: Constructor<Migration>[] = [
   Migration20261124130000_webhook_outbox,
   Migration20261124140000_upstream_oauth,
   Migration20261124150000_grants_revoked_before,
+  Migration20261125100000_spent_once_fillfactor,
 ];

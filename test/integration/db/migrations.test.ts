@@ -81,6 +81,31 @@ describe("money-path constraints live in the database", () => {
     await expect(client.query(refresh, [randomUUID(), appId, family])).rejects.toMatchObject({ code: "23505" });
   });
 
+  it("spends codes and refresh tokens as heap-only updates: no new entry in any of their indexes", async () => {
+    await client.query("begin");
+    try {
+      for (let i = 0; i < 40; i++) {
+        await client.query(
+          "insert into refresh_tokens (id, token_hash, application_id, family_id, scopes, created_at) values ($1, $2, $3, $4, '{}', now())",
+          [randomUUID(), `hot-${i}`, appId, randomUUID()],
+        );
+      }
+      await client.query("update refresh_tokens set rotated_at = now() where token_hash like 'hot-%'");
+      const { rows } = await client.query(
+        "select pg_stat_get_xact_tuples_updated('refresh_tokens'::regclass)::int as updated, pg_stat_get_xact_tuples_hot_updated('refresh_tokens'::regclass)::int as hot",
+      );
+      expect(rows[0].updated).toBe(40);
+      // A full page (the default fillfactor) has no room for the new version: nearly none would be heap-only.
+      expect(rows[0].hot).toBeGreaterThanOrEqual(36);
+      const options = await client.query(
+        "select relname, reloptions from pg_class where relname in ('authorization_codes', 'refresh_tokens') order by relname",
+      );
+      expect(options.rows.map((row) => row.reloptions)).toEqual([["fillfactor=50"], ["fillfactor=50"]]);
+    } finally {
+      await client.query("rollback");
+    }
+  });
+
   it("cascades an application's deletion to its children", async () => {
     await client.query(
       "insert into redirect_uris (id, application_id, uri, created_at) values ($1, $2, 'https://a.example/cb', now())",

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { inTransaction } from "../db/native-pool.ts";
 import {
   APPLICATION_GRANTS_REVOKED_EVENT,
   WEBHOOK_EVENT_TYPES,
@@ -7,7 +8,7 @@ import {
 } from "../services/webhooks/event-types.ts";
 import { type DeliverJob, deliverJobSpec } from "./jobs.ts";
 import { revokeGrantsJobSpec } from "./revoke-grants-job.ts";
-import { addJobs, inTransaction, type JobSpec } from "./sql.ts";
+import { addJobs, type JobSpec } from "./sql.ts";
 
 export const DISPATCH_BATCH_SIZE = 200;
 

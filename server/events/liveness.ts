@@ -1,6 +1,6 @@
 import pg from "pg";
+import { inTransaction } from "../db/native-pool.ts";
 import type { Logger } from "../logger.ts";
-import { inTransaction } from "./sql.ts";
 
 /**
  * First key of the advisory locks that say "this graphile-worker worker is alive" (the second is a hash of the

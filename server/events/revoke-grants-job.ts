@@ -1,8 +1,9 @@
 import type pg from "pg";
+import { inTransaction } from "../db/native-pool.ts";
 import { revokeGrantsBatch } from "../services/grants/revoke-grants-batch.ts";
 import type { ActorType } from "../services/record-event.ts";
 import { APPLICATION_GRANTS_REVOKED_EVENT } from "../services/webhooks/event-types.ts";
-import { inTransaction, type JobSpec } from "./sql.ts";
+import type { JobSpec } from "./sql.ts";
 
 /** graphile-worker task that marks the grant rows an app-wide revocation covers, in batches. */
 export const REVOKE_GRANTS_TASK = "latch_revoke_grants";

@@ -3,27 +3,10 @@ import type { ActorType } from "../services/record-event.ts";
 
 /**
  * The worker talks to PostgreSQL in plain SQL on its own pool (the one graphile-worker uses too): each step that
- * changes state (fan-out, recording an attempt, scheduling a retry, disabling a webhook) is one transaction that also
- * queues the jobs that follow from it, through graphile-worker's `add_jobs`, so a crash never leaves one without the
- * other.
+ * changes state (fan-out, recording an attempt, scheduling a retry, disabling a webhook) is one transaction
+ * (`inTransaction` of db/native-pool.ts) that also queues the jobs that follow from it, through graphile-worker's
+ * `add_jobs`, so a crash never leaves one without the other. These are its shared statements.
  */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query("begin");
-    const result = await work(client);
-    await client.query("commit");
-    return result;
-  } catch (error) {
-    await client.query("rollback").catch(() => {
-      broken = true;
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
-}
 
 /** A graphile-worker job as `add_jobs` takes it. */
 export type JobSpec = {

@@ -5,6 +5,7 @@ import type { GraphQLContext } from "../context.ts";
 import { rowId } from "../global-id.ts";
 import { isUuid, loadOwned } from "../loaders.ts";
 import { type ConnectionArgs, paginateNewestFirst } from "../pagination.ts";
+import { deliveryCountOf, latestDeliveriesOf } from "../webhook-delivery-loaders.ts";
 import { rowIdOf } from "./grant.ts";
 import { WebhookNode } from "./webhook.ts";
 
@@ -99,11 +100,24 @@ export const WebhookDeliveryNode = builder.loadableNode(WebhookDelivery, {
 /** A page of the log that can count every attempt its filter matches, queried only when asked for. */
 type Counted = { countAll: () => Promise<number> };
 
-async function deliveryPage(context: GraphQLContext, where: Record<string, unknown>, args: ConnectionArgs) {
+/** Loads a webhook's first page and count together with those of the other webhooks of the response. */
+type Batched = { firstPage(limit: number): Promise<WebhookDelivery[]>; count(): Promise<number> };
+
+async function deliveryPage(
+  context: GraphQLContext,
+  where: Record<string, unknown>,
+  args: ConnectionArgs,
+  batched?: Batched,
+) {
   const connection = await paginateNewestFirst(args, ({ where: keyset, orderBy, limit }) =>
-    context.em.find(WebhookDelivery, { $and: [where, keyset] } as never, { orderBy, limit }),
+    // The newest page (no cursor, not `last`) is the one a list of webhooks shows: that one is batched.
+    batched && Object.keys(keyset).length === 0 && orderBy.createdAt === "desc"
+      ? batched.firstPage(limit)
+      : context.em.find(WebhookDelivery, { $and: [where, keyset] } as never, { orderBy, limit }),
   );
-  const counted: Counted = { countAll: () => context.em.count(WebhookDelivery, where as never) };
+  const counted: Counted = {
+    countAll: () => (batched ? batched.count() : context.em.count(WebhookDelivery, where as never)),
+  };
   return Object.assign(connection, counted);
 }
 
@@ -135,8 +149,13 @@ builder.objectFields(WebhookNode, (t) => ({
           description: "Only attempts that ended so.",
         }),
       },
-      resolve: (webhook, args, context) =>
-        deliveryPage(context, { webhook: webhook.id, ...(args.status ? { status: args.status } : {}) }, args),
+      resolve: (webhook, args, context) => {
+        const status = args.status ?? null;
+        return deliveryPage(context, { webhook: webhook.id, ...(status ? { status } : {}) }, args, {
+          firstPage: (limit) => latestDeliveriesOf(context, webhook.id, status, limit),
+          count: () => deliveryCountOf(context, webhook.id, status),
+        });
+      },
     },
     {
       ...connectionDescription,

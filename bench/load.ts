@@ -123,14 +123,15 @@ export async function measure(
   await target.check();
   let warmupRps = 2000;
   if (options.warmup > 0) {
-    const warm = await drive(await target.spec(Math.ceil(4000 * options.warmup)), {
+    const warm = await drive(await target.spec(Math.ceil(10_000 * options.warmup)), {
       connections: options.connections,
       duration: options.warmup,
     });
     warmupRps = Math.max(warm.rps, 200);
   }
-  // Consumable items for the measured phase: half again the warmed-up rate, plus slack.
-  const budget = Math.ceil(warmupRps * options.duration * 1.5) + 2000;
+  // Consumable items for the measured phase: twice the warmed-up rate, plus slack (a fast, quiet minute must not
+  // run a server out of codes and count its own speed as errors).
+  const budget = Math.ceil(warmupRps * options.duration * 2) + 5000;
   const spec = await target.spec(budget);
   const cpuBefore = pid === undefined ? null : await cpuSeconds(pid);
   const dbBefore = withDatabase ? await postgresCpuSeconds() : null;

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { inTransaction } from "../db/native-pool.ts";
+import { REVOKED_BY_ORGANIZATION } from "../services/grants/grant-revocation.ts";
 import { revokeGrantsBatch } from "../services/grants/revoke-grants-batch.ts";
 import type { ActorType } from "../services/record-event.ts";
 import { APPLICATION_GRANTS_REVOKED_EVENT } from "../services/webhooks/event-types.ts";
@@ -41,7 +42,7 @@ export async function revokeGrantsInBackground(pool: pg.Pool, eventId: string, n
     organizationId: event.organization_id,
     before: new Date(event.payload.before),
     userId: null,
-    reason: event.payload.reason ?? "revoked_by_organization",
+    reason: event.payload.reason ?? REVOKED_BY_ORGANIZATION,
     actor: { type: event.actor_type, id: event.actor_id },
     limit: REVOKE_GRANTS_BATCH,
     skipLocked: true,

@@ -1,4 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import DataLoader from "dataloader";
+import { memoized, type OwnedMemo } from "../owned-memo.ts";
 import { NotFoundError } from "../services/errors.ts";
 import type { GraphQLContext } from "./context.ts";
 
@@ -35,4 +37,18 @@ export function groupBy<T>(keys: readonly string[], rows: readonly T[], keyOf: (
   const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
   for (const row of rows) groups.get(keyOf(row))?.push(row);
   return keys.map((key) => groups.get(key) ?? []);
+}
+
+const requestLoaders: OwnedMemo = new WeakMap();
+
+/**
+ * The request's DataLoader named `name`, made on first use: for values several fields (or several shapes of one
+ * field) need, which Pothos' per-field loaders would each load again.
+ */
+export function requestLoader<V>(
+  context: GraphQLContext,
+  name: string,
+  batch: (keys: readonly string[]) => Promise<V[]>,
+): DataLoader<string, V> {
+  return memoized(requestLoaders, context, name, () => new DataLoader<string, V>(batch));
 }

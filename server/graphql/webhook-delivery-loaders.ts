@@ -1,20 +1,7 @@
-import DataLoader from "dataloader";
 import type { WebhookDelivery, WebhookDeliveryStatus } from "../db/entities/index.ts";
-import { memoized, type OwnedMemo } from "../owned-memo.ts";
 import { countDeliveries, latestDeliveries } from "../services/webhooks/latest-deliveries.ts";
 import type { GraphQLContext } from "./context.ts";
-import { groupBy } from "./loaders.ts";
-
-const loaders: OwnedMemo = new WeakMap();
-
-/** The request's loader named `name` (one per distinct page shape), made on first use. */
-function loaderOf<V>(
-  context: GraphQLContext,
-  name: string,
-  batch: (webhookIds: readonly string[]) => Promise<V[]>,
-): DataLoader<string, V> {
-  return memoized(loaders, context, name, () => new DataLoader<string, V>(batch));
-}
+import { groupBy, requestLoader } from "./loaders.ts";
 
 /**
  * A webhook's newest `limit` attempts, loaded together with the same page of every webhook of the response (a page
@@ -26,7 +13,7 @@ export function latestDeliveriesOf(
   status: WebhookDeliveryStatus | null,
   limit: number,
 ): Promise<WebhookDelivery[]> {
-  const loader = loaderOf(context, `latest|${status ?? "*"}|${limit}`, async (webhookIds) =>
+  const loader = requestLoader(context, `webhook-deliveries|latest|${status ?? "*"}|${limit}`, async (webhookIds) =>
     groupBy(webhookIds, await latestDeliveries(context.em, webhookIds, status, limit), (row) => row.webhook.id),
   );
   return loader.load(webhookId);
@@ -38,7 +25,7 @@ export function deliveryCountOf(
   webhookId: string,
   status: WebhookDeliveryStatus | null,
 ): Promise<number> {
-  const loader = loaderOf(context, `count|${status ?? "*"}`, (webhookIds) =>
+  const loader = requestLoader(context, `webhook-deliveries|count|${status ?? "*"}`, (webhookIds) =>
     countDeliveries(context.em, webhookIds, status),
   );
   return loader.load(webhookId);

@@ -1,13 +1,11 @@
 import type { Grant } from "../../db/entities/index.ts";
+import { REVOKED_BY_ORGANIZATION } from "../../services/grants/grant-revocation.ts";
 import { revokeApplicationGrants } from "../../services/grants/revoke-application-grants.ts";
 import { revokeGrantCounted } from "../../services/grants/revoke-grant.ts";
 import { builder } from "../builder.ts";
 import { actorOf } from "../context.ts";
 import { rowId } from "../global-id.ts";
 import { GrantNode } from "../types/grant.ts";
-
-/** The reason recorded on grants (and their refresh tokens) revoked through the control plane. */
-const REVOKED_BY_ORGANIZATION = "revoked_by_organization";
 
 const RevokeGrantPayload = builder.objectRef<{ grant: Grant; revokedCount: number }>("RevokeGrantPayload").implement({
   description: "The grant after revocation.",
@@ -68,7 +66,6 @@ builder.mutationFields((t) => ({
           applicationId: rowId(args.applicationId, "Application"),
           organizationId: context.principal.organizationId,
           user: args.userId,
-          reason: REVOKED_BY_ORGANIZATION,
           actor: actorOf(context.principal),
         },
         context.now(),
@@ -79,8 +76,8 @@ builder.mutationFields((t) => ({
     type: RevokeGrantsPayload,
     description:
       "Revokes every active grant of an app, with their tokens and unused codes, at once; the app stays enabled and " +
-      "users can consent again. Idempotent. Past 10,000 grants the grant rows (`active`, `revokedAt`) and their " +
-      "`grant.revoked` events are written by the worker within seconds; tokens are refused from the answer on.",
+      "users can consent again. Idempotent. Tokens are refused, and the grants read as revoked, from the answer on; " +
+      "past 10,000 grants their rows and `grant.revoked` events are written by the worker within seconds.",
     errors: {},
     authScopes: { apiKeyScope: "grants:write" },
     args: { applicationId: t.arg.globalID({ required: true, description: "The app." }) },
@@ -90,7 +87,6 @@ builder.mutationFields((t) => ({
         {
           applicationId: rowId(args.applicationId, "Application"),
           organizationId: context.principal.organizationId,
-          reason: REVOKED_BY_ORGANIZATION,
           actor: actorOf(context.principal),
         },
         context.now(),

@@ -1,6 +1,7 @@
-import type { FilterQuery } from "@mikro-orm/postgresql";
+import { type FilterQuery, raw } from "@mikro-orm/postgresql";
 import type { Grant, User } from "../../db/entities/index.ts";
 import { normalizeEmail } from "../sessions/login-with-password.ts";
+import { coveredByApplicationRevocationSql } from "./grant-revoked-sql.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -16,7 +17,7 @@ export type GrantFilter = {
   readonly workspaceId?: string | null;
   /** Grants whose scopes include this one, as stored (no expansion of `all`). */
   readonly scope?: string | null;
-  /** true: not revoked; false: revoked. */
+  /** true: not revoked; false: revoked (also by an app-wide revocation whose rows the worker is still marking). */
   readonly active?: boolean | null;
 };
 
@@ -40,6 +41,17 @@ export function grantWhere(organizationId: string, filter: GrantFilter = {}): Fi
   if (filter.user != null) where.user = userCondition(filter.user);
   if (filter.workspaceId != null) where.organization = UUID.test(filter.workspaceId) ? filter.workspaceId : NOTHING;
   if (filter.scope != null) where.scopes = { $contains: [filter.scope] };
-  if (filter.active != null) where.revokedAt = filter.active ? null : { $ne: null };
+  if (filter.active != null) Object.assign(where, filter.active ? standingGrant() : revokedGrant());
   return where as FilterQuery<Grant>;
+}
+
+/** Grants not revoked, by their row or by their app (a new fragment per query: MikroORM caches a key by its text). */
+export function standingGrant(): FilterQuery<Grant> {
+  return { revokedAt: null, [raw((g) => `not ${coveredByApplicationRevocationSql(g)}`)]: [] } as FilterQuery<Grant>;
+}
+
+function revokedGrant(): FilterQuery<Grant> {
+  return {
+    $or: [{ revokedAt: { $ne: null } }, { [raw((g) => coveredByApplicationRevocationSql(g))]: [] }],
+  } as FilterQuery<Grant>;
 }

@@ -13,3 +13,22 @@ export async function notRevokedByApplication(
   const before = app?.grantsRevokedBefore;
   return before ? { createdAt: { $gte: before } } : {};
 }
+
+/**
+ * Each app's `grants_revoked_before` (null when none), in the order asked, in one statement: plain rows, not entities,
+ * so a partial Application never enters the identity map the rest of the request loads whole apps from.
+ */
+export async function grantsRevokedBefore(
+  em: EntityManager,
+  applicationIds: readonly string[],
+): Promise<(Date | null)[]> {
+  const rows = await em.execute<{ id: string; grants_revoked_before: Date | string | null }[]>(
+    "select id, grants_revoked_before from applications where id = any(cast(? as uuid[]))",
+    [`{${applicationIds.join(",")}}`],
+  );
+  const byId = new Map(rows.map((row) => [row.id, row.grants_revoked_before]));
+  return applicationIds.map((id) => {
+    const before = byId.get(id);
+    return before == null ? null : new Date(before);
+  });
+}

@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Grant } from "../../db/entities/index.ts";
 import { type AppBranding, toAppBranding } from "../oauth/load-authorize-client.ts";
+import { grantRevocation } from "./grant-revocation.ts";
 
 export type UserConnection = {
   readonly grantId: string;
@@ -18,10 +19,9 @@ export async function listUserConnections(em: EntityManager, userId: string): Pr
     { populate: ["application", "organization"], orderBy: { createdAt: "desc" } },
   );
   // An app-wide revocation the background job has not caught up with yet still disconnects.
-  const current = grants.filter((grant) => {
-    const before = grant.application.getEntity().grantsRevokedBefore;
-    return !before || grant.createdAt >= before;
-  });
+  const current = grants.filter(
+    (grant) => grantRevocation(grant, grant.application.getEntity().grantsRevokedBefore ?? null) === null,
+  );
   return current.map((grant) => {
     const app = grant.application.getEntity();
     return {

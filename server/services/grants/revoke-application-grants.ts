@@ -6,6 +6,7 @@ import { NotFoundError } from "../errors.ts";
 import type { ActorType } from "../record-event.ts";
 import { APPLICATION_GRANTS_REVOKED_EVENT } from "../webhooks/event-types.ts";
 import { userCondition } from "./grant-filter.ts";
+import { REVOKED_BY_ORGANIZATION } from "./grant-revocation.ts";
 import { revokeGrantsBatch } from "./revoke-grants-batch.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,7 +20,6 @@ export type RevokeApplicationGrantsInput = {
   readonly organizationId: string;
   /** Only this user's grants (row id or email); all of the app's grants when absent. */
   readonly user?: string;
-  readonly reason: string;
   readonly actor: { readonly type: ActorType; readonly id?: string | null };
 };
 
@@ -55,7 +55,7 @@ export async function revokeApplicationGrants(
       organizationId: input.organizationId,
       before: now,
       userId: user?.id ?? null,
-      reason: input.reason,
+      reason: REVOKED_BY_ORGANIZATION,
       actor: { type: input.actor.type, id: input.actor.id ?? null },
     };
     if (user) return revokeGrantsBatch(client, { ...batch, limit: null, skipLocked: false }, now);
@@ -79,7 +79,7 @@ export async function revokeApplicationGrants(
         subjectType: "application",
         subjectId: input.applicationId,
         actor: batch.actor,
-        payload: { reason: input.reason, before: now.toISOString(), count },
+        payload: { reason: REVOKED_BY_ORGANIZATION, before: now.toISOString(), count },
       },
       now,
     );

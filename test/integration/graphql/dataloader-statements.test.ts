@@ -100,4 +100,33 @@ describe("DataLoader batching", () => {
     expect(hundred.statements).toBeLessThanOrEqual(12);
     expect(await server.orm.em.fork().count(RedirectUri, {})).toBe(200);
   });
+
+  it("answers a page of grants with their state, user and app in the same number of statements for 10 and 100", async () => {
+    const { user, organizationId } = await createUser(server.orm);
+    const { apiKeyFor } = await import("../../support/control-plane.ts");
+    const apiKey = await apiKeyFor(server, organizationId);
+    const query = /* GraphQL */ `
+      query Page($first: Int!) {
+        grants(first: $first) {
+          edges { node { active revokedAt revokedReason scopes user { email } application { name } } }
+        }
+      }
+    `;
+    const statementsFor = async (first: number) => {
+      counter.reset();
+      const { json } = await postGraphQL(server.url, { query, variables: { first } }, apiKey);
+      expect(json.errors).toBeUndefined();
+      expect(json.data.grants.edges).toHaveLength(first);
+      for (const { node } of json.data.grants.edges) {
+        expect(node).toMatchObject({ active: true, revokedAt: null, user: { email: user.email } });
+      }
+      return counter.count();
+    };
+    await seedApps(organizationId, user.id, 100);
+    await statementsFor(10); // warm-up
+    const ten = await statementsFor(10);
+    const hundred = await statementsFor(100);
+    expect(hundred).toBe(ten);
+    expect(hundred).toBeLessThanOrEqual(8);
+  });
 });

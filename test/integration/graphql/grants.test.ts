@@ -407,7 +407,7 @@ describe("revoking grants", () => {
       await holder.query("select id from grants where application_id = $1 for update", [app.id]);
       const count = await revokeApplicationGrants(
         server.orm.em,
-        { applicationId: app.id, organizationId, reason: "revoked_by_organization", actor: { type: "system" } },
+        { applicationId: app.id, organizationId, actor: { type: "system" } },
         now,
         1,
       );
@@ -427,10 +427,45 @@ describe("revoking grants", () => {
       });
       expect(me.status).toBe(401);
       expect(await introspect(resourceServer, other.access_token)).toBe(true);
+
+      // The control plane already reads them as revoked, as the worker will mark them: lists, filters, counts, nodes.
+      const view: any = await admin.request(
+        /* GraphQL */ `query ($app: ID!) {
+          application(id: $app) { activeGrantCount }
+          all: grants(filter: { applicationId: $app }) { totalCount edges { node { id active revokedAt revokedReason } } }
+          standing: grants(filter: { applicationId: $app, active: true }) { totalCount edges { node { id } } }
+          revoked: grants(filter: { applicationId: $app, active: false }) { totalCount }
+          elsewhere: grants(filter: { userId: "${users[0]!.user.id}", active: true }) {
+            edges { node { active revokedAt revokedReason application { name } } }
+          }
+        }`,
+        { app: globalId("Application", app.id) },
+      );
+      expect(view.application.activeGrantCount).toBe(0);
+      expect(view.all.totalCount).toBe(3);
+      for (const { node } of view.all.edges) {
+        expect(node).toMatchObject({
+          active: false,
+          revokedAt: now.toISOString(),
+          revokedReason: "revoked_by_organization",
+        });
+      }
+      expect(view.standing).toEqual({ totalCount: 0, edges: [] });
+      expect(view.revoked.totalCount).toBe(3);
+      expect(view.elsewhere.edges).toHaveLength(1);
+      expect(view.elsewhere.edges[0].node).toMatchObject({ active: true, revokedAt: null, revokedReason: null });
+      const node: any = await admin.request(
+        `query ($id: ID!) { node(id: $id) { ... on Grant { active revokedAt } } }`,
+        {
+          id: view.all.edges[0].node.id,
+        },
+      );
+      expect(node.node).toEqual({ active: false, revokedAt: now.toISOString() });
+
       // Revoking again while the rows are still unmarked counts nothing twice.
       const again = await revokeApplicationGrants(
         server.orm.em,
-        { applicationId: app.id, organizationId, reason: "revoked_by_organization", actor: { type: "system" } },
+        { applicationId: app.id, organizationId, actor: { type: "system" } },
         new Date(now.getTime() + 1),
         1,
       );

@@ -2,6 +2,7 @@ import { type EntityManager, LockMode } from "@mikro-orm/postgresql";
 import { Application, Grant } from "../../db/entities/index.ts";
 import { NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
+import { grantRevocation } from "./grant-revocation.ts";
 import { revokeGrantRows } from "./revoke-grant-rows.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -38,6 +39,8 @@ export async function revokeGrantCounted(
         ? grant.user.id === input.scope.userId
         : app?.organization.id === input.scope.organizationId);
     if (!grant || !app || !owned) throw new NotFoundError("Grant");
+    // Already revoked with every grant of its app: the worker marks its row (and writes its Event) as it does the rest.
+    if (grantRevocation(grant, app.grantsRevokedBefore ?? null)) return { grant, revokedCount: 0 };
     const revokedCount = await revokeGrantRows(
       tx,
       { grants: [grant], organizationId: app.organization.id, reason: input.reason, actor: input.actor },

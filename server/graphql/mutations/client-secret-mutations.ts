@@ -42,7 +42,7 @@ const RotateClientSecretPayload = builder.objectRef<Minted>("RotateClientSecretP
 const RevokeClientSecretPayload = builder
   .objectRef<{ clientSecret: ClientSecret }>("RevokeClientSecretPayload")
   .implement({
-    description: "The secret after revocation.",
+    description: "The secret after revocation: revoked, or still active until its new `expiresAt`.",
     fields: (t) => ({
       clientSecret: t.field({
         type: ClientSecretNode,
@@ -108,16 +108,27 @@ builder.mutationFields((t) => ({
   }),
   revokeClientSecret: t.field({
     type: RevokeClientSecretPayload,
-    description: "Revokes a secret at once, overlap or not. Revoking a revoked secret changes nothing.",
+    description:
+      "Revokes a secret, at once or after `overlapSeconds` (its `expiresAt` moves that close, never later). Revoking " +
+      "a secret that already stops working by then changes nothing.",
     errors: {},
     authScopes: { apiKeyScope: "apps:write" },
-    args: { id: t.arg.globalID({ required: true, description: "The client secret." }) },
+    args: {
+      id: t.arg.globalID({ required: true, description: "The client secret." }),
+      overlapSeconds: t.arg.int({
+        required: false,
+        defaultValue: 0,
+        description:
+          "How long it keeps working first, 0 to 2592000 seconds (30 days). Default 0: refused from this answer on.",
+      }),
+    },
     resolve: async (_root, args, context) => {
       const clientSecret = await revokeClientSecret(
         context.em,
         {
           clientSecretId: rowId(args.id, "ClientSecret"),
           organizationId: context.principal.organizationId,
+          overlapSeconds: args.overlapSeconds ?? 0,
           actor: actorOf(context.principal),
         },
         context.now(),

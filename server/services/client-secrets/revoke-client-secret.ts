@@ -2,22 +2,27 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { ClientSecret } from "../../db/entities/index.ts";
 import { NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
+import { checkOverlapSeconds } from "./client-secret-rules.ts";
 
 export type RevokeClientSecretInput = {
   readonly clientSecretId: string;
   readonly organizationId: string;
+  /** How long it keeps working first, 0 (at once, the default) to 30 days: a deploy being replaced keeps running. */
+  readonly overlapSeconds?: number;
   readonly actor: { readonly type: ActorType; readonly id?: string | null };
 };
 
 /**
- * Revokes a client secret at once, overlap or not: the token endpoint refuses it from the moment the transaction
- * commits. Idempotent: revoking a revoked secret changes nothing and records nothing.
+ * Revokes a client secret: at once (the token endpoint refuses it from the moment the transaction commits), or after
+ * `overlapSeconds`, by moving its expiry that close (never later than it was). Idempotent: a revoked secret, or one
+ * that stops working by then anyway, is left as it is, with no Event; a later call with a shorter overlap shortens it.
  */
 export async function revokeClientSecret(
   em: EntityManager,
   input: RevokeClientSecretInput,
   now: Date,
 ): Promise<ClientSecret> {
+  const overlapSeconds = checkOverlapSeconds(input.overlapSeconds ?? 0);
   return em.fork().transactional(async (tx) => {
     const secret = await tx.findOne(ClientSecret, {
       id: input.clientSecretId,
@@ -25,7 +30,10 @@ export async function revokeClientSecret(
     });
     if (!secret) throw new NotFoundError("ClientSecret");
     if (secret.revokedAt) return secret;
-    secret.revokedAt = now;
+    const cutoff = new Date(now.getTime() + overlapSeconds * 1000);
+    if (overlapSeconds === 0) secret.revokedAt = now;
+    else if (secret.expiresAt && secret.expiresAt <= cutoff) return secret;
+    else secret.expiresAt = cutoff;
     recordEvent(
       tx,
       {
@@ -40,6 +48,7 @@ export async function revokeClientSecret(
           clientSecretId: secret.id,
           name: secret.name,
           last4: secret.last4,
+          stopsWorkingAt: cutoff.toISOString(),
         },
       },
       now,

@@ -47,8 +47,8 @@ const ROTATE = /* GraphQL */ `
 `;
 
 const REVOKE = /* GraphQL */ `
-  mutation ($id: ID!) {
-    revokeClientSecret(id: $id) {
+  mutation ($id: ID!, $overlapSeconds: Int) {
+    revokeClientSecret(id: $id, overlapSeconds: $overlapSeconds) {
       __typename
       ... on RevokeClientSecretPayload { clientSecret { ${SECRET_FIELDS} } }
       ${ERROR_FIELDS}
@@ -210,6 +210,41 @@ describe("client secrets", () => {
       Buffer.from(clientSecret.id, "base64").toString().split(":")[1],
     ]);
     expect(events).toHaveLength(1);
+  });
+
+  it("revokes a secret after an overlap: it works until then, a shorter overlap shortens it, a longer one never extends it", async () => {
+    const app = await newApp();
+    const created: any = await admin.request(CREATE, { applicationId: app.id, name: "being replaced" });
+    const { secret, clientSecret } = created.createClientSecret;
+    const before = Date.now();
+    const later: any = await admin.request(REVOKE, { id: clientSecret.id, overlapSeconds: 3600 });
+    const kept = later.revokeClientSecret.clientSecret;
+    expect(kept).toMatchObject({ id: clientSecret.id, status: "ACTIVE", revokedAt: null });
+    const expiresAt = Date.parse(kept.expiresAt);
+    expect(expiresAt).toBeGreaterThanOrEqual(before + 3600_000 - 1000);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 3600_000 + 1000);
+    await expectWorks(app, secret);
+
+    // A longer overlap changes nothing (and records nothing); a shorter one brings the end closer.
+    const longer: any = await admin.request(REVOKE, { id: clientSecret.id, overlapSeconds: 7200 });
+    expect(longer.revokeClientSecret.clientSecret.expiresAt).toBe(kept.expiresAt);
+    const shorter: any = await admin.request(REVOKE, { id: clientSecret.id, overlapSeconds: 1 });
+    expect(Date.parse(shorter.revokeClientSecret.clientSecret.expiresAt)).toBeLessThan(expiresAt);
+    await vi.waitFor(() => expectRefused(app, secret), { timeout: 5000, interval: 250 });
+    expect((await secretsOf(app)).find((s: any) => s.id === clientSecret.id).status).toBe("EXPIRED");
+    const events = await sql<{ payload: any }>(
+      "select payload from events where type = 'client_secret.revoked' and subject_id = ? order by created_at",
+      [Buffer.from(clientSecret.id, "base64").toString().split(":")[1]],
+    );
+    expect(events.map((event) => Date.parse(event.payload.stopsWorkingAt))).toEqual([
+      expiresAt,
+      Date.parse(shorter.revokeClientSecret.clientSecret.expiresAt),
+    ]);
+
+    for (const overlapSeconds of [-1, 30 * 86400 + 1]) {
+      const bad: any = await admin.request(REVOKE, { id: clientSecret.id, overlapSeconds });
+      expect(bad.revokeClientSecret).toMatchObject({ __typename: "ValidationError", field: "overlapSeconds" });
+    }
   });
 
   it("shows the plaintext only in the create and rotate payloads, never in reads or events", async () => {

@@ -1,9 +1,9 @@
 /**
  * The ClientSecret dynamic provider: one more secret of a confidential app (beside the one OAuthApp manages), for
  * a second deploy or a partner. Its plaintext is the `secret` output, declared secret by the resource.
- * Changing `rotation` mints a replacement in place and revokes the previous secret at once; app, name and
- * expiresAt cannot change on a secret, so changing them replaces it (the new one is created before the old one is
- * revoked). Serialized into the state: no runtime imports besides the other provider modules, globals only.
+ * A new `rotation`, name or expiresAt mints a new secret in place (a secret's name and expiry are fixed) and the
+ * previous one keeps working for `rotationOverlap`; only a new `app` replaces the resource. Deleting it revokes the
+ * secret at once. Serialized into the state: no runtime imports besides the other provider modules, globals only.
  */
 import { type ErrorSubject, isNotFound, type LatchSettings, resolveSettings } from "./client.ts";
 import {
@@ -16,7 +16,16 @@ import {
   type ProviderState,
   settingsOf,
 } from "./common.ts";
-import { type Failure, isUnknown, nameProblem, timestampProblem, UNKNOWN } from "./rules.ts";
+import {
+  DEFAULT_ROTATION_OVERLAP_SECONDS,
+  type Failure,
+  isUnknown,
+  nameProblem,
+  rotationOverlapProblem,
+  rotationOverlapSeconds,
+  timestampProblem,
+  UNKNOWN,
+} from "./rules.ts";
 
 export type ClientSecretInputs = {
   /** The confidential app: an OAuthApp's `id`. */
@@ -25,11 +34,19 @@ export type ClientSecretInputs = {
   name: string;
   /** When it stops working (ISO 8601, in the future when created); never when omitted. */
   expiresAt?: string | null;
-  /** Any string; changing it mints a new secret in place and revokes the previous one. */
+  /** Any string; changing it mints a new secret in place. */
   rotation?: string | null;
+  /** How long a secret this resource replaces keeps working: seconds or `30m`, `24h`, `7d`. Default 24h. */
+  rotationOverlap?: number | string;
 };
 
-export type ClientSecretDesired = { app: string; name: string; expiresAt: string | null; rotation: string | null };
+export type ClientSecretDesired = {
+  app: string;
+  name: string;
+  expiresAt: string | null;
+  rotation: string | null;
+  rotationOverlap: number;
+};
 
 export type ClientSecretOutputs = ClientSecretDesired & {
   /** The plaintext. Declared secret: encrypted in the state. */
@@ -74,13 +91,16 @@ async function mint(settings: LatchSettings, desired: ClientSecretDesired, subje
   );
 }
 
-async function revoke(settings: LatchSettings, id: string, subject: ErrorSubject): Promise<void> {
+/** Revokes a secret after `overlapSeconds` (0: at once); one already gone counts as revoked. */
+async function revoke(settings: LatchSettings, id: string, overlapSeconds: number, subject: ErrorSubject) {
   try {
     await mutate(
       settings,
       "revokeClientSecret",
-      "mutation LatchPulumiRevokeSecret($id: ID!) { revokeClientSecret(id: $id) { __typename ...MutationErrors } }",
-      { id },
+      `mutation LatchPulumiRevokeSecret($id: ID!, $overlapSeconds: Int) {
+        revokeClientSecret(id: $id, overlapSeconds: $overlapSeconds) { __typename ...MutationErrors }
+      }`,
+      { id, overlapSeconds },
       subject,
       true,
     );
@@ -95,6 +115,7 @@ function outputsOf(desired: ClientSecretDesired, live: LiveSecret, secret: strin
     name: live.name,
     expiresAt: canonicalTime(live.expiresAt),
     rotation: desired.rotation,
+    rotationOverlap: desired.rotationOverlap,
     secret,
     last4: live.last4,
     secretId: live.id,
@@ -119,6 +140,7 @@ export function createClientSecretProvider() {
         expiresAt:
           isUnknown(expiresAt) || timestampProblem("expiresAt", expiresAt) ? expiresAt : canonicalTime(expiresAt),
         rotation: news.rotation === undefined || news.rotation === null ? null : String(news.rotation),
+        rotationOverlap: rotationOverlapSeconds(news.rotationOverlap),
       };
       if (!isUnknown(inputs.app) && (typeof inputs.app !== "string" || inputs.app === "")) {
         failures.push({ property: "app", reason: "app must be the id of an OAuthApp" });
@@ -131,13 +153,19 @@ export function createClientSecretProvider() {
         const problem = timestampProblem("expiresAt", expiresAt);
         if (problem) failures.push({ property: "expiresAt", reason: problem });
       }
+      if (!isUnknown(inputs.rotationOverlap)) {
+        const problem = rotationOverlapProblem(inputs.rotationOverlap);
+        if (problem) failures.push({ property: "rotationOverlap", reason: problem });
+      }
       // Structs cannot carry undefined: a missing required input is null (and a failure) instead.
       return { inputs: nullish(inputs) as ClientSecretDesired, failures };
     },
 
     async diff(_id: string, olds: Partial<ClientSecretOutputs>, news: ClientSecretDesired) {
-      const changed = changedProperties(olds, news, ["app", "name", "expiresAt", "rotation"]);
-      return diffResult(changed, ["app", "name", "expiresAt"]);
+      // State written before rotationOverlap existed had the default in effect.
+      const before = { rotationOverlap: DEFAULT_ROTATION_OVERLAP_SECONDS, ...olds };
+      const changed = changedProperties(before, news, ["app", "name", "expiresAt", "rotation", "rotationOverlap"]);
+      return diffResult(changed, ["app"]);
     },
 
     async create(inputs: ClientSecretDesired): Promise<{ id: string; outs: ClientSecretOutputs }> {
@@ -152,7 +180,10 @@ export function createClientSecretProvider() {
       const live = await fetchNode<LiveSecret>(settings, props?.secretId ?? id, "ClientSecret", FIELDS, subject);
       // A revoked secret never works again: it is gone, and the next `up` mints another.
       if (!live || live.status === "REVOKED") return { id: "" };
-      const desired = { rotation: props?.rotation ?? null } as ClientSecretDesired;
+      const desired = {
+        rotation: props?.rotation ?? null,
+        rotationOverlap: props?.rotationOverlap ?? DEFAULT_ROTATION_OVERLAP_SECONDS,
+      } as ClientSecretDesired;
       const outs = outputsOf(desired, live, props?.secret ?? "");
       const { secret: _secret, last4: _last4, secretId: _secretId, status: _status, ...inputs } = outs;
       return { id, props: outs, inputs };
@@ -165,17 +196,20 @@ export function createClientSecretProvider() {
     ): Promise<{ outs: ClientSecretOutputs }> {
       const subject = subjectOf(news, id);
       const settings = settingsOf(this as ProviderState, subject);
-      if (news.rotation === null || news.rotation === (olds.rotation ?? null)) {
-        return { outs: { ...olds, rotation: news.rotation } };
+      const reminted = changedProperties(olds, news, ["name", "expiresAt"]);
+      const rotated = news.rotation !== null && news.rotation !== (olds.rotation ?? null);
+      if (reminted.length === 0 && !rotated) {
+        return { outs: { ...olds, rotation: news.rotation, rotationOverlap: news.rotationOverlap } };
       }
-      const minted = await mint(settings, news, { ...subject, property: "rotation" });
-      await revoke(settings, olds.secretId ?? id, { ...subject, property: "rotation" });
+      const cause = { ...subject, property: reminted[0] ?? "rotation" };
+      const minted = await mint(settings, news, cause);
+      await revoke(settings, olds.secretId ?? id, news.rotationOverlap, cause);
       return { outs: outputsOf(news, minted.clientSecret, minted.secret) };
     },
 
     async delete(id: string, props: Partial<ClientSecretOutputs>): Promise<void> {
       const subject = subjectOf(props, id);
-      await revoke(settingsOf(this as ProviderState, subject), props.secretId ?? id, subject);
+      await revoke(settingsOf(this as ProviderState, subject), props.secretId ?? id, 0, subject);
     },
   };
 }

@@ -19,15 +19,16 @@ import {
 import {
   allowedScopesProblems,
   colorProblem,
-  durationSeconds,
+  DEFAULT_ROTATION_OVERLAP_SECONDS,
   type Failure,
   grantTypesProblems,
   isUnknown,
   nameProblem,
   optionalText,
-  overlapProblem,
   publicUrlProblem,
   redirectUrisProblems,
+  rotationOverlapProblem,
+  rotationOverlapSeconds,
   secondsProblem,
   UNKNOWN,
   uniqueList,
@@ -116,7 +117,7 @@ export const OAUTH_APP_DEFAULTS = {
   refreshTokenRotation: true,
   refreshReuseInterval: 5,
   enabled: true,
-  rotationOverlap: 86_400,
+  rotationOverlap: DEFAULT_ROTATION_OVERLAP_SECONDS,
 } as const;
 
 /** Properties compared by diff; every one but `type` changes in place. */
@@ -219,7 +220,6 @@ export function normalizeOAuthApp(news: Partial<OAuthAppInputs>): OAuthAppDesire
     const text = optionalText(value);
     return text === null || text === UNKNOWN ? text : text.toLowerCase();
   };
-  const overlap = news.rotationOverlap;
   return {
     name: typeof news.name === "string" && news.name !== UNKNOWN ? news.name.trim() : (news.name as string),
     description: optionalText(news.description),
@@ -242,12 +242,7 @@ export function normalizeOAuthApp(news: Partial<OAuthAppInputs>): OAuthAppDesire
     enabled: bool(news.enabled, OAUTH_APP_DEFAULTS.enabled),
     adopt: bool(news.adopt, false),
     rotation: news.rotation === undefined || news.rotation === null ? null : String(news.rotation),
-    rotationOverlap:
-      overlap === undefined || overlap === null
-        ? OAUTH_APP_DEFAULTS.rotationOverlap
-        : overlap === UNKNOWN
-          ? (UNKNOWN as never)
-          : durationSeconds(overlap),
+    rotationOverlap: rotationOverlapSeconds(news.rotationOverlap),
   };
 }
 
@@ -295,14 +290,7 @@ export function validateOAuthApp(news: Partial<OAuthAppInputs>, desired: OAuthAp
   for (const property of ["logoUrl", "homepageUrl", "privacyPolicyUrl", "termsOfServiceUrl"] as const) {
     if (known(property)) add(property, publicUrlProblem(property, desired[property]));
   }
-  if (known("rotationOverlap")) {
-    add(
-      "rotationOverlap",
-      Number.isNaN(desired.rotationOverlap)
-        ? "rotationOverlap must be seconds or a duration such as 30m, 24h or 7d"
-        : overlapProblem("rotationOverlap", desired.rotationOverlap),
-    );
-  }
+  if (known("rotationOverlap")) add("rotationOverlap", rotationOverlapProblem(desired.rotationOverlap));
   if (known("rotation") && known("type") && desired.rotation !== null && desired.type === "public") {
     add("rotation", "public applications have no client secret to rotate");
   }

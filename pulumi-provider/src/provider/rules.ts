@@ -48,6 +48,8 @@ export const BUILT_IN_SCOPES = [
 export const GRANT_TYPES = ["authorization_code", "refresh_token", "client_credentials", "password"];
 export const IDENTITY_PROVIDER_KINDS = ["google", "github", "microsoft", "apple", "discord", "oidc"];
 export const MAX_ROTATION_OVERLAP_SECONDS = 30 * 24 * 60 * 60;
+/** How long a replaced secret keeps working unless a resource says otherwise: the server's rotation default. */
+export const DEFAULT_ROTATION_OVERLAP_SECONDS = 86_400;
 
 const HEX_COLOR = /^#(?:[0-9a-fA-F]{3}){1,2}$/;
 const CUSTOM_SCOPE_NAME = /^[a-z0-9:._-]{1,64}$/;
@@ -215,6 +217,19 @@ export function overlapProblem(field: string, value: number): string | undefined
     return `${field} must be from 0 to ${MAX_ROTATION_OVERLAP_SECONDS} seconds (30 days)`;
   }
   return undefined;
+}
+
+/** A `rotationOverlap` input as seconds: the default when omitted, unknown while unknown, NaN when unreadable. */
+export function rotationOverlapSeconds(value: unknown): number {
+  if (value === undefined || value === null) return DEFAULT_ROTATION_OVERLAP_SECONDS;
+  return value === UNKNOWN ? (UNKNOWN as never) : durationSeconds(value);
+}
+
+/** Why a `rotationOverlap` (as {@link rotationOverlapSeconds} read it) is refused, if it is. */
+export function rotationOverlapProblem(seconds: number): string | undefined {
+  return Number.isNaN(seconds)
+    ? "rotationOverlap must be seconds or a duration such as 30m, 24h or 7d"
+    : overlapProblem("rotationOverlap", seconds);
 }
 
 /** A duration as seconds (`86400`) or with a unit (`90s`, `30m`, `24h`, `7d`); NaN when it is neither. */

@@ -7,14 +7,17 @@ const provider = createClientSecretProvider();
 export type ClientSecretArgs = InputsOf<ClientSecretInputs>;
 
 /**
- * An additional client secret of a confidential app. `secret` is a secret output. Changing `rotation` mints a new
- * secret and revokes the previous one at once; for an overlap, rotate the OAuthApp's own secret instead.
+ * An additional client secret of a confidential app. `secret` is a secret output. A new `rotation`, `name` or
+ * `expiresAt` mints a new secret in place; the previous one keeps working for `rotationOverlap` (default 24h).
+ * Deleting the resource revokes its secret at once.
  */
 export class ClientSecret extends pulumi.dynamic.Resource {
   declare readonly app: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
   declare readonly expiresAt: pulumi.Output<string | null>;
   declare readonly rotation: pulumi.Output<string | null>;
+  /** Seconds a replaced secret keeps working. */
+  declare readonly rotationOverlap: pulumi.Output<number>;
   /** The plaintext secret. A secret output. */
   declare readonly secret: pulumi.Output<string>;
   declare readonly last4: pulumi.Output<string>;
@@ -25,7 +28,20 @@ export class ClientSecret extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { ...outputSlots(["app", "name", "expiresAt", "rotation", "secret", "last4", "secretId", "status"]), ...args },
+      {
+        ...outputSlots([
+          "app",
+          "name",
+          "expiresAt",
+          "rotation",
+          "rotationOverlap",
+          "secret",
+          "last4",
+          "secretId",
+          "status",
+        ]),
+        ...args,
+      },
       withSecretOutputs(opts, ["secret"]),
       "latch",
       "ClientSecret",

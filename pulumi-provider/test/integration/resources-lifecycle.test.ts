@@ -67,15 +67,16 @@ describe("Scope", () => {
 });
 
 describe("ClientSecret", () => {
-  test("create, read, rotation in place (old one revoked), replace on name, revoked by hand reads as gone", async () => {
+  test("create, read, rotation in place with an overlap, re-mint on name, replace on app, revoked by hand reads as gone", async () => {
     const { inputs } = await secrets.check({}, { app: app.id, name: " Partner ", expiresAt: "2099-01-01T00:00:00Z" });
-    expect(inputs).toMatchObject({ name: "Partner", expiresAt: "2099-01-01T00:00:00.000Z" });
+    expect(inputs).toMatchObject({ name: "Partner", expiresAt: "2099-01-01T00:00:00.000Z", rotationOverlap: 86_400 });
     const { id, outs } = await secrets.create(inputs);
     expect(outs).toMatchObject({
       app: app.id,
       name: "Partner",
       status: "ACTIVE",
       expiresAt: "2099-01-01T00:00:00.000Z",
+      rotationOverlap: 86_400,
     });
     expect(outs.secret).toMatch(/^latch_cs_/);
     expect(await secretWorks(latch.server, app.clientId, outs.secret)).toBe(true);
@@ -83,26 +84,73 @@ describe("ClientSecret", () => {
     const read = await secrets.read(id, outs);
     expect(read.props).toEqual(outs);
     expect(await secrets.diff(id, outs, inputs)).toMatchObject({ changes: false });
+    // State from before rotationOverlap existed had the default in effect: no diff.
+    const { rotationOverlap: _overlap, ...older } = outs;
+    expect(await secrets.diff(id, older, inputs)).toMatchObject({ changes: false });
 
+    // Rotation mints a new secret in place; the previous one keeps working for the overlap, then expires.
     const rotation = (
       await secrets.check(outs, { app: app.id, name: "Partner", expiresAt: "2099-01-01T00:00:00Z", rotation: "1" })
     ).inputs;
     expect(await secrets.diff(id, outs, rotation)).toMatchObject({ changes: true, replaces: [], diffs: ["rotation"] });
+    const before = Date.now();
     const rotated = await secrets.update(id, outs as ClientSecretOutputs, rotation);
     expect(rotated.outs.secret).not.toBe(outs.secret);
     expect(rotated.outs.secretId).not.toBe(id);
     expect(await secretWorks(latch.server, app.clientId, rotated.outs.secret)).toBe(true);
-    expect(await secretWorks(latch.server, app.clientId, outs.secret)).toBe(false);
+    expect(await secretWorks(latch.server, app.clientId, outs.secret)).toBe(true);
+    const previous = await latch.admin.request<{
+      node: { status: string; expiresAt: string; revokedAt: string | null };
+    }>("query ($id: ID!) { node(id: $id) { ... on ClientSecret { status expiresAt revokedAt } } }", { id });
+    expect(previous.node).toMatchObject({ status: "ACTIVE", revokedAt: null });
+    expect(Date.parse(previous.node.expiresAt)).toBeGreaterThanOrEqual(before + 86_400_000 - 1000);
+    expect(Date.parse(previous.node.expiresAt)).toBeLessThanOrEqual(Date.now() + 86_400_000 + 1000);
     expect((await secrets.read(id, rotated.outs)).props).toEqual(rotated.outs);
 
-    const renamed = (await secrets.check(outs, { app: app.id, name: "Other", rotation: "1" })).inputs;
-    expect((await secrets.diff(id, rotated.outs, renamed)).replaces.sort()).toEqual(["expiresAt", "name"]);
+    // Only the overlap changing mints nothing.
+    const shorter = (
+      await secrets.check(rotated.outs, { ...rotation, rotationOverlap: "0s", expiresAt: "2099-01-01T00:00:00Z" })
+    ).inputs;
+    expect(await secrets.diff(id, rotated.outs, shorter)).toMatchObject({ replaces: [], diffs: ["rotationOverlap"] });
+    const overlapOnly = await secrets.update(id, rotated.outs as ClientSecretOutputs, shorter);
+    expect(overlapOnly.outs).toEqual({ ...rotated.outs, rotationOverlap: 0 });
+
+    // A new name (or expiry) mints a new secret in place too: with no overlap, the previous one stops at once.
+    const renamed = (await secrets.check(outs, { app: app.id, name: "Other", rotation: "1", rotationOverlap: 0 }))
+      .inputs;
+    expect(await secrets.diff(id, overlapOnly.outs, renamed)).toMatchObject({
+      replaces: [],
+      diffs: ["name", "expiresAt"],
+    });
+    const reminted = await secrets.update(id, overlapOnly.outs as ClientSecretOutputs, renamed);
+    expect(reminted.outs).toMatchObject({ name: "Other", expiresAt: null, status: "ACTIVE" });
+    expect(await secretWorks(latch.server, app.clientId, reminted.outs.secret)).toBe(true);
+    expect(await secretWorks(latch.server, app.clientId, rotated.outs.secret)).toBe(false);
+    expect((await secrets.diff(id, reminted.outs, { ...renamed, app: "another" })).replaces).toEqual(["app"]);
 
     await latch.admin.request("mutation ($id: ID!) { revokeClientSecret(id: $id) { __typename } }", {
-      id: rotated.outs.secretId,
+      id: reminted.outs.secretId,
     });
-    expect(await secrets.read(id, rotated.outs)).toEqual({ id: "" });
-    await secrets.delete(id, rotated.outs);
+    expect(await secrets.read(id, reminted.outs)).toEqual({ id: "" });
+    await secrets.delete(id, reminted.outs);
+  });
+
+  test("delete revokes the secret at once, whatever the overlap; a bad overlap fails check", async () => {
+    const { inputs } = await secrets.check({}, { app: app.id, name: "Leaving", rotationOverlap: "7d" });
+    expect(inputs.rotationOverlap).toBe(7 * 86_400);
+    const { id, outs } = await secrets.create(inputs);
+    expect(await secretWorks(latch.server, app.clientId, outs.secret)).toBe(true);
+    await secrets.delete(id, outs);
+    expect(await secretWorks(latch.server, app.clientId, outs.secret)).toBe(false);
+    await secrets.delete(id, outs);
+
+    for (const rotationOverlap of ["soon", "31d", -1]) {
+      const { failures } = await secrets.check({}, { app: app.id, name: "Bad", rotationOverlap });
+      expect(
+        failures.map((failure) => failure.property),
+        String(rotationOverlap),
+      ).toEqual(["rotationOverlap"]);
+    }
   });
 
   test("a public app's secret fails naming the resource and property", async () => {

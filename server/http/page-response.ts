@@ -9,6 +9,8 @@ export type SendPageOptions = {
   readonly formAction?: readonly string[];
   /** More response headers, e.g. `Retry-After`. */
   readonly headers?: Record<string, string>;
+  /** The page runs its nonce'd inline script (the CSP allows no other). */
+  readonly script?: boolean;
 };
 
 /**
@@ -32,7 +34,7 @@ export function sendPage(
     ...options.headers,
     "Content-Type": "text/html; charset=utf-8",
     "Cache-Control": "no-store",
-    "Content-Security-Policy": pageCsp(nonce, options.formAction),
+    "Content-Security-Policy": `${pageCsp(nonce, options.formAction)}${options.script ? `; script-src 'nonce-${nonce}'` : ""}`,
   });
 }
 

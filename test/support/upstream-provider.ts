@@ -52,6 +52,11 @@ export type UpstreamOptions = {
   readonly refreshTokenTtl?: number;
   /** Scopes the provider accepts beyond openid/offline_access/email/profile. */
   readonly extraScopes?: readonly string[];
+  /**
+   * The host name in its issuer (it listens on 127.0.0.1 either way): `localhost` makes it another site than Latch
+   * at 127.0.0.1, as a real provider is, so a browser applies SameSite rules between the two.
+   */
+  readonly host?: "127.0.0.1" | "localhost";
 };
 
 export type UpstreamProvider = {
@@ -94,7 +99,7 @@ export async function startUpstreamProvider(options: UpstreamOptions): Promise<U
   const jwk = { ...(await exportJWK(privateKey)), kid: "upstream-es256", alg: "ES256", use: "sig" };
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `http://${options.host ?? "127.0.0.1"}:${(server.address() as AddressInfo).port}`;
 
   const clients: ClientMetadata[] = options.clients.map((client) => ({
     client_id: client.clientId,

@@ -1,9 +1,11 @@
 import type { StartedUpstreamFlow } from "../flows/start-upstream-flow.ts";
+import { FORM_POST_KINDS } from "./login-provider-kinds.ts";
 import type { LoginProvider } from "./resolve-login-provider.ts";
 
 /**
  * The upstream authorization request of a sign-in (RFC 6749 §4.1.1): code flow with the flow's `state`, an RFC 7636
- * S256 challenge, and for OpenID providers the flow's `nonce` (Core §3.1.2.1).
+ * S256 challenge, for OpenID providers the flow's `nonce` (Core §3.1.2.1), and `response_mode=form_post` for the
+ * kinds that require it.
  */
 export function loginAuthorizeUrl(provider: LoginProvider, flow: StartedUpstreamFlow, redirectUri: string): URL {
   const url = new URL(provider.as.authorization_endpoint as string);
@@ -15,5 +17,6 @@ export function loginAuthorizeUrl(provider: LoginProvider, flow: StartedUpstream
   url.searchParams.set("code_challenge", flow.codeChallenge);
   url.searchParams.set("code_challenge_method", "S256");
   if (flow.nonce) url.searchParams.set("nonce", flow.nonce);
+  if (FORM_POST_KINDS.has(provider.kind)) url.searchParams.set("response_mode", "form_post");
   return url;
 }

@@ -4,6 +4,12 @@ import type { IdentityProviderKind } from "../../db/entities/index.ts";
 export const OIDC_KINDS: ReadonlySet<IdentityProviderKind> = new Set(["google", "microsoft", "apple", "oidc"]);
 
 /**
+ * Kinds whose authorization response comes back as a cross-site form POST (OAuth 2.0 Form Post Response Mode): Apple
+ * refuses a request for `name` or `email` in any other mode.
+ */
+export const FORM_POST_KINDS: ReadonlySet<IdentityProviderKind> = new Set(["apple"]);
+
+/**
  * The issuer each well-known OIDC kind uses when the row names none. Microsoft's is the multi-tenant `common`
  * endpoint, whose discovery names a `{tenantid}` template rather than itself (see `discover-issuer.ts`).
  */

@@ -1,10 +1,11 @@
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import { UPSTREAM_CALLBACK_PATH, upstreamCallbackUrl } from "../../connections/callback-url.ts";
 import { type TakenUpstreamFlow, takeUpstreamFlow } from "../../connections/flows/take-upstream-flow.ts";
 import { UpstreamError } from "../../connections/upstream-error.ts";
 import { recordEvent } from "../../services/record-event.ts";
 import type { HttpDeps } from "../deps.ts";
-import { sendErrorPage } from "../page-response.ts";
+import { sendErrorPage, sendPage } from "../page-response.ts";
+import { renderFormPostRelayPage } from "../pages/form-post-relay-page.ts";
 import { readUpstreamBinding } from "../upstream-binding-cookie.ts";
 import { completeConnectionCallback } from "./connection-flow.ts";
 import { completeUpstreamLogin } from "./upstream-login.ts";
@@ -12,45 +13,101 @@ import { completeUpstreamLogin } from "./upstream-login.ts";
 /** What a purpose's handler gets: the consumed flow and the callback URL as the upstream sent it. */
 export type UpstreamCallback = {
   readonly flow: TakenUpstreamFlow;
-  /** The full callback URL (query included) rebuilt on PUBLIC_URL, as oauth4webapi's validateAuthResponse wants it. */
+  /**
+   * The callback URL rebuilt on PUBLIC_URL with the response's parameters as its query (those of a form_post response
+   * too), as oauth4webapi's validateAuthResponse wants it.
+   */
   readonly url: URL;
   readonly now: Date;
+  /** The name a form_post provider posted beside the response (Apple's `user`, first sign-in only); unverified. */
+  readonly postedName: string | null;
 };
 
+/** The authorization response's parameters (RFC 6749 §4.1.2 and §4.1.2.1, RFC 9207's `iss`), and nothing else. */
+const RESPONSE_PARAMS = ["code", "state", "iss", "error", "error_description", "error_uri"] as const;
+
+/** Marks the relay page's POST, so a browser that still sends no binding cookie fails instead of looping. */
+const RELAYED = "relayed";
+
 /**
- * `GET /oauth/callback`: the one redirect URI of every upstream flow. It consumes the pending flow `state` names
- * (once, in this browser, before it expires) and hands it to the flow's purpose: an upstream login or a connection.
- * A callback matching no flow ends on a readable page and an `upstream.callback_rejected` Event.
+ * `/oauth/callback`: the one redirect URI of every upstream flow. It consumes the pending flow `state` names (once, in
+ * this browser, before it expires) and hands it to the flow's purpose: an upstream login or a connection. A callback
+ * matching no flow ends on a readable page and an `upstream.callback_rejected` Event.
+ *
+ * GET carries the response in its query. POST is a form_post response (Apple): the provider's cross-site POST brings
+ * no SameSite=Lax cookie, so it is first posted again from a page of ours, which does.
  */
 export function registerOAuthCallbackRoute(router: Hono, deps: HttpDeps): void {
-  router.get(UPSTREAM_CALLBACK_PATH, async (c) => {
-    const now = new Date();
-    const url = new URL(upstreamCallbackUrl(deps.config.publicUrl));
-    url.search = new URL(c.req.url).search;
-    let flow: TakenUpstreamFlow;
-    try {
-      flow = await takeUpstreamFlow(
-        deps.orm.em,
-        deps.keyring,
-        { state: url.searchParams.get("state") ?? "", browserBinding: readUpstreamBinding(c) },
-        now,
-      );
-    } catch (error) {
-      if (!(error instanceof UpstreamError)) throw error;
-      deps.logger.warn({ code: error.code, reason: error.message }, "upstream callback rejected");
-      await recordCallbackRejected(deps, error, now);
-      return sendErrorPage(
+  router.get(UPSTREAM_CALLBACK_PATH, (c) => completeCallback(c, deps, new URL(c.req.url).searchParams, null));
+  router.post(UPSTREAM_CALLBACK_PATH, async (c) => {
+    const type = c.req.header("content-type") ?? "";
+    const form = /^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)
+      ? new URLSearchParams(await c.req.text())
+      : new URLSearchParams();
+    const response = new URLSearchParams();
+    for (const name of RESPONSE_PARAMS) {
+      const value = form.get(name);
+      if (value !== null) response.set(name, value);
+    }
+    if (!readUpstreamBinding(c) && form.get(RELAYED) !== "1") {
+      const fields = [...response, ...(form.has("user") ? [["user", form.get("user")!] as const] : [])];
+      return sendPage(
         c,
-        400,
-        "This sign-in link can't be used",
-        "It has expired, was already used, or was opened in another browser. Start again from the app.",
+        200,
+        (nonce) =>
+          renderFormPostRelayPage({ action: UPSTREAM_CALLBACK_PATH, fields: [...fields, [RELAYED, "1"]], nonce }),
+        { script: true },
       );
     }
-    const callback: UpstreamCallback = { flow, url, now };
-    return flow.purpose === "login"
-      ? completeUpstreamLogin(c, deps, callback)
-      : completeConnectionCallback(c, deps, callback);
+    return completeCallback(c, deps, response, postedName(form.get("user")));
   });
+}
+
+async function completeCallback(
+  c: Context,
+  deps: HttpDeps,
+  params: URLSearchParams,
+  posted: string | null,
+): Promise<Response> {
+  const now = new Date();
+  const url = new URL(upstreamCallbackUrl(deps.config.publicUrl));
+  url.search = params.toString();
+  let flow: TakenUpstreamFlow;
+  try {
+    flow = await takeUpstreamFlow(
+      deps.orm.em,
+      deps.keyring,
+      { state: params.get("state") ?? "", browserBinding: readUpstreamBinding(c) },
+      now,
+    );
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) throw error;
+    deps.logger.warn({ code: error.code, reason: error.message }, "upstream callback rejected");
+    await recordCallbackRejected(deps, error, now);
+    return sendErrorPage(
+      c,
+      400,
+      "This sign-in link can't be used",
+      "It has expired, was already used, or was opened in another browser. Start again from the app.",
+    );
+  }
+  const callback: UpstreamCallback = { flow, url, now, postedName: posted };
+  return flow.purpose === "login"
+    ? completeUpstreamLogin(c, deps, callback)
+    : completeConnectionCallback(c, deps, callback);
+}
+
+/** Apple's `user` field: `{"name":{"firstName":"…","lastName":"…"},"email":"…"}`; anything else is no name. */
+function postedName(user: string | null): string | null {
+  if (!user || user.length > 2000) return null;
+  try {
+    const name = (JSON.parse(user) as { name?: { firstName?: unknown; lastName?: unknown } }).name;
+    const parts = [name?.firstName, name?.lastName].filter((part): part is string => typeof part === "string");
+    const joined = parts.join(" ").trim().slice(0, 100);
+    return joined === "" ? null : joined;
+  } catch {
+    return null;
+  }
 }
 
 async function recordCallbackRejected(deps: HttpDeps, error: UpstreamError, now: Date): Promise<void> {

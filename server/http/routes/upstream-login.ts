@@ -109,6 +109,8 @@ export async function completeUpstreamLogin(c: Context, deps: HttpDeps, callback
       () => openString(deps.keyring, record.row.clientSecretEncrypted, identityProviderSecretAad(record.row.id)),
     );
     profile = await fetchLoginProfile(provider, tokens);
+    // Apple's id_token carries no name: the one it posts beside its first response is all there is.
+    if (profile.name === null && callback.postedName) profile = { ...profile, name: callback.postedName };
   } catch (error) {
     return failure(c, deps, record, toUpstreamError(error, "sign-in"), now);
   }

@@ -8,6 +8,7 @@ import { Event, ExternalIdentity, IdentityProvider, User } from "../../../server
 import { identityProviderSecretAad } from "../../../server/services/identity-providers/identity-provider-rules.ts";
 import { launchBrowser } from "../../support/browser.ts";
 import { apiKeyFor, controlPlane } from "../../support/control-plane.ts";
+import { addIdentityProvider } from "../../support/identity-providers.ts";
 import { createApp, createUser, type TestApp } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { startUpstreamProvider, type UpstreamProvider } from "../../support/upstream-provider.ts";
@@ -55,23 +56,15 @@ beforeAll(async () => {
   const { organizationId } = await createUser(server.orm);
   app = await createApp(server.orm, organizationId, { name: APP_NAME, redirectUris: [redirectUri] });
   const admin = controlPlane(server, await apiKeyFor(server, organizationId));
-  const created: any = await admin.request(
-    `mutation ($input: CreateIdentityProviderInput!) { createIdentityProvider(input: $input) {
-      __typename ... on Error { message } } }`,
-    {
-      input: {
-        applicationId: Buffer.from(`Application:${app.id}`).toString("base64"),
-        kind: "GITHUB",
-        clientId: "latch-github",
-        clientSecret: GITHUB_SECRET,
-        // The local provider plays github.com: its authorize, token and GitHub-shaped API endpoints.
-        authorizationEndpoint: upstream.endpoints.authorization,
-        tokenEndpoint: upstream.endpoints.token,
-        userinfoEndpoint: upstream.endpoints.githubUser,
-      },
-    },
-  );
-  expect(created.createIdentityProvider.__typename).toBe("IdentityProviderPayload");
+  await addIdentityProvider(admin, app.id, {
+    kind: "GITHUB",
+    clientId: "latch-github",
+    clientSecret: GITHUB_SECRET,
+    // The local provider plays github.com: its authorize, token and GitHub-shaped API endpoints.
+    authorizationEndpoint: upstream.endpoints.authorization,
+    tokenEndpoint: upstream.endpoints.token,
+    userinfoEndpoint: upstream.endpoints.githubUser,
+  });
   const issuer = new URL(server.url);
   as = await oauth.processDiscoveryResponse(
     issuer,

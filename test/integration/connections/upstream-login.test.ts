@@ -11,6 +11,7 @@ import { Event, ExternalIdentity, IdentityProvider, Session, User } from "../../
 import { createIdentityProvider } from "../../../server/services/identity-providers/create-identity-provider.ts";
 import { identityProviderSecretAad } from "../../../server/services/identity-providers/identity-provider-rules.ts";
 import { apiKeyFor, controlPlane } from "../../support/control-plane.ts";
+import { addIdentityProvider } from "../../support/identity-providers.ts";
 import { createApp, createUser, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { startUpstreamProvider, type UpstreamAccount, type UpstreamProvider } from "../../support/upstream-provider.ts";
@@ -62,19 +63,11 @@ const SQUATTER: UpstreamAccount = {
 const TARGET: UpstreamAccount = { sub: "target", email: "target@example.com", emailVerified: true };
 const account = (sub: string) => [OCTO, HTML_VICTIM, OIDC_PERSON, ...TAMPERED].find((a) => a.sub === sub)!;
 
-const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
 const em = () => server.orm.em.fork();
 const events = (type: string) => em().find(Event, { type }, { orderBy: { createdAt: "asc", id: "asc" } });
 
-async function createProvider(app: TestApp, input: Record<string, unknown>): Promise<string> {
-  const result: any = await admin.request(
-    `mutation ($input: CreateIdentityProviderInput!) { createIdentityProvider(input: $input) {
-      __typename ... on IdentityProviderPayload { identityProvider { id } } ... on Error { message } } }`,
-    { input: { applicationId: globalId("Application", app.id), ...input } },
-  );
-  const payload = result.createIdentityProvider;
-  if (payload.__typename !== "IdentityProviderPayload") throw new Error(payload.message);
-  return Buffer.from(payload.identityProvider.id, "base64").toString().split(":")[1]!;
+function createProvider(app: TestApp, input: Record<string, unknown>): Promise<string> {
+  return addIdentityProvider(admin, app.id, input);
 }
 
 function authorizePath(app: TestApp): string {

@@ -1,4 +1,4 @@
-import { html, pageCsp, raw, renderDocument } from "./html.ts";
+import { html, raw, renderDocument } from "./html.ts";
 
 /** What the popup tells its opener: `MessageEvent.data` of a `latch:connection` message. */
 export type ConnectionPopupMessage = {
@@ -41,11 +41,6 @@ export function renderConnectionPopupPage(input: ConnectionPopupPageInput): stri
 </div>
 <script nonce="${input.nonce}">${raw(script)}</script>`;
   return renderDocument({ title: input.title, body, nonce: input.nonce });
-}
-
-/** The page CSP of `sendPage` plus the one nonce'd inline script this page runs. */
-export function connectionPopupCsp(nonce: string): string {
-  return `${pageCsp(nonce)}; script-src 'nonce-${nonce}'`;
 }
 
 /** JSON that is safe inside an inline `<script>`: no `</script>`, no `<!--`, no line separators. */

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { UpstreamError } from "../../connections/upstream-error.ts";
@@ -11,12 +10,8 @@ import { startConnection } from "../../connections/user-connections/start-connec
 import { NotFoundError, ValidationError } from "../../services/errors.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
 import type { HttpDeps } from "../deps.ts";
-import { sendErrorPage } from "../page-response.ts";
-import {
-  type ConnectionPopupMessage,
-  connectionPopupCsp,
-  renderConnectionPopupPage,
-} from "../pages/connection-popup-page.ts";
+import { sendErrorPage, sendPage } from "../page-response.ts";
+import { type ConnectionPopupMessage, renderConnectionPopupPage } from "../pages/connection-popup-page.ts";
 import { readSessionToken } from "../session-cookie.ts";
 import { ensureUpstreamBinding } from "../upstream-binding-cookie.ts";
 import type { UpstreamCallback } from "./oauth-callback.ts";
@@ -132,12 +127,9 @@ function popupPage(
   openerOrigin: string,
   page: { title: string; message: string; result: ConnectionPopupMessage },
 ): Response {
-  const nonce = randomBytes(16).toString("base64");
-  return c.body(renderConnectionPopupPage({ ...page, openerOrigin, nonce }), status, {
-    ...POPUP_OPENER_POLICY,
-    "Content-Type": "text/html; charset=utf-8",
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": connectionPopupCsp(nonce),
+  return sendPage(c, status, (nonce) => renderConnectionPopupPage({ ...page, openerOrigin, nonce }), {
+    script: true,
+    headers: POPUP_OPENER_POLICY,
   });
 }
 

@@ -6,9 +6,13 @@ import { InvalidRequestError } from "../oauth/errors.ts";
  * accept. JSON or multipart is refused with a precise message rather than misread.
  */
 export async function readForm(c: Context): Promise<URLSearchParams> {
-  const type = c.req.header("content-type") ?? "";
-  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
+  if (!isFormEncoded(c)) {
     throw new InvalidRequestError("Content-Type must be application/x-www-form-urlencoded");
   }
   return new URLSearchParams(await c.req.text());
+}
+
+/** Whether the request body is declared application/x-www-form-urlencoded (parameters after `;` allowed). */
+export function isFormEncoded(c: Context): boolean {
+  return /^application\/x-www-form-urlencoded\s*(;|$)/i.test(c.req.header("content-type") ?? "");
 }

@@ -6,6 +6,7 @@ import { recordEvent } from "../../services/record-event.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendErrorPage, sendPage } from "../page-response.ts";
 import { renderFormPostRelayPage } from "../pages/form-post-relay-page.ts";
+import { isFormEncoded, readForm } from "../read-form.ts";
 import { readUpstreamBinding } from "../upstream-binding-cookie.ts";
 import { completeConnectionCallback } from "./connection-flow.ts";
 import { completeUpstreamLogin } from "./upstream-login.ts";
@@ -40,10 +41,8 @@ const RELAYED = "relayed";
 export function registerOAuthCallbackRoute(router: Hono, deps: HttpDeps): void {
   router.get(UPSTREAM_CALLBACK_PATH, (c) => completeCallback(c, deps, new URL(c.req.url).searchParams, null));
   router.post(UPSTREAM_CALLBACK_PATH, async (c) => {
-    const type = c.req.header("content-type") ?? "";
-    const form = /^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)
-      ? new URLSearchParams(await c.req.text())
-      : new URLSearchParams();
+    // Anything but a form carries no response: it fails as a callback without `state`.
+    const form = isFormEncoded(c) ? await readForm(c) : new URLSearchParams();
     const response = new URLSearchParams();
     for (const name of RESPONSE_PARAMS) {
       const value = form.get(name);

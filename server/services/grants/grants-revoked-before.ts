@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Application } from "../../db/entities/index.ts";
+import { uuidArrayLiteral } from "../../db/uuid-array.ts";
 
 /**
  * The condition that leaves out grants an app-wide revocation covers before the background job has marked their rows:
@@ -24,7 +25,7 @@ export async function grantsRevokedBefore(
 ): Promise<(Date | null)[]> {
   const rows = await em.execute<{ id: string; grants_revoked_before: Date | string | null }[]>(
     "select id, grants_revoked_before from applications where id = any(cast(? as uuid[]))",
-    [`{${applicationIds.join(",")}}`],
+    [uuidArrayLiteral(applicationIds)],
   );
   const byId = new Map(rows.map((row) => [row.id, row.grants_revoked_before]));
   return applicationIds.map((id) => {

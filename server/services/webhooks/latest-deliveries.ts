@@ -1,8 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { WebhookDelivery, type WebhookDeliveryStatus } from "../../db/entities/index.ts";
-
-/** Row ids as one PostgreSQL array literal: a single bound parameter, whatever their number. */
-const uuidArray = (ids: readonly string[]) => `{${ids.join(",")}}`;
+import { uuidArrayLiteral } from "../../db/uuid-array.ts";
 
 /**
  * The newest `limit` delivery attempts of each webhook (of one status, when given), newest first, all in one list:
@@ -23,7 +21,7 @@ export async function latestDeliveries(
        order by created_at desc, id desc
        limit ?
      ) d`,
-    [uuidArray(webhookIds), status, status, limit],
+    [uuidArrayLiteral(webhookIds), status, status, limit],
   );
   if (ids.length === 0) return [];
   return em.find(
@@ -43,7 +41,7 @@ export async function countDeliveries(
     `select webhook_id, count(*)::int as n from webhook_deliveries
      where webhook_id = any(cast(? as uuid[])) and (cast(? as text) is null or status = ?)
      group by webhook_id`,
-    [uuidArray(webhookIds), status, status],
+    [uuidArrayLiteral(webhookIds), status, status],
   );
   const counts = new Map(rows.map((row) => [row.webhook_id, row.n]));
   return webhookIds.map((id) => counts.get(id) ?? 0);

@@ -1,10 +1,14 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import * as oauth from "oauth4webapi";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExternalIdentity, User } from "../../../server/db/entities/index.ts";
 import { launchBrowser } from "../../support/browser.ts";
+import {
+  codeFlowRequest,
+  discoverLatch,
+  type RedirectTarget,
+  redeemCallback,
+  startRedirectTarget,
+} from "../../support/code-flow-client.ts";
 import { apiKeyFor, controlPlane } from "../../support/control-plane.ts";
 import { addIdentityProvider } from "../../support/identity-providers.ts";
 import { createApp, createUser, type TestApp } from "../../support/oauth-fixtures.ts";
@@ -17,14 +21,13 @@ import { startUpstreamProvider, type UpstreamProvider } from "../../support/upst
  * relays it through a page of its own, whose nonce'd script posts it again, same-site, with the cookie.
  */
 const APPLE_SECRET = "apple-browser-secret-7d6c5b4a39";
-const insecure = { [oauth.allowInsecureRequests]: true };
 
 let server: TestServer;
 let upstream: UpstreamProvider;
 let browser: Browser;
 let context: BrowserContext;
 let app: TestApp;
-let callbackServer: Server;
+let callbackServer: RedirectTarget;
 let redirectUri: string;
 
 beforeAll(async () => {
@@ -32,9 +35,8 @@ beforeAll(async () => {
     startTestServer({ env: { LATCH_TRUST_CUSTOM_PROVIDER_EMAILS: "true" } }),
     launchBrowser(),
   ]);
-  callbackServer = createServer((_request, response) => response.writeHead(200).end("ok"));
-  await new Promise<void>((resolve) => callbackServer.listen(0, "127.0.0.1", resolve));
-  redirectUri = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
+  callbackServer = await startRedirectTarget();
+  redirectUri = callbackServer.uri;
   upstream = await startUpstreamProvider({
     clients: [{ clientId: "latch-apple", clientSecret: APPLE_SECRET, redirectUris: [`${server.url}/oauth/callback`] }],
     accounts: [{ sub: "000111.apple", email: "grace@privaterelay.example", emailVerified: true }],
@@ -56,30 +58,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close().catch(() => {});
   await browser?.close();
-  await new Promise((resolve) => (callbackServer ? callbackServer.close(resolve) : resolve(undefined)));
+  await callbackServer?.close();
   await upstream?.close();
   await server?.stop();
 });
 
 describe("Sign in with Apple in Chromium", () => {
   it("follows the provider's cross-site form POST through Latch's relay page to consent, and the code redeems", async () => {
-    const issuer = new URL(server.url);
-    const as = await oauth.processDiscoveryResponse(
-      issuer,
-      await oauth.discoveryRequest(issuer, { ...insecure, algorithm: "oidc" }),
-    );
-    const verifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
-    const authorize = new URL(as.authorization_endpoint!);
-    authorize.search = new URLSearchParams({
-      client_id: app.clientId,
-      redirect_uri: redirectUri,
-      response_type: "code",
-      scope: "identify email",
-      state,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: "S256",
-    }).toString();
+    const as = await discoverLatch(server.url);
+    const request = await codeFlowRequest(as, { clientId: app.clientId, redirectUri, scope: "identify email" });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     const callbackPosts: { status: number; cookie: boolean }[] = [];
@@ -91,7 +78,7 @@ describe("Sign in with Apple in Chromium", () => {
       }
     });
 
-    await page.goto(authorize.toString());
+    await page.goto(request.url);
     await page.getByRole("link", { name: "Continue with Apple" }).click();
     const approve = page.getByRole("button", { name: "Authorize" });
     await approve.waitFor();
@@ -104,21 +91,7 @@ describe("Sign in with Apple in Chromium", () => {
     await approve.click();
 
     await page.waitForURL((url) => url.href.startsWith(redirectUri));
-    const client: oauth.Client = { client_id: app.clientId };
-    const params = oauth.validateAuthResponse(as, client, new URL(page.url()), state);
-    const tokens = await oauth.processAuthorizationCodeResponse(
-      as,
-      client,
-      await oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        oauth.ClientSecretBasic(app.clientSecret!),
-        params,
-        redirectUri,
-        verifier,
-        insecure,
-      ),
-    );
+    const tokens = await redeemCallback(as, app, new URL(page.url()), request, redirectUri, { idToken: false });
     const user = await server.orm.em.fork().findOneOrFail(User, { emailNormalized: "grace@privaterelay.example" });
     const me = await fetch(`${server.url}/api/v1/users/@me`, {
       headers: { authorization: `Bearer ${tokens.access_token}` },

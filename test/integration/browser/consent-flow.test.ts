@@ -7,10 +7,10 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escapeHtml } from "../../../server/http/pages/html.ts";
 import { launchBrowser } from "../../support/browser.ts";
+import { codeFlowRequest, discoverLatch, redeemCallback } from "../../support/code-flow-client.ts";
 import { createApp, createUser, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 
-const insecure = { [oauth.allowInsecureRequests]: true };
 const OUTPUT = path.resolve(import.meta.dirname, "../../../test-output");
 const APP_NAME = "Acme Notes";
 const PRIMARY = "#7c3aed";
@@ -60,11 +60,7 @@ beforeAll(async () => {
   ]).then(([s, b, c]) => [s, b, c] as const);
   callbackOrigin = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}`;
   redirectUri = `${callbackOrigin}/callback`;
-  const issuer = new URL(server.url);
-  as = await oauth.processDiscoveryResponse(
-    issuer,
-    await oauth.discoveryRequest(issuer, { ...insecure, algorithm: "oidc" }),
-  );
+  as = await discoverLatch(server.url);
   const { organizationId } = await createUser(server.orm, { orgName: "Design Team" });
   app = await createApp(server.orm, organizationId, {
     name: APP_NAME,
@@ -93,22 +89,8 @@ async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
   return page;
 }
 
-async function authorizeRequest() {
-  const verifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const nonce = oauth.generateRandomNonce();
-  const url = new URL(as.authorization_endpoint!);
-  url.search = new URLSearchParams({
-    client_id: app.clientId,
-    redirect_uri: redirectUri,
-    response_type: "code",
-    scope: SCOPE,
-    state,
-    nonce,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: "S256",
-  }).toString();
-  return { url: url.toString(), verifier, state, nonce };
+function authorizeRequest() {
+  return codeFlowRequest(as, { clientId: app.clientId, redirectUri, scope: SCOPE });
 }
 
 async function signIn(page: Page, user: TestUser, password = user.password): Promise<void> {
@@ -170,22 +152,7 @@ describe("the authorization code flow in Chromium", () => {
     expect(callback.searchParams.get("iss")).toBe(server.url);
     expect(callback.searchParams.get("error")).toBeNull();
 
-    const client: oauth.Client = { client_id: app.clientId };
-    const params = oauth.validateAuthResponse(as, client, callback, request.state);
-    const tokens = await oauth.processAuthorizationCodeResponse(
-      as,
-      client,
-      await oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        oauth.ClientSecretBasic(app.clientSecret!),
-        params,
-        redirectUri,
-        request.verifier,
-        insecure,
-      ),
-      { expectedNonce: request.nonce, requireIdToken: true },
-    );
+    const tokens = await redeemCallback(as, app, callback, request, redirectUri, { idToken: true });
     expect(tokens.scope).toBe(SCOPE);
     expect(oauth.getValidatedIdTokenClaims(tokens)?.sub).toBe(user.id);
     const me = await fetch(`${server.url}/api/v1/users/@me`, {

@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import * as oauth from "oauth4webapi";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,13 +5,19 @@ import { openString } from "../../../server/crypto/envelope.ts";
 import { Event, ExternalIdentity, IdentityProvider, User } from "../../../server/db/entities/index.ts";
 import { identityProviderSecretAad } from "../../../server/services/identity-providers/identity-provider-rules.ts";
 import { launchBrowser } from "../../support/browser.ts";
+import {
+  codeFlowRequest,
+  discoverLatch,
+  type RedirectTarget,
+  redeemCallback,
+  startRedirectTarget,
+} from "../../support/code-flow-client.ts";
 import { apiKeyFor, controlPlane } from "../../support/control-plane.ts";
 import { addIdentityProvider } from "../../support/identity-providers.ts";
 import { createApp, createUser, type TestApp } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { startUpstreamProvider, type UpstreamProvider } from "../../support/upstream-provider.ts";
 
-const insecure = { [oauth.allowInsecureRequests]: true };
 const APP_NAME = "Octo Notes";
 const GITHUB_SECRET = "gh-browser-secret-5be21f0c7d";
 const SCOPE = "openid identify email";
@@ -24,7 +28,7 @@ let browser: Browser;
 let context: BrowserContext;
 let app: TestApp;
 let as: oauth.AuthorizationServer;
-let callbackServer: Server;
+let callbackServer: RedirectTarget;
 let redirectUri: string;
 const logs: string[] = [];
 
@@ -34,9 +38,8 @@ beforeAll(async () => {
     startTestServer({ logs, env: { LATCH_TRUST_CUSTOM_PROVIDER_EMAILS: "true" } }),
     launchBrowser(),
   ]);
-  callbackServer = createServer((_request, response) => response.writeHead(200).end("ok"));
-  await new Promise<void>((resolve) => callbackServer.listen(0, "127.0.0.1", resolve));
-  redirectUri = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
+  callbackServer = await startRedirectTarget();
+  redirectUri = callbackServer.uri;
   upstream = await startUpstreamProvider({
     clients: [
       { clientId: "latch-github", clientSecret: GITHUB_SECRET, redirectUris: [`${server.url}/oauth/callback`] },
@@ -65,42 +68,25 @@ beforeAll(async () => {
     tokenEndpoint: upstream.endpoints.token,
     userinfoEndpoint: upstream.endpoints.githubUser,
   });
-  const issuer = new URL(server.url);
-  as = await oauth.processDiscoveryResponse(
-    issuer,
-    await oauth.discoveryRequest(issuer, { ...insecure, algorithm: "oidc" }),
-  );
+  as = await discoverLatch(server.url);
   context = await browser.newContext();
 }, 16 * 60_000);
 
 afterAll(async () => {
   await context?.close().catch(() => {});
   await browser?.close();
-  await new Promise((resolve) => (callbackServer ? callbackServer.close(resolve) : resolve(undefined)));
+  await callbackServer?.close();
   await upstream?.close();
   await server?.stop();
 });
 
 describe("sign-in through GitHub in Chromium", () => {
   it("continues with GitHub from the app's login page, consents, and the app's code redeems", async () => {
-    const verifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
-    const nonce = oauth.generateRandomNonce();
-    const authorize = new URL(as.authorization_endpoint!);
-    authorize.search = new URLSearchParams({
-      client_id: app.clientId,
-      redirect_uri: redirectUri,
-      response_type: "code",
-      scope: SCOPE,
-      state,
-      nonce,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: "S256",
-    }).toString();
+    const request = await codeFlowRequest(as, { clientId: app.clientId, redirectUri, scope: SCOPE });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
 
-    await page.goto(authorize.toString());
+    await page.goto(request.url);
     expect(new URL(page.url()).pathname).toBe("/login");
     await page.getByRole("link", { name: "Continue with GitHub" }).click();
 
@@ -116,23 +102,7 @@ describe("sign-in through GitHub in Chromium", () => {
     await approve.click();
 
     await page.waitForURL((url) => url.href.startsWith(redirectUri));
-    const callback = new URL(page.url());
-    const client: oauth.Client = { client_id: app.clientId };
-    const params = oauth.validateAuthResponse(as, client, callback, state);
-    const tokens = await oauth.processAuthorizationCodeResponse(
-      as,
-      client,
-      await oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        oauth.ClientSecretBasic(app.clientSecret!),
-        params,
-        redirectUri,
-        verifier,
-        insecure,
-      ),
-      { expectedNonce: nonce, requireIdToken: true },
-    );
+    const tokens = await redeemCallback(as, app, new URL(page.url()), request, redirectUri, { idToken: true });
     const user = await server.orm.em.fork().findOneOrFail(User, { emailNormalized: "mona@example.com" });
     expect(oauth.getValidatedIdTokenClaims(tokens)?.sub).toBe(user.id);
     const me = await fetch(`${server.url}/api/v1/users/@me`, {

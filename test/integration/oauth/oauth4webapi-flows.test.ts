@@ -1,5 +1,6 @@
 import * as oauth from "oauth4webapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { codeFlowRequest, discoverLatch, insecure } from "../../support/code-flow-client.ts";
 import {
   authorizeInBrowser,
   createApp,
@@ -10,7 +11,6 @@ import {
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { UserAgent } from "../../support/user-agent.ts";
 
-const insecure = { [oauth.allowInsecureRequests]: true };
 const REDIRECT = "http://127.0.0.1:8787/callback";
 
 let server: TestServer;
@@ -21,11 +21,7 @@ let publicApp: TestApp;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const issuer = new URL(server.url);
-  as = await oauth.processDiscoveryResponse(
-    issuer,
-    await oauth.discoveryRequest(issuer, { ...insecure, algorithm: "oidc" }),
-  );
+  as = await discoverLatch(server.url);
   const created = await createUser(server.orm);
   user = created.user;
   confidential = await createApp(server.orm, created.organizationId, {
@@ -43,21 +39,12 @@ afterAll(() => server?.stop());
 
 async function runCodeFlow(app: TestApp, scope: string, auth: oauth.ClientAuth, agent = new UserAgent(server.url)) {
   const client: oauth.Client = { client_id: app.clientId };
-  const verifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const nonce = oauth.generateRandomNonce();
-  const url = new URL(as.authorization_endpoint!);
-  url.search = new URLSearchParams({
-    client_id: app.clientId,
-    redirect_uri: REDIRECT,
-    response_type: "code",
+  const { url, verifier, state, nonce } = await codeFlowRequest(as, {
+    clientId: app.clientId,
+    redirectUri: REDIRECT,
     scope,
-    state,
-    nonce,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: "S256",
-  }).toString();
-  const callback = await authorizeInBrowser(agent, user, url.toString());
+  });
+  const callback = await authorizeInBrowser(agent, user, url);
   const params = oauth.validateAuthResponse(as, client, callback, state);
   const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, REDIRECT, verifier, insecure);
   const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {

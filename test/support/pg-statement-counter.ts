@@ -1,5 +1,6 @@
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
-import type { TestDatabase } from "./test-database.ts";
+import { createTestDatabase, type TestDatabase } from "./test-database.ts";
+import { startTestServer, type TestServer } from "./test-server.ts";
 
 /**
  * Counts the SQL statements clients send to PostgreSQL by reading the frontend protocol on the wire: one per
@@ -44,6 +45,35 @@ export async function startStatementCounter(database: TestDatabase): Promise<Sta
     count: () => statements,
     reset: () => {
       statements = 0;
+    },
+  };
+}
+
+export type CountedServer = {
+  readonly server: TestServer;
+  readonly counter: StatementCounter;
+  readonly database: TestDatabase;
+  /** Stops the server, then the counter, then drops the database. */
+  stop(): Promise<void>;
+};
+
+/**
+ * A test server on its own database whose every connection passes through a statement counter. With `worker: false`
+ * no webhook worker runs in it, so its polling and jobs are not counted as the statements under test.
+ */
+export async function startCountedServer(options: { worker: boolean }): Promise<CountedServer> {
+  const database = await createTestDatabase();
+  const counter = await startStatementCounter(database);
+  const env = { DATABASE_URL: counter.url, ...(options.worker ? {} : { LATCH_RUN_WORKER: "false" }) };
+  const server = await startTestServer({ database, env });
+  return {
+    server,
+    counter,
+    database,
+    async stop() {
+      await server.stop();
+      await counter.proxy.close();
+      await database.drop();
     },
   };
 }

@@ -12,12 +12,11 @@ import { apiKeyFor, controlPlane, graphqlErrors } from "../../support/control-pl
 import { postGraphQL } from "../../support/graphql.ts";
 import { insertIntegration } from "../../support/integration-fixtures.ts";
 import { createUser, type TestUser } from "../../support/oauth-fixtures.ts";
-import { type StatementCounter, startStatementCounter } from "../../support/pg-statement-counter.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/test-database.ts";
-import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import { type CountedServer, type StatementCounter, startCountedServer } from "../../support/pg-statement-counter.ts";
+import type { TestServer } from "../../support/test-server.ts";
 import { startUpstreamProvider, type UpstreamProvider } from "../../support/upstream-provider.ts";
 
-let database: TestDatabase;
+let counted: CountedServer;
 let counter: StatementCounter;
 let server: TestServer;
 let apiKey: string;
@@ -81,10 +80,9 @@ async function list(variables: Record<string, unknown> = {}, client = admin): Pr
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  counter = await startStatementCounter(database);
   // No worker: its jobs (webhooks, connection refresh) would be counted as the page's statements.
-  server = await startTestServer({ database, env: { DATABASE_URL: counter.url, LATCH_RUN_WORKER: "false" } });
+  counted = await startCountedServer({ worker: false });
+  ({ server, counter } = counted);
   upstream = await startUpstreamProvider({
     clients: [
       { clientId: "web", clientSecret: "web-secret-0123456789", redirectUris: [`${server.url}/oauth/callback`] },
@@ -143,9 +141,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await upstream?.close();
-  await server?.stop();
-  await counter?.proxy.close();
-  await database?.drop();
+  await counted?.stop();
 });
 
 describe("connections", () => {

@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Application, Grant, IdentityProvider, RedirectUri, User } from "../../../server/db/entities/index.ts";
 import { postGraphQL } from "../../support/graphql.ts";
 import { createApp, createUser } from "../../support/oauth-fixtures.ts";
-import { type StatementCounter, startStatementCounter } from "../../support/pg-statement-counter.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/test-database.ts";
-import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import { type CountedServer, type StatementCounter, startCountedServer } from "../../support/pg-statement-counter.ts";
+import type { TestServer } from "../../support/test-server.ts";
 
-let database: TestDatabase;
+let counted: CountedServer;
 let counter: StatementCounter;
 let server: TestServer;
 
@@ -28,15 +27,12 @@ const PAGE = /* GraphQL */ `
 `;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  counter = await startStatementCounter(database);
   // The webhook worker polls on its own schedule; its statements would be counted as the page's.
-  server = await startTestServer({ database, env: { DATABASE_URL: counter.url, LATCH_RUN_WORKER: "false" } });
+  counted = await startCountedServer({ worker: false });
+  ({ server, counter } = counted);
 });
 afterAll(async () => {
-  await server?.stop();
-  await counter?.proxy.close();
-  await database?.drop();
+  await counted?.stop();
 });
 
 /** Seeds `count` apps, each with two redirect URIs, a secret, an identity provider and a grant. */

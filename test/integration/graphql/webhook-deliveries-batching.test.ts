@@ -4,11 +4,10 @@ import { Organization, Webhook, WebhookDelivery } from "../../../server/db/entit
 import { apiKeyFor } from "../../support/control-plane.ts";
 import { postGraphQL } from "../../support/graphql.ts";
 import { createUser } from "../../support/oauth-fixtures.ts";
-import { type StatementCounter, startStatementCounter } from "../../support/pg-statement-counter.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/test-database.ts";
-import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import { type CountedServer, type StatementCounter, startCountedServer } from "../../support/pg-statement-counter.ts";
+import type { TestServer } from "../../support/test-server.ts";
 
-let database: TestDatabase;
+let counted: CountedServer;
 let counter: StatementCounter;
 let server: TestServer;
 
@@ -27,15 +26,12 @@ const PAGE = /* GraphQL */ `
 `;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  counter = await startStatementCounter(database);
   // No worker: its polling would be counted as the page's statements.
-  server = await startTestServer({ database, env: { DATABASE_URL: counter.url, LATCH_RUN_WORKER: "false" } });
+  counted = await startCountedServer({ worker: false });
+  ({ server, counter } = counted);
 });
 afterAll(async () => {
-  await server?.stop();
-  await counter?.proxy.close();
-  await database?.drop();
+  await counted?.stop();
 });
 
 /** Webhook `i` gets 5 + i attempts, one a second, attempt n failing when n is odd. */

@@ -5,9 +5,9 @@ import { setApplicationActive } from "../../../server/services/applications/set-
 import { revokeClientSecret } from "../../../server/services/client-secrets/revoke-client-secret.ts";
 import { rotateClientSecret } from "../../../server/services/client-secrets/rotate-client-secret.ts";
 import { createApp, createUser, type TestApp } from "../../support/oauth-fixtures.ts";
-import { type StatementCounter, startStatementCounter } from "../../support/pg-statement-counter.ts";
+import { type CountedServer, type StatementCounter, startCountedServer } from "../../support/pg-statement-counter.ts";
 import { startTcpProxy, type TcpProxy } from "../../support/tcp-proxy.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/test-database.ts";
+import type { TestDatabase } from "../../support/test-database.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { postAsClient } from "../../support/token-endpoint.ts";
 
@@ -17,6 +17,7 @@ import { postAsClient } from "../../support/token-endpoint.ts";
  * entry at commit, changes by any other process (another replica, a psql session) arrive by LISTEN/NOTIFY, and a
  * lost LISTEN connection empties the cache.
  */
+let counted: CountedServer;
 let database: TestDatabase;
 let counter: StatementCounter;
 let server: TestServer;
@@ -25,9 +26,8 @@ let organizationId: string;
 let outside: pg.Client;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  counter = await startStatementCounter(database);
-  server = await startTestServer({ env: { DATABASE_URL: counter.url }, database });
+  counted = await startCountedServer({ worker: true });
+  ({ server, counter, database } = counted);
   ({ organizationId } = await createUser(server.orm));
   outside = new pg.Client({ connectionString: database.url });
   await outside.connect();
@@ -35,9 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await outside?.end();
-  await server?.stop();
-  await counter?.proxy.close();
-  await database?.drop();
+  await counted?.stop();
 });
 
 const clientCredentials = (app: TestApp) =>

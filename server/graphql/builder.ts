@@ -34,6 +34,9 @@ export const builder = new SchemaBuilder<{
   plugins: [ErrorsPlugin, ScopeAuthPlugin, RelayPlugin, DataloaderPlugin, ValidationPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    // A type's scopes are checked once per object (in isTypeOf), not again in every field: a page of 100 apps
+    // resolves ~4,000 fields, and the per-field wrapper was 12% of the page's allocations.
+    runScopesOnType: true,
     authScopes: (context) => ({
       member: Boolean(context.principal),
       apiKeyScope: (scope) => apiKeyAllows(context.principal.scopes, scope),

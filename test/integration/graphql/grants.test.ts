@@ -242,6 +242,12 @@ describe("listing grants", () => {
     const reader = controlPlane(server, await apiKeyFor(server, organizationId, ["grants:read"]));
     const listed: any = await reader.request(GRANTS.replace("application { name }", ""), {});
     expect(listed.grants.totalCount).toBe(4);
+    // Type-level scopes run once per object (runScopesOnType): an app reached through a grant still needs apps:read.
+    const nested = await graphqlErrors(reader.request(GRANTS, {}));
+    expect(nested.length).toBeGreaterThan(0);
+    for (const error of nested) {
+      expect(error).toMatchObject({ extensions: { code: "FORBIDDEN" }, path: expect.arrayContaining(["application"]) });
+    }
     const grant = await grantOf(alice, mail);
     const refused: any = await reader.request(REVOKE_GRANT, { id: globalId("Grant", grant.id) });
     expect(refused.revokeGrant).toMatchObject({ __typename: "ForbiddenError", code: "FORBIDDEN" });

@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import DataLoader from "dataloader";
+import { type Row, readRows } from "../db/read-rows.ts";
 import { memoized, type OwnedMemo } from "../owned-memo.ts";
 import { NotFoundError } from "../services/errors.ts";
 import type { GraphQLContext } from "./context.ts";
@@ -29,6 +30,20 @@ export async function loadOwned<T extends { id: string }>(
       ? await (context.em as EntityManager).find(entity, { id: { $in: valid }, ...organizationPath } as never)
       : [];
   const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id) ?? new NotFoundError(entity.name));
+}
+
+/** {@link loadOwned} as plain rows ({@link readRows}), for the nodes the control plane reads in pages. */
+export async function loadOwnedRows<T extends { id: string }>(
+  entity: EntityClass<T>,
+  ids: readonly string[],
+  context: GraphQLContext,
+  organizationPath: Record<string, unknown> = { organization: context.principal.organizationId },
+): Promise<(Row<T> | Error)[]> {
+  const valid = ids.filter(isUuid);
+  const rows =
+    valid.length > 0 ? await readRows(context.em, entity, { id: { $in: valid }, ...organizationPath } as never) : [];
+  const byId = new Map(rows.map((row) => [(row as { id: string }).id, row]));
   return ids.map((id) => byId.get(id) ?? new NotFoundError(entity.name));
 }
 

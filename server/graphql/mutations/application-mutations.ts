@@ -59,7 +59,7 @@ type Created = { application: Application; clientSecret: string | undefined };
 const CreateApplicationPayload = builder.objectRef<Created>("CreateApplicationPayload").implement({
   description: "The new app and, for a confidential app, its first secret.",
   fields: (t) => ({
-    application: t.field({ type: ApplicationNode, description: "The app.", resolve: (p) => p.application }),
+    application: t.field({ type: ApplicationNode, description: "The app.", resolve: (p) => p.application.id }),
     clientSecret: t.string({
       nullable: true,
       description: "The first client secret, shown only in this response. Null for public apps.",
@@ -71,7 +71,7 @@ const CreateApplicationPayload = builder.objectRef<Created>("CreateApplicationPa
 export const ApplicationPayload = builder.objectRef<{ application: Application }>("ApplicationPayload").implement({
   description: "The app after the change.",
   fields: (t) => ({
-    application: t.field({ type: ApplicationNode, description: "The app.", resolve: (p) => p.application }),
+    application: t.field({ type: ApplicationNode, description: "The app.", resolve: (p) => p.application.id }),
   }),
 });
 

@@ -20,7 +20,11 @@ const plaintext = {
 const CreateClientSecretPayload = builder.objectRef<Minted>("CreateClientSecretPayload").implement({
   description: "The new secret and, once, its plaintext.",
   fields: (t) => ({
-    clientSecret: t.field({ type: ClientSecretNode, description: "The new secret.", resolve: (p) => p.clientSecret }),
+    clientSecret: t.field({
+      type: ClientSecretNode,
+      description: "The new secret.",
+      resolve: (p) => p.clientSecret.id,
+    }),
     secret: t.string(plaintext),
   }),
 });
@@ -28,7 +32,11 @@ const CreateClientSecretPayload = builder.objectRef<Minted>("CreateClientSecretP
 const RotateClientSecretPayload = builder.objectRef<Minted>("RotateClientSecretPayload").implement({
   description: "The new secret, once its plaintext, and when the secrets it replaces stop working.",
   fields: (t) => ({
-    clientSecret: t.field({ type: ClientSecretNode, description: "The new secret.", resolve: (p) => p.clientSecret }),
+    clientSecret: t.field({
+      type: ClientSecretNode,
+      description: "The new secret.",
+      resolve: (p) => p.clientSecret.id,
+    }),
     secret: t.string(plaintext),
     previousSecretsExpireAt: t.field({
       type: "DateTime",
@@ -47,7 +55,7 @@ const RevokeClientSecretPayload = builder
       clientSecret: t.field({
         type: ClientSecretNode,
         description: "The revoked secret.",
-        resolve: (p) => p.clientSecret,
+        resolve: (p) => p.clientSecret.id,
       }),
     }),
   });

@@ -55,7 +55,7 @@ const IdentityProviderPayload = builder
       identityProvider: t.field({
         type: IdentityProviderNode,
         description: "The provider.",
-        resolve: (p) => p.identityProvider,
+        resolve: (p) => p.identityProvider.id,
       }),
     }),
   });

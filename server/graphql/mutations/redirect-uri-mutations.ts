@@ -14,7 +14,7 @@ const AddRedirectUriPayload = builder.objectRef<{ redirectUri: RedirectUri }>("A
     redirectUri: t.field({
       type: RedirectUriNode,
       description: "The new redirect URI.",
-      resolve: (p) => p.redirectUri,
+      resolve: (p) => p.redirectUri.id,
     }),
     application: t.field({
       type: ApplicationNode,

@@ -1,6 +1,7 @@
 import { Application } from "../../db/entities/index.ts";
+import { type Row, readRows } from "../../db/read-rows.ts";
 import { builder } from "../builder.ts";
-import { loadOwned } from "../loaders.ts";
+import { loadOwnedRows } from "../loaders.ts";
 import { paginate } from "../pagination.ts";
 import { OrganizationNode } from "./organization.ts";
 
@@ -20,12 +21,14 @@ export const AccessTokenFormatEnum = builder.enumType("AccessTokenFormat", {
   } as const,
 });
 
+/** An app as the control plane reads it (mutations answer its id; the node loads the row). */
+export type ApplicationRow = Row<Application>;
+
 /** An OAuth app of the caller's organization. Other organizations' apps load as not found. */
-export const ApplicationNode = builder.loadableNode(Application, {
-  name: "Application",
+export const ApplicationNode = builder.loadableNode("Application", {
   description: "An OAuth client registered by an organization.",
-  id: { resolve: (app) => app.id },
-  load: (ids: string[], context) => loadOwned(Application, ids, context),
+  id: { resolve: (app: ApplicationRow) => app.id },
+  load: (ids: string[], context) => loadOwnedRows(Application, ids, context),
   authScopes: { apiKeyScope: "apps:read" },
   fields: (t) => ({
     clientId: t.exposeString("clientId", { description: "The public client identifier (RFC 6749 §2.2)." }),
@@ -85,7 +88,7 @@ export const ApplicationNode = builder.loadableNode(Application, {
       resolve: (app) => app.termsOfServiceUrl ?? null,
     }),
     isActive: t.exposeBoolean("isActive", { description: "A disabled app can neither authorize nor obtain tokens." }),
-    organization: t.field({ type: OrganizationNode, description: "The owner.", resolve: (app) => app.organization.id }),
+    organization: t.field({ type: OrganizationNode, description: "The owner.", resolve: (app) => app.organization }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When the app was registered." }),
     updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When the app last changed." }),
   }),
@@ -99,7 +102,8 @@ builder.queryFields((t) => ({
       authScopes: { apiKeyScope: "apps:read" },
       resolve: (_root, args, context) =>
         paginate(args, ({ where, orderBy, limit }) =>
-          context.em.find(
+          readRows(
+            context.em,
             Application,
             { organization: context.principal.organizationId, ...where },
             { orderBy, limit },
@@ -130,7 +134,7 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, context) => {
       if (args.id) return args.id.typename === "Application" ? args.id.id : null;
       if (!args.clientId) return null;
-      const app = await context.em.findOne(Application, {
+      const [app] = await readRows(context.em, Application, {
         clientId: args.clientId,
         organization: context.principal.organizationId,
       });

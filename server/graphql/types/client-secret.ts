@@ -1,7 +1,8 @@
 import { ClientSecret } from "../../db/entities/index.ts";
+import { type Row, readRows } from "../../db/read-rows.ts";
 import { clientSecretStatus } from "../../services/client-secrets/client-secret-status.ts";
 import { builder } from "../builder.ts";
-import { groupBy, loadOwned } from "../loaders.ts";
+import { groupBy, loadOwnedRows } from "../loaders.ts";
 import { ApplicationNode } from "./application.ts";
 
 export const ClientSecretStatusEnum = builder.enumType("ClientSecretStatus", {
@@ -13,16 +14,18 @@ export const ClientSecretStatusEnum = builder.enumType("ClientSecretStatus", {
   } as const,
 });
 
+/** A client secret as the control plane reads it (mutations answer its id; the node loads the row). */
+export type ClientSecretRow = Row<ClientSecret>;
+
 /**
  * A client secret as the control plane shows it: its label, last four characters and lifecycle. Never the hash,
  * and the plaintext only in the payload of the mutation that minted it.
  */
-export const ClientSecretNode = builder.loadableNode(ClientSecret, {
-  name: "ClientSecret",
+export const ClientSecretNode = builder.loadableNode("ClientSecret", {
   description: "A secret a confidential app authenticates with (RFC 6749 §2.3.1). Only its last four characters show.",
-  id: { resolve: (secret) => secret.id },
+  id: { resolve: (secret: ClientSecretRow) => secret.id },
   load: (ids: string[], context) =>
-    loadOwned(ClientSecret, ids, context, { application: { organization: context.principal.organizationId } }),
+    loadOwnedRows(ClientSecret, ids, context, { application: { organization: context.principal.organizationId } }),
   authScopes: { apiKeyScope: "apps:read" },
   fields: (t) => ({
     name: t.exposeString("name", { description: "A label, such as the deploy that uses it." }),
@@ -54,7 +57,7 @@ export const ClientSecretNode = builder.loadableNode(ClientSecret, {
     application: t.field({
       type: ApplicationNode,
       description: "The app it authenticates.",
-      resolve: (secret) => secret.application.id,
+      resolve: (secret) => secret.application,
     }),
   }),
 });
@@ -65,12 +68,13 @@ builder.objectFields(ApplicationNode, (t) => ({
     description: "The app's client secrets, active or not, oldest first. Public apps have none.",
     // One query for every app of the response: DataLoader batches the ids of all apps resolved together.
     load: async (applicationIds: string[], context) => {
-      const rows = await context.em.find(
+      const rows = await readRows(
+        context.em,
         ClientSecret,
         { application: { $in: applicationIds } },
         { orderBy: { createdAt: "asc", id: "asc" } },
       );
-      return groupBy(applicationIds, rows, (row) => row.application.id);
+      return groupBy(applicationIds, rows, (row) => row.application);
     },
     resolve: (app) => app.id,
   }),

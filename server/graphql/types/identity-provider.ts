@@ -1,6 +1,7 @@
 import { IdentityProvider } from "../../db/entities/index.ts";
+import { type Row, readRows } from "../../db/read-rows.ts";
 import { builder } from "../builder.ts";
-import { groupBy, loadOwned } from "../loaders.ts";
+import { groupBy, loadOwnedRows } from "../loaders.ts";
 import { ApplicationNode } from "./application.ts";
 
 export const IdentityProviderKindEnum = builder.enumType("IdentityProviderKind", {
@@ -15,17 +16,19 @@ export const IdentityProviderKindEnum = builder.enumType("IdentityProviderKind",
   } as const,
 });
 
+/** An identity provider as the control plane reads it (mutations answer its id; the node loads the row). */
+export type IdentityProviderRow = Row<IdentityProvider>;
+
 /**
  * An upstream login provider of an app. It belongs to an app, so only that app's organization sees it. The client
  * secret is write-only: no field returns it, only its last four characters.
  */
-export const IdentityProviderNode = builder.loadableNode(IdentityProvider, {
-  name: "IdentityProvider",
+export const IdentityProviderNode = builder.loadableNode("IdentityProvider", {
   description:
     'An upstream login an app offers on its login page ("Continue with ..."). Its client secret is write-only.',
-  id: { resolve: (provider) => provider.id, description: "The provider's global id." },
+  id: { resolve: (provider: IdentityProviderRow) => provider.id, description: "The provider's global id." },
   load: (ids: string[], context) =>
-    loadOwned(IdentityProvider, ids, context, { application: { organization: context.principal.organizationId } }),
+    loadOwnedRows(IdentityProvider, ids, context, { application: { organization: context.principal.organizationId } }),
   authScopes: { apiKeyScope: "apps:read" },
   fields: (t) => ({
     kind: t.field({
@@ -68,7 +71,7 @@ export const IdentityProviderNode = builder.loadableNode(IdentityProvider, {
     application: t.field({
       type: ApplicationNode,
       description: "The app whose login page offers it.",
-      resolve: (provider) => provider.application.id,
+      resolve: (provider) => provider.application,
     }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was added." }),
     updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When it last changed." }),
@@ -81,12 +84,13 @@ builder.objectFields(ApplicationNode, (t) => ({
     description: "The app's upstream login providers, enabled or not, oldest first.",
     // One query for every app of the response: DataLoader batches the ids of all apps resolved together.
     load: async (applicationIds: string[], context) => {
-      const rows = await context.em.find(
+      const rows = await readRows(
+        context.em,
         IdentityProvider,
         { application: { $in: applicationIds } },
         { orderBy: { createdAt: "asc", id: "asc" } },
       );
-      return groupBy(applicationIds, rows, (row) => row.application.id);
+      return groupBy(applicationIds, rows, (row) => row.application);
     },
     resolve: (app) => app.id,
   }),

@@ -1,15 +1,18 @@
 import { RedirectUri } from "../../db/entities/index.ts";
+import { type Row, readRows } from "../../db/read-rows.ts";
 import { builder } from "../builder.ts";
-import { groupBy, loadOwned } from "../loaders.ts";
+import { groupBy, loadOwnedRows } from "../loaders.ts";
 import { ApplicationNode } from "./application.ts";
 
+/** A redirect URI as the control plane reads it (mutations answer its id; the node loads the row). */
+export type RedirectUriRow = Row<RedirectUri>;
+
 /** A registered redirect URI; it belongs to an app, so it is visible only to that app's organization. */
-export const RedirectUriNode = builder.loadableNode(RedirectUri, {
-  name: "RedirectUri",
+export const RedirectUriNode = builder.loadableNode("RedirectUri", {
   description: "A redirect URI an app registered; authorization requests must name one of them exactly.",
-  id: { resolve: (row) => row.id },
+  id: { resolve: (row: RedirectUriRow) => row.id },
   load: (ids: string[], context) =>
-    loadOwned(RedirectUri, ids, context, { application: { organization: context.principal.organizationId } }),
+    loadOwnedRows(RedirectUri, ids, context, { application: { organization: context.principal.organizationId } }),
   authScopes: { apiKeyScope: "apps:read" },
   fields: (t) => ({
     uri: t.exposeString("uri", {
@@ -25,7 +28,7 @@ export const RedirectUriNode = builder.loadableNode(RedirectUri, {
     application: t.field({
       type: ApplicationNode,
       description: "The app it belongs to.",
-      resolve: (row) => row.application.id,
+      resolve: (row) => row.application,
     }),
   }),
 });
@@ -36,12 +39,13 @@ builder.objectFields(ApplicationNode, (t) => ({
     description: "The app's redirect URIs, oldest first.",
     // One query for every app of the response: DataLoader batches the ids of all apps resolved together.
     load: async (applicationIds: string[], context) => {
-      const rows = await context.em.find(
+      const rows = await readRows(
+        context.em,
         RedirectUri,
         { application: { $in: applicationIds } },
         { orderBy: { createdAt: "asc", id: "asc" } },
       );
-      return groupBy(applicationIds, rows, (row) => row.application.id);
+      return groupBy(applicationIds, rows, (row) => row.application);
     },
     resolve: (app) => app.id,
   }),

@@ -1,9 +1,10 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pruneUpstreamFlows, UPSTREAM_FLOW_KEEP_MS } from "../../../server/connections/flows/prune-upstream-flows.ts";
 import { startUpstreamFlow } from "../../../server/connections/flows/start-upstream-flow.ts";
 import { takeUpstreamFlow } from "../../../server/connections/flows/take-upstream-flow.ts";
 import { UpstreamFlow } from "../../../server/db/entities/index.ts";
+import { openTestPool } from "../../support/test-database.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 
 let server: TestServer;
@@ -11,7 +12,7 @@ let pool: pg.Pool;
 
 beforeAll(async () => {
   server = await startTestServer();
-  pool = new pg.Pool({ connectionString: server.database.url, max: 2 });
+  pool = openTestPool(server.database.url);
 });
 afterAll(async () => {
   await pool?.end();

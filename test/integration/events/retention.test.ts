@@ -1,8 +1,9 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Event, WebhookDelivery } from "../../../server/db/entities/index.ts";
 import { PRUNE_TASK } from "../../../server/events/jobs.ts";
 import { pruneEvents } from "../../../server/events/retention.ts";
+import { openTestPool } from "../../support/test-database.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { createWebhook, emitEvent, freshOrganization, SERVER_ENV, startWorker } from "./harness.ts";
 
@@ -11,7 +12,7 @@ let pool: pg.Pool;
 
 beforeAll(async () => {
   server = await startTestServer({ env: SERVER_ENV });
-  pool = new pg.Pool({ connectionString: server.database.url, max: 2 });
+  pool = openTestPool(server.database.url);
 });
 afterAll(async () => {
   await pool?.end();

@@ -1,8 +1,9 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientSecret } from "../../../server/db/entities/index.ts";
 import { recordSecretExpiryWarnings } from "../../../server/events/secret-expiry.ts";
 import { createApp, createUser, type TestApp } from "../../support/oauth-fixtures.ts";
+import { openTestPool } from "../../support/test-database.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 
 let server: TestServer;
@@ -13,7 +14,7 @@ const DAY = 24 * HOUR;
 
 beforeAll(async () => {
   server = await startTestServer({ env: { LATCH_RUN_WORKER: "false" } });
-  pool = new pg.Pool({ connectionString: server.database.url, max: 2 });
+  pool = openTestPool(server.database.url);
   app = await createApp(server.orm, (await createUser(server.orm)).organizationId);
 });
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Event, WebhookDelivery } from "../../../server/db/entities/index.ts";
 import { PRUNE_TASK } from "../../../server/events/jobs.ts";
 import { pruneEvents } from "../../../server/events/retention.ts";
@@ -71,8 +71,14 @@ describe("event retention", () => {
   it("schedules the cleanup once a day through graphile-worker's cron", async () => {
     const worker = await startWorker(server);
     try {
-      const { rows } = await pool.query("select identifier from graphile_worker._private_known_crontabs");
-      expect(rows.map((row) => row.identifier)).toContain(PRUNE_TASK);
+      // The cron registers its known crontabs just after the runner starts, not before startEventWorker resolves.
+      await vi.waitFor(
+        async () => {
+          const { rows } = await pool.query("select identifier from graphile_worker._private_known_crontabs");
+          expect(rows.map((row) => row.identifier)).toContain(PRUNE_TASK);
+        },
+        { timeout: 10_000, interval: 100 },
+      );
     } finally {
       await worker.stop();
     }

@@ -14,37 +14,45 @@ export function isUuid(id: string): boolean {
 
 type EntityClass<T> = new (...args: never[]) => T;
 
+type OwnedWhere = Record<string, unknown>;
+
+/** `ids` in DataLoader's order, each the row `read` found for it or NotFoundError; ids that are no uuid read nothing. */
+async function loadByIds<R extends { id: string }>(
+  entityName: string,
+  ids: readonly string[],
+  read: (where: OwnedWhere) => Promise<R[]>,
+  organizationPath: OwnedWhere,
+): Promise<(R | Error)[]> {
+  const valid = ids.filter(isUuid);
+  const rows = valid.length > 0 ? await read({ id: { $in: valid }, ...organizationPath }) : [];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id) ?? new NotFoundError(entityName));
+}
+
 /**
  * Batch-loads rows of an organization-owned entity by id for DataLoader. Rows of another organization load as
  * NotFoundError, exactly like ids that do not exist, so a guessed global id reveals nothing.
  */
-export async function loadOwned<T extends { id: string }>(
+export function loadOwned<T extends { id: string }>(
   entity: EntityClass<T>,
   ids: readonly string[],
   context: GraphQLContext,
-  organizationPath: Record<string, unknown> = { organization: context.principal.organizationId },
+  organizationPath: OwnedWhere = { organization: context.principal.organizationId },
 ): Promise<(T | Error)[]> {
-  const valid = ids.filter(isUuid);
-  const rows =
-    valid.length > 0
-      ? await (context.em as EntityManager).find(entity, { id: { $in: valid }, ...organizationPath } as never)
-      : [];
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.map((id) => byId.get(id) ?? new NotFoundError(entity.name));
+  const em = context.em as EntityManager;
+  return loadByIds(entity.name, ids, (where) => em.find(entity, where as never), organizationPath);
 }
 
 /** {@link loadOwned} as plain rows ({@link readRows}), for the nodes the control plane reads in pages. */
-export async function loadOwnedRows<T extends { id: string }>(
+export function loadOwnedRows<T extends { id: string }>(
   entity: EntityClass<T>,
   ids: readonly string[],
   context: GraphQLContext,
-  organizationPath: Record<string, unknown> = { organization: context.principal.organizationId },
+  organizationPath: OwnedWhere = { organization: context.principal.organizationId },
 ): Promise<(Row<T> | Error)[]> {
-  const valid = ids.filter(isUuid);
-  const rows =
-    valid.length > 0 ? await readRows(context.em, entity, { id: { $in: valid }, ...organizationPath } as never) : [];
-  const byId = new Map(rows.map((row) => [(row as { id: string }).id, row]));
-  return ids.map((id) => byId.get(id) ?? new NotFoundError(entity.name));
+  const read = (where: OwnedWhere) =>
+    readRows(context.em, entity, where as never) as Promise<(Row<T> & { id: string })[]>;
+  return loadByIds(entity.name, ids, read, organizationPath);
 }
 
 /** Groups child rows by a parent key, in the order DataLoader asked for the parents. */

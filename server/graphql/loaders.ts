@@ -62,6 +62,21 @@ export function groupBy<T>(keys: readonly string[], rows: readonly T[], keyOf: (
   return keys.map((key) => groups.get(key) ?? []);
 }
 
+/**
+ * Each app's rows of `entity` (redirect URIs, client secrets, identity providers), oldest first, as plain rows: one
+ * query for every app of the response, since DataLoader batches the ids of all apps resolved together.
+ */
+export async function loadRowsOfApplications<T extends object>(
+  entity: EntityClass<T>,
+  applicationIds: readonly string[],
+  context: GraphQLContext,
+): Promise<Row<T>[][]> {
+  const rows = await readRows(context.em, entity, { application: { $in: applicationIds } } as never, {
+    orderBy: { createdAt: "asc", id: "asc" } as never,
+  });
+  return groupBy(applicationIds, rows, (row) => (row as { application: string }).application);
+}
+
 const requestLoaders: OwnedMemo = new WeakMap();
 
 /**

@@ -1,8 +1,8 @@
 import { ClientSecret } from "../../db/entities/index.ts";
-import { type Row, readRows } from "../../db/read-rows.ts";
+import type { Row } from "../../db/read-rows.ts";
 import { clientSecretStatus } from "../../services/client-secrets/client-secret-status.ts";
 import { builder } from "../builder.ts";
-import { groupBy, loadOwnedRows } from "../loaders.ts";
+import { loadOwnedRows, loadRowsOfApplications } from "../loaders.ts";
 import { ApplicationNode } from "./application.ts";
 
 export const ClientSecretStatusEnum = builder.enumType("ClientSecretStatus", {
@@ -66,16 +66,7 @@ builder.objectFields(ApplicationNode, (t) => ({
   clientSecrets: t.loadableList({
     type: ClientSecretNode,
     description: "The app's client secrets, active or not, oldest first. Public apps have none.",
-    // One query for every app of the response: DataLoader batches the ids of all apps resolved together.
-    load: async (applicationIds: string[], context) => {
-      const rows = await readRows(
-        context.em,
-        ClientSecret,
-        { application: { $in: applicationIds } },
-        { orderBy: { createdAt: "asc", id: "asc" } },
-      );
-      return groupBy(applicationIds, rows, (row) => row.application);
-    },
+    load: (applicationIds: string[], context) => loadRowsOfApplications(ClientSecret, applicationIds, context),
     resolve: (app) => app.id,
   }),
 }));

@@ -1,7 +1,7 @@
 import { IdentityProvider } from "../../db/entities/index.ts";
-import { type Row, readRows } from "../../db/read-rows.ts";
+import type { Row } from "../../db/read-rows.ts";
 import { builder } from "../builder.ts";
-import { groupBy, loadOwnedRows } from "../loaders.ts";
+import { loadOwnedRows, loadRowsOfApplications } from "../loaders.ts";
 import { ApplicationNode } from "./application.ts";
 
 export const IdentityProviderKindEnum = builder.enumType("IdentityProviderKind", {
@@ -82,16 +82,7 @@ builder.objectFields(ApplicationNode, (t) => ({
   identityProviders: t.loadableList({
     type: IdentityProviderNode,
     description: "The app's upstream login providers, enabled or not, oldest first.",
-    // One query for every app of the response: DataLoader batches the ids of all apps resolved together.
-    load: async (applicationIds: string[], context) => {
-      const rows = await readRows(
-        context.em,
-        IdentityProvider,
-        { application: { $in: applicationIds } },
-        { orderBy: { createdAt: "asc", id: "asc" } },
-      );
-      return groupBy(applicationIds, rows, (row) => row.application);
-    },
+    load: (applicationIds: string[], context) => loadRowsOfApplications(IdentityProvider, applicationIds, context),
     resolve: (app) => app.id,
   }),
 }));

@@ -1,7 +1,7 @@
 import { RedirectUri } from "../../db/entities/index.ts";
-import { type Row, readRows } from "../../db/read-rows.ts";
+import type { Row } from "../../db/read-rows.ts";
 import { builder } from "../builder.ts";
-import { groupBy, loadOwnedRows } from "../loaders.ts";
+import { loadOwnedRows, loadRowsOfApplications } from "../loaders.ts";
 import { ApplicationNode } from "./application.ts";
 
 /** A redirect URI as the control plane reads it (mutations answer its id; the node loads the row). */
@@ -37,16 +37,7 @@ builder.objectFields(ApplicationNode, (t) => ({
   redirectUris: t.loadableList({
     type: RedirectUriNode,
     description: "The app's redirect URIs, oldest first.",
-    // One query for every app of the response: DataLoader batches the ids of all apps resolved together.
-    load: async (applicationIds: string[], context) => {
-      const rows = await readRows(
-        context.em,
-        RedirectUri,
-        { application: { $in: applicationIds } },
-        { orderBy: { createdAt: "asc", id: "asc" } },
-      );
-      return groupBy(applicationIds, rows, (row) => row.application);
-    },
+    load: (applicationIds: string[], context) => loadRowsOfApplications(RedirectUri, applicationIds, context),
     resolve: (app) => app.id,
   }),
 }));

@@ -1,3 +1,4 @@
+import { flushCompileCache } from "node:module";
 import { ConfigError, loadConfig } from "./config.ts";
 import { releaseProcessExitHooks } from "./db/embedded-postgres.ts";
 import { createLogger } from "./logger.ts";
@@ -31,6 +32,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const latch = await startLatch(config, logger);
   logger.info({ listen: latch.listenUrl, publicUrl: config.publicUrl }, "latch is listening");
+  // npm start sets NODE_COMPILE_CACHE: write the stripped TypeScript now, not only at a clean exit, so the next start
+  // skips the stripper (and its ~15 MB of WebAssembly memory) even after a crash. A no-op without the cache.
+  flushCompileCache();
   if (latch.firstRun) process.stdout.write(firstRunBanner(latch.firstRun, config.publicUrl));
   process.stdout.write(
     `\nLatch is running at ${config.publicUrl} (GraphQL: ${config.publicUrl}/graphql). Ctrl-C stops it.\n`,

@@ -1,3 +1,4 @@
+import { flushCompileCache } from "node:module";
 import { MikroORM } from "@mikro-orm/postgresql";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createOrmOptions } from "./db/orm-options.ts";
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     disableAfterFailures: config.webhookDisableAfterFailures,
   });
   logger.info("latch webhook worker is running");
+  flushCompileCache(); // see main.ts
 
   let stopping = false;
   const stop = async (signal: string) => {

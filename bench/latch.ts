@@ -111,6 +111,9 @@ async function waitReady(url: string, child: ChildProcess, output: () => string)
  */
 export const LATCH_NODE_FLAGS = ["--max-semi-space-size=4", "--heap-growing-percent=20"];
 
+/** `npm start`'s compile cache: Node reuses the stripped TypeScript instead of loading its stripper (see main.ts). */
+const LATCH_COMPILE_CACHE = path.join(REPO_ROOT, "node_modules/.cache/latch");
+
 /** Starts `node server/main.ts` (as `npm start` does) on a free port against `databaseUrl`; it migrates the database itself. */
 export async function startLatchProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<ProcessHandle> {
   const port = await findFreePort();
@@ -128,6 +131,7 @@ export async function startLatchProcess(databaseUrl: string, env: Record<string,
       HOST: "127.0.0.1",
       PUBLIC_URL: url,
       LATCH_DATA_DIR: dataDir,
+      NODE_COMPILE_CACHE: LATCH_COMPILE_CACHE,
       LOG_LEVEL: "warn",
       LATCH_ADMIN_PASSWORD: randomBytes(18).toString("base64url"),
       ...env,

@@ -187,6 +187,7 @@ async function main(): Promise<void> {
     let scaleResult: Awaited<ReturnType<typeof runScale>> | undefined;
     if (scale) scaleResult = await runScale(ctx, database, runScenarios);
     const finalRssMb = await latch.rssMb();
+    const restRssMb = await rssAtRest(latch);
     process.stdout.write("\n");
     if (rows.length > 0) process.stdout.write(`${formatResults(rows)}\n`);
     if (scaleResult) {
@@ -202,12 +203,30 @@ async function main(): Promise<void> {
       }
       process.stdout.write(`\n${formatTimed(scaleResult.timed)}\n`);
     }
-    process.stdout.write(`\nLatch RSS after the run: ${finalRssMb ?? "?"} MB\n`);
-    const file = await writeResults(REPO_ROOT, { options, scenarios: names, rows, scale: scaleResult, finalRssMb });
+    process.stdout.write(
+      `\nLatch RSS after the run: ${finalRssMb ?? "?"} MB as the load ends, ${restRssMb ?? "?"} MB at rest ${REST_SECONDS} s later\n`,
+    );
+    const file = await writeResults(REPO_ROOT, {
+      options,
+      scenarios: names,
+      rows,
+      scale: scaleResult,
+      finalRssMb,
+      restRssMb,
+    });
     process.stdout.write(`results: ${file}\n`);
   } finally {
     await cleanup();
   }
+}
+
+/** V8's memory reducer starts 8 s after the last GC of a busy period and returns the heap's free pages within a few. */
+const REST_SECONDS = 15;
+
+/** Latch's RSS once it has been idle long enough for V8 to give back what the load's garbage left committed. */
+async function rssAtRest(latch: ProcessHandle): Promise<number | null> {
+  await new Promise((resolve) => setTimeout(resolve, REST_SECONDS * 1000));
+  return latch.rssMb();
 }
 
 main().catch((error: unknown) => {

@@ -57,6 +57,11 @@ export type UpstreamOptions = {
    * at 127.0.0.1, as a real provider is, so a browser applies SameSite rules between the two.
    */
   readonly host?: "127.0.0.1" | "localhost";
+  /**
+   * Maps the client secret a token request presents (in the body or Basic) to the one its client is registered
+   * with, or null to refuse it with invalid_client: lets the double check a signed secret (Sign in with Apple's).
+   */
+  readonly acceptClientSecret?: (presented: string, clientId: string) => Promise<string | null>;
 };
 
 export type UpstreamProvider = {
@@ -215,6 +220,11 @@ export async function startUpstreamProvider(options: UpstreamOptions): Promise<U
         return;
       }
       if (failure?.kind === "slow") await new Promise((resolve) => setTimeout(resolve, failure.ms));
+      if (options.acceptClientSecret && !(await acceptClientSecret(ctx, body, options.acceptClientSecret))) {
+        ctx.status = 401;
+        ctx.body = { error: "invalid_client", error_description: "client secret refused" };
+        return;
+      }
     }
     if (ctx.path === "/token/revocation" && ctx.method === "POST") {
       const body = await readForm(ctx);
@@ -279,6 +289,31 @@ export async function startUpstreamProvider(options: UpstreamOptions): Promise<U
 }
 
 /** Reads a urlencoded body once and leaves it where oidc-provider's own body parser finds it. */
+/** Runs `accept` on the presented secret and puts what it answers where the secret was; false when it refuses. */
+async function acceptClientSecret(
+  ctx: KoaContext,
+  body: URLSearchParams,
+  accept: NonNullable<UpstreamOptions["acceptClientSecret"]>,
+): Promise<boolean> {
+  const holder = ctx.req as http.IncomingMessage & { body?: Record<string, string>; __raw?: string };
+  const basic = /^Basic (.+)$/.exec(ctx.get("authorization"))?.[1];
+  if (basic) {
+    const [id = "", secret = ""] = Buffer.from(basic, "base64").toString().split(":").map(decodeURIComponent);
+    const real = await accept(secret, id);
+    if (real === null) return false;
+    ctx.req.headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(real)}`).toString("base64")}`;
+    return true;
+  }
+  const presented = body.get("client_secret");
+  if (presented === null) return true;
+  const real = await accept(presented, body.get("client_id") ?? "");
+  if (real === null) return false;
+  body.set("client_secret", real);
+  holder.__raw = body.toString();
+  holder.body = Object.fromEntries(body);
+  return true;
+}
+
 async function readForm(ctx: KoaContext): Promise<URLSearchParams> {
   const holder = ctx.req as http.IncomingMessage & { body?: unknown; __raw?: string };
   if (holder.__raw === undefined) {

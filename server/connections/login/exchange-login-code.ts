@@ -23,13 +23,13 @@ export type LoginTokens = {
  * validates the authorization response against the flow's `state` (and RFC 9207 `iss` when sent), redeems the code
  * with the PKCE verifier, and for OIDC checks the id_token's issuer, audience, expiry and nonce.
  *
- * `clientSecret` is a thunk: the sealed secret is opened only for the token request and never kept.
+ * `clientSecret` is a thunk: the sealed secret is opened (or Apple's signed) only for the token request, never kept.
  * Throws an `UpstreamError` (an `error=access_denied` answer is `upstream_error` with `upstreamError` set).
  */
 export async function exchangeLoginCode(
   provider: LoginProvider,
   callback: LoginCallback,
-  clientSecret: () => string,
+  clientSecret: () => Promise<string>,
 ): Promise<LoginTokens> {
   const { as, client } = provider;
   let params: URLSearchParams;
@@ -42,7 +42,7 @@ export async function exchangeLoginCode(
     throw new UpstreamError("upstream_flow_invalid", "the pending sign-in has no nonce for an OpenID provider");
   }
   try {
-    const secret = clientSecret();
+    const secret = await clientSecret();
     const response = await oauth.authorizationCodeGrantRequest(
       as,
       client,

@@ -20,6 +20,9 @@ export const IdentityProviderSchema = defineEntity({
     /** Envelope ciphertext; the plaintext is write-only. */
     clientSecretEncrypted: p.text(),
     clientSecretLast4: p.text(),
+    /** Apple only: with a key id, the sealed secret is the developer's .p8 key and Latch signs the client secret. */
+    appleTeamId: p.text().nullable(),
+    appleKeyId: p.text().nullable(),
     issuer: p.text().nullable(),
     authorizationEndpoint: p.text().nullable(),
     tokenEndpoint: p.text().nullable(),

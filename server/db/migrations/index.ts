@@ -6,6 +6,7 @@ import { Migration20261124130000_webhook_outbox } from "./Migration2026112413000
 import { Migration20261124140000_upstream_oauth } from "./Migration20261124140000_upstream_oauth.ts";
 import { Migration20261124150000_grants_revoked_before } from "./Migration20261124150000_grants_revoked_before.ts";
 import { Migration20261125100000_spent_once_fillfactor } from "./Migration20261125100000_spent_once_fillfactor.ts";
+import { Migration20261126100000_apple_signing_key } from "./Migration20261126100000_apple_signing_key.ts";
 
 /** Every migration class, oldest first; `node scripts/create-migration.ts` rewrites this file. */
 export const migrations: Constructor<Migration>[] = [
@@ -15,4 +16,5 @@ export const migrations: Constructor<Migration>[] = [
   Migration20261124140000_upstream_oauth,
   Migration20261124150000_grants_revoked_before,
   Migration20261125100000_spent_once_fillfactor,
+  Migration20261126100000_apple_signing_key,
 ];

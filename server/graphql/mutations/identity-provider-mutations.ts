@@ -18,6 +18,16 @@ const settingsFields = (t: Parameters<Parameters<typeof builder.inputType>[1]["f
     description: "Scopes to request upstream (default: the kind's usual ones).",
   }),
   enabled: t.boolean({ required: false, description: "Offer it on the login page (default true)." }),
+  appleTeamId: t.string({
+    required: false,
+    description: "APPLE only, with appleKeyId: the Apple developer team id (10 characters) of the .p8 key.",
+  }),
+  appleKeyId: t.string({
+    required: false,
+    description:
+      "APPLE only, with appleTeamId: the key id of the .p8 key given as clientSecret. Latch then signs a short-lived " +
+      "client secret for each sign-in instead of sending a pasted one (which Apple expires within six months).",
+  }),
 });
 
 const CreateIdentityProviderInput = builder.inputType("CreateIdentityProviderInput", {
@@ -28,7 +38,9 @@ const CreateIdentityProviderInput = builder.inputType("CreateIdentityProviderInp
     clientId: t.string({ required: true, description: "The app's client id at the upstream provider." }),
     clientSecret: t.string({
       required: true,
-      description: "The upstream client secret (8 characters or more). Stored encrypted; never returned.",
+      description:
+        "The upstream client secret (8 characters or more), or for APPLE with appleKeyId the .p8 private key (PEM). " +
+        "Stored encrypted; never returned.",
     }),
     ...settingsFields(t),
   }),
@@ -97,6 +109,8 @@ builder.mutationFields((t) => ({
           userinfoEndpoint: input.userinfoEndpoint ?? null,
           scopes: input.scopes ?? null,
           enabled: input.enabled ?? null,
+          appleTeamId: input.appleTeamId ?? null,
+          appleKeyId: input.appleKeyId ?? null,
           actor: actorOf(context.principal),
           urlPolicy: { production: context.production },
         },

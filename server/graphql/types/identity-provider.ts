@@ -46,6 +46,16 @@ export const IdentityProviderNode = builder.loadableNode("IdentityProvider", {
       description:
         "The last four characters of the upstream client secret, to tell secrets apart. The secret is never returned.",
     }),
+    appleTeamId: t.string({
+      nullable: true,
+      description: "APPLE: the developer team id Latch signs the client secret for; null when a pasted one is used.",
+      resolve: (provider) => provider.appleTeamId ?? null,
+    }),
+    appleKeyId: t.string({
+      nullable: true,
+      description: "APPLE: the id of the .p8 key Latch signs the client secret with; null when a pasted one is used.",
+      resolve: (provider) => provider.appleKeyId ?? null,
+    }),
     issuer: t.string({
       nullable: true,
       description: "The OpenID Connect issuer (required for OIDC); its discovery document supplies missing endpoints.",

@@ -5,12 +5,11 @@ import { providerVouchesForEmail } from "../../connections/login/email-trust.ts"
 import { exchangeLoginCode } from "../../connections/login/exchange-login-code.ts";
 import { fetchLoginProfile } from "../../connections/login/fetch-login-profile.ts";
 import { loginAuthorizeUrl } from "../../connections/login/login-authorize-url.ts";
+import { loginClientSecret } from "../../connections/login/login-client-secret.ts";
 import { providerLabel } from "../../connections/login/login-provider-kinds.ts";
 import { type LoginProvider, resolveLoginProvider } from "../../connections/login/resolve-login-provider.ts";
 import { toUpstreamError, UpstreamError } from "../../connections/upstream-error.ts";
-import { openString } from "../../crypto/envelope.ts";
 import { IdentityProvider } from "../../db/entities/index.ts";
-import { identityProviderSecretAad } from "../../services/identity-providers/identity-provider-rules.ts";
 import { recordUpstreamLoginFailure } from "../../services/users/record-upstream-login-failure.ts";
 import { signInWithUpstream, type UpstreamSignInRefusal } from "../../services/users/sign-in-with-upstream.ts";
 import { clientIp } from "../client-ip.ts";
@@ -106,7 +105,7 @@ export async function completeUpstreamLogin(c: Context, deps: HttpDeps, callback
         codeVerifier: flow.codeVerifier,
         nonce: flow.nonce,
       },
-      () => openString(deps.keyring, record.row.clientSecretEncrypted, identityProviderSecretAad(record.row.id)),
+      () => loginClientSecret(record.row, provider.as.issuer, deps.keyring, now),
     );
     profile = await fetchLoginProfile(provider, tokens);
     // Apple's id_token carries no name: the one it posts beside its first response is all there is.

@@ -5,6 +5,7 @@ import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { IdentityProvider } from "../../db/entities/index.ts";
 import { ConflictError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
+import { checkAppleSigning, checkSecretForSigning, secretLast4 } from "./apple-signing-rules.ts";
 import {
   checkClientId,
   checkClientSecret,
@@ -27,6 +28,9 @@ export type CreateIdentityProviderInput = {
   readonly clientId: string;
   /** Write-only: sealed at rest, never returned; only its last four characters are kept in the clear. */
   readonly clientSecret: string;
+  /** Apple only, both or neither: clientSecret is then the .p8 key, and Latch signs each client-secret JWT. */
+  readonly appleTeamId?: string | null;
+  readonly appleKeyId?: string | null;
   readonly issuer?: string | null;
   readonly authorizationEndpoint?: string | null;
   readonly tokenEndpoint?: string | null;
@@ -53,6 +57,8 @@ export async function createIdentityProvider(
   const displayName = checkDisplayName(input.displayName);
   const clientId = checkClientId(input.clientId);
   const clientSecret = checkClientSecret(input.clientSecret);
+  const signing = checkAppleSigning(kind, input.appleTeamId, input.appleKeyId);
+  await checkSecretForSigning(clientSecret, signing);
   const policy = input.urlPolicy ?? { production: true };
   const issuer = checkIssuer(input.issuer, policy);
   const authorizationEndpoint = checkHttpsUrl("authorizationEndpoint", input.authorizationEndpoint, policy);
@@ -74,7 +80,9 @@ export async function createIdentityProvider(
       displayName,
       clientId,
       clientSecretEncrypted: seal(keyring, clientSecret, identityProviderSecretAad(id)),
-      clientSecretLast4: clientSecret.slice(-4),
+      clientSecretLast4: secretLast4(clientSecret),
+      appleTeamId: signing?.teamId ?? null,
+      appleKeyId: signing?.keyId ?? null,
       issuer,
       authorizationEndpoint,
       tokenEndpoint,
@@ -100,6 +108,7 @@ export async function createIdentityProvider(
           displayName,
           clientId,
           clientSecretLast4: provider.clientSecretLast4,
+          appleKeyId: provider.appleKeyId ?? null,
           enabled: provider.enabled,
         },
       },

@@ -3,8 +3,9 @@ import type { UpstreamUrlPolicy } from "../../connections/upstream-url.ts";
 import { seal } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { IdentityProvider } from "../../db/entities/index.ts";
-import { NotFoundError } from "../errors.ts";
+import { NotFoundError, ValidationError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
+import { type AppleSigning, checkAppleSigning, checkSecretForSigning, secretLast4 } from "./apple-signing-rules.ts";
 import {
   checkClientId,
   checkClientSecret,
@@ -21,6 +22,9 @@ export type IdentityProviderChanges = {
   readonly displayName?: string | null;
   readonly clientId?: string;
   readonly clientSecret?: string | null;
+  /** Apple only (see CreateIdentityProviderInput); switching between a pasted JWT and a .p8 key needs a new secret. */
+  readonly appleTeamId?: string | null;
+  readonly appleKeyId?: string | null;
   readonly issuer?: string | null;
   readonly authorizationEndpoint?: string | null;
   readonly tokenEndpoint?: string | null;
@@ -68,6 +72,12 @@ export async function updateIdentityProvider(
       provider.kind,
       next.issuer !== undefined ? (next.issuer as string | null) : (provider.issuer ?? null),
     );
+    const signing = nextSigning(provider, changes);
+    if (signing !== undefined) {
+      next.appleTeamId = signing?.teamId ?? null;
+      next.appleKeyId = signing?.keyId ?? null;
+    }
+    await checkSecretChange(provider, signing, newSecret);
     const changed = Object.keys(next).filter(
       (key) =>
         JSON.stringify(next[key as keyof IdentityProvider] ?? null) !==
@@ -75,7 +85,7 @@ export async function updateIdentityProvider(
     );
     if (newSecret !== null) {
       next.clientSecretEncrypted = seal(keyring, newSecret, identityProviderSecretAad(provider.id));
-      next.clientSecretLast4 = newSecret.slice(-4);
+      next.clientSecretLast4 = secretLast4(newSecret);
       changed.push("clientSecret");
     }
     if (changed.length === 0) return provider;
@@ -102,4 +112,32 @@ export async function updateIdentityProvider(
     );
     return provider;
   });
+}
+
+/** The provider's signing ids after the changes, or undefined when the changes leave them alone. */
+function nextSigning(provider: IdentityProvider, changes: IdentityProviderChanges): AppleSigning | undefined {
+  if (changes.appleTeamId === undefined && changes.appleKeyId === undefined) return undefined;
+  return checkAppleSigning(
+    provider.kind,
+    changes.appleTeamId !== undefined ? changes.appleTeamId : provider.appleTeamId,
+    changes.appleKeyId !== undefined ? changes.appleKeyId : provider.appleKeyId,
+  );
+}
+
+/** A new secret must fit the provider's mode; a change of mode (pasted JWT ↔ .p8 key) must bring the new secret. */
+async function checkSecretChange(
+  provider: IdentityProvider,
+  signing: AppleSigning | undefined,
+  newSecret: string | null,
+): Promise<void> {
+  const stored: AppleSigning =
+    provider.appleTeamId && provider.appleKeyId ? { teamId: provider.appleTeamId, keyId: provider.appleKeyId } : null;
+  const next = signing === undefined ? stored : signing;
+  if (newSecret !== null) return checkSecretForSigning(newSecret, next);
+  if ((stored === null) !== (next === null)) {
+    throw new ValidationError(
+      "clientSecret",
+      next ? "signing with a .p8 key needs the key as clientSecret" : "without appleKeyId, clientSecret must be given",
+    );
+  }
 }

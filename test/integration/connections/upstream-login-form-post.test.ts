@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { exportPKCS8, generateKeyPair, type JWTPayload, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Event, ExternalIdentity, User } from "../../../server/db/entities/index.ts";
 import { apiKeyFor, controlPlane } from "../../support/control-plane.ts";
@@ -14,9 +15,35 @@ import { location, UserAgent } from "../../support/user-agent.ts";
  * played by hand: the provider's POST is cross-site, so it carries none of Latch's SameSite=Lax cookies.
  */
 const APPLE_SECRET = "apple-client-secret-0c1d2e3f4a";
+const TEAM_ID = "TEAM123456";
+const KEY_ID = "KEY1234567";
 let server: TestServer;
 let upstream: UpstreamProvider;
 let app: TestApp;
+/** An app whose Apple provider keeps the developer's .p8 key: Latch signs each client secret itself. */
+let keyApp: TestApp;
+let keyProviderId: string;
+let admin: ReturnType<typeof controlPlane>;
+const appleKey = await generateKeyPair("ES256", { extractable: true });
+/** The client-secret JWTs the double verified with the key's public half: header kid and claims. */
+const signedSecrets: (JWTPayload & { kid?: string })[] = [];
+
+/** Apple's side of a signed secret: ES256 by the registered key, from the team, about the client, for Apple. */
+async function acceptAppleSecret(presented: string, clientId: string): Promise<string | null> {
+  if (presented.split(".").length !== 3) return presented; // a pasted secret: the double compares it itself
+  try {
+    const { payload, protectedHeader } = await jwtVerify(presented, appleKey.publicKey, {
+      algorithms: ["ES256"],
+      issuer: TEAM_ID,
+      subject: clientId,
+      audience: upstream.issuer,
+    });
+    signedSecrets.push({ ...payload, kid: protectedHeader.kid });
+    return protectedHeader.kid === KEY_ID ? APPLE_SECRET : null;
+  } catch {
+    return null;
+  }
+}
 
 beforeAll(async () => {
   server = await startTestServer({ env: { LATCH_TRUST_CUSTOM_PROVIDER_EMAILS: "true" } });
@@ -24,14 +51,24 @@ beforeAll(async () => {
     clients: [{ clientId: "latch-apple", clientSecret: APPLE_SECRET, redirectUris: [`${server.url}/oauth/callback`] }],
     accounts: [{ sub: "001234.apple", email: "ada@privaterelay.example", emailVerified: true }],
     extraScopes: ["name"],
+    acceptClientSecret: acceptAppleSecret,
   });
   const { organizationId } = await createUser(server.orm);
   app = await createApp(server.orm, organizationId, { name: "Orchard" });
-  const admin = controlPlane(server, await apiKeyFor(server, organizationId));
+  admin = controlPlane(server, await apiKeyFor(server, organizationId));
   await addIdentityProvider(admin, app.id, {
     kind: "APPLE",
     clientId: "latch-apple",
     clientSecret: APPLE_SECRET,
+    issuer: upstream.issuer,
+  });
+  keyApp = await createApp(server.orm, organizationId, { name: "Orchard Keys" });
+  keyProviderId = await addIdentityProvider(admin, keyApp.id, {
+    kind: "APPLE",
+    clientId: "latch-apple",
+    clientSecret: await exportPKCS8(appleKey.privateKey),
+    appleTeamId: TEAM_ID,
+    appleKeyId: KEY_ID,
     issuer: upstream.issuer,
   });
 }, 60_000);
@@ -42,12 +79,12 @@ afterAll(async () => {
 });
 
 /** authorize → login page → "Continue with Apple": the start route's redirect to the provider. */
-async function startSignIn(agent: UserAgent): Promise<{ upstreamUrl: URL; returnTo: string }> {
+async function startSignIn(agent: UserAgent, target = app): Promise<{ upstreamUrl: URL; returnTo: string }> {
   const challenge = createHash("sha256").update(randomBytes(32).toString("base64url")).digest("base64url");
   const authorize = await agent.get(
     `/oauth2/authorize?${new URLSearchParams({
       response_type: "code",
-      client_id: app.clientId,
+      client_id: target.clientId,
       redirect_uri: "http://127.0.0.1:8787/callback",
       scope: "identify email",
       state: "s",
@@ -168,5 +205,47 @@ describe("Sign in with Apple (form_post)", () => {
     });
     expect(junk.status).toBe(400);
     expect(await junk.text()).toContain("This sign-in link can");
+  });
+});
+
+describe("Sign in with Apple from the developer's .p8 key", () => {
+  /** One sign-in through the key app's provider, to the answer of the relayed (same-site) callback POST. */
+  async function signIn(): Promise<Response> {
+    const agent = new UserAgent(server.url);
+    const { upstreamUrl } = await startSignIn(agent, keyApp);
+    const { action, fields } = await formPostFromUpstream(upstreamUrl);
+    const relayed = readForm(await (await crossSitePost(action, fields)).text());
+    return agent.post(relayed.action, relayed.fields);
+  }
+
+  it("signs a short-lived client secret for each token request, which Apple's side verifies with the public key", async () => {
+    const before = signedSecrets.length;
+    const done = await signIn();
+    expect(done.status, await done.clone().text()).toBe(303);
+    expect(signedSecrets.length).toBe(before + 1);
+    const claims = signedSecrets.at(-1)!;
+    expect(claims).toMatchObject({ kid: KEY_ID, iss: TEAM_ID, sub: "latch-apple", aud: upstream.issuer });
+    expect(claims.exp! - claims.iat!).toBe(300);
+    expect(Math.abs(claims.iat! - Date.now() / 1000)).toBeLessThan(60);
+  });
+
+  it("fails on a readable page when Apple refuses the signature, after the key was replaced by another", async () => {
+    const other = await generateKeyPair("ES256", { extractable: true });
+    const result: any = await admin.request(
+      `mutation ($input: UpdateIdentityProviderInput!) { updateIdentityProvider(input: $input) {
+        __typename ... on Error { message } } }`,
+      {
+        input: {
+          id: Buffer.from(`IdentityProvider:${keyProviderId}`).toString("base64"),
+          clientSecret: await exportPKCS8(other.privateKey),
+        },
+      },
+    );
+    expect(result.updateIdentityProvider.__typename).toBe("IdentityProviderPayload");
+    const before = signedSecrets.length;
+    const failed = await signIn();
+    expect(failed.status).toBe(502); // the upstream refused: a gateway failure, on Latch's own page
+    expect(await failed.text()).toContain("We couldn&#39;t sign you in with Apple");
+    expect(signedSecrets.length).toBe(before); // the signature did not verify, so nothing was accepted
   });
 });

@@ -1,4 +1,5 @@
 import type { GraphQLClient } from "graphql-request";
+import { exportPKCS8, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openString } from "../../../server/crypto/envelope.ts";
 import { parseMasterKeys } from "../../../server/crypto/master-key.ts";
@@ -14,7 +15,7 @@ let organizationId: string;
 let app: TestApp;
 let appGlobalId: string;
 
-const FIELDS = `id kind displayName clientId clientSecretLast4 issuer authorizationEndpoint tokenEndpoint userinfoEndpoint scopes enabled createdAt updatedAt application { id }`;
+const FIELDS = `id kind displayName clientId clientSecretLast4 appleTeamId appleKeyId issuer authorizationEndpoint tokenEndpoint userinfoEndpoint scopes enabled createdAt updatedAt application { id }`;
 const RESULT = `
   __typename
   ... on IdentityProviderPayload { identityProvider { ${FIELDS} } }
@@ -202,6 +203,60 @@ describe("identity providers", () => {
     expect(missing.updateIdentityProvider).toMatchObject({ __typename: "NotFoundError", resource: "IdentityProvider" });
     await admin.request(DELETE, { id: first.identityProvider.id });
     await admin.request(DELETE, { id: oidc.identityProvider.id });
+  });
+
+  it("keeps an Apple provider's .p8 key sealed with its team and key ids, and refuses keys and ids that do not fit", async () => {
+    const p8 = await exportPKCS8((await generateKeyPair("ES256", { extractable: true })).privateKey);
+    const p384 = await exportPKCS8((await generateKeyPair("ES384", { extractable: true })).privateKey);
+    const apple = (input: Record<string, unknown>) => ({ kind: "APPLE", clientId: "com.example.web", ...input });
+    const ids = { appleTeamId: "TEAM123456", appleKeyId: "KEY1234567" };
+    const before = (await server.orm.em.fork().count(IdentityProvider, {})) as number;
+    const cases: [Record<string, unknown>, string][] = [
+      [apple({ clientSecret: p8 }), "clientSecret"], // a key without ids would be sent as a password
+      [apple({ clientSecret: SECRET, ...ids }), "clientSecret"], // ids without a key
+      [apple({ clientSecret: p384, ...ids }), "clientSecret"], // not a P-256 key
+      [apple({ clientSecret: p8, appleTeamId: "TEAM123456" }), "appleKeyId"],
+      [apple({ clientSecret: p8, appleKeyId: "KEY1234567" }), "appleTeamId"],
+      [apple({ clientSecret: p8, ...ids, appleKeyId: "key-1" }), "appleKeyId"],
+      [{ clientSecret: p8, ...ids }, "appleTeamId"], // Google
+    ];
+    for (const [input, field] of cases) {
+      const result = await createGoogle(input);
+      expect(result, JSON.stringify({ ...input, clientSecret: "…" })).toMatchObject({
+        __typename: "ValidationError",
+        field,
+      });
+      expect(JSON.stringify(result)).not.toContain("PRIVATE KEY");
+    }
+    expect(await server.orm.em.fork().count(IdentityProvider, {})).toBe(before);
+
+    const created = await createGoogle(apple({ clientSecret: p8, ...ids }));
+    expect(created.__typename).toBe("IdentityProviderPayload");
+    const body = p8.replace(/-----[A-Z ]+-----|\s/g, "");
+    expect(created.identityProvider).toMatchObject({ ...ids, clientSecretLast4: body.slice(-4) });
+    const id = created.identityProvider.id;
+    const rowId = Buffer.from(id, "base64").toString().split(":")[1]!;
+    const row = await stored(rowId);
+    expect(openString(keyring(), row.clientSecretEncrypted, `identity_provider:${rowId}`)).toBe(p8);
+
+    // Leaving the key (or coming back to one) needs the secret of the new mode.
+    const noSecret: any = await admin.request(UPDATE, { input: { id, appleTeamId: null, appleKeyId: null } });
+    expect(noSecret.updateIdentityProvider).toMatchObject({ __typename: "ValidationError", field: "clientSecret" });
+    const renamed: any = await admin.request(UPDATE, { input: { id, appleKeyId: "KEY7654321" } });
+    expect(renamed.updateIdentityProvider.identityProvider).toMatchObject({ appleKeyId: "KEY7654321" });
+    const pasted: any = await admin.request(UPDATE, {
+      input: { id, appleTeamId: null, appleKeyId: null, clientSecret: SECRET },
+    });
+    expect(pasted.updateIdentityProvider.identityProvider).toMatchObject({
+      appleTeamId: null,
+      appleKeyId: null,
+      clientSecretLast4: "1234",
+    });
+    const backToKey: any = await admin.request(UPDATE, { input: { id, ...ids } });
+    expect(backToKey.updateIdentityProvider).toMatchObject({ __typename: "ValidationError", field: "clientSecret" });
+    const changed = (await events("identity_provider.updated")).at(-1)!;
+    expect(changed.payload).toMatchObject({ changed: expect.arrayContaining(["appleTeamId", "appleKeyId"]) });
+    await admin.request(DELETE, { id });
   });
 
   it("lets every scope read providers only with apps:read (or apps:write), and change them only with apps:write", async () => {

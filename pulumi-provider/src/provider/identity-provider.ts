@@ -53,6 +53,13 @@ export type IdentityProviderInputs = {
   scopes?: string[];
   /** Offer it on the login page (default true). */
   enabled?: boolean;
+  /**
+   * `apple` only, with `appleKeyId`: the developer team id. `clientSecret` is then the .p8 key (PEM) and Latch signs
+   * a short-lived client secret for each sign-in, instead of a pasted one Apple expires within six months.
+   */
+  appleTeamId?: string | null;
+  /** `apple` only, with `appleTeamId`: the id Apple gave the .p8 key. */
+  appleKeyId?: string | null;
 };
 
 export type IdentityProviderDesired = Required<{
@@ -62,9 +69,20 @@ export type IdentityProviderDesired = Required<{
 export type IdentityProviderOutputs = IdentityProviderDesired & { clientSecretLast4: string };
 
 const URL_FIELDS = ["issuer", "authorizationEndpoint", "tokenEndpoint", "userinfoEndpoint"] as const;
-const DIFFED = ["app", "kind", "clientId", "clientSecret", "displayName", ...URL_FIELDS, "scopes", "enabled"] as const;
+const DIFFED = [
+  "app",
+  "kind",
+  "clientId",
+  "clientSecret",
+  "displayName",
+  ...URL_FIELDS,
+  "scopes",
+  "enabled",
+  "appleTeamId",
+  "appleKeyId",
+] as const;
 const FIELDS = `id kind clientId clientSecretLast4 displayName issuer authorizationEndpoint tokenEndpoint
-  userinfoEndpoint scopes enabled application { id }`;
+  userinfoEndpoint scopes enabled appleTeamId appleKeyId application { id }`;
 
 type LiveProvider = {
   id: string;
@@ -78,6 +96,8 @@ type LiveProvider = {
   userinfoEndpoint: string | null;
   scopes: string[];
   enabled: boolean;
+  appleTeamId: string | null;
+  appleKeyId: string | null;
   application: { id: string };
 };
 
@@ -87,9 +107,15 @@ function subjectOf(inputs: { kind?: unknown; displayName?: unknown } | undefined
   return { resource: `IdentityProvider${name ? ` "${name}"` : ""}`, fields: { applicationId: "app" } };
 }
 
+/** The server's `clientSecretLast4`: of the secret, or of a PEM key's base64 body. */
+function last4(secret: string): string {
+  const text = secret.trim();
+  return (text.includes("PRIVATE KEY-----") ? text.replace(/-----[A-Z ]+-----|\s/g, "") : text).slice(-4);
+}
+
 function outputsOf(live: LiveProvider, clientSecret: string | null): IdentityProviderOutputs {
   // A secret whose last four characters differ from the server's was changed by hand: show it as drift.
-  const known = clientSecret !== null && clientSecret.trim().slice(-4) === live.clientSecretLast4 ? clientSecret : null;
+  const known = clientSecret !== null && last4(clientSecret) === live.clientSecretLast4 ? clientSecret : null;
   return nullish({
     app: live.application.id,
     kind: live.kind.toLowerCase() as IdentityProviderKind,
@@ -102,6 +128,8 @@ function outputsOf(live: LiveProvider, clientSecret: string | null): IdentityPro
     userinfoEndpoint: live.userinfoEndpoint,
     scopes: live.scopes,
     enabled: live.enabled,
+    appleTeamId: live.appleTeamId,
+    appleKeyId: live.appleKeyId,
     clientSecretLast4: live.clientSecretLast4,
   }) as IdentityProviderOutputs;
 }
@@ -135,6 +163,8 @@ export function createIdentityProviderProvider() {
           ? (DEFAULT_PROVIDER_SCOPES[kind] ?? [])
           : uniqueList(news.scopes)) as string[],
         enabled: news.enabled === undefined || news.enabled === null ? true : news.enabled,
+        appleTeamId: optionalText(news.appleTeamId),
+        appleKeyId: optionalText(news.appleKeyId),
       };
       const failures: Failure[] = [];
       const add = (property: string, reason: string | undefined) => {

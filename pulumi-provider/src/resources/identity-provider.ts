@@ -28,6 +28,8 @@ export class IdentityProvider extends pulumi.dynamic.Resource {
   declare readonly userinfoEndpoint: pulumi.Output<string | null>;
   declare readonly scopes: pulumi.Output<string[]>;
   declare readonly enabled: pulumi.Output<boolean>;
+  declare readonly appleTeamId: pulumi.Output<string | null>;
+  declare readonly appleKeyId: pulumi.Output<string | null>;
 
   constructor(name: string, args: IdentityProviderArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -47,6 +49,8 @@ export class IdentityProvider extends pulumi.dynamic.Resource {
           "userinfoEndpoint",
           "scopes",
           "enabled",
+          "appleTeamId",
+          "appleKeyId",
         ]),
         ...args,
         clientSecret: pulumi.secret(args.clientSecret),

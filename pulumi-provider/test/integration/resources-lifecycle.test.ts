@@ -1,3 +1,4 @@
+import { exportPKCS8, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type ClientSecretOutputs, createClientSecretProvider } from "../../src/provider/client-secret.ts";
 import { createIdentityProviderProvider, type IdentityProviderOutputs } from "../../src/provider/identity-provider.ts";
@@ -209,6 +210,35 @@ describe("IdentityProvider", () => {
     await idps.delete(id, updated.outs);
     await idps.delete(id, updated.outs);
     expect(await idps.read(id, updated.outs)).toEqual({ id: "" });
+  });
+});
+
+describe("IdentityProvider for Sign in with Apple from a .p8 key", () => {
+  test("creates it with the key and its ids, reads the key back as unchanged, and diffs clean", async () => {
+    const p8 = await exportPKCS8((await generateKeyPair("ES256", { extractable: true })).privateKey);
+    const { inputs } = await idps.check(
+      {},
+      {
+        app: app.id,
+        kind: "apple",
+        clientId: "com.example.web",
+        clientSecret: p8,
+        appleTeamId: " TEAM123456 ",
+        appleKeyId: "KEY1234567",
+      },
+    );
+    const { id, outs } = await idps.create(inputs);
+    expect(outs).toMatchObject({ appleTeamId: "TEAM123456", appleKeyId: "KEY1234567", clientSecret: p8 });
+    const read = await idps.read(id, outs);
+    expect(read.props).toMatchObject({ clientSecret: p8, appleKeyId: "KEY1234567" });
+    expect(await idps.diff(id, read.props as IdentityProviderOutputs, inputs)).toMatchObject({ changes: false });
+    const renamed = (await idps.check(outs, { ...inputs, appleKeyId: "KEY7654321" })).inputs;
+    expect((await idps.diff(id, outs, renamed)).diffs).toEqual(["appleKeyId"]);
+    expect((await idps.update(id, outs as IdentityProviderOutputs, renamed)).outs).toMatchObject({
+      appleKeyId: "KEY7654321",
+      clientSecret: p8,
+    });
+    await idps.delete(id, outs);
   });
 });
 

@@ -110,7 +110,8 @@ function subjectOf(inputs: { kind?: unknown; displayName?: unknown } | undefined
 /** The server's `clientSecretLast4`: of the secret, or of a PEM key's base64 body. */
 function last4(secret: string): string {
   const text = secret.trim();
-  return (text.includes("PRIVATE KEY-----") ? text.replace(/-----[A-Z ]+-----|\s/g, "") : text).slice(-4);
+  const pem = /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text);
+  return (pem ? text.replace(/-----[A-Z ]+-----|\s/g, "") : text).slice(-4);
 }
 
 function outputsOf(live: LiveProvider, clientSecret: string | null): IdentityProviderOutputs {

@@ -17,6 +17,7 @@ import {
   settingsOf,
 } from "./common.ts";
 import {
+  clientSecretLast4,
   DEFAULT_PROVIDER_SCOPES,
   type Failure,
   httpsUrlProblem,
@@ -107,16 +108,10 @@ function subjectOf(inputs: { kind?: unknown; displayName?: unknown } | undefined
   return { resource: `IdentityProvider${name ? ` "${name}"` : ""}`, fields: { applicationId: "app" } };
 }
 
-/** The server's `clientSecretLast4`: of the secret, or of a PEM key's base64 body. */
-function last4(secret: string): string {
-  const text = secret.trim();
-  const pem = /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text);
-  return (pem ? text.replace(/-----[A-Z ]+-----|\s/g, "") : text).slice(-4);
-}
-
 function outputsOf(live: LiveProvider, clientSecret: string | null): IdentityProviderOutputs {
   // A secret whose last four characters differ from the server's was changed by hand: show it as drift.
-  const known = clientSecret !== null && last4(clientSecret) === live.clientSecretLast4 ? clientSecret : null;
+  const known =
+    clientSecret !== null && clientSecretLast4(clientSecret) === live.clientSecretLast4 ? clientSecret : null;
   return nullish({
     app: live.application.id,
     kind: live.kind.toLowerCase() as IdentityProviderKind,

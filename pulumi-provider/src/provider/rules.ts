@@ -336,6 +336,13 @@ export function upstreamClientSecretProblem(value: unknown): string | undefined 
   return secret.length < 8 || secret.length > 8192 ? "clientSecret must be 8 to 8192 characters" : undefined;
 }
 
+/** apple-signing-rules.ts secretLast4 (after checkClientSecret's trim): of the secret, or of a PEM key's base64 body. */
+export function clientSecretLast4(secret: string): string {
+  const text = secret.trim();
+  const pem = /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text);
+  return (pem ? text.replace(/-----[A-Z ]+-----|\s/g, "") : text).slice(-4);
+}
+
 /** identity-provider-rules.ts checkIssuer (https, no query) and checkKindRequirements. */
 export function issuerProblem(kind: unknown, value: unknown): string | undefined {
   const problem = httpsUrlProblem("issuer", value);

@@ -13,6 +13,7 @@ import { checkHttpsUrl, checkScopes } from "../../../server/services/identity-pr
 import { checkScopeDescription, checkScopeName } from "../../../server/services/scopes/scope-rules.ts";
 import {
   BUILT_IN_SCOPES,
+  clientSecretLast4,
   colorProblem,
   customScopeNameProblem,
   DEFAULT_PROVIDER_SCOPES,
@@ -182,5 +183,17 @@ describe("webhook and identity-provider rules agree with the server's", () => {
       "../../../server/services/identity-providers/identity-provider-rules.ts"
     );
     expect(upstreamClientSecretProblem(value)).toBe(serverSays(() => checkClientSecret(value)));
+  });
+
+  test.each([
+    " gh-secret-1234 ",
+    "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\nAbCd\n-----END PRIVATE KEY-----\n",
+    "  -----BEGIN EC PRIVATE KEY-----\r\nMHcCAQEEIWxYz\r\n-----END EC PRIVATE KEY-----",
+  ])("the last four characters the server keeps of client secret %#", async (value) => {
+    const { checkClientSecret } = await import(
+      "../../../server/services/identity-providers/identity-provider-rules.ts"
+    );
+    const { secretLast4 } = await import("../../../server/services/identity-providers/apple-signing-rules.ts");
+    expect(clientSecretLast4(value)).toBe(secretLast4(checkClientSecret(value)));
   });
 });

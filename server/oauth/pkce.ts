@@ -45,6 +45,16 @@ export function computeCodeChallenge(verifier: string): string {
   return createHash("sha256").update(verifier, "ascii").digest("base64url");
 }
 
+/**
+ * What a code's stored challenge must equal for a request with `verifier` to pass (RFC 7636 §4.6), for a check made
+ * where the code is stored: null when no verifier was sent (only a code without a challenge passes), undefined when
+ * the verifier is malformed (nothing passes).
+ */
+export function expectedCodeChallenge(verifier: string | undefined): string | null | undefined {
+  if (verifier === undefined) return null;
+  return VERIFIER.test(verifier) ? computeCodeChallenge(verifier) : undefined;
+}
+
 /** Whether `verifier` is well formed (RFC 7636 §4.1) and hashes to `challenge` (§4.6), compared in constant time. */
 export function verifyCodeVerifier(verifier: string | undefined, challenge: string): boolean {
   if (verifier === undefined || !VERIFIER.test(verifier)) return false;

@@ -7,11 +7,12 @@ import { Application, AuthorizationCode } from "../../db/entities/index.ts";
 import { inTransaction, nativePool, query, type Statement } from "../../db/native-pool.ts";
 import { InvalidGrantError, InvalidRequestError, type OAuthError } from "../../oauth/errors.ts";
 import { decideCodeExchange } from "../../oauth/grants/authorization-code.ts";
+import { expectedCodeChallenge } from "../../oauth/pkce.ts";
 import { grantRevokedSql } from "../grants/grant-revoked-sql.ts";
 import { recordEvent } from "../record-event.ts";
 import type { ClientRecord } from "./client-record.ts";
-import { type IssuerDeps, mintTokenSet, type TokenSet } from "./issue-token-set.ts";
-import { redeemBatched, type Spendable } from "./redeem-batched.ts";
+import { type IssuerDeps, mintTokenSet, planTokenSet, signTokenSet, type TokenSet } from "./issue-token-set.ts";
+import { plannedRows, redeemBatched, type SpentRow, spendStatement } from "./redeem-batched.ts";
 import { revokeTokensOfCode } from "./revoke-token-family.ts";
 import { insertTokenRows } from "./token-rows-sql.ts";
 
@@ -55,22 +56,21 @@ const LOCK_CODE: Statement = {
     for update of c`,
 };
 
-/**
- * The fast path's read: the code alone. The grant is checked by the guarded write that spends the code, in the same
- * statement (measured: the joins cost the read more than the check costs the write).
- */
-const READ_CODE: Statement = {
-  name: "latch_read_authorization_code",
-  text: `select ${CODE_COLUMNS} from authorization_codes c where c.code_hash = $1`,
-};
-
-/** Claims an unconsumed code whose grant (if any) is still active. */
-const CODE: Spendable = {
+/** The code presented, if this request may redeem it: the checks of decideCodeExchange's "issue", in SQL. */
+const REDEEM_CODE = spendStatement({
   name: "latch_redeem_codes",
   table: "authorization_codes",
-  unspent: "t.consumed_at is null",
+  hashColumn: "code_hash",
+  inputColumns: "redirect_uri text, challenge text",
+  spendable: `t.consumed_at is null and t.expires_at > i.at
+    and (t.redirect_uri is null or t.redirect_uri = i.redirect_uri)
+    and t.code_challenge is not distinct from i.challenge`,
   spentAt: "consumed_at",
-};
+  returning: "t.nonce, (extract(epoch from t.auth_time) * 1000)::float8 as auth_time",
+  derived: { familyId: "(s.refresh->>'family_id')::uuid", parentId: "null", authorizationCodeId: "s.id" },
+});
+
+type SpentCode = SpentRow & { user_id: string; nonce: string | null; auth_time: number };
 
 const CONSUME_CODE: Statement = {
   name: "latch_consume_authorization_code",
@@ -82,7 +82,7 @@ const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 /**
  * The authorization_code grant (RFC 6749 §4.1.3). The code row is locked, so two exchanges of one code serialize:
  * the first wins, the second is a replay that revokes what the first received. The winning path is plain SQL in one
- * transaction (lock, consume, insert the tokens), or, when nothing is in the way, two statements (see
+ * transaction (lock, consume, insert the tokens), or, when nothing is in the way, one statement (see
  * exchangeOptimistically); a replay goes through the ORM, rarely and with its audit event.
  */
 export async function exchangeAuthorizationCode(
@@ -151,11 +151,10 @@ export async function exchangeAuthorizationCode(
 }
 
 /**
- * The common case in two statements and no transaction block: read the code, decide, then claim it and insert the
- * tokens in one guarded statement, shared with the other exchanges in flight (the read is not shared: measured,
- * PostgreSQL spent more per row on an `= any($1)` batch than on single-key reads, with no commit to save). Null when
- * the code is not simply redeemable (a rejection, a replay, or another request claimed it first): the locked
- * transaction then decides and acts under the row lock.
+ * The common case in one statement and no transaction block, shared with the other exchanges in flight: claim the
+ * code if every check of an exchange passes, store the tokens it buys, and read back the user, grant and scope to
+ * sign them with. Null when the code is not simply redeemable (unknown, a check failed, a replay, or another request
+ * holds it): the locked transaction then decides and acts under the row lock, with the precise error.
  */
 async function exchangeOptimistically(
   pool: pg.Pool,
@@ -164,36 +163,28 @@ async function exchangeOptimistically(
   codeHash: string,
   now: Date,
 ): Promise<TokenSet | null> {
-  const [code] = await query<CodeRow>(pool, READ_CODE, [codeHash]);
-  if (!code) return null;
-  const decision = decideCodeExchange({
-    code: {
-      applicationId: code.application_id,
-      redirectUri: code.redirect_uri,
-      codeChallenge: code.code_challenge,
-      expiresAt: new Date(code.expires_at),
-      consumedAt: date(code.consumed_at),
-    },
-    clientApplicationId: input.client.id,
-    redirectUri: input.redirectUri,
-    codeVerifier: input.codeVerifier,
-    now,
-  });
-  if (decision.outcome !== "issue") return null;
-  const { set, rows } = await mintTokenSet(
-    deps,
-    {
-      client: input.client,
-      user: { id: code.user_id },
-      grantId: code.grant_id,
-      scopes: code.scopes,
-      refresh: input.client.grantTypes.includes("refresh_token") ? { familyId: randomUUID(), parentId: null } : null,
-      authorizationCodeId: code.id,
-      idToken: { nonce: code.nonce, authTime: new Date(code.auth_time) },
-    },
+  const challenge = expectedCodeChallenge(input.codeVerifier);
+  if (challenge === undefined) return null;
+  const { client } = input;
+  const plan = planTokenSet(
+    client,
+    client.grantTypes.includes("refresh_token") ? { familyId: randomUUID() } : null,
     now,
   );
-  return (await redeemBatched(pool, CODE, { id: code.id, at: now, rows })) ? set : null;
+  const code = await redeemBatched<SpentCode>(pool, REDEEM_CODE, {
+    hash: codeHash,
+    app: client.id,
+    at: now.toISOString(),
+    ...plannedRows(client, plan),
+    redirect_uri: input.redirectUri ?? null,
+    challenge,
+  });
+  if (!code) return null;
+  return signTokenSet(deps, client, plan, {
+    user: { id: code.user_id },
+    scopes: code.scopes,
+    idToken: { nonce: code.nonce, authTime: new Date(code.auth_time) },
+  });
 }
 
 /**

@@ -71,10 +71,116 @@ export type TokenRows = {
 };
 
 /**
+ * What a token response will hold that does not depend on the grant behind it: ids, the opaque secrets and the
+ * expiries. The hot grants plan first, write the rows in one statement that reads the grant's user and scope from
+ * the row it spends, and sign afterwards (see {@link signTokenSet}).
+ */
+export type TokenSetPlan = {
+  readonly now: Date;
+  readonly jti: string;
+  readonly accessExpiresAt: Date;
+  /** The opaque access token (a JWT is signed once its claims are known). */
+  readonly opaqueAccessToken: string | undefined;
+  readonly refresh: {
+    readonly id: string;
+    readonly token: string;
+    /** A new family, or null for "the presented token's family" (filled in by the statement that rotates it). */
+    readonly familyId: string | null;
+    readonly expiresAt: Date;
+  } | null;
+};
+
+/** Plans a token set for `client`, with a refresh token when `refresh` is set. */
+export function planTokenSet(
+  client: ClientRecord,
+  refresh: { familyId: string | null } | null,
+  now: Date,
+): TokenSetPlan {
+  return {
+    now,
+    jti: randomUUID(),
+    accessExpiresAt: new Date(now.getTime() + client.accessTokenTtl * 1000),
+    opaqueAccessToken: client.accessTokenFormat === "opaque" ? mintSecret("latch_at_") : undefined,
+    refresh: refresh
+      ? {
+          id: randomUUID(),
+          token: mintSecret("latch_rt_"),
+          familyId: refresh.familyId,
+          expiresAt: new Date(now.getTime() + client.refreshTokenTtl * 1000),
+        }
+      : null,
+  };
+}
+
+/** Who and what a planned token set is for, once known: the columns a spent code or refresh token supplies. */
+export type TokenSubject = {
+  readonly user: TokenUser | null;
+  readonly scopes: readonly string[];
+  readonly idToken: IssueTokenSetInput["idToken"];
+};
+
+/**
+ * Signs what a plan leaves to sign: the JWT access token (when the client uses them) and the ID token (when `openid`
+ * was granted through a user flow), and answers the token response.
+ */
+export async function signTokenSet(
+  deps: IssuerDeps,
+  client: ClientRecord,
+  plan: TokenSetPlan,
+  subject: TokenSubject,
+): Promise<TokenSet> {
+  const { user, scopes } = subject;
+  const accessToken =
+    plan.opaqueAccessToken ??
+    (await deps.signer.sign(
+      buildAccessTokenClaims({
+        issuer: deps.issuer,
+        subject: user?.id ?? client.clientId,
+        audience: deps.issuer,
+        clientId: client.clientId,
+        scopes,
+        jti: plan.jti,
+        now: plan.now,
+        ttlSeconds: client.accessTokenTtl,
+        authTime: subject.idToken?.authTime,
+      }),
+      ACCESS_TOKEN_JWT_TYPE,
+    ));
+  let idToken: string | undefined;
+  if (subject.idToken && user && scopes.includes("openid")) {
+    const claims = buildIdTokenClaims({
+      issuer: deps.issuer,
+      subject: user.id,
+      clientId: client.clientId,
+      nonce: subject.idToken.nonce ?? undefined,
+      authTime: subject.idToken.authTime,
+      now: plan.now,
+      ttlSeconds: ID_TOKEN_TTL_SECONDS,
+      accessToken,
+    });
+    idToken = await deps.signer.sign(claims, "JWT");
+  }
+  return {
+    accessToken,
+    expiresIn: client.accessTokenTtl,
+    refreshToken: plan.refresh?.token,
+    idToken,
+    scopes,
+    accessTokenId: plan.jti,
+  };
+}
+
+/**
+ * Whether a token set gets an access token row: opaque tokens are only their row; user JWTs get one by jti so a
+ * replayed code or a revoked grant can cut them off; a client_credentials JWT gets none: nothing but the app's own
+ * state can revoke it, and that is checked live.
+ */
+export const storesAccessRow = (client: ClientRecord, user: TokenUser | null): boolean =>
+  client.accessTokenFormat === "opaque" || user !== null;
+
+/**
  * Mints the access token (RFC 9068 JWT or opaque, per the client), the refresh token and the ID token of one token
- * response, and describes the rows to store. Only hashes of opaque secrets are stored; user JWTs get a row by jti so
- * a replayed code or a revoked grant can cut them off; a client_credentials JWT gets none: nothing but the app's
- * own state can revoke it, and that is checked live.
+ * response, and describes the rows to store. Only hashes of opaque secrets are stored.
  */
 export async function mintTokenSet(
   deps: IssuerDeps,
@@ -82,84 +188,40 @@ export async function mintTokenSet(
   now: Date,
 ): Promise<{ set: TokenSet; rows: TokenRows }> {
   const { client, user } = input;
-  const jti = randomUUID();
-  const expiresAt = new Date(now.getTime() + client.accessTokenTtl * 1000);
-  let accessToken: string;
-  if (client.accessTokenFormat === "jwt") {
-    const claims = buildAccessTokenClaims({
-      issuer: deps.issuer,
-      subject: user?.id ?? client.clientId,
-      audience: deps.issuer,
-      clientId: client.clientId,
-      scopes: input.scopes,
-      jti,
-      now,
-      ttlSeconds: client.accessTokenTtl,
-      authTime: input.idToken?.authTime,
-    });
-    accessToken = await deps.signer.sign(claims, ACCESS_TOKEN_JWT_TYPE);
-  } else {
-    accessToken = mintSecret("latch_at_");
-  }
-  const access =
-    client.accessTokenFormat === "opaque" || user
+  const plan = planTokenSet(client, input.refresh ? { familyId: input.refresh.familyId } : null, now);
+  const set = await signTokenSet(deps, client, plan, { user, scopes: input.scopes, idToken: input.idToken });
+  const access = storesAccessRow(client, user)
+    ? {
+        id: plan.jti,
+        tokenHash: plan.opaqueAccessToken === undefined ? null : hashSecret(plan.opaqueAccessToken),
+        format: client.accessTokenFormat,
+        applicationId: client.id,
+        userId: user?.id ?? null,
+        grantId: input.grantId,
+        refreshFamilyId: input.refresh?.familyId ?? null,
+        authorizationCodeId: input.authorizationCodeId,
+        scopes: [...input.scopes],
+        createdAt: now,
+        expiresAt: plan.accessExpiresAt,
+      }
+    : null;
+  const refresh =
+    input.refresh && plan.refresh
       ? {
-          id: jti,
-          tokenHash: client.accessTokenFormat === "opaque" ? hashSecret(accessToken) : null,
-          format: client.accessTokenFormat,
+          id: plan.refresh.id,
+          tokenHash: hashSecret(plan.refresh.token),
           applicationId: client.id,
           userId: user?.id ?? null,
           grantId: input.grantId,
-          refreshFamilyId: input.refresh?.familyId ?? null,
+          familyId: input.refresh.familyId,
+          parentId: input.refresh.parentId,
           authorizationCodeId: input.authorizationCodeId,
-          scopes: [...input.scopes],
+          scopes: [...(input.refresh.scopes ?? input.scopes)],
           createdAt: now,
-          expiresAt,
+          expiresAt: plan.refresh.expiresAt,
         }
       : null;
-  let refreshToken: string | undefined;
-  let refresh: TokenRows["refresh"] = null;
-  if (input.refresh) {
-    refreshToken = mintSecret("latch_rt_");
-    refresh = {
-      id: randomUUID(),
-      tokenHash: hashSecret(refreshToken),
-      applicationId: client.id,
-      userId: user?.id ?? null,
-      grantId: input.grantId,
-      familyId: input.refresh.familyId,
-      parentId: input.refresh.parentId,
-      authorizationCodeId: input.authorizationCodeId,
-      scopes: [...(input.refresh.scopes ?? input.scopes)],
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + client.refreshTokenTtl * 1000),
-    };
-  }
-  let idToken: string | undefined;
-  if (input.idToken && user && input.scopes.includes("openid")) {
-    const claims = buildIdTokenClaims({
-      issuer: deps.issuer,
-      subject: user.id,
-      clientId: client.clientId,
-      nonce: input.idToken.nonce ?? undefined,
-      authTime: input.idToken.authTime,
-      now,
-      ttlSeconds: ID_TOKEN_TTL_SECONDS,
-      accessToken,
-    });
-    idToken = await deps.signer.sign(claims, "JWT");
-  }
-  return {
-    set: {
-      accessToken,
-      expiresIn: client.accessTokenTtl,
-      refreshToken,
-      idToken,
-      scopes: input.scopes,
-      accessTokenId: jti,
-    },
-    rows: { access, refresh },
-  };
+  return { set, rows: { access, refresh } };
 }
 
 /**

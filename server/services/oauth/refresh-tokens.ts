@@ -8,8 +8,8 @@ import { decideRefresh } from "../../oauth/grants/refresh-token.ts";
 import { grantRevokedSql } from "../grants/grant-revoked-sql.ts";
 import { recordEvent } from "../record-event.ts";
 import type { ClientRecord } from "./client-record.ts";
-import { type IssuerDeps, mintTokenSet, type TokenSet } from "./issue-token-set.ts";
-import { redeemBatched, type Spendable } from "./redeem-batched.ts";
+import { type IssuerDeps, mintTokenSet, planTokenSet, signTokenSet, type TokenSet } from "./issue-token-set.ts";
+import { plannedRows, redeemBatched, spendStatement } from "./redeem-batched.ts";
 import { revokeTokenFamily } from "./revoke-token-family.ts";
 import { insertTokenRows } from "./token-rows-sql.ts";
 
@@ -52,21 +52,18 @@ const LOCK_REFRESH: Statement = {
 };
 
 /**
- * The fast path's read: the token alone. The grant is checked by the guarded write that rotates it, in the same
- * statement (a grant's deletion deletes its tokens, so a token's grant_id always names a row).
+ * The presented token, if this request may rotate it: the checks of decideRefresh's "rotate" without a narrowed
+ * scope, in SQL. A grant's deletion deletes its tokens, so a token's grant_id always names a row.
  */
-const READ_REFRESH: Statement = {
-  name: "latch_read_refresh_token",
-  text: `select ${TOKEN_COLUMNS} from refresh_tokens r where r.token_hash = $1`,
-};
-
-/** Rotates a token nobody rotated or revoked meanwhile, whose grant (if any) is still active. */
-const REFRESH: Spendable = {
+const ROTATE_REFRESH = spendStatement({
   name: "latch_rotate_refresh_tokens",
   table: "refresh_tokens",
-  unspent: "t.rotated_at is null and t.revoked_at is null",
+  hashColumn: "token_hash",
+  spendable: "t.rotated_at is null and t.revoked_at is null and (t.expires_at is null or t.expires_at > i.at)",
   spentAt: "rotated_at",
-};
+  returning: "t.family_id, t.authorization_code_id",
+  derived: { familyId: "s.family_id", parentId: "s.id", authorizationCodeId: "s.authorization_code_id" },
+});
 
 const ROTATE: Statement = {
   name: "latch_rotate_refresh_token",
@@ -146,10 +143,10 @@ export async function refreshTokens(
 }
 
 /**
- * The common case, a token presented for the first time, in two statements and no transaction block: read it,
- * decide, then rotate it and insert the new pair in one guarded statement, shared with the other refreshes in flight.
- * Null for anything else (a rejection, the reuse interval, reuse, no rotation, or a concurrent refresh that rotated
- * it first): the locked transaction then decides under the row lock.
+ * The common case, a token presented for the first time with no narrower scope, in one statement and no transaction
+ * block, shared with the other refreshes in flight: rotate it if every check passes, store the new pair, and read back
+ * the user and scope to sign with. Null for anything else (a rejection, a narrowed scope, the reuse interval, reuse,
+ * no rotation, or a concurrent refresh that holds it): the locked transaction then decides under the row lock.
  */
 async function rotateOptimistically(
   pool: pg.Pool,
@@ -158,38 +155,22 @@ async function rotateOptimistically(
   tokenHash: string,
   now: Date,
 ): Promise<TokenSet | null> {
-  if (!input.client.refreshTokenRotation) return null;
-  const [token] = await query<RefreshRow>(pool, READ_REFRESH, [tokenHash]);
-  if (!token || token.rotated_at !== null) return null;
-  const decision = decideRefresh({
-    token: {
-      applicationId: token.application_id,
-      scopes: token.scopes,
-      expiresAt: date(token.expires_at),
-      rotatedAt: null,
-      revokedAt: date(token.revoked_at),
-      grantRevoked: false, // checked by the guarded write
-    },
-    clientApplicationId: input.client.id,
-    requestedScopes: input.scopes,
-    reuseIntervalSeconds: input.client.refreshReuseInterval,
-    now,
+  const { client } = input;
+  // A narrowed scope is checked by scope expansion rules the SQL does not repeat (rare; the locked path decides it).
+  if (!client.refreshTokenRotation || input.scopes.length > 0) return null;
+  const plan = planTokenSet(client, { familyId: null }, now);
+  const token = await redeemBatched(pool, ROTATE_REFRESH, {
+    hash: tokenHash,
+    app: client.id,
+    at: now.toISOString(),
+    ...plannedRows(client, plan),
   });
-  if (decision.outcome !== "rotate") return null;
-  const { set, rows } = await mintTokenSet(
-    deps,
-    {
-      client: input.client,
-      user: token.user_id ? { id: token.user_id } : null,
-      grantId: token.grant_id,
-      scopes: decision.scopes,
-      refresh: { familyId: token.family_id, parentId: token.id, scopes: token.scopes },
-      authorizationCodeId: token.authorization_code_id,
-      idToken: null,
-    },
-    now,
-  );
-  return (await redeemBatched(pool, REFRESH, { id: token.id, at: now, rows })) ? set : null;
+  if (!token) return null;
+  return signTokenSet(deps, client, plan, {
+    user: token.user_id ? { id: token.user_id } : null,
+    scopes: token.scopes,
+    idToken: null,
+  });
 }
 
 /** Reuse detected: revokes the family and records the event (RFC 9700 §4.14.2), in one ORM transaction. */

@@ -7,7 +7,7 @@ type RefreshRow = NonNullable<TokenRows["refresh"]>;
 
 export const ACCESS_COLUMNS = `id, token_hash, format, application_id, user_id, grant_id, refresh_family_id,
   authorization_code_id, scopes, created_at, expires_at`;
-export const REFRESH_COLUMNS = `id, token_hash, application_id, user_id, grant_id, family_id, parent_id,
+const REFRESH_COLUMNS = `id, token_hash, application_id, user_id, grant_id, family_id, parent_id,
   authorization_code_id, scopes, created_at, expires_at`;
 
 const INSERT_ACCESS: Statement = {
@@ -85,21 +85,6 @@ export const accessRowJson = (row: AccessRow) => ({
   user_id: row.userId,
   grant_id: row.grantId,
   refresh_family_id: row.refreshFamilyId,
-  authorization_code_id: row.authorizationCodeId,
-  scopes: row.scopes,
-  created_at: row.createdAt.toISOString(),
-  expires_at: row.expiresAt.toISOString(),
-});
-
-/** A refresh token row as JSON with the table's own column names (see {@link accessRowJson}). */
-export const refreshRowJson = (row: RefreshRow) => ({
-  id: row.id,
-  token_hash: row.tokenHash,
-  application_id: row.applicationId,
-  user_id: row.userId,
-  grant_id: row.grantId,
-  family_id: row.familyId,
-  parent_id: row.parentId,
   authorization_code_id: row.authorizationCodeId,
   scopes: row.scopes,
   created_at: row.createdAt.toISOString(),

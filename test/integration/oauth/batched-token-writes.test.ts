@@ -32,8 +32,8 @@ afterAll(() => server?.stop());
 
 const tokenRequest = (form: Record<string, string>) => postAsClient(server.url, "/oauth2/token", app, form);
 
-async function mintCode(): Promise<string> {
-  const url = `/oauth2/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: REDIRECT, response_type: "code", scope: "identify", state: "s" })}`;
+async function mintCode(scope = "identify"): Promise<string> {
+  const url = `/oauth2/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: REDIRECT, response_type: "code", scope, state: "s" })}`;
   const code = (await authorizeInBrowser(agent, user, url)).searchParams.get("code");
   expect(code).toBeTruthy();
   return code!;
@@ -118,5 +118,98 @@ describe("token writes shared by concurrent requests", () => {
     } finally {
       await blocker.end();
     }
+  });
+
+  it("the one-statement exchange and rotation store the rows the locked path would: user, grant, family, lineage", async () => {
+    const code = await mintCode("identify guilds");
+    const pair = (await exchange(code)).body;
+    expect(pair.scope).toBe("identify guilds");
+    const rows = async (refreshToken: string) => {
+      const result = await server.orm.em
+        .fork()
+        .getConnection()
+        .execute(
+          `select r.id, r.user_id, r.grant_id, r.family_id, r.parent_id, r.authorization_code_id, r.scopes,
+             a.user_id as a_user, a.grant_id as a_grant, a.refresh_family_id as a_family,
+             a.authorization_code_id as a_code, a.scopes as a_scopes, a.format, a.token_hash,
+             c.id as code_id, c.user_id as code_user, c.grant_id as code_grant
+           from refresh_tokens r
+           join access_tokens a on a.refresh_family_id = r.family_id and a.created_at = r.created_at
+           join authorization_codes c on c.id = r.authorization_code_id
+           where r.token_hash = ?`,
+          [hashSecret(refreshToken)],
+        );
+      expect(result).toHaveLength(1);
+      return result[0]!;
+    };
+    const first = await rows(pair.refresh_token);
+    expect(first).toMatchObject({ parent_id: null, format: "jwt", token_hash: null, user_id: user.id });
+    expect(first.grant_id).toBeTruthy();
+    expect([first.a_user, first.grant_id, first.a_grant, first.a_family, first.code_id, first.a_code]).toEqual([
+      first.code_user,
+      first.code_grant,
+      first.code_grant,
+      first.family_id,
+      first.authorization_code_id,
+      first.authorization_code_id,
+    ]);
+    expect([first.scopes, first.a_scopes]).toEqual([
+      ["identify", "guilds"],
+      ["identify", "guilds"],
+    ]);
+
+    // A narrower scope goes through the locked path; the new refresh token keeps the full scope (RFC 6749 §6).
+    const narrowed = await tokenRequest({
+      grant_type: "refresh_token",
+      refresh_token: pair.refresh_token,
+      scope: "guilds",
+    });
+    expect(narrowed.status, JSON.stringify(narrowed.body)).toBe(200);
+    expect(narrowed.body.scope).toBe("guilds");
+    const second = await rows(narrowed.body.refresh_token);
+    expect(second).toMatchObject({ parent_id: first.id, family_id: first.family_id, scopes: ["identify", "guilds"] });
+    expect(second.a_scopes).toEqual(["guilds"]);
+
+    // The plain rotation (one statement) carries the lineage and the presented token's full scope.
+    const rotated = await refresh(narrowed.body.refresh_token);
+    expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
+    expect(rotated.body.scope).toBe("identify guilds");
+    const third = await rows(rotated.body.refresh_token);
+    expect(third).toMatchObject({
+      parent_id: second.id,
+      family_id: first.family_id,
+      a_family: first.family_id,
+      grant_id: first.grant_id,
+      a_grant: first.grant_id,
+      user_id: user.id,
+      a_user: user.id,
+      authorization_code_id: first.authorization_code_id,
+      a_code: first.authorization_code_id,
+      scopes: ["identify", "guilds"],
+      a_scopes: ["identify", "guilds"],
+    });
+    expect(await me(rotated.body.access_token)).toBe(200);
+  });
+
+  it("a check that fails in the one statement spends nothing: the locked path answers precisely, the code still works", async () => {
+    const code = await mintCode();
+    const wrong = await tokenRequest({ grant_type: "authorization_code", code, redirect_uri: `${REDIRECT}/other` });
+    expect(wrong.body).toMatchObject({ error: "invalid_grant" });
+    expect(wrong.body.error_description).toMatch(/redirect_uri does not match/);
+    const downgrade = await tokenRequest({
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: REDIRECT,
+      code_verifier: "a".repeat(43),
+    });
+    expect(downgrade.body.error_description).toMatch(/code_verifier was sent but the authorization request had no/);
+    const malformed = await tokenRequest({
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: REDIRECT,
+      code_verifier: "short",
+    });
+    expect(malformed.body).toMatchObject({ error: "invalid_grant" });
+    expect((await exchange(code)).status).toBe(200);
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { checkCodeChallenge, computeCodeChallenge, verifyCodeVerifier } from "../../../server/oauth/pkce.ts";
+import {
+  checkCodeChallenge,
+  computeCodeChallenge,
+  expectedCodeChallenge,
+  verifyCodeVerifier,
+} from "../../../server/oauth/pkce.ts";
 
 // RFC 7636 Appendix B.
 const VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -69,5 +74,14 @@ describe("verifyCodeVerifier", () => {
     expect(verifyCodeVerifier(badChar, computeCodeChallenge(badChar))).toBe(false);
     const max = `${"a".repeat(124)}-._~`;
     expect(verifyCodeVerifier(max, computeCodeChallenge(max))).toBe(true);
+  });
+});
+
+describe("expectedCodeChallenge", () => {
+  it("is null without a verifier, the S256 challenge of a well-formed one, undefined for a malformed one", () => {
+    expect(expectedCodeChallenge(undefined)).toBeNull();
+    expect(expectedCodeChallenge(VERIFIER)).toBe(CHALLENGE);
+    expect(expectedCodeChallenge("a".repeat(42))).toBeUndefined();
+    expect(expectedCodeChallenge(`${"a".repeat(43)}+`)).toBeUndefined();
   });
 });

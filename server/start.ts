@@ -15,6 +15,7 @@ import { bootstrapFirstRun, type FirstRunResult } from "./services/bootstrap-fir
 import { ensureSigningKey } from "./services/ensure-signing-key.ts";
 import { CLIENT_CHANGES_CHANNEL, installClientCache } from "./services/oauth/client-cache.ts";
 import { createTokenSigner } from "./services/oauth/token-signer.ts";
+import { installTokenStateCache, TOKEN_STATE_CHANNEL } from "./services/oauth/token-state-cache.ts";
 import { scheduleSigningKeyRotation } from "./services/signing-key-schedule.ts";
 import { flushUsage, stopUsage } from "./services/usage/count-usage.ts";
 
@@ -46,8 +47,18 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
     onListening: () => clientCache.enable(),
     onLost: () => clientCache.disable(),
   });
+  // Live token state (introspection, /users/@me) is cached while a LISTEN connection reports every change to it.
+  const tokenStateCache = installTokenStateCache(database.orm.em);
+  const tokenStateChanges = startChangeListener({
+    url: database.orm.config.get("clientUrl")!,
+    channel: TOKEN_STATE_CHANNEL,
+    logger,
+    onNotify: () => tokenStateCache.clear(),
+    onListening: () => tokenStateCache.enable(),
+    onLost: () => tokenStateCache.disable(),
+  });
   try {
-    await clientChanges.ready;
+    await Promise.all([clientChanges.ready, tokenStateChanges.ready]);
     const now = new Date();
     const firstRun = await bootstrapFirstRun(
       database.orm.em.fork(),
@@ -102,13 +113,13 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
           server.close(() => resolve());
           if ("closeIdleConnections" in server) server.closeIdleConnections();
         });
-        await clientChanges.stop();
+        await Promise.all([clientChanges.stop(), tokenStateChanges.stop()]);
         await stopUsage(database.orm.em);
         await database.close();
       },
     };
   } catch (error) {
-    await clientChanges.stop();
+    await Promise.all([clientChanges.stop(), tokenStateChanges.stop()]);
     await database.close();
     throw error;
   }

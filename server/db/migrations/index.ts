@@ -7,6 +7,7 @@ import { Migration20261124140000_upstream_oauth } from "./Migration2026112414000
 import { Migration20261124150000_grants_revoked_before } from "./Migration20261124150000_grants_revoked_before.ts";
 import { Migration20261125100000_spent_once_fillfactor } from "./Migration20261125100000_spent_once_fillfactor.ts";
 import { Migration20261126100000_apple_signing_key } from "./Migration20261126100000_apple_signing_key.ts";
+import { Migration20261127100000_token_state_notify } from "./Migration20261127100000_token_state_notify.ts";
 
 /** Every migration class, oldest first; `node scripts/create-migration.ts` rewrites this file. */
 export const migrations: Constructor<Migration>[] = [
@@ -17,4 +18,5 @@ export const migrations: Constructor<Migration>[] = [
   Migration20261124150000_grants_revoked_before,
   Migration20261125100000_spent_once_fillfactor,
   Migration20261126100000_apple_signing_key,
+  Migration20261127100000_token_state_notify,
 ];

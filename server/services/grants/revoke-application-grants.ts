@@ -3,6 +3,7 @@ import { User } from "../../db/entities/index.ts";
 import { inTransaction, nativePool } from "../../db/native-pool.ts";
 import { insertEvent } from "../../events/sql.ts";
 import { NotFoundError } from "../errors.ts";
+import { clearTokenStateCache } from "../oauth/token-state-cache.ts";
 import type { ActorType } from "../record-event.ts";
 import { APPLICATION_GRANTS_REVOKED_EVENT } from "../webhooks/event-types.ts";
 import { userCondition } from "./grant-filter.ts";
@@ -41,7 +42,7 @@ export async function revokeApplicationGrants(
   inlineLimit = INLINE_REVOCATION_LIMIT,
 ): Promise<number> {
   if (!UUID.test(input.applicationId)) throw new NotFoundError("Application");
-  return inTransaction(await nativePool(em), async (client) => {
+  const revoked = await inTransaction(await nativePool(em), async (client) => {
     const app = await client.query<{ grants_revoked_before: Date | null }>(
       `select grants_revoked_before from applications where id = $1 and organization_id = $2 for update`,
       [input.applicationId, input.organizationId],
@@ -85,4 +86,7 @@ export async function revokeApplicationGrants(
     );
     return count;
   });
+  // Plain SQL: the ORM's commit events that clear the token-state cache do not see it (other processes get the NOTIFY).
+  clearTokenStateCache(em);
+  return revoked;
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import type pg from "pg";
 import { hasValidChecksum } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { nativePool, query, type Statement } from "../../db/native-pool.ts";
@@ -6,6 +7,7 @@ import { ACCESS_TOKEN_JWT_TYPE, readAccessTokenClaims } from "../../oauth/access
 import { grantRevokedSql } from "../grants/grant-revoked-sql.ts";
 import type { UserProfile } from "../users/read-user-profile.ts";
 import type { TokenSigner } from "./token-signer.ts";
+import { type TokenStateCache, tokenStateCacheFor } from "./token-state-cache.ts";
 
 /** A live access token, as plain data: what userinfo, /users/@me and introspection act on. */
 export type ActiveAccessToken = {
@@ -70,12 +72,33 @@ const APP_BY_CLIENT_ID: Statement = {
   text: "select id, client_id, organization_id, is_active from applications where client_id = $1",
 };
 
+/** Not revoked, its app active, its grant (if any) there and not revoked: all but expiry, which is checked per use. */
+const isLive = (row: TokenRow) =>
+  !row.revoked && row.is_active && !(row.grant_id && (!row.grant_found || row.grant_revoked));
+
+/** A token's row by jti or hash, from the token-state cache when it holds it; a live row read here is cached. */
+async function readTokenRow(
+  pool: pg.Pool,
+  cache: TokenStateCache<TokenRow> | undefined,
+  statement: Statement,
+  key: string,
+): Promise<TokenRow | undefined> {
+  const cacheKey = `${statement.name}:${key}`;
+  const cached = cache?.get(cacheKey);
+  if (cached) return cached;
+  const generation = cache?.generation ?? 0;
+  const [row] = await query<TokenRow>(pool, statement, [key]);
+  if (row && cache && isLive(row)) cache.put(cacheKey, row, generation);
+  return row;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isJwt = (token: string) => token.split(".").length === 3;
 
 /**
- * Resolves an access token to its live state, or null. Both formats are checked against the database, so deleting
- * or disabling an app, revoking a grant or a token cuts every token off at once, JWTs included.
+ * Resolves an access token to its live state, or null. Both formats are checked against the database (or its
+ * token-state cache, which every such change clears), so deleting or disabling an app, revoking a grant or a token
+ * cuts every token off at once, JWTs included.
  */
 export async function resolveAccessToken(
   em: EntityManager,
@@ -84,6 +107,7 @@ export async function resolveAccessToken(
   now: Date,
 ): Promise<ActiveAccessToken | null> {
   const pool = await nativePool(em);
+  const cache = tokenStateCacheFor<TokenRow>(em);
   let row: TokenRow | undefined;
   let jwtClientId: string | undefined;
   if (isJwt(token)) {
@@ -98,7 +122,7 @@ export async function resolveAccessToken(
     })();
     if (!claims || !UUID.test(claims.jti)) return null;
     jwtClientId = claims.clientId;
-    [row] = await query<TokenRow>(pool, TOKEN_BY_ID, [claims.jti]);
+    row = await readTokenRow(pool, cache, TOKEN_BY_ID, claims.jti);
     if (!row) {
       // client_credentials JWTs have no row: their state is the app's.
       if (claims.sub !== claims.clientId || claims.clientId.includes("\0")) return null;
@@ -125,11 +149,10 @@ export async function resolveAccessToken(
     }
   } else {
     if (!token.startsWith("latch_at_") || !hasValidChecksum(token)) return null;
-    [row] = await query<TokenRow>(pool, TOKEN_BY_HASH, [hashSecret(token)]);
+    row = await readTokenRow(pool, cache, TOKEN_BY_HASH, hashSecret(token));
   }
-  if (!row || row.revoked || row.expires_at <= now.getTime()) return null;
-  if (!row.is_active || (jwtClientId !== undefined && jwtClientId !== row.client_id)) return null;
-  if (row.grant_id && (!row.grant_found || row.grant_revoked)) return null;
+  if (!row || !isLive(row) || row.expires_at <= now.getTime()) return null;
+  if (jwtClientId !== undefined && jwtClientId !== row.client_id) return null;
   return {
     jti: row.id,
     format: row.format,

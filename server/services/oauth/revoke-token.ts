@@ -6,6 +6,7 @@ import { ACCESS_TOKEN_JWT_TYPE, readAccessTokenClaims } from "../../oauth/access
 import type { ClientRecord } from "./client-record.ts";
 import { revokeTokenFamily } from "./revoke-token-family.ts";
 import type { TokenSigner } from "./token-signer.ts";
+import { clearTokenStateCache } from "./token-state-cache.ts";
 
 /**
  * Token revocation (RFC 7009 §2.1). Only the client a token was issued to can revoke it; an unknown token, or
@@ -30,6 +31,7 @@ export async function revokeToken(
       { tokenHash: hashSecret(token), application: client.id, revokedAt: null },
       { revokedAt: now },
     );
+    clearTokenStateCache(em);
     return;
   }
   if (token.split(".").length !== 3) return;
@@ -51,4 +53,5 @@ export async function revokeToken(
       now,
     ],
   );
+  clearTokenStateCache(em);
 }

@@ -37,7 +37,7 @@ export function checkAppleSigning(
  * With signing ids the secret must be the .p8 key Latch signs with; without them a private key is refused, since it
  * would be sent upstream as a password. The message never echoes the secret.
  */
-export async function checkSecretForSigning(secret: string, signing: AppleSigning): Promise<void> {
+export async function checkSecretForSigning(kind: string, secret: string, signing: AppleSigning): Promise<void> {
   if (signing !== null && !(await isAppleSigningKey(secret))) {
     throw new ValidationError(
       "clientSecret",
@@ -47,7 +47,9 @@ export async function checkSecretForSigning(secret: string, signing: AppleSignin
   if (signing === null && PRIVATE_KEY_PEM.test(secret)) {
     throw new ValidationError(
       "clientSecret",
-      "clientSecret is a private key: give appleTeamId and appleKeyId to have Latch sign Apple's client secret with it",
+      kind === "apple"
+        ? "clientSecret is a private key: give appleTeamId and appleKeyId to have Latch sign Apple's client secret with it"
+        : `clientSecret is a private key, which would be sent to ${kind} as a password: give the client secret ${kind} issued`,
     );
   }
 }

@@ -58,7 +58,7 @@ export async function createIdentityProvider(
   const clientId = checkClientId(input.clientId);
   const clientSecret = checkClientSecret(input.clientSecret);
   const signing = checkAppleSigning(kind, input.appleTeamId, input.appleKeyId);
-  await checkSecretForSigning(clientSecret, signing);
+  await checkSecretForSigning(kind, clientSecret, signing);
   const policy = input.urlPolicy ?? { production: true };
   const issuer = checkIssuer(input.issuer, policy);
   const authorizationEndpoint = checkHttpsUrl("authorizationEndpoint", input.authorizationEndpoint, policy);

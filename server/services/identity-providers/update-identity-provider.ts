@@ -133,7 +133,7 @@ async function checkSecretChange(
   const stored: AppleSigning =
     provider.appleTeamId && provider.appleKeyId ? { teamId: provider.appleTeamId, keyId: provider.appleKeyId } : null;
   const next = signing === undefined ? stored : signing;
-  if (newSecret !== null) return checkSecretForSigning(newSecret, next);
+  if (newSecret !== null) return checkSecretForSigning(provider.kind, newSecret, next);
   if ((stored === null) !== (next === null)) {
     throw new ValidationError(
       "clientSecret",

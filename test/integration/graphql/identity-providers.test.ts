@@ -228,6 +228,12 @@ describe("identity providers", () => {
       });
       expect(JSON.stringify(result)).not.toContain("PRIVATE KEY");
     }
+    // A key pasted as a secret: Apple's refusal says how to sign with it; any other kind's, that it wants its secret.
+    expect((await createGoogle(apple({ clientSecret: p8 }))).message).toMatch(/give appleTeamId and appleKeyId/);
+    const github = await createGoogle({ kind: "GITHUB", clientSecret: p8 });
+    expect(github).toMatchObject({ __typename: "ValidationError", field: "clientSecret" });
+    expect(github.message).toMatch(/would be sent to github as a password: give the client secret github issued/);
+    expect(github.message).not.toMatch(/apple/i);
     expect(await server.orm.em.fork().count(IdentityProvider, {})).toBe(before);
 
     const created = await createGoogle(apple({ clientSecret: p8, ...ids }));

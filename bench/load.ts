@@ -88,28 +88,39 @@ export async function cpuSeconds(pid: number): Promise<number | null> {
 }
 
 /**
- * CPU seconds every `postgres` process (server, backends, WAL writer) has used so far, from /proc (Linux); null
- * elsewhere. Backends that exit during a run take their time with them: Latch's pool keeps its connections open.
+ * CPU seconds each `postgres` process (server, backends, WAL writer, autovacuum) has used so far, by pid, from /proc
+ * (Linux); null elsewhere.
  */
-export async function postgresCpuSeconds(): Promise<number | null> {
+export async function postgresCpuByPid(): Promise<Map<string, number> | null> {
   let entries: string[];
   try {
     entries = await readdir("/proc");
   } catch {
     return null;
   }
-  let total = 0;
+  const byPid = new Map<string, number>();
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = await readFile(`/proc/${entry}/stat`, "utf8");
       if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== "postgres") continue;
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      total += (Number(fields[11]) + Number(fields[12])) / 100;
+      byPid.set(entry, (Number(fields[11]) + Number(fields[12])) / 100);
     } catch {
       // The process exited between the listing and the read.
     }
   }
+  return byPid;
+}
+
+/**
+ * CPU seconds PostgreSQL spent between two readings: per process, so one that exits meanwhile (the bench's own
+ * seeding connection closing idle, an autovacuum worker) does not take its earlier time off the total. Its time
+ * within the window is lost, which only ever understates.
+ */
+export function postgresCpuBetween(before: Map<string, number>, after: Map<string, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
   return total;
 }
 
@@ -134,10 +145,10 @@ export async function measure(
   const budget = Math.ceil(warmupRps * options.duration * 2) + 5000;
   const spec = await target.spec(budget);
   const cpuBefore = pid === undefined ? null : await cpuSeconds(pid);
-  const dbBefore = withDatabase ? await postgresCpuSeconds() : null;
+  const dbBefore = withDatabase ? await postgresCpuByPid() : null;
   const result = await drive(spec, options);
   const cpuAfter = pid === undefined ? null : await cpuSeconds(pid);
-  const dbAfter = withDatabase ? await postgresCpuSeconds() : null;
+  const dbAfter = withDatabase ? await postgresCpuByPid() : null;
   const ok = result.rps * result.durationS;
   if (ok <= 0) return result;
   const perRequest = (before: number | null, after: number | null) =>
@@ -146,6 +157,6 @@ export async function measure(
   return {
     ...result,
     cpuUsPerRequest: perRequest(cpuBefore, cpuAfter),
-    dbCpuUsPerRequest: perRequest(dbBefore, dbAfter),
+    dbCpuUsPerRequest: dbBefore && dbAfter ? (postgresCpuBetween(dbBefore, dbAfter) * 1e6) / ok : undefined,
   };
 }

@@ -66,7 +66,7 @@ const REDEEM_CODE = spendStatement({
     and (t.redirect_uri is null or t.redirect_uri = i.redirect_uri)
     and t.code_challenge is not distinct from i.challenge`,
   spentAt: "consumed_at",
-  returning: "t.nonce, (extract(epoch from t.auth_time) * 1000)::float8 as auth_time",
+  returning: { nonce: "t.nonce", auth_time: "(extract(epoch from t.auth_time) * 1000)::float8" },
   derived: { familyId: "(s.refresh->>'family_id')::uuid", parentId: "null", authorizationCodeId: "s.id" },
 });
 

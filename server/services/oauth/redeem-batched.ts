@@ -18,8 +18,8 @@ export type Spendable = {
   readonly spendable: string;
   /** The column that marks it spent, set to the request's time. */
   readonly spentAt: "consumed_at" | "rotated_at";
-  /** Columns of `t` the caller reads back (user_id, grant_id and scopes always come). */
-  readonly returning: string;
+  /** What the caller reads back beyond user_id, grant_id and scopes: alias → SQL over the spent row `t`. */
+  readonly returning: Readonly<Record<string, string>>;
   /** SQL over the spent row `s` for the new rows' columns that depend on what is spent. */
   readonly derived: { readonly familyId: string; readonly parentId: string; readonly authorizationCodeId: string };
 };
@@ -57,7 +57,8 @@ export const spendStatement = (spendable: Spendable): Statement => ({
     spent as (
       update ${spendable.table} t set ${spendable.spentAt} = i.at from input i
       where t.${spendable.hashColumn} = i.hash and t.id in (select id from target)
-      returning t.id, t.user_id, t.grant_id, t.scopes, ${spendable.returning}, i.hash, i.access, i.refresh
+      returning t.id, t.user_id, t.grant_id, t.scopes, ${returned(spendable, (alias, sql) => `${sql} as ${alias}`)},
+        i.hash, i.access, i.refresh
     ),
     access as (
       insert into access_tokens (${ACCESS_FROM_TEMPLATE.join(", ")}, user_id, grant_id, refresh_family_id,
@@ -75,8 +76,13 @@ export const spendStatement = (spendable: Spendable): Statement => ({
       from spent s, lateral json_populate_record(null::refresh_tokens, s.refresh) r
       where s.refresh is not null
     )
-    select * from spent`,
+    select s.hash, s.user_id, s.grant_id, s.scopes, ${returned(spendable, (alias) => `s.${alias}`)} from spent s`,
 });
+
+const returned = (spendable: Spendable, column: (alias: string, sql: string) => string) =>
+  Object.entries(spendable.returning)
+    .map(([alias, sql]) => column(alias, sql))
+    .join(", ");
 
 /** The planned rows' client-side columns, as JSON templates for {@link spendStatement} (a new family rides along). */
 export function plannedRows(client: ClientRecord, plan: TokenSetPlan): { access: object; refresh: object | null } {

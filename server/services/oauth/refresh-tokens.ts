@@ -61,7 +61,7 @@ const ROTATE_REFRESH = spendStatement({
   hashColumn: "token_hash",
   spendable: "t.rotated_at is null and t.revoked_at is null and (t.expires_at is null or t.expires_at > i.at)",
   spentAt: "rotated_at",
-  returning: "t.family_id, t.authorization_code_id",
+  returning: { family_id: "t.family_id", authorization_code_id: "t.authorization_code_id" },
   derived: { familyId: "s.family_id", parentId: "s.id", authorizationCodeId: "s.authorization_code_id" },
 });
 

@@ -1,6 +1,7 @@
 import type { EntityManager, EventSubscriber, FlushEventArgs, TransactionEventArgs } from "@mikro-orm/postgresql";
 import { Application, ClientSecret } from "../../db/entities/index.ts";
 import { nativePool, query, type Statement } from "../../db/native-pool.ts";
+import { NotifiedCache } from "../../db/notified-cache.ts";
 import type { ClientRecord } from "./client-record.ts";
 
 /** An active (unrevoked) secret of a client: its SHA-256, expiry and when it was last used (ms since the epoch). */
@@ -22,80 +23,60 @@ const ENTRY_TTL_MS = 10 * 60_000;
 /** Unknown and misbehaving client ids are not cached, so the cache holds at most this many real clients. */
 const MAX_ENTRIES = 10_000;
 
-type Stored = { entry: ClientEntry; loadedAt: number };
-
 /**
- * Verified client records, by client_id, so a warm token request authenticates its client without SQL. Valid only
- * while changes reach it: `enable()` once LISTEN is in place, `disable()` (which also empties it) when the listener
- * loses its connection. Disabled, every lookup goes to the database.
- *
- * A load that races a change must not put the stale row back: each invalidation bumps a generation, and a load only
- * stores its result when no invalidation happened since it started.
+ * Verified client records, by client_id, so a warm token request authenticates its client without SQL (a
+ * NotifiedCache: valid while the LISTEN connection reports changes), with the application id of each so a NOTIFY,
+ * which names the application, finds its entry.
  */
 export class ClientCache {
-  readonly #byClientId = new Map<string, Stored>();
   readonly #clientIdByAppId = new Map<string, string>();
-  #generation = 0;
-  #enabled = false;
+  readonly #entries = new NotifiedCache<ClientEntry>({
+    ttlMs: ENTRY_TTL_MS,
+    maxEntries: MAX_ENTRIES,
+    onForget: (_clientId, entry) => this.#clientIdByAppId.delete(entry.record.id),
+  });
 
   get enabled(): boolean {
-    return this.#enabled;
+    return this.#entries.enabled;
   }
 
   get size(): number {
-    return this.#byClientId.size;
+    return this.#entries.size;
   }
 
   get generation(): number {
-    return this.#generation;
+    return this.#entries.generation;
   }
 
   enable(): void {
-    this.clear();
-    this.#enabled = true;
+    this.#clientIdByAppId.clear();
+    this.#entries.enable();
   }
 
   disable(): void {
-    this.#enabled = false;
-    this.clear();
+    this.#entries.disable();
+    this.#clientIdByAppId.clear();
   }
 
   get(clientId: string, now = Date.now()): ClientEntry | undefined {
-    if (!this.#enabled) return undefined;
-    const stored = this.#byClientId.get(clientId);
-    if (!stored) return undefined;
-    if (now - stored.loadedAt > ENTRY_TTL_MS) {
-      this.#forget(clientId);
-      return undefined;
-    }
-    return stored.entry;
+    return this.#entries.get(clientId, now);
   }
 
   /** Stores `entry` if caching is on and nothing was invalidated since `generation` (taken before loading it). */
   put(entry: ClientEntry, generation: number): void {
-    if (!this.#enabled || generation !== this.#generation) return;
-    if (this.#byClientId.size >= MAX_ENTRIES) this.#forget(this.#byClientId.keys().next().value!);
-    this.#byClientId.set(entry.record.clientId, { entry, loadedAt: Date.now() });
-    this.#clientIdByAppId.set(entry.record.id, entry.record.clientId);
+    if (this.#entries.put(entry.record.clientId, entry, generation)) {
+      this.#clientIdByAppId.set(entry.record.id, entry.record.clientId);
+    }
   }
 
   /** Drops the entry of an application (by row id), as a NOTIFY or a local commit reports it changed. */
   invalidateApplication(applicationId: string): void {
-    this.#generation++;
-    const clientId = this.#clientIdByAppId.get(applicationId);
-    if (clientId !== undefined) this.#forget(clientId);
+    this.#entries.invalidate(this.#clientIdByAppId.get(applicationId));
   }
 
   clear(): void {
-    this.#generation++;
-    this.#byClientId.clear();
+    this.#entries.clear();
     this.#clientIdByAppId.clear();
-  }
-
-  #forget(clientId: string): void {
-    const stored = this.#byClientId.get(clientId);
-    this.#byClientId.delete(clientId);
-    if (stored) this.#clientIdByAppId.delete(stored.entry.record.id);
   }
 }
 

@@ -6,9 +6,9 @@ import { revokeClientSecret } from "../../../server/services/client-secrets/revo
 import { rotateClientSecret } from "../../../server/services/client-secrets/rotate-client-secret.ts";
 import { createApp, createUser, type TestApp } from "../../support/oauth-fixtures.ts";
 import { type CountedServer, type StatementCounter, startCountedServer } from "../../support/pg-statement-counter.ts";
-import { startTcpProxy, type TcpProxy } from "../../support/tcp-proxy.ts";
+import { type ProxiedReplica, startProxiedReplica } from "../../support/proxied-replica.ts";
 import type { TestDatabase } from "../../support/test-database.ts";
-import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import type { TestServer } from "../../support/test-server.ts";
 import { postAsClient } from "../../support/token-endpoint.ts";
 
 /**
@@ -141,38 +141,22 @@ describe("the client cache", () => {
 });
 
 describe("when the LISTEN connection is lost", () => {
-  let proxy: TcpProxy;
-  let proxied: TestServer;
-
+  let replica: ProxiedReplica;
   beforeAll(async () => {
-    const target = new URL(database.url);
-    proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
-    const url = new URL(database.url);
-    url.hostname = "127.0.0.1";
-    url.port = String(proxy.port);
-    // A second replica of the same deployment: same database, same master key (it signs with the same key).
-    proxied = await startTestServer({
-      env: { DATABASE_URL: url.toString(), LATCH_MASTER_KEY: server.env.LATCH_MASTER_KEY! },
-      database,
-    });
+    replica = await startProxiedReplica(database, server.env.LATCH_MASTER_KEY!);
   });
-
-  afterAll(async () => {
-    await proxy?.restore().catch(() => undefined);
-    await proxied?.stop();
-    await proxy?.close();
-  });
+  afterAll(() => replica?.stop());
 
   it("empties the cache, so a change missed meanwhile cannot be served stale", async () => {
-    const app = await createApp(proxied.orm, organizationId, { grantTypes: ["client_credentials"] });
-    const token = () => postAsClient(proxied.url, "/oauth2/token", app, { grant_type: "client_credentials" });
+    const app = await createApp(replica.server.orm, organizationId, { grantTypes: ["client_credentials"] });
+    const token = () => postAsClient(replica.server.url, "/oauth2/token", app, { grant_type: "client_credentials" });
     expect((await token()).status).toBe(200);
-    await proxy.cut();
+    await replica.proxy.cut();
     // Cut off from changes, the server stops trusting its cache: it asks the database, which is unreachable.
     await expect.poll(async () => (await token()).status, { timeout: 5000, interval: 50 }).toBe(503);
     // Revoked while this server cannot hear about it.
     await outside.query("update client_secrets set revoked_at = now() where application_id = $1", [app.id]);
-    await proxy.restore();
+    await replica.proxy.restore();
     await expect.poll(async () => (await token()).status, { timeout: 15_000, interval: 100 }).toBe(401);
   });
 });

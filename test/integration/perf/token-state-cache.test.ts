@@ -9,9 +9,9 @@ import {
   type TestUser,
 } from "../../support/oauth-fixtures.ts";
 import { type CountedServer, type StatementCounter, startCountedServer } from "../../support/pg-statement-counter.ts";
-import { startTcpProxy, type TcpProxy } from "../../support/tcp-proxy.ts";
+import { type ProxiedReplica, startProxiedReplica } from "../../support/proxied-replica.ts";
 import type { TestDatabase } from "../../support/test-database.ts";
-import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import type { TestServer } from "../../support/test-server.ts";
 import { postAsClient } from "../../support/token-endpoint.ts";
 import { UserAgent } from "../../support/user-agent.ts";
 
@@ -171,36 +171,21 @@ describe("the token-state cache", () => {
 });
 
 describe("when the token-state LISTEN connection is lost", () => {
-  let proxy: TcpProxy;
-  let proxied: TestServer;
-
+  let replica: ProxiedReplica;
   beforeAll(async () => {
-    const target = new URL(database.url);
-    proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
-    const url = new URL(database.url);
-    url.hostname = "127.0.0.1";
-    url.port = String(proxy.port);
-    proxied = await startTestServer({
-      env: { DATABASE_URL: url.toString(), LATCH_MASTER_KEY: server.env.LATCH_MASTER_KEY! },
-      database,
-    });
+    replica = await startProxiedReplica(database, server.env.LATCH_MASTER_KEY!);
   });
-
-  afterAll(async () => {
-    await proxy?.restore().catch(() => undefined);
-    await proxied?.stop();
-    await proxy?.close();
-  });
+  afterAll(() => replica?.stop());
 
   it("empties the cache, so a revocation missed meanwhile is not served stale", async () => {
-    const { accessToken } = await userTokens("opaque", proxied.url, proxied.orm);
-    await warm(() => introspect(accessToken, proxied.url));
-    expect(await introspect(accessToken, proxied.url)).toMatchObject({ active: true });
-    await proxy.cut();
+    const { accessToken } = await userTokens("opaque", replica.server.url, replica.server.orm);
+    await warm(() => introspect(accessToken, replica.server.url));
+    expect(await introspect(accessToken, replica.server.url)).toMatchObject({ active: true });
+    await replica.proxy.cut();
     await expect
       .poll(
         async () =>
-          (await postAsClient(proxied.url, "/oauth2/introspect", resourceServer, { token: accessToken })).status,
+          (await postAsClient(replica.server.url, "/oauth2/introspect", resourceServer, { token: accessToken })).status,
         {
           timeout: 5000,
           interval: 50,
@@ -208,9 +193,9 @@ describe("when the token-state LISTEN connection is lost", () => {
       )
       .toBe(503);
     await outside.query("update access_tokens set revoked_at = now() where user_id = $1", [user.id]);
-    await proxy.restore();
+    await replica.proxy.restore();
     await expect
-      .poll(() => introspect(accessToken, proxied.url), { timeout: 15_000, interval: 100 })
+      .poll(() => introspect(accessToken, replica.server.url), { timeout: 15_000, interval: 100 })
       .toEqual({ active: false });
   });
 });

@@ -10,7 +10,7 @@ import { GrantNode } from "../types/grant.ts";
 const RevokeGrantPayload = builder.objectRef<{ grant: Grant; revokedCount: number }>("RevokeGrantPayload").implement({
   description: "The grant after revocation.",
   fields: (t) => ({
-    grant: t.field({ type: GrantNode, description: "The revoked grant.", resolve: (p) => p.grant }),
+    grant: t.field({ type: GrantNode, description: "The revoked grant.", resolve: (p) => p.grant.id }),
     revokedCount: t.exposeInt("revokedCount", {
       description: "1 when this call revoked the grant, 0 when it was already revoked.",
     }),

@@ -1,5 +1,6 @@
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import { Grant, Organization, User } from "../../db/entities/index.ts";
+import { type Row, readRows } from "../../db/read-rows.ts";
 import { NotFoundError } from "../../services/errors.ts";
 import { countActiveGrants } from "../../services/grants/count-active-grants.ts";
 import { grantWhere } from "../../services/grants/grant-filter.ts";
@@ -7,7 +8,7 @@ import { type GrantRevocation, grantRevocation } from "../../services/grants/gra
 import { grantsRevokedBefore } from "../../services/grants/grants-revoked-before.ts";
 import { builder } from "../builder.ts";
 import type { GraphQLContext } from "../context.ts";
-import { loadOwned, requestLoader } from "../loaders.ts";
+import { loadOwnedRows, requestLoader } from "../loaders.ts";
 import { paginate } from "../pagination.ts";
 import { ApplicationNode } from "./application.ts";
 import { OrganizationNode } from "./organization.ts";
@@ -26,16 +27,19 @@ export function rowIdOf(value: string, typename: string): string {
   return value;
 }
 
+/** A grant as the control plane reads it (the revoke mutation answers its id; the node loads the row). */
+export type GrantRow = Row<Grant>;
+
 /** Users by id, for grants the caller was already allowed to see: a user is only ever reached through a grant. */
-async function loadUsers(ids: readonly string[], context: GraphQLContext): Promise<(User | Error)[]> {
-  const rows = await context.em.find(User, { id: { $in: [...ids] } });
+async function loadUsers(ids: readonly string[], context: GraphQLContext): Promise<(Row<User> | Error)[]> {
+  const rows = await readRows(context.em, User, { id: { $in: [...ids] } });
   const byId = new Map(rows.map((row) => [row.id, row]));
   return ids.map((id) => byId.get(id) ?? new NotFoundError("User"));
 }
 
 /** Names of the workspaces grants were given for; these may be other organizations, so only the name is read. */
 async function loadWorkspaceNames(ids: readonly string[], context: GraphQLContext): Promise<(string | null)[]> {
-  const rows = await context.em.find(Organization, { id: { $in: [...ids] } });
+  const rows = await readRows(context.em, Organization, { id: { $in: [...ids] } });
   const byId = new Map(rows.map((row) => [row.id, row.name]));
   return ids.map((id) => byId.get(id) ?? null);
 }
@@ -44,13 +48,13 @@ async function loadWorkspaceNames(ids: readonly string[], context: GraphQLContex
  * The grant's revocation, counting an app-wide one the worker has not marked its row with yet: the apps of a page of
  * grants are read together, once for the three fields that need it.
  */
-async function revocationOf(grant: Grant, context: GraphQLContext): Promise<GrantRevocation | null> {
+async function revocationOf(grant: GrantRow, context: GraphQLContext): Promise<GrantRevocation | null> {
   if (grant.revokedAt) return grantRevocation(grant, null);
   const loader = requestLoader(context, "grants-revoked-before", (ids) => grantsRevokedBefore(context.em, ids));
-  return grantRevocation(grant, await loader.load(grant.application.id));
+  return grantRevocation(grant, await loader.load(grant.application));
 }
 
-export const GrantUserType = builder.objectRef<User>("GrantUser").implement({
+export const GrantUserType = builder.objectRef<Row<User>>("GrantUser").implement({
   description:
     "A person who authorized one of the organization's apps. Reachable only through their grants, never listed or " +
     "looked up on its own.",
@@ -64,26 +68,25 @@ export const GrantUserType = builder.objectRef<User>("GrantUser").implement({
 });
 
 /** A user's consent to an app of the caller's organization. Grants of other organizations' apps load as not found. */
-export const GrantNode = builder.loadableNode(Grant, {
-  name: "Grant",
+export const GrantNode = builder.loadableNode("Grant", {
   description:
     "A user's consent to an app: the scopes they granted (and bot permissions), optionally for one workspace. " +
     "Revoking it cuts off every token issued under it.",
-  id: { resolve: (grant) => grant.id },
+  id: { resolve: (grant: GrantRow) => grant.id },
   load: (ids: string[], context) =>
-    loadOwned(Grant, ids, context, { application: { organization: context.principal.organizationId } }),
+    loadOwnedRows(Grant, ids, context, { application: { organization: context.principal.organizationId } }),
   authScopes: { apiKeyScope: "grants:read" },
   fields: (t) => ({
     user: t.loadable({
       type: GrantUserType,
       description: "Who consented.",
       load: (ids: string[], context) => loadUsers(ids, context),
-      resolve: (grant) => grant.user.id,
+      resolve: (grant) => grant.user,
     }),
     application: t.field({
       type: ApplicationNode,
       description: "The app the consent was given to (reading it also needs `apps:read`).",
-      resolve: (grant) => grant.application.id,
+      resolve: (grant) => grant.application,
     }),
     workspace: t.field({
       type: OrganizationNode,
@@ -92,19 +95,19 @@ export const GrantNode = builder.loadableNode(Grant, {
         "The workspace the consent was given for, when it is the caller's own organization; null otherwise " +
         "(see `workspaceId` and `workspaceName` for another organization's workspace).",
       resolve: (grant, _args, context) =>
-        grant.organization?.id === context.principal.organizationId ? grant.organization.id : null,
+        grant.organization === context.principal.organizationId ? grant.organization : null,
     }),
     workspaceId: t.string({
       nullable: true,
       description: "The row id (a UUID) of the workspace the consent was given for, in whichever organization.",
-      resolve: (grant) => grant.organization?.id ?? null,
+      resolve: (grant) => grant.organization,
     }),
     workspaceName: t.loadable({
       type: "String",
       nullable: true,
       description: "The name of the workspace the consent was given for, in whichever organization.",
       load: (ids: string[], context) => loadWorkspaceNames(ids, context),
-      resolve: (grant) => grant.organization?.id ?? null,
+      resolve: (grant) => grant.organization,
     }),
     scopes: t.exposeStringList("scopes", { description: "The scopes the user granted, as requested." }),
     permissions: t.string({
@@ -174,7 +177,7 @@ builder.queryFields((t) => ({
           active: filter?.active ?? null,
         });
         const connection = await paginate(args, ({ where: keyset, orderBy, limit }) =>
-          context.em.find(Grant, { $and: [where, keyset] } as never, { orderBy, limit }),
+          readRows(context.em, Grant, { $and: [where, keyset] } as never, { orderBy: orderBy as never, limit }),
         );
         const counted: Counted = { countAll: () => context.em.count(Grant, where) };
         return Object.assign(connection, counted);

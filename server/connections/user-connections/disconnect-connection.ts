@@ -1,15 +1,11 @@
 import { LockMode } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import * as oauth from "oauth4webapi";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { Connection, IntegrationCredential } from "../../db/entities/index.ts";
 import type { Logger } from "../../logger.ts";
 import { NotFoundError } from "../../services/errors.ts";
 import { type ActorType, recordEvent } from "../../services/record-event.ts";
-import { openAccessToken, openRefreshToken } from "../connection-tokens.ts";
-import { integrationClient, integrationClientAuth } from "../integration-client.ts";
-import { toUpstreamError } from "../upstream-error.ts";
-import { upstreamRequestOptions } from "../upstream-request.ts";
+import { revokeConnectionUpstream, type UpstreamRevocation } from "../revoke-upstream.ts";
 
 export type DisconnectConnectionInput = {
   readonly connectionId: string;
@@ -17,9 +13,6 @@ export type DisconnectConnectionInput = {
   readonly organizationId: string;
   readonly actor: { readonly type: ActorType; readonly id?: string | null };
 };
-
-/** `revoked` at the upstream, `failed` (logged, not fatal), or `not_supported` (no revocation URL, or no token). */
-export type UpstreamRevocation = "revoked" | "failed" | "not_supported";
 
 export type DisconnectedConnection = {
   readonly connectionId: string;
@@ -60,7 +53,7 @@ export async function disconnectConnection(
         upstreamRevocation: "not_supported",
       };
     }
-    const upstreamRevocation = await revokeUpstream(keyring, integration, row, options.logger);
+    const upstreamRevocation = await revokeConnectionUpstream(keyring, integration, row, options.logger);
     tx.assign(row, {
       status: "revoked",
       accessTokenEncrypted: null,
@@ -87,40 +80,6 @@ export async function disconnectConnection(
     );
     return { connectionId: row.id, integrationId: integration.id, status: "revoked" as const, upstreamRevocation };
   });
-}
-
-async function revokeUpstream(
-  keyring: MasterKeyring,
-  integration: IntegrationCredential,
-  row: Connection,
-  logger: Logger | undefined,
-): Promise<UpstreamRevocation> {
-  const tokens = [
-    { hint: "refresh_token", value: openRefreshToken(keyring, row) },
-    { hint: "access_token", value: openAccessToken(keyring, row) },
-  ].filter((token): token is { hint: string; value: string } => token.value !== null);
-  if (!integration.revocationUrl || tokens.length === 0) return "not_supported";
-  try {
-    const upstream = integrationClient(integration);
-    for (const token of tokens) {
-      const response = await oauth.revocationRequest(
-        upstream.as,
-        upstream.client,
-        integrationClientAuth(keyring, integration),
-        token.value,
-        { ...upstreamRequestOptions(integration.revocationUrl), additionalParameters: { token_type_hint: token.hint } },
-      );
-      await oauth.processRevocationResponse(response);
-    }
-    return "revoked";
-  } catch (error) {
-    const failure = toUpstreamError(error, "revocation");
-    logger?.warn(
-      { connectionId: row.id, integrationId: integration.id, code: failure.code, reason: failure.message },
-      "upstream revocation failed; the connection is disconnected anyway",
-    );
-    return "failed";
-  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

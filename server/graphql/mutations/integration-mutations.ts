@@ -197,7 +197,9 @@ builder.mutationFields((t) => ({
   }),
   deleteIntegration: t.field({
     type: DeleteIntegrationPayload,
-    description: "Deletes an integration with its connections; webhooks authenticated with it keep signatures only.",
+    description:
+      "Deletes an integration with its connections, revoking their tokens upstream first when the integration has a " +
+      "revocation URL; webhooks authenticated with it keep signatures only.",
     errors: ERRORS,
     authScopes: { apiKeyScope: "admin" },
     args: { id: t.arg.globalID({ required: true, description: "The integration." }) },
@@ -205,8 +207,10 @@ builder.mutationFields((t) => ({
       const integrationId = rowId(args.id, "Integration");
       await deleteIntegration(
         context.em,
+        context.keyring,
         { integrationId, organizationId: context.principal.organizationId, actor: actorOf(context.principal) },
         context.now(),
+        { logger: context.logger },
       );
       return { id: Buffer.from(`Integration:${integrationId}`).toString("base64") };
     },

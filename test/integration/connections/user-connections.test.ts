@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openRefreshToken } from "../../../server/connections/connection-tokens.ts";
+import { openRefreshToken, sealTokenResponse } from "../../../server/connections/connection-tokens.ts";
 import { getConnectionAccessToken } from "../../../server/connections/user-connections/connection-access-token.ts";
 import { ConnectionUnavailableError } from "../../../server/connections/user-connections/connection-unavailable.ts";
 import { disconnectConnection } from "../../../server/connections/user-connections/disconnect-connection.ts";
@@ -8,6 +8,7 @@ import { Connection, Membership } from "../../../server/db/entities/index.ts";
 import { runConnectionRefresh } from "../../../server/events/connection-refresh.ts";
 import { createLogger } from "../../../server/logger.ts";
 import { NotFoundError } from "../../../server/services/errors.ts";
+import { deleteIntegration } from "../../../server/services/integrations/delete-integration.ts";
 import { insertIntegration } from "../../support/integration-fixtures.ts";
 import { createApp, createUser, signIn, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
@@ -484,6 +485,84 @@ describe("user connections", () => {
     const api = await fetch(upstream.endpoints.githubUser, { headers: { authorization: `Bearer ${token}` } });
     expect(api.status).toBe(401);
     await expect(accessToken(connectionId)).rejects.toMatchObject({ status: "revoked" });
+  });
+
+  it("deleting the integration revokes its live connections' tokens upstream first, then removes them", async () => {
+    // The owner's connection was disconnected above: connecting again brings it back with new tokens.
+    await connect(await ownerAgent());
+    const [live] = (await connectionRows(owner.id)).filter((row) => row.status === "active");
+    expect(live).toBeDefined();
+    const token = await accessToken(live!.id);
+    const { refreshToken } = await openTokens(live!.id);
+    const revokedBefore = upstream.revocations.length;
+
+    const result = await deleteIntegration(
+      server.orm.em,
+      server.keyring,
+      { integrationId, organizationId, actor: { type: "user", id: owner.id } },
+      new Date(),
+    );
+    expect(result).toEqual({ connections: 1, upstreamRevocation: { revoked: 1, failed: 0, not_supported: 0 } });
+    expect(upstream.revocations.slice(revokedBefore)).toEqual([refreshToken, token]);
+    const api = await fetch(upstream.endpoints.githubUser, { headers: { authorization: `Bearer ${token}` } });
+    expect(api.status).toBe(401);
+    expect(await connectionRows(owner.id)).toEqual([]);
+    expect(await events("integration.deleted", integrationId)).toEqual([
+      expect.objectContaining({
+        payload: expect.objectContaining({ integrationId, ...result }),
+      }),
+    ]);
+  });
+
+  it("an upstream that refuses the revocation does not keep the integration: counted as failed, deleted anyway", async () => {
+    const refusing = await insertIntegration(server, {
+      organizationId,
+      domain: "refusing.example",
+      grantType: "authorization_code",
+      clientId: CLIENT_ID,
+      clientSecret: "not-the-upstream-secret-0123456789",
+      authorizeUrl: upstream.endpoints.authorization,
+      tokenUrl: upstream.endpoints.token,
+      revocationUrl: upstream.endpoints.revocation,
+      scopes: ["files.read"],
+    });
+    for (const token of ["upstream-access-of-refusing", "upstream-refresh-of-refusing"]) secrets.add(token);
+    const em = server.orm.em.fork();
+    const id = crypto.randomUUID();
+    const now = new Date();
+    const sealed = sealTokenResponse(
+      server.keyring,
+      id,
+      {
+        access_token: "upstream-access-of-refusing",
+        refresh_token: "upstream-refresh-of-refusing",
+        token_type: "bearer",
+      } as never,
+      now,
+      { refreshTokenEncrypted: null, scopes: ["files.read"] },
+    );
+    em.create(Connection, {
+      id,
+      integration: refusing.id,
+      user: owner.id,
+      status: "active",
+      ...sealed,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await em.flush();
+    const result = await deleteIntegration(
+      server.orm.em,
+      server.keyring,
+      { integrationId: refusing.id, organizationId, actor: { type: "system" } },
+      now,
+      { logger: jobLogger },
+    );
+    // The double authenticates the client first: a wrong secret is refused (invalid_client), like a revoked app upstream.
+    expect(result).toEqual({ connections: 1, upstreamRevocation: { revoked: 0, failed: 1, not_supported: 0 } });
+    expect(logs.some((line) => line.includes("upstream revocation failed"))).toBe(true);
+    const gone = await server.orm.em.fork().count(Connection, { id });
+    expect(gone).toBe(0);
   });
 
   it("never logs a token, a code or the client secret", () => {

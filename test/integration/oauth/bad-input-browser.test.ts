@@ -225,6 +225,13 @@ describe("bad bearer tokens at the protected endpoints", () => {
     ]);
     const jti = JSON.parse(Buffer.from(jwt.access_token.split(".")[1], "base64url").toString()).jti;
     await sql(server, "update access_tokens set expires_at = now() - interval '1 second' where id = ?", [jti]);
+    // Changed behind the server's back (as another process would): the token-state cache hears of it by NOTIFY.
+    await expect
+      .poll(async () => (await getWithBearer(server, ENDPOINTS[0]!, `Bearer ${jwt.access_token}`)).status, {
+        timeout: 1000,
+        interval: 20,
+      })
+      .toBe(401);
     for (const endpoint of ENDPOINTS) {
       expectUnauthorized(await getWithBearer(server, endpoint, `Bearer ${opaque.access_token}`), true);
       expectUnauthorized(await getWithBearer(server, endpoint, `Bearer ${jwt.access_token}`), true);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../../../server/crypto/sha256.ts";
+import { setApplicationActive } from "../../../server/services/applications/set-application-active.ts";
 import { createApp, createUser, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import type { UserAgent } from "../../support/user-agent.ts";
@@ -379,7 +380,11 @@ describe("RFC 9700 §4.3.2 / §4.10 access tokens in URLs and after revocation",
     const doomed = await createApp(server.orm, organizationId);
     const tokens = await tokensFor(doomed);
     expect((await me(tokens.access_token)).status).toBe(200);
-    await sql(server, "update applications set is_active = false where id = ?", [doomed.id]);
+    await setApplicationActive(
+      server.orm.em,
+      { applicationId: doomed.id, organizationId, active: false, actor: { type: "system" } },
+      new Date(),
+    );
     expect((await me(tokens.access_token)).status).toBe(401);
     expect((await introspect(server, appA, tokens.access_token)).body).toEqual({ active: false });
     expect((await introspect(server, appA, tokens.refresh_token)).body).toEqual({ active: false });

@@ -26,9 +26,9 @@ export function createOrmOptions(opts: {
     // (PostgreSQL's CPU is the limit, and every hot statement is short); more only adds backends.
     pool: opts.pool ?? { max: 10, idleTimeoutMillis: 30_000 },
     forceUtcTimezone: true,
-    // The NOTIFY triggers of the client cache are plain SQL in their migration, not entity metadata: the schema diff
-    // must leave them alone.
-    schemaGenerator: { ignoreTriggers: true },
+    // Plain SQL in their migrations, not entity metadata, so the schema diff must leave them alone: the NOTIFY
+    // triggers (client cache, token state) with their functions, and the shared rate limit's keyless table and function.
+    schemaGenerator: { ignoreTriggers: true, ignoreRoutines: true, skipTables: ["rate_limit_events"] },
     migrations: {
       tableName: "latch_migrations",
       path: migrationsPath,

@@ -1,9 +1,12 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { hashSecret } from "../crypto/sha256.ts";
+import { nativePool, query, type Statement } from "../db/native-pool.ts";
+
 /**
- * In-memory sliding-window rate limiting (exact: at most `limit` allowed events in any `windowMs`), used per IP
- * and per account on login to slow password guessing and bound argon2 work.
- *
- * In-process only: each replica counts separately, so N replicas allow up to N × `limit` across the fleet. That
- * still bounds guessing per replica; a shared limiter (PostgreSQL or Redis) is the step up if it ever matters.
+ * Sliding-window rate limiting shared by every replica (exact: at most `limit` allowed events in any `windowMs`),
+ * used per IP and per account on login to slow password guessing and bound argon2 work. The attempts live in
+ * PostgreSQL (an UNLOGGED table and one function, migration `shared_rate_limit`), so N replicas allow `limit`
+ * across the fleet, not N × `limit`; one statement per attempt, atomic per key.
  */
 
 export type RateLimitDecision = {
@@ -13,68 +16,48 @@ export type RateLimitDecision = {
 };
 
 export type RateLimiter = {
-  /** Counts one event for `key` at `now` (ms since the epoch) when allowed; a refused attempt is not counted. */
-  consume(key: string, now: number): RateLimitDecision;
-  /** Keys currently tracked (for tests and metrics). */
-  readonly size: number;
+  /** Counts one event for `key` at `now` when allowed; a refused attempt is not counted. */
+  consume(key: string, now: Date): Promise<RateLimitDecision>;
 };
 
 export type RateLimiterOptions = {
+  /** Keeps limiters apart in the shared table: the key is stored as `name:` + its SHA-256. */
+  readonly name: string;
   readonly limit: number;
+  /** At most an hour: older attempts are swept whatever their window. */
   readonly windowMs: number;
-  /** Most keys kept; beyond it the least recently active key is forgotten. Default 100 000. */
-  readonly maxKeys?: number;
+};
+
+const CONSUME: Statement = {
+  name: "latch_consume_rate_limit",
+  text: `select allowed, retry_after_ms
+    from latch_consume_rate_limit($1, $2, $3::double precision * interval '1 millisecond', $4)`,
 };
 
 /**
- * Creates a limiter. Memory is bounded: each key holds at most `limit` timestamps; keys whose newest event has
- * left the window are swept as other keys are touched; and at `maxKeys` the least recently active key is
- * evicted (a flood of distinct keys can thus make the limiter forget a key early, never use unbounded memory).
+ * Creates a limiter over `em`'s database.
  *
  * @example
  * ```ts
- * const perIp = createRateLimiter({ limit: 20, windowMs: 60_000 });
- * const { allowed, retryAfterSeconds } = perIp.consume(ip, Date.now());
+ * const perIp = createRateLimiter(em, { name: "login-ip", limit: 20, windowMs: 60_000 });
+ * const { allowed, retryAfterSeconds } = await perIp.consume(ip, new Date());
  * ```
  */
-export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
-  const { limit, windowMs } = options;
-  const maxKeys = options.maxKeys ?? 100_000;
+export function createRateLimiter(em: EntityManager, options: RateLimiterOptions): RateLimiter {
+  const { name, limit, windowMs } = options;
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError("limit must be a positive integer");
-  if (!(windowMs > 0)) throw new RangeError("windowMs must be positive");
-  if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new RangeError("maxKeys must be a positive integer");
-  // Insertion order is the order of each key's newest counted event, so the front holds the stalest keys.
-  const events = new Map<string, number[]>();
-
-  function sweep(now: number): void {
-    for (const [key, times] of events) {
-      const newest = times[times.length - 1];
-      if (newest !== undefined && newest > now - windowMs) break;
-      events.delete(key);
-    }
-  }
-
+  if (!(windowMs > 0 && windowMs <= 3_600_000)) throw new RangeError("windowMs must be positive and at most an hour");
   return {
-    consume(key, now) {
-      sweep(now);
-      const times = (events.get(key) ?? []).filter((time) => time > now - windowMs);
-      if (times.length >= limit) {
-        if (times.length > 0) events.set(key, times);
-        const oldest = times[0]!;
-        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
-      }
-      times.push(now);
-      events.delete(key);
-      while (events.size >= maxKeys) {
-        const stalest = events.keys().next().value;
-        if (stalest === undefined) break;
-        events.delete(stalest);
-      }
-      events.set(key, times);
-      return { allowed: true, retryAfterSeconds: 0 };
-    },
-    get size() {
-      return events.size;
+    async consume(key, now) {
+      const [row] = await query<{ allowed: boolean; retry_after_ms: number }>(await nativePool(em), CONSUME, [
+        // Hashed: a fixed-size key whatever was typed (a NUL byte included), and no address or IP stored in the clear.
+        `${name}:${hashSecret(key)}`,
+        now,
+        windowMs,
+        limit,
+      ]);
+      if (row?.allowed) return { allowed: true, retryAfterSeconds: 0 };
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((row?.retry_after_ms ?? windowMs) / 1000)) };
     },
   };
 }

@@ -8,6 +8,7 @@ import { Migration20261124150000_grants_revoked_before } from "./Migration202611
 import { Migration20261125100000_spent_once_fillfactor } from "./Migration20261125100000_spent_once_fillfactor.ts";
 import { Migration20261126100000_apple_signing_key } from "./Migration20261126100000_apple_signing_key.ts";
 import { Migration20261127100000_token_state_notify } from "./Migration20261127100000_token_state_notify.ts";
+import { Migration20261127110000_shared_rate_limit } from "./Migration20261127110000_shared_rate_limit.ts";
 
 /** Every migration class, oldest first; `node scripts/create-migration.ts` rewrites this file. */
 export const migrations: Constructor<Migration>[] = [
@@ -19,4 +20,5 @@ export const migrations: Constructor<Migration>[] = [
   Migration20261125100000_spent_once_fillfactor,
   Migration20261126100000_apple_signing_key,
   Migration20261127100000_token_state_notify,
+  Migration20261127110000_shared_rate_limit,
 ];

@@ -67,8 +67,9 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
   const https = deps.config.publicUrl.startsWith("https:");
   const key = csrfKey(deps.keyring);
   const limiters: LoginRateLimiters = {
-    perIp: deps.limiter?.perIp ?? createRateLimiter({ limit: 20, windowMs: 60_000 }),
-    perAccount: deps.limiter?.perAccount ?? createRateLimiter({ limit: 5, windowMs: 60_000 }),
+    perIp: deps.limiter?.perIp ?? createRateLimiter(deps.orm.em, { name: "login-ip", limit: 20, windowMs: 60_000 }),
+    perAccount:
+      deps.limiter?.perAccount ?? createRateLimiter(deps.orm.em, { name: "login-account", limit: 5, windowMs: 60_000 }),
   };
 
   async function showLogin(
@@ -122,7 +123,7 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
       [limiters.perIp, `ip:${clientIp(c, deps.config.trustedProxyHops)}`],
       [limiters.perAccount, `email:${normalizeEmail(email)}`],
     ] as const) {
-      const decision = limiter.consume(limitKey, now.getTime());
+      const decision = await limiter.consume(limitKey, now);
       if (!decision.allowed) {
         const seconds = decision.retryAfterSeconds;
         return showLogin(c, 429, {

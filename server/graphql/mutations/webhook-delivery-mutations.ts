@@ -17,7 +17,7 @@ const RedeliverWebhookDeliveryPayload = builder
         description: "The attempt redelivered.",
         resolve: (p) => p.delivery,
       }),
-      webhook: t.field({ type: WebhookNode, description: "The webhook it goes to.", resolve: (p) => p.webhook }),
+      webhook: t.field({ type: WebhookNode, description: "The webhook it goes to.", resolve: (p) => p.webhook.id }),
     }),
   });
 
@@ -26,7 +26,7 @@ const SendTestWebhookEventPayload = builder
   .implement({
     description: "A `webhook.test` message is on its way; its attempt shows in the webhook's log shortly.",
     fields: (t) => ({
-      webhook: t.field({ type: WebhookNode, description: "The webhook it goes to.", resolve: (p) => p.webhook }),
+      webhook: t.field({ type: WebhookNode, description: "The webhook it goes to.", resolve: (p) => p.webhook.id }),
       messageId: t.exposeString("eventId", {
         description: "The `webhook-id` the endpoint will receive (the test Event's row id); filter `deliveries` by it.",
       }),

@@ -75,7 +75,7 @@ type Minted = { webhook: Webhook; secret: string };
 const CreateWebhookPayload = builder.objectRef<Minted>("CreateWebhookPayload").implement({
   description: "The new webhook and, once, its signing secret.",
   fields: (t) => ({
-    webhook: t.field({ type: WebhookNode, description: "The webhook.", resolve: (p) => p.webhook }),
+    webhook: t.field({ type: WebhookNode, description: "The webhook.", resolve: (p) => p.webhook.id }),
     secret: t.exposeString("secret", {
       description: "The `whsec_` signing secret (Standard Webhooks), shown only in this response: store it now.",
     }),
@@ -87,7 +87,7 @@ const RotateWebhookSecretPayload = builder
   .implement({
     description: "The webhook's new signing secret, once, and until when the previous one still signs.",
     fields: (t) => ({
-      webhook: t.field({ type: WebhookNode, description: "The webhook.", resolve: (p) => p.webhook }),
+      webhook: t.field({ type: WebhookNode, description: "The webhook.", resolve: (p) => p.webhook.id }),
       secret: t.exposeString("secret", {
         description: "The new `whsec_` signing secret, shown only in this response: store it now.",
       }),
@@ -101,7 +101,7 @@ const RotateWebhookSecretPayload = builder
 const WebhookPayload = builder.objectRef<{ webhook: Webhook }>("WebhookPayload").implement({
   description: "The webhook after the change.",
   fields: (t) => ({
-    webhook: t.field({ type: WebhookNode, description: "The webhook.", resolve: (p) => p.webhook }),
+    webhook: t.field({ type: WebhookNode, description: "The webhook.", resolve: (p) => p.webhook.id }),
   }),
 });
 

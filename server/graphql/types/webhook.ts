@@ -1,21 +1,24 @@
 import { Webhook } from "../../db/entities/index.ts";
+import { type Row, readRows } from "../../db/read-rows.ts";
 import { WEBHOOK_EVENT_TYPES } from "../../services/webhooks/event-types.ts";
 import { builder } from "../builder.ts";
 import { rowId } from "../global-id.ts";
-import { loadOwned } from "../loaders.ts";
+import { loadOwnedRows } from "../loaders.ts";
 import { paginate } from "../pagination.ts";
 import { ApplicationNode } from "./application.ts";
 import { IntegrationNode } from "./integration.ts";
+
+/** A webhook as the control plane reads it (mutations answer its id; the node loads the row). */
+export type WebhookRow = Row<Webhook>;
 
 /**
  * A webhook of the caller's organization. Its signing secret is never readable: it shows once, in the payload of
  * the mutation that minted it.
  */
-export const WebhookNode = builder.loadableNode(Webhook, {
-  name: "Webhook",
+export const WebhookNode = builder.loadableNode("Webhook", {
   description: "A Standard Webhooks endpoint that receives the organization's (or one app's) events.",
-  id: { resolve: (webhook) => webhook.id, description: "The webhook's global id." },
-  load: (ids: string[], context) => loadOwned(Webhook, ids, context),
+  id: { resolve: (webhook: WebhookRow) => webhook.id, description: "The webhook's global id." },
+  load: (ids: string[], context) => loadOwnedRows(Webhook, ids, context),
   authScopes: { apiKeyScope: "webhooks:write" },
   fields: (t) => ({
     url: t.exposeString("url", {
@@ -46,7 +49,7 @@ export const WebhookNode = builder.loadableNode(Webhook, {
       type: ApplicationNode,
       nullable: true,
       description: "The app whose events it receives; null for an organization-wide webhook.",
-      resolve: (webhook) => webhook.application?.id ?? null,
+      resolve: (webhook) => webhook.application,
     }),
     authIntegration: t.field({
       type: IntegrationNode,
@@ -54,7 +57,7 @@ export const WebhookNode = builder.loadableNode(Webhook, {
       description:
         "The client_credentials or password integration whose access token each delivery carries as " +
         "`Authorization: Bearer`, beside the signature; null when deliveries are only signed.",
-      resolve: (webhook) => webhook.authIntegration?.id ?? null,
+      resolve: (webhook) => webhook.authIntegration,
     }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was registered." }),
     updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When it last changed." }),
@@ -80,7 +83,7 @@ builder.queryFields((t) => ({
         const filter: Record<string, unknown> = { organization: context.principal.organizationId };
         if (args.applicationId) filter.application = rowId(args.applicationId, "Application");
         const connection = await paginate(args, ({ where, orderBy, limit }) =>
-          context.em.find(Webhook, { ...filter, ...where }, { orderBy, limit }),
+          readRows(context.em, Webhook, { ...filter, ...where }, { orderBy: orderBy as never, limit }),
         );
         return Object.assign(connection, { countWhere: filter } satisfies Filtered);
       },

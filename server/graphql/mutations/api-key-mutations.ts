@@ -10,7 +10,7 @@ import { ApiKeyNode } from "../types/api-key.ts";
 const CreateApiKeyPayload = builder.objectRef<{ apiKey: ApiKey; key: string }>("CreateApiKeyPayload").implement({
   description: "The new API key and, once, the key itself.",
   fields: (t) => ({
-    apiKey: t.field({ type: ApiKeyNode, description: "The new key.", resolve: (p) => p.apiKey }),
+    apiKey: t.field({ type: ApiKeyNode, description: "The new key.", resolve: (p) => p.apiKey.id }),
     key: t.exposeString("key", {
       description: "The `latch_ak_` key, shown only in this response: store it now, it cannot be read again.",
     }),
@@ -19,7 +19,9 @@ const CreateApiKeyPayload = builder.objectRef<{ apiKey: ApiKey; key: string }>("
 
 const RevokeApiKeyPayload = builder.objectRef<{ apiKey: ApiKey }>("RevokeApiKeyPayload").implement({
   description: "The key after revocation.",
-  fields: (t) => ({ apiKey: t.field({ type: ApiKeyNode, description: "The revoked key.", resolve: (p) => p.apiKey }) }),
+  fields: (t) => ({
+    apiKey: t.field({ type: ApiKeyNode, description: "The revoked key.", resolve: (p) => p.apiKey.id }),
+  }),
 });
 
 builder.mutationFields((t) => ({

@@ -1,19 +1,22 @@
 import { ApiKey, Membership } from "../../db/entities/index.ts";
+import { type Row, readRows } from "../../db/read-rows.ts";
 import { builder } from "../builder.ts";
-import { loadOwned } from "../loaders.ts";
+import { loadOwnedRows } from "../loaders.ts";
 import { paginate } from "../pagination.ts";
 import { MembershipNode } from "./membership.ts";
+
+/** An API key as the control plane reads it (its hash stays server-side; mutations answer its id). */
+export type ApiKeyRow = Row<ApiKey>;
 
 /**
  * An API key of the caller's organization as the control plane shows it: label, last four characters, scopes and
  * lifecycle. Never the hash; the key itself only in the payload of the mutation that minted it.
  */
-export const ApiKeyNode = builder.loadableNode(ApiKey, {
-  name: "ApiKey",
+export const ApiKeyNode = builder.loadableNode("ApiKey", {
   description:
     "An organization credential for the control plane and the Pulumi provider. Only its last four characters show.",
-  id: { resolve: (apiKey) => apiKey.id, description: "The API key's global id." },
-  load: (ids: string[], context) => loadOwned(ApiKey, ids, context),
+  id: { resolve: (apiKey: ApiKeyRow) => apiKey.id, description: "The API key's global id." },
+  load: (ids: string[], context) => loadOwnedRows(ApiKey, ids, context),
   authScopes: { apiKeyScope: "admin" },
   fields: (t) => ({
     name: t.exposeString("name", { description: "A label, such as the script or stack that uses it." }),
@@ -55,7 +58,7 @@ export const ApiKeyNode = builder.loadableNode(ApiKey, {
         const byUser = new Map(rows.map((row) => [row.user.id, row]));
         return userIds.map((id) => byUser.get(id) ?? null);
       },
-      resolve: (apiKey) => apiKey.createdBy?.id ?? null,
+      resolve: (apiKey) => apiKey.createdBy,
     }),
   }),
 });
@@ -80,7 +83,7 @@ builder.queryFields((t) => ({
         const filter: Record<string, unknown> = { organization: context.principal.organizationId };
         if (!args.includeRevoked) filter.revokedAt = null;
         const connection = await paginate(args, ({ where, orderBy, limit }) =>
-          context.em.find(ApiKey, { ...filter, ...where }, { orderBy, limit }),
+          readRows(context.em, ApiKey, { ...filter, ...where }, { orderBy: orderBy as never, limit }),
         );
         return Object.assign(connection, { countWhere: filter } satisfies Filtered);
       },

@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../../../server/crypto/sha256.ts";
+import { computeCodeChallenge } from "../../../server/oauth/pkce.ts";
 import {
   authorizeInBrowser,
   createApp,
@@ -32,8 +34,8 @@ afterAll(() => server?.stop());
 
 const tokenRequest = (form: Record<string, string>) => postAsClient(server.url, "/oauth2/token", app, form);
 
-async function mintCode(scope = "identify"): Promise<string> {
-  const url = `/oauth2/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: REDIRECT, response_type: "code", scope, state: "s" })}`;
+async function mintCode(scope = "identify", extra: Record<string, string> = {}): Promise<string> {
+  const url = `/oauth2/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: REDIRECT, response_type: "code", scope, state: "s", ...extra })}`;
   const code = (await authorizeInBrowser(agent, user, url)).searchParams.get("code");
   expect(code).toBeTruthy();
   return code!;
@@ -211,5 +213,60 @@ describe("token writes shared by concurrent requests", () => {
     });
     expect(malformed.body).toMatchObject({ error: "invalid_grant" });
     expect((await exchange(code)).status).toBe(200);
+  });
+
+  it("the one statement refuses what decideCodeExchange refuses: each case leaves the PKCE code unspent", async () => {
+    const verifier = randomBytes(32).toString("base64url");
+    const code = await mintCode("identify", {
+      code_challenge: computeCodeChallenge(verifier),
+      code_challenge_method: "S256",
+    });
+    const consumed = () =>
+      count("select count(*)::int as n from authorization_codes where code_hash = ? and consumed_at is not null", [
+        hashSecret(code),
+      ]);
+    const other = await createApp(server.orm, organizationId);
+    const form = { grant_type: "authorization_code", code, redirect_uri: REDIRECT };
+    const cases: [string, Promise<{ status: number; body: Record<string, any> }>, RegExp][] = [
+      [
+        "another client",
+        postAsClient(server.url, "/oauth2/token", other, { ...form, code_verifier: verifier }),
+        /another client/,
+      ],
+      ["no verifier", tokenRequest(form), /code_verifier is required/],
+      [
+        "a wrong verifier",
+        tokenRequest({ ...form, code_verifier: `${verifier[0] === "A" ? "B" : "A"}${verifier.slice(1)}` }),
+        /does not match the code_challenge/,
+      ],
+      [
+        "no redirect_uri",
+        tokenRequest({ grant_type: "authorization_code", code, code_verifier: verifier }),
+        /redirect_uri is required/,
+      ],
+    ];
+    for (const [what, request, message] of cases) {
+      const response = await request;
+      expect(response.body.error, what).toBe("invalid_grant");
+      expect(response.body.error_description, what).toMatch(message);
+      expect(await consumed(), what).toBe(0);
+    }
+    await server.orm.em
+      .fork()
+      .getConnection()
+      .execute("update authorization_codes set expires_at = now() - interval '1 second' where code_hash = ?", [
+        hashSecret(code),
+      ]);
+    const expired = await tokenRequest({ ...form, code_verifier: verifier });
+    expect(expired.body.error_description).toMatch(/has expired/);
+    expect(await consumed()).toBe(0);
+    await server.orm.em
+      .fork()
+      .getConnection()
+      .execute("update authorization_codes set expires_at = now() + interval '1 minute' where code_hash = ?", [
+        hashSecret(code),
+      ]);
+    expect((await tokenRequest({ ...form, code_verifier: verifier })).status).toBe(200);
+    expect(await consumed()).toBe(1);
   });
 });

@@ -269,4 +269,33 @@ describe("token writes shared by concurrent requests", () => {
     expect((await tokenRequest({ ...form, code_verifier: verifier })).status).toBe(200);
     expect(await consumed()).toBe(1);
   });
+
+  it("the one-statement rotation refuses what decideRefresh refuses (another client, expired), rotating nothing", async () => {
+    const { refresh_token: token } = (await exchange(await mintCode())).body;
+    const rotated = () =>
+      count("select count(*)::int as n from refresh_tokens where token_hash = ? and rotated_at is not null", [
+        hashSecret(token),
+      ]);
+    const other = await createApp(server.orm, organizationId);
+    const stolen = await postAsClient(server.url, "/oauth2/token", other, {
+      grant_type: "refresh_token",
+      refresh_token: token,
+    });
+    expect(stolen.body).toMatchObject({ error: "invalid_grant" });
+    expect(stolen.body.error_description).toMatch(/another client/);
+    expect(await rotated()).toBe(0);
+    const setExpiry = (interval: string) =>
+      server.orm.em
+        .fork()
+        .getConnection()
+        .execute(`update refresh_tokens set expires_at = now() + interval '${interval}' where token_hash = ?`, [
+          hashSecret(token),
+        ]);
+    await setExpiry("-1 second");
+    expect((await refresh(token)).body.error_description).toMatch(/has expired/);
+    expect(await rotated()).toBe(0);
+    await setExpiry("1 hour");
+    expect((await refresh(token)).status).toBe(200);
+    expect(await rotated()).toBe(1);
+  });
 });

@@ -13,7 +13,7 @@ import { ApplicationPayload } from "./application-mutations.ts";
 const ScopePayload = builder.objectRef<{ scope: Scope }>("ScopePayload").implement({
   description: "The custom scope after the change.",
   fields: (t) => ({
-    scope: t.field({ type: ScopeNode, description: "The scope.", resolve: (p) => p.scope }),
+    scope: t.field({ type: ScopeNode, description: "The scope.", resolve: (p) => p.scope.id }),
   }),
 });
 

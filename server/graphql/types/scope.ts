@@ -1,7 +1,8 @@
 import { Scope } from "../../db/entities/index.ts";
+import type { Row } from "../../db/read-rows.ts";
 import { listScopes, type ScopeDefinition } from "../../services/scopes/list-scopes.ts";
 import { builder } from "../builder.ts";
-import { loadOwned } from "../loaders.ts";
+import { loadOwnedRows } from "../loaders.ts";
 import { OrganizationNode } from "./organization.ts";
 
 export const ScopeKindEnum = builder.enumType("ScopeKind", {
@@ -15,11 +16,10 @@ export const ScopeKindEnum = builder.enumType("ScopeKind", {
 });
 
 /** A custom scope of the caller's organization; other organizations' scopes load as not found. */
-export const ScopeNode = builder.loadableNode(Scope, {
-  name: "Scope",
+export const ScopeNode = builder.loadableNode("Scope", {
   description: "A scope an organization added to the catalogue for its own apps.",
-  id: { resolve: (scope) => scope.id },
-  load: (ids: string[], context) => loadOwned(Scope, ids, context),
+  id: { resolve: (scope: Row<Scope>) => scope.id },
+  load: (ids: string[], context) => loadOwnedRows(Scope, ids, context),
   authScopes: { apiKeyScope: "apps:read" },
   fields: (t) => ({
     name: t.exposeString("name", { description: "The scope token apps request (RFC 6749 §3.3); it cannot change." }),
@@ -27,7 +27,7 @@ export const ScopeNode = builder.loadableNode(Scope, {
     organization: t.field({
       type: OrganizationNode,
       description: "The owner.",
-      resolve: (scope) => scope.organization.id,
+      resolve: (scope) => scope.organization,
     }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When the scope was created." }),
     updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When its description last changed." }),

@@ -2,10 +2,12 @@ import { randomUUID } from "node:crypto";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { routePath } from "hono/route";
 import { isDatabaseUnavailable } from "./db/unavailable.ts";
 import { createGraphQLHandler } from "./graphql/yoga.ts";
 import type { HttpDeps } from "./http/deps.ts";
 import { jsonError, RETRY_AFTER_SECONDS } from "./http/json-error.ts";
+import { createMetrics } from "./http/metrics.ts";
 import { securityHeaders } from "./http/middleware/security-headers.ts";
 import { registerAccountConnectionsRoutes } from "./http/routes/account-connections.ts";
 import { registerAuthorizeRoute } from "./http/routes/authorize.ts";
@@ -15,6 +17,7 @@ import { registerHealthRoute } from "./http/routes/health.ts";
 import { registerIntrospectRoute } from "./http/routes/introspect.ts";
 import { registerJwksRoute } from "./http/routes/jwks.ts";
 import { registerLoginRoutes } from "./http/routes/login.ts";
+import { registerMetricsRoute } from "./http/routes/metrics.ts";
 import { registerOAuthCallbackRoute } from "./http/routes/oauth-callback.ts";
 import { registerReadyzRoute } from "./http/routes/readyz.ts";
 import { registerRevokeRoute } from "./http/routes/revoke.ts";
@@ -42,6 +45,7 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
       createTokenSigner({ em: () => base.orm.em.fork(), keyring: base.keyring, issuer: base.config.publicUrl }),
   };
   const app = new Hono();
+  const metrics = createMetrics(deps.orm.em);
   const graphql = createGraphQLHandler({
     orm: deps.orm,
     logger: deps.logger,
@@ -52,6 +56,12 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
     signer: deps.signer,
   });
 
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    // The last matched route's pattern ("/*" when none matched): never the raw path, which would explode the labels.
+    metrics.observeRequest(c.req.method, routePath(c, -1), c.res.status, (performance.now() - started) / 1000);
+  });
   app.use(async (c, next) => {
     // A caller-supplied id is kept when it looks like one, so traces join up across a proxy.
     const given = c.req.header("x-request-id");
@@ -87,6 +97,7 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
     return graphql.fetch(c.req.raw, {});
   });
   registerHealthRoute(app);
+  registerMetricsRoute(app, deps.config, metrics);
   registerReadyzRoute(app, deps);
   registerWellKnownMetadataRoutes(app, deps);
   registerJwksRoute(app, deps);

@@ -37,6 +37,8 @@ export type Config = {
   readonly trustCustomProviderEmails: boolean;
   /** Reverse proxies in front of Latch whose X-Forwarded-For entries are believed (0: the socket address only). */
   readonly trustedProxyHops: number;
+  /** When set, `GET /metrics` answers only `Authorization: Bearer <this>`; unset, it answers anyone who reaches it. */
+  readonly metricsToken: string | undefined;
 };
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -127,10 +129,14 @@ const schema = z.object({
     emptyToUndefined,
     z.string().min(12, "must be at least 12 characters").max(1024).optional(),
   ),
+  LATCH_METRICS_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z.string().min(16, "must be at least 16 characters").max(1024).optional(),
+  ),
 });
 
 /** Secret-bearing variables: their values never appear in an error message. */
-const SECRET_VARIABLES = new Set(["DATABASE_URL", "LATCH_MASTER_KEY", "LATCH_ADMIN_PASSWORD"]);
+const SECRET_VARIABLES = new Set(["DATABASE_URL", "LATCH_MASTER_KEY", "LATCH_ADMIN_PASSWORD", "LATCH_METRICS_TOKEN"]);
 
 /**
  * Reads and validates the settings from `env`.
@@ -173,6 +179,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     runWorker: e.LATCH_RUN_WORKER === "true",
     trustCustomProviderEmails: e.LATCH_TRUST_CUSTOM_PROVIDER_EMAILS === "true",
     trustedProxyHops: e.LATCH_TRUSTED_PROXY_HOPS,
+    metricsToken: e.LATCH_METRICS_TOKEN,
     graphqlIntrospection: e.LATCH_GRAPHQL_INTROSPECTION
       ? e.LATCH_GRAPHQL_INTROSPECTION === "true"
       : e.NODE_ENV !== "production",

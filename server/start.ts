@@ -37,28 +37,28 @@ export type RunningLatch = {
 export async function startLatch(config: Config, logger: Logger): Promise<RunningLatch> {
   const keyring = await loadMasterKeyring(config);
   const database = await openDatabase(config, logger);
-  // Verified client records are cached while a LISTEN connection reports every change to apps and their secrets.
+  // Verified client records and live token state (introspection, /users/@me) are cached while one LISTEN connection
+  // reports every change to apps and their secrets, and to tokens, grants, apps and users.
   const clientCache = installClientCache(database.orm.em);
-  const clientChanges = startChangeListener({
-    url: database.orm.config.get("clientUrl")!,
-    channel: CLIENT_CHANGES_CHANNEL,
-    logger,
-    onNotify: (applicationId) => clientCache.invalidateApplication(applicationId),
-    onListening: () => clientCache.enable(),
-    onLost: () => clientCache.disable(),
-  });
-  // Live token state (introspection, /users/@me) is cached while a LISTEN connection reports every change to it.
   const tokenStateCache = installTokenStateCache(database.orm.em);
-  const tokenStateChanges = startChangeListener({
+  const changes = startChangeListener({
     url: database.orm.config.get("clientUrl")!,
-    channel: TOKEN_STATE_CHANNEL,
+    channels: {
+      [CLIENT_CHANGES_CHANNEL]: (applicationId) => clientCache.invalidateApplication(applicationId),
+      [TOKEN_STATE_CHANNEL]: () => tokenStateCache.clear(),
+    },
     logger,
-    onNotify: () => tokenStateCache.clear(),
-    onListening: () => tokenStateCache.enable(),
-    onLost: () => tokenStateCache.disable(),
+    onListening: () => {
+      clientCache.enable();
+      tokenStateCache.enable();
+    },
+    onLost: () => {
+      clientCache.disable();
+      tokenStateCache.disable();
+    },
   });
   try {
-    await Promise.all([clientChanges.ready, tokenStateChanges.ready]);
+    await changes.ready;
     const now = new Date();
     const firstRun = await bootstrapFirstRun(
       database.orm.em.fork(),
@@ -113,13 +113,13 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
           server.close(() => resolve());
           if ("closeIdleConnections" in server) server.closeIdleConnections();
         });
-        await Promise.all([clientChanges.stop(), tokenStateChanges.stop()]);
+        await changes.stop();
         await stopUsage(database.orm.em);
         await database.close();
       },
     };
   } catch (error) {
-    await Promise.all([clientChanges.stop(), tokenStateChanges.stop()]);
+    await changes.stop();
     await database.close();
     throw error;
   }

@@ -9,10 +9,9 @@ export type ChangeListener = {
 
 export type ChangeListenerOptions = {
   readonly url: string;
-  readonly channel: string;
+  /** Each channel to LISTEN on, with what a NOTIFY on it does (given its payload). One connection serves them all. */
+  readonly channels: Readonly<Record<string, (payload: string) => void>>;
   readonly logger: Logger;
-  /** A NOTIFY on the channel, with its payload. */
-  onNotify(payload: string): void;
   /** LISTEN is in place: from now on every change is reported, so cached state may be trusted again. */
   onListening(): void;
   /** The connection was lost: changes may be missed until onListening again. */
@@ -23,8 +22,8 @@ const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 10_000;
 
 /**
- * A dedicated PostgreSQL connection (outside the pool: LISTEN holds its session) that LISTENs on one channel and
- * reconnects with backoff when it drops. Pooled connections cannot LISTEN: they are shared and come and go.
+ * A dedicated PostgreSQL connection (outside the pool: LISTEN holds its session) that LISTENs on the given channels
+ * and reconnects with backoff when it drops. Pooled connections cannot LISTEN: they are shared and come and go.
  */
 export function startChangeListener(options: ChangeListenerOptions): ChangeListener {
   let client: pg.Client | undefined;
@@ -53,7 +52,10 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
     current.removeAllListeners("notification");
     current.end().catch(() => undefined);
     if (!stopped) {
-      options.logger.warn({ err: error, channel: options.channel }, "change listener lost its connection; retrying");
+      options.logger.warn(
+        { err: error, channels: Object.keys(options.channels) },
+        "change listener lost its connection; retrying",
+      );
       scheduleReconnect();
     }
   };
@@ -65,11 +67,12 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
     current.on("error", (error) => lost(current, error));
     current.on("end", () => lost(current));
     current.on("notification", (message) => {
-      if (message.channel === options.channel) options.onNotify(message.payload ?? "");
+      if (Object.hasOwn(options.channels, message.channel)) options.channels[message.channel]!(message.payload ?? "");
     });
     try {
       await current.connect();
-      await current.query(`listen ${pg.escapeIdentifier(options.channel)}`);
+      for (const channel of Object.keys(options.channels))
+        await current.query(`listen ${pg.escapeIdentifier(channel)}`);
       if (client !== current || stopped) return;
       retryMs = RETRY_MIN_MS;
       options.onListening();

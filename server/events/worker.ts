@@ -210,9 +210,8 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
   };
   const listener = startChangeListener({
     url,
-    channel: EVENTS_CHANNEL,
+    channels: { [EVENTS_CHANNEL]: () => void wake() },
     logger,
-    onNotify: () => void wake(),
     onListening: () => void wake(),
     onLost: () => undefined,
   });

@@ -151,12 +151,9 @@ export async function measure(
   const dbAfter = withDatabase ? await postgresCpuByPid() : null;
   const ok = result.rps * result.durationS;
   if (ok <= 0) return result;
-  const perRequest = (before: number | null, after: number | null) =>
-    // Less after than before: a process exited during the run and took its time along; no reading then.
-    before === null || after === null || after < before ? undefined : ((after - before) * 1e6) / ok;
   return {
     ...result,
-    cpuUsPerRequest: perRequest(cpuBefore, cpuAfter),
+    cpuUsPerRequest: cpuBefore === null || cpuAfter === null ? undefined : ((cpuAfter - cpuBefore) * 1e6) / ok,
     dbCpuUsPerRequest: dbBefore && dbAfter ? (postgresCpuBetween(dbBefore, dbAfter) * 1e6) / ok : undefined,
   };
 }

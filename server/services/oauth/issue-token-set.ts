@@ -178,6 +178,10 @@ export async function signTokenSet(
 export const storesAccessRow = (client: ClientRecord, user: TokenUser | null): boolean =>
   client.accessTokenFormat === "opaque" || user !== null;
 
+/** {@link storesAccessRow} in SQL, for the statements that learn the user from the row they spend. */
+export const storesAccessRowSql = (format: string, userId: string): string =>
+  `(${format} = 'opaque' or ${userId} is not null)`;
+
 /**
  * Mints the access token (RFC 9068 JWT or opaque, per the client), the refresh token and the ID token of one token
  * response, and describes the rows to store. Only hashes of opaque secrets are stored.

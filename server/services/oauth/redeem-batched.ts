@@ -4,7 +4,7 @@ import { batcherFor, GroupBatcher } from "../../db/group-batcher.ts";
 import { query, type Statement } from "../../db/native-pool.ts";
 import { noRevokedGrantSql } from "../grants/grant-revoked-sql.ts";
 import type { ClientRecord } from "./client-record.ts";
-import type { TokenSetPlan } from "./issue-token-set.ts";
+import { storesAccessRowSql, type TokenSetPlan } from "./issue-token-set.ts";
 
 /** A row a token request spends once (an authorization code, a refresh token being rotated), found by its hash. */
 export type Spendable = {
@@ -66,7 +66,7 @@ export const spendStatement = (spendable: Spendable): Statement => ({
       select ${qualified(ACCESS_FROM_TEMPLATE, "a")}, s.user_id, s.grant_id, ${spendable.derived.familyId},
         ${spendable.derived.authorizationCodeId}, s.scopes
       from spent s, lateral json_populate_record(null::access_tokens, s.access) a
-      where a.format = 'opaque' or s.user_id is not null
+      where ${storesAccessRowSql("a.format", "s.user_id")}
     ),
     refresh as (
       insert into refresh_tokens (${REFRESH_FROM_TEMPLATE.join(", ")}, user_id, grant_id, family_id, parent_id,

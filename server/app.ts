@@ -1,14 +1,12 @@
-import { randomUUID } from "node:crypto";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import { routePath } from "hono/route";
 import { isDatabaseUnavailable } from "./db/unavailable.ts";
 import { createGraphQLHandler } from "./graphql/yoga.ts";
 import type { HttpDeps } from "./http/deps.ts";
 import { jsonError, RETRY_AFTER_SECONDS } from "./http/json-error.ts";
 import { createMetrics } from "./http/metrics.ts";
-import { securityHeaders } from "./http/middleware/security-headers.ts";
+import { requestEnvelope } from "./http/middleware/request-envelope.ts";
 import { registerAccountConnectionsRoutes } from "./http/routes/account-connections.ts";
 import { registerAuthorizeRoute } from "./http/routes/authorize.ts";
 import { registerAuthorizeDecisionRoute } from "./http/routes/authorize-decision.ts";
@@ -27,7 +25,7 @@ import { registerUserinfoRoute } from "./http/routes/userinfo.ts";
 import { registerUsersMeRoute } from "./http/routes/users-me.ts";
 import { registerUsersMeGuildsRoute } from "./http/routes/users-me-guilds.ts";
 import { registerWellKnownMetadataRoutes } from "./http/routes/well-known-metadata.ts";
-import { currentRequestId, runWithRequestContext } from "./request-context.ts";
+import { currentRequestId } from "./request-context.ts";
 import { createTokenSigner, type TokenSigner } from "./services/oauth/token-signer.ts";
 
 /** Bodies larger than this are refused before parsing: no endpoint needs more. */
@@ -56,21 +54,7 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
     signer: deps.signer,
   });
 
-  app.use(async (c, next) => {
-    const started = performance.now();
-    await next();
-    // The last matched route's pattern ("/*" when none matched): never the raw path, which would explode the labels.
-    metrics.observeRequest(c.req.method, routePath(c, -1), c.res.status, (performance.now() - started) / 1000);
-  });
-  app.use(async (c, next) => {
-    // A caller-supplied id is kept when it looks like one, so traces join up across a proxy.
-    const given = c.req.header("x-request-id");
-    const requestId = given && /^[\w.:-]{8,128}$/.test(given) ? given : randomUUID();
-    await runWithRequestContext({ requestId }, next);
-    // Set after the handler: a Response returned as-is (GraphQL's) does not carry headers set on the context.
-    c.res.headers.set("X-Request-Id", requestId);
-  });
-  app.use(securityHeaders({ https: deps.config.publicUrl.startsWith("https:") }));
+  app.use(requestEnvelope({ https: deps.config.publicUrl.startsWith("https:"), metrics }));
   // Connection: close, since the unread rest of the body would otherwise be taken for the next request.
   const tooLarge = (c: Context) =>
     jsonError(c, 413, "invalid_request", `Request body exceeds ${MAX_BODY_BYTES} bytes`, { Connection: "close" });

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { DOCUMENT_HEADERS } from "./middleware/security-headers.ts";
 import { renderErrorPage } from "./pages/error-page.ts";
 import { pageCsp } from "./pages/html.ts";
 
@@ -15,8 +16,8 @@ export type SendPageOptions = {
 
 /**
  * Answers with a server-rendered page: mints a fresh nonce (16 random bytes, base64) for this response only,
- * renders with it, and sends the page's own CSP (which the global security-headers middleware keeps rather
- * than overwriting), `no-store` so no cache keeps a page with a CSRF token or a user's email.
+ * renders with it, and sends the page's own CSP (in place of the JSON one every response has), the headers only a
+ * document needs, and `no-store` so no cache keeps a page with a CSRF token or a user's email.
  *
  * @example
  * ```ts
@@ -31,6 +32,7 @@ export function sendPage(
 ): Response {
   const nonce = randomBytes(16).toString("base64");
   return c.body(render(nonce), status, {
+    ...DOCUMENT_HEADERS,
     ...options.headers,
     "Content-Type": "text/html; charset=utf-8",
     "Cache-Control": "no-store",

@@ -18,7 +18,7 @@ import type { UpstreamCallback } from "./oauth-callback.ts";
 
 /**
  * The popup pages may be opened by a page of another origin (an app of the organization): a same-origin opener
- * policy would sever `window.opener`, so these responses opt out of the global `same-origin`.
+ * policy would sever `window.opener`, so these responses say `unsafe-none` in place of the pages' `same-origin`.
  */
 const POPUP_OPENER_POLICY = { "Cross-Origin-Opener-Policy": "unsafe-none" };
 

@@ -64,7 +64,48 @@ describe("security headers", () => {
       expect(response.headers.get("x-frame-options"), path).toBe("DENY");
       expect(response.headers.get("content-security-policy"), path).toContain("frame-ancestors 'none'");
       expect(response.headers.get("referrer-policy"), path).toBe("no-referrer");
+      expect(response.headers.get("cross-origin-resource-policy"), path).toBe("same-origin");
     }
+  });
+
+  it("gives the headers only a document needs to the pages, not to JSON answers", async () => {
+    const documentOnly = {
+      "cross-origin-opener-policy": "same-origin",
+      "origin-agent-cluster": "?1",
+      "x-dns-prefetch-control": "off",
+      "x-download-options": "noopen",
+      "x-permitted-cross-domain-policies": "none",
+      "x-xss-protection": "0",
+    };
+    const page = await fetch(`${server.url}/login`);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    for (const [name, value] of Object.entries(documentOnly)) expect(page.headers.get(name), name).toBe(value);
+    // The page's own policy replaces the JSON one: one header, with the page's nonce, still refusing framing.
+    const csp = page.headers.get("content-security-policy")!;
+    expect(csp).toMatch(/style-src 'nonce-[^']+'/);
+    expect(csp).not.toContain(",");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+
+    const token = await fetch(`${server.url}/oauth2/token`, { method: "POST", body: new URLSearchParams() });
+    expect(token.status).toBe(401);
+    for (const name of Object.keys(documentOnly)) expect(token.headers.get(name), name).toBeNull();
+    expect(token.headers.get("cache-control")).toBe("no-store");
+    expect(token.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+});
+
+describe("request ids", () => {
+  it("answers each request with an id of its own, or the caller's when it looks like one", async () => {
+    const first = (await fetch(`${server.url}/healthz`)).headers.get("x-request-id");
+    const second = (await fetch(`${server.url}/healthz`)).headers.get("x-request-id");
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second).not.toBe(first);
+    const given = await fetch(`${server.url}/healthz`, { headers: { "x-request-id": "trace-1234.abc" } });
+    expect(given.headers.get("x-request-id")).toBe("trace-1234.abc");
+    const refused = await fetch(`${server.url}/nope`, { headers: { "x-request-id": "short" } });
+    expect(refused.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(refused.headers.getSetCookie()).toEqual([]);
   });
 });
 

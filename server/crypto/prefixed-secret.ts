@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { encodeBase62, encodeBase62Uint32, isBase62 } from "./base62.ts";
 import { CryptoError } from "./errors.ts";
+import { pooledRandomBytes } from "./random-pool.ts";
 
 /**
  * The prefix of every kind of secret Latch mints. Prefixes let secret scanners (GitHub push protection, gitleaks)
@@ -49,7 +49,7 @@ export function mintSecret(prefix: SecretPrefix): string {
   if (!ALL_PREFIXES.includes(prefix)) {
     throw new CryptoError("ERR_SECRET_PREFIX_UNKNOWN", `secret prefix "${prefix}" is not one of SECRET_PREFIXES`);
   }
-  const random = randomBytes(SECRET_RANDOM_BYTES);
+  const random = pooledRandomBytes(SECRET_RANDOM_BYTES);
   if (prefix === SECRET_PREFIXES.webhookSecret) return `${prefix}${random.toString("base64")}`;
   const unchecked = `${prefix}${encodeBase62(random, SECRET_BODY_LENGTH)}`;
   return `${unchecked}${checksumOf(unchecked)}`;

@@ -5,11 +5,12 @@ import { InsufficientScopeError, InvalidTokenError, OAuthError, toOAuthErrorBody
 import { expandScopes } from "../oauth/scopes.ts";
 import { type ActiveAccessToken, resolveAccessToken } from "../services/oauth/resolve-access-token.ts";
 import type { HttpDeps } from "./deps.ts";
+import { sendJson } from "./send-json.ts";
 
 export type BearerResult = { ok: true; token: ActiveAccessToken } | { ok: false; response: Response };
 
 function bearerError(c: Context, error: OAuthError, scope?: string): Response {
-  return c.json(toOAuthErrorBody(error), error.status as ContentfulStatusCode, {
+  return sendJson(c, toOAuthErrorBody(error), error.status as ContentfulStatusCode, {
     "WWW-Authenticate": bearerChallenge("latch", error, scope),
     "Cache-Control": "no-store",
   });

@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type { HttpBindings } from "@hono/node-server";
 import type { Context, Next } from "hono";
 
@@ -11,11 +12,16 @@ export type HeaderList = readonly (readonly [name: string, value: string])[];
  * else (`app.request` in a test), they are added to the finished response where it lacks them.
  */
 export async function withDefaultHeaders(c: Context, headers: HeaderList, next: Next): Promise<void> {
-  const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+  const outgoing = nodeResponseOf(c);
   if (outgoing) {
     for (const [name, value] of headers) outgoing.setHeader(name, value);
     return next();
   }
   await next();
   for (const [name, value] of headers) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+}
+
+/** Node's response for the request `c` serves, when @hono/node-server serves it (not in `app.request`). */
+export function nodeResponseOf(c: Context): ServerResponse | undefined {
+  return (c.env as Partial<HttpBindings> | undefined)?.outgoing as ServerResponse | undefined;
 }

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { sendJson } from "./send-json.ts";
 
 export { RETRY_AFTER_SECONDS } from "../db/unavailable.ts";
 
@@ -14,5 +15,5 @@ export function jsonError(
   description: string,
   headers: Record<string, string> = {},
 ): Response {
-  return c.json({ error, error_description: description }, status, { "Cache-Control": "no-store", ...headers });
+  return sendJson(c, { error, error_description: description }, status, { "Cache-Control": "no-store", ...headers });
 }

@@ -8,6 +8,7 @@ import { introspectToken } from "../../services/oauth/introspect-token.ts";
 import type { HttpDeps } from "../deps.ts";
 import { oauthErrorResponse } from "../oauth-error-response.ts";
 import { readForm } from "../read-form.ts";
+import { sendJson } from "../send-json.ts";
 
 /** Token introspection (RFC 7662 §2) for resource servers registered as confidential clients. */
 export function registerIntrospectRoute(router: Hono, deps: HttpDeps): void {
@@ -26,7 +27,7 @@ export function registerIntrospectRoute(router: Hono, deps: HttpDeps): void {
         { caller, token, issuer: deps.config.publicUrl },
         now,
       );
-      return c.json(buildIntrospectionResponse(result), 200, { "Cache-Control": "no-store" });
+      return sendJson(c, buildIntrospectionResponse(result), 200, { "Cache-Control": "no-store" });
     } catch (error) {
       if (error instanceof OAuthError) return oauthErrorResponse(c, error);
       throw error;

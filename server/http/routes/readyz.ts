@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import type { HttpDeps } from "../deps.ts";
 import { jsonError, RETRY_AFTER_SECONDS } from "../json-error.ts";
+import { sendJson } from "../send-json.ts";
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -13,7 +14,7 @@ export function registerReadyzRoute(router: Hono, deps: HttpDeps): void {
     });
     try {
       await Promise.race([check, timeout]);
-      return c.json({ status: "ready", database: "ok" }, 200, { "Cache-Control": "no-store" });
+      return sendJson(c, { status: "ready", database: "ok" }, 200, { "Cache-Control": "no-store" });
     } catch (error) {
       deps.logger.warn({ err: error }, "readiness check failed");
       return jsonError(c, 503, "database_unavailable", "The database is not answering", {

@@ -16,6 +16,7 @@ import { countUsage, tokenUsageField } from "../../services/usage/count-usage.ts
 import type { HttpDeps } from "../deps.ts";
 import { oauthErrorResponse } from "../oauth-error-response.ts";
 import { readForm } from "../read-form.ts";
+import { sendJson } from "../send-json.ts";
 
 export const TOKEN_PATHS = ["/oauth2/token", "/api/v1/oauth2/token", "/oauth/token"] as const;
 
@@ -83,7 +84,8 @@ export function registerTokenRoute(router: Hono, deps: HttpDeps): void {
       // Counted in memory, written once a second: no round trip per token.
       if (field) await countUsage(deps.orm.em, client.id, field, now);
       if (params.grant_type === "refresh_token") await countUsage(deps.orm.em, client.id, "refreshes", now);
-      return c.json(
+      return sendJson(
+        c,
         buildTokenResponse({
           accessToken: set.accessToken,
           expiresIn: set.expiresIn,

@@ -4,6 +4,7 @@ import { readUserProfile } from "../../services/users/read-user-profile.ts";
 import { authenticateBearer } from "../bearer-auth.ts";
 import type { HttpDeps } from "../deps.ts";
 import { jsonError } from "../json-error.ts";
+import { sendJson } from "../send-json.ts";
 
 /** OpenID Connect UserInfo (OIDC Core §5.3): `sub` always, `profile` and `email` claims by scope. */
 export function registerUserinfoRoute(router: Hono, deps: HttpDeps): void {
@@ -16,7 +17,8 @@ export function registerUserinfoRoute(router: Hono, deps: HttpDeps): void {
       auth.token.user !== undefined ? auth.token.user : await readUserProfile(deps.orm.em.fork(), auth.token.userId);
     if (!user) return jsonError(c, 401, "invalid_token", "the user of this token no longer exists");
     const scopes = expandScopes(auth.token.scopes);
-    return c.json(
+    return sendJson(
+      c,
       {
         sub: user.id,
         ...(scopes.includes("profile")

@@ -4,6 +4,7 @@ import { readUserProfile } from "../../services/users/read-user-profile.ts";
 import { authenticateBearer } from "../bearer-auth.ts";
 import type { HttpDeps } from "../deps.ts";
 import { jsonError } from "../json-error.ts";
+import { sendJson } from "../send-json.ts";
 
 /** `GET /api/v1/users/@me` (`identify`): id, username and avatar; `email` adds the address and whether it is verified. */
 export function registerUsersMeRoute(router: Hono, deps: HttpDeps): void {
@@ -16,7 +17,8 @@ export function registerUsersMeRoute(router: Hono, deps: HttpDeps): void {
       auth.token.user !== undefined ? auth.token.user : await readUserProfile(deps.orm.em.fork(), auth.token.userId);
     if (!user) return jsonError(c, 401, "invalid_token", "the user of this token no longer exists");
     const withEmail = expandScopes(auth.token.scopes).includes("email");
-    return c.json(
+    return sendJson(
+      c,
       {
         id: user.id,
         username: user.displayName,

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 
 /**
  * Hex SHA-256 of a minted secret (UTF-8): what the database stores and looks up by. A fast hash is right here
@@ -10,7 +10,8 @@ import { createHash, timingSafeEqual } from "node:crypto";
  * ```
  */
 export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret, "utf8").digest("hex");
+  // One-shot: half the cost of a Hash object, on every token, code and client secret presented.
+  return hash("sha256", secret, "hex");
 }
 
 /**

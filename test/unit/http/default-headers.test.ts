@@ -1,13 +1,13 @@
-import type { AddressInfo } from "node:net";
-import { type ServerType, serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { withDefaultHeaders } from "../../../server/http/default-headers.ts";
 
 const DEFAULTS = [
   ["X-Frame-Options", "DENY"],
   ["Referrer-Policy", "no-referrer"],
 ] as const;
+
+import { bothWays } from "../../support/hono-both-ways.ts";
 
 function app(): Hono {
   const hono = new Hono();
@@ -23,20 +23,7 @@ function app(): Hono {
   return hono;
 }
 
-let server: ServerType;
-let base: string;
-beforeAll(async () => {
-  server = await new Promise<ServerType>((resolve) => {
-    const listening = serve({ fetch: app().fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(listening));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-describe.each([
-  ["served by Node", (path: string) => fetch(`${base}${path}`)],
-  ["in memory (app.request)", (path: string) => app().request(path)],
-])("withDefaultHeaders, %s", (_how, get) => {
+describe.each(bothWays(app))("withDefaultHeaders, %s", (_how, get) => {
   it("gives every response the defaults, a returned web Response and an error answer included", async () => {
     for (const path of ["/plain", "/raw", "/throws"]) {
       const response = await get(path);

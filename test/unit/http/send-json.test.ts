@@ -1,8 +1,7 @@
-import type { AddressInfo } from "node:net";
-import { type ServerType, serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sendJson } from "../../../server/http/send-json.ts";
+import { bothWays } from "../../support/hono-both-ways.ts";
 
 function app(): Hono {
   const hono = new Hono();
@@ -14,20 +13,7 @@ function app(): Hono {
   return hono;
 }
 
-let server: ServerType;
-let base: string;
-beforeAll(async () => {
-  server = await new Promise<ServerType>((resolve) => {
-    const listening = serve({ fetch: app().fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(listening));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-describe.each([
-  ["served by Node", (path: string) => fetch(`${base}${path}`)],
-  ["in memory (app.request)", (path: string) => app().request(path)],
-])("sendJson, %s", (_how, get) => {
+describe.each(bothWays(app))("sendJson, %s", (_how, get) => {
   it("answers the body as JSON with every header given", async () => {
     const response = await get("/token");
     expect(response.status).toBe(200);

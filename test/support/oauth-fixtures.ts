@@ -42,6 +42,9 @@ export async function createUser(
   return { user: { id: user.id, email, password: PASSWORD } as TestUser, organizationId: organization.id };
 }
 
+/** The redirect URI every test app registers unless a test gives its own. */
+export const REDIRECT = "http://127.0.0.1:8787/callback";
+
 /** An OAuth app registered through the same service the control plane uses. */
 export async function createApp(
   orm: MikroORM,
@@ -53,7 +56,7 @@ export async function createApp(
     {
       name: `App ${randomBytes(4).toString("hex")}`,
       type: "confidential",
-      redirectUris: ["http://127.0.0.1:8787/callback"],
+      redirectUris: [REDIRECT],
       allowedScopes: ["openid", "profile", "email", "identify", "guilds", "offline_access", "all"],
       grantTypes: ["authorization_code", "refresh_token", "client_credentials"],
       ...input,

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postGraphQL } from "../../support/graphql.ts";
-import { authorizeInBrowser, createApp, createUser, type TestApp } from "../../support/oauth-fixtures.ts";
+import { authorizeInBrowser, createApp, createUser, REDIRECT, type TestApp } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { postAsClient } from "../../support/token-endpoint.ts";
 import { UserAgent } from "../../support/user-agent.ts";
 
-const REDIRECT = "http://127.0.0.1:8787/callback";
 let server: TestServer;
 let app: TestApp;
 

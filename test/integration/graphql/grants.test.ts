@@ -8,13 +8,13 @@ import {
   authorizeInBrowser,
   createApp,
   createUser,
+  REDIRECT,
   type TestApp,
   type TestUser,
 } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { UserAgent } from "../../support/user-agent.ts";
 
-const REDIRECT = "http://127.0.0.1:8787/callback";
 type Tokens = { access_token: string; refresh_token: string };
 
 let server: TestServer;

@@ -5,13 +5,13 @@ import {
   authorizeInBrowser,
   createApp,
   createUser,
+  REDIRECT,
   type TestApp,
   type TestUser,
 } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { UserAgent } from "../../support/user-agent.ts";
 
-const REDIRECT = "http://127.0.0.1:8787/callback";
 const globalId = (typename: string, id: string) => Buffer.from(`${typename}:${id}`).toString("base64");
 const dayOf = (time: number) => new Date(time).toISOString().slice(0, 10);
 

@@ -4,6 +4,7 @@ import {
   authorizeInBrowser,
   createApp,
   createUser,
+  REDIRECT,
   type TestApp,
   type TestUser,
 } from "../../support/oauth-fixtures.ts";
@@ -11,7 +12,6 @@ import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { postAsClient } from "../../support/token-endpoint.ts";
 import { hiddenField, location, UserAgent } from "../../support/user-agent.ts";
 
-const REDIRECT = "http://127.0.0.1:8787/callback";
 let server: TestServer;
 let user: TestUser;
 let app: TestApp;

@@ -1,7 +1,7 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../../../server/crypto/sha256.ts";
-import { createApp, createUser, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
+import { createApp, createUser, REDIRECT, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import type { UserAgent } from "../../support/user-agent.ts";
 import {
@@ -11,7 +11,6 @@ import {
   type JsonResponse,
   obtainCode,
   postForm,
-  REDIRECT,
   signedInAgent,
   sql,
 } from "./security-helpers.ts";

@@ -7,6 +7,7 @@ import {
   authorizeInBrowser,
   createApp,
   createUser,
+  REDIRECT,
   type TestApp,
   type TestUser,
 } from "../../support/oauth-fixtures.ts";
@@ -17,7 +18,6 @@ import { UserAgent } from "../../support/user-agent.ts";
 // Concurrent code exchanges and refreshes share statements (server/db/group-batcher.ts): these tests fire them
 // together so that batches of many rows, a row twice in one batch, and a row locked elsewhere all really happen.
 
-const REDIRECT = "http://127.0.0.1:8787/callback";
 let server: TestServer;
 let user: TestUser;
 let organizationId: string;

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Grant, Membership, Organization } from "../../../server/db/entities/index.ts";
-import { createApp, createUser, signIn, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
+import { createApp, createUser, REDIRECT, signIn, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { postAsClient } from "../../support/token-endpoint.ts";
 import { hiddenField, location, UserAgent } from "../../support/user-agent.ts";
 
-const REDIRECT = "http://127.0.0.1:8787/callback";
 let server: TestServer;
 let owner: TestUser;
 let organizationId: string;

@@ -5,13 +5,12 @@ import {
   authorizeInBrowser,
   createApp,
   createUser,
+  REDIRECT,
   type TestApp,
   type TestUser,
 } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { UserAgent } from "../../support/user-agent.ts";
-
-const REDIRECT = "http://127.0.0.1:8787/callback";
 
 let server: TestServer;
 let as: oauth.AuthorizationServer;

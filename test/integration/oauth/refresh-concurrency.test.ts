@@ -5,6 +5,7 @@ import {
   authorizeInBrowser,
   createApp,
   createUser,
+  REDIRECT,
   type TestApp,
   type TestUser,
 } from "../../support/oauth-fixtures.ts";
@@ -12,7 +13,6 @@ import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { postAsClient } from "../../support/token-endpoint.ts";
 import { UserAgent } from "../../support/user-agent.ts";
 
-const REDIRECT = "http://127.0.0.1:8787/callback";
 let server: TestServer;
 let user: TestUser;
 let organizationId: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../../../server/crypto/sha256.ts";
 import { setApplicationActive } from "../../../server/services/applications/set-application-active.ts";
-import { createApp, createUser, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
+import { createApp, createUser, REDIRECT, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import type { UserAgent } from "../../support/user-agent.ts";
 import {
@@ -13,7 +13,6 @@ import {
   obtainCode,
   pkce,
   postForm,
-  REDIRECT,
   signedInAgent,
   sql,
   token,

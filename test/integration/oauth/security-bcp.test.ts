@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp, createUser, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
+import { createApp, createUser, REDIRECT, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { hiddenField, UserAgent } from "../../support/user-agent.ts";
 import {
@@ -8,7 +8,6 @@ import {
   expectErrorPage,
   obtainCode,
   pkce,
-  REDIRECT,
   redirectParams,
   signedInAgent,
   sql,

@@ -1,12 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { expect } from "vitest";
-import { authorizeInBrowser, signIn, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
+import { authorizeInBrowser, REDIRECT, signIn, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
 import type { TestServer } from "../../support/test-server.ts";
 import { UserAgent } from "../../support/user-agent.ts";
 
-/** Helpers shared by the security BCP and bad-input tests (test/support is not ours to extend). */
-
-export const REDIRECT = "http://127.0.0.1:8787/callback";
+/** Helpers shared by the security BCP and bad-input tests. */
 
 export type JsonResponse = { status: number; headers: Headers; body: Record<string, any>; text: string };
 

@@ -5,6 +5,7 @@ import {
   authorizeInBrowser,
   createApp,
   createUser,
+  REDIRECT,
   type TestApp,
   type TestUser,
 } from "../../support/oauth-fixtures.ts";
@@ -21,7 +22,6 @@ import { UserAgent } from "../../support/user-agent.ts";
  * revoke endpoint, the services), within a second when another process does (NOTIFY from the database's triggers),
  * and a lost LISTEN connection empties the cache.
  */
-const REDIRECT = "http://127.0.0.1:8787/callback";
 let counted: CountedServer;
 let database: TestDatabase;
 let counter: StatementCounter;

@@ -1,14 +1,12 @@
-import { timingSafeEqual } from "node:crypto";
 import type { Hono } from "hono";
 import type { Config } from "../../config.ts";
+import { safeEqual } from "../../crypto/sha256.ts";
 import { jsonError } from "../json-error.ts";
 import type { Metrics } from "../metrics.ts";
 
 /** Whether `header` is `Bearer <token>`, compared in constant time. */
 function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header?.startsWith("Bearer ") ? header.slice(7) : "");
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return safeEqual(header?.startsWith("Bearer ") ? header.slice(7) : "", token);
 }
 
 /**

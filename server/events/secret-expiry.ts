@@ -1,6 +1,6 @@
 import type pg from "pg";
 
-/** The thresholds of DESIGN.md: a warning a week before a client secret expires, and another the day before. */
+/** The expiry warnings owners get: a warning a week before a client secret expires, and another the day before. */
 export const EXPIRY_WINDOWS = [
   { window: "7d", within: "7 days", after: "1 day" },
   { window: "1d", within: "1 day", after: "0 seconds" },

@@ -34,7 +34,7 @@ const WORKSPACE_DESCRIPTIONS: Record<(typeof WORKSPACE_SCOPES)[number], string> 
   "analytics:read": "See your workspace's analytics",
 };
 
-/** The built-in catalogue of DESIGN.md; the consent page shows `description` in plain words. */
+/** The built-in catalogue of docs/design.md; the consent page shows `description` in plain words. */
 export const BUILT_IN_SCOPES: readonly BuiltInScope[] = [
   { name: "openid", description: "Sign you in with your Latch account", kind: "oidc" },
   { name: "profile", description: "See your name and avatar", kind: "oidc" },

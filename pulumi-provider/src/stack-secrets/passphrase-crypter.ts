@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import { StackSecretsError } from "./errors.ts";
 
 /**
- * Pulumi's passphrase secrets provider, byte for byte (shared/pulumi-stack-secrets.md):
+ * Pulumi's passphrase secrets provider, byte for byte (docs/pulumi-stack-secrets.md):
  * key = PBKDF2-HMAC-SHA256(passphrase, salt, 1,000,000 iterations, 32 bytes); a value is
  * `v1:<nonce>:<ciphertext+tag>` (AES-256-GCM, 12-byte nonce, standard base64); the stack's
  * `encryptionsalt` is `v1:<salt>:` followed by the word `pulumi` encrypted with the key.

@@ -19,7 +19,7 @@ const pendingSecretOutputs = new Map<string, string[]>();
 let patched = false;
 
 /**
- * The mock monitor neither calls the provider nor applies `additionalSecretOutputs` (shared/pulumi-testing.md), so
+ * The mock monitor neither calls the provider nor applies `additionalSecretOutputs` (docs/pulumi-testing.md), so
  * this records the list from each register request the SDK sends; `runMocks` then marks those outputs secret, as
  * the engine does.
  */

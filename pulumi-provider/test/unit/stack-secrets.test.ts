@@ -14,7 +14,7 @@ import {
 } from "../../src/stack-secrets/passphrase-crypter.ts";
 import { captureSecret, readConfigValue } from "../../src/stack-secrets/stack-file.ts";
 
-/** Pulumi's own test vector (shared/pulumi-stack-secrets.md). */
+/** Pulumi's own test vector (docs/pulumi-stack-secrets.md). */
 const VECTOR_SALT = "v1:fozI5u6B030=:v1:F+6ZduKKd8G0/V7L:PGMFeIzwobWRKmEAzUdaQHqC5mMRIQ==";
 const SECURE_VALUE = /^v1:[A-Za-z0-9+/]{16}:[A-Za-z0-9+/]+={0,2}$/;
 

@@ -2,8 +2,10 @@
  * HTML rendering for the server-rendered pages: an `html` tagged template that escapes every interpolated value
  * unless it is explicitly marked trusted with {@link raw}, and the document shell every page shares.
  *
- * The pages load nothing: no script at all, one inline stylesheet allowed by a per-response nonce, images only
- * from https: or data: (app logos). {@link pageCsp} is the policy that says exactly that.
+ * The pages load nothing from elsewhere: one inline stylesheet allowed by a per-response nonce, images only from
+ * https: or data: (app logos), and no script except the two pages that need one (the connection popup's
+ * `postMessage` to its opener and the form-post relay's auto-submit), each a nonce'd inline script.
+ * {@link pageCsp} is the policy of the pages without script.
  */
 
 /** A fragment of HTML that is already safe to emit as is: made by {@link html} or {@link raw}, never from input. */
@@ -83,7 +85,7 @@ export function safeHttpUrl(value: string | null | undefined): string | null {
 
 /**
  * The Content-Security-Policy of one page response. Nothing loads but the nonce'd stylesheet and logos
- * (`img-src https: data:`); no script runs; no one may frame the page (clickjacking of consent, RFC 9700 §4.16).
+ * (`img-src https: data:`); no script runs (the two pages with a script extend this policy with its nonce); no one may frame the page (clickjacking of consent, RFC 9700 §4.16).
  *
  * `formAction` lists the sources a form submission may navigate to, redirects included: Chrome applies
  * `form-action` to every hop after a POST, so a login or consent form whose answer 303s on to an app's redirect

@@ -7,7 +7,7 @@ import { recordEvent } from "../record-event.ts";
 import type { ClientRecord } from "./client-record.ts";
 import { ensureGrant } from "./ensure-grant.ts";
 
-/** Codes are single use and short-lived (RFC 6749 §4.1.2 recommends at most 10 minutes; DESIGN.md says 60 s). */
+/** Codes are single use and short-lived (RFC 6749 §4.1.2 recommends at most 10 minutes; docs/design.md says 60 s). */
 export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
 
 export type ApproveInput = {

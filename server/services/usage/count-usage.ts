@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 
-/** The per-app, per-day counters of DESIGN.md's UsageCounter. */
+/** The per-app, per-day counters of docs/design.md's UsageCounter. */
 export type UsageField =
   | "authorizations"
   | "tokens_authorization_code"

@@ -177,7 +177,7 @@ describe("RFC 9700 §4.5 authorization code injection", () => {
     await expectDead(opaqueApp, winners[0]!.body as Tokens);
   });
 
-  it("codes live at most 60 seconds (RFC 9700 §4.3 / DESIGN.md) and an expired one is refused", async () => {
+  it("codes live at most 60 seconds (RFC 9700 §4.3 / docs/design.md) and an expired one is refused", async () => {
     const code = await obtainCode(server, agent, user, appA);
     const id = await codeRowId(code);
     const [row] = await sql<{ ttl: number }>(

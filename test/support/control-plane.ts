@@ -21,6 +21,9 @@ export async function apiKeyFor(
   return key;
 }
 
+/** The Relay global id of a row, as the control plane encodes it: base64 of `Type:uuid`. */
+export const globalId = (typename: string, id: string): string => Buffer.from(`${typename}:${id}`).toString("base64");
+
 /** The GraphQL errors of a request that failed as a whole, or of a partial response. */
 export async function graphqlErrors(
   run: Promise<unknown>,

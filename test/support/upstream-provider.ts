@@ -97,6 +97,23 @@ const DEFAULT_ACCOUNT: UpstreamAccount = {
   login: "octocat",
 };
 
+/** Asks the upstream itself whether it honours `token` (RFC 7662), as one of its registered clients. */
+export async function introspectUpstream(
+  upstream: Pick<UpstreamProvider, "issuer">,
+  client: Pick<UpstreamClient, "clientId" | "clientSecret">,
+  token: string,
+): Promise<{ active: boolean; client_id?: string; exp?: number }> {
+  const response = await fetch(`${upstream.issuer}/token/introspection`, {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString("base64")}`,
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams({ token }),
+  });
+  return (await response.json()) as { active: boolean };
+}
+
 export async function startUpstreamProvider(options: UpstreamOptions): Promise<UpstreamProvider> {
   const accounts = new Map<string, UpstreamAccount>();
   for (const account of options.accounts ?? [DEFAULT_ACCOUNT]) accounts.set(account.sub, account);

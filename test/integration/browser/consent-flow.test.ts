@@ -32,6 +32,8 @@ let callbackOrigin: string;
 let redirectUri: string;
 /** The page the callback server's `/frame` embeds: another origin trying to frame Latch. */
 let frameTarget = "about:blank";
+/** The Referer header of each request the app's callback received, as the browser sent it. */
+const callbackReferers: (string | undefined)[] = [];
 const contexts: BrowserContext[] = [];
 
 /** The app's redirect target: answers `/callback` with "ok" and `/frame` with a page framing {@link frameTarget}. */
@@ -39,6 +41,7 @@ function startCallbackServer(): Promise<Server> {
   const callback = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     if (url.pathname === "/callback") {
+      callbackReferers.push(request.headers.referer);
       response.writeHead(200, { "content-type": "text/plain" }).end("ok");
     } else if (url.pathname === "/frame") {
       response
@@ -142,9 +145,14 @@ describe("the authorization code flow in Chromium", () => {
     expect(await page.getByRole("button", { name: "Deny" }).isEnabled()).toBe(true);
     await page.screenshot({ path: path.join(OUTPUT, "consent-page.png"), fullPage: true });
 
+    callbackReferers.length = 0;
     await page.getByRole("button", { name: "Authorize" }).click();
     await page.waitForURL((url) => url.href.startsWith(redirectUri));
     expect(await page.locator("body").textContent()).toBe("ok");
+    // RFC 9700 §4.2.4: the policy the browser applies is the page's (the meta tag wins over the header), and it
+    // sends the app no Referer naming the consent page.
+    expect(await page.evaluate(() => document.referrer)).toBe("");
+    expect(callbackReferers).toEqual([undefined]);
     const callback = new URL(page.url());
     expect(callback.origin + callback.pathname).toBe(redirectUri);
     expect(callback.searchParams.get("code")).toBeTruthy();

@@ -12,7 +12,7 @@ import { NotFoundError } from "../../../server/services/errors.ts";
 import { type IntegrationFixture, insertIntegration } from "../../support/integration-fixtures.ts";
 import { createUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
-import { startUpstreamProvider, type UpstreamProvider } from "../../support/upstream-provider.ts";
+import { introspectUpstream, startUpstreamProvider, type UpstreamProvider } from "../../support/upstream-provider.ts";
 
 const SVC = { clientId: "svc", clientSecret: "svc-secret-0123456789abcdef" };
 const WEB = { clientId: "web", clientSecret: "web-secret-0123456789abcdef" };
@@ -62,17 +62,7 @@ function integration(grantType: IntegrationFixture["grantType"], overrides: Part
 }
 
 /** Asks the upstream itself whether it honours the token (RFC 7662). */
-async function introspect(token: string): Promise<{ active: boolean; client_id?: string; exp?: number }> {
-  const response = await fetch(`${upstream.issuer}/token/introspection`, {
-    method: "POST",
-    headers: {
-      authorization: `Basic ${Buffer.from(`${SVC.clientId}:${SVC.clientSecret}`).toString("base64")}`,
-      "content-type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams({ token }),
-  });
-  return (await response.json()) as { active: boolean };
-}
+const introspect = (token: string) => introspectUpstream(upstream, SVC, token);
 
 /** Reads the table directly, past the entities, to see what is at rest. */
 function sql<T>(text: string, params: unknown[]): Promise<T[]> {

@@ -1,7 +1,7 @@
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Event } from "../../../server/db/entities/index.ts";
-import { apiKeyFor, controlPlane, graphqlErrors } from "../../support/control-plane.ts";
+import { apiKeyFor, controlPlane, globalId, graphqlErrors } from "../../support/control-plane.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import {
   createWebhook,
@@ -9,7 +9,6 @@ import {
   eventsOf,
   eventually,
   freshOrganization,
-  globalId,
   SERVER_ENV,
   startWorker,
 } from "./harness.ts";

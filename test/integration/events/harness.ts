@@ -4,7 +4,7 @@ import { Event } from "../../../server/db/entities/index.ts";
 import { type EventWorker, type EventWorkerOptions, startEventWorker } from "../../../server/events/worker.ts";
 import { createLogger } from "../../../server/logger.ts";
 import { recordEvent } from "../../../server/services/record-event.ts";
-import { apiKeyFor, controlPlane } from "../../support/control-plane.ts";
+import { apiKeyFor, controlPlane, globalId } from "../../support/control-plane.ts";
 import { createUser } from "../../support/oauth-fixtures.ts";
 import type { TestServer } from "../../support/test-server.ts";
 
@@ -35,7 +35,6 @@ export async function freshOrganization(server: TestServer): Promise<{ organizat
   return { organizationId, admin: controlPlane(server, await apiKeyFor(server, organizationId)) };
 }
 
-export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
 export const rowIdOf = (id: string) => Buffer.from(id, "base64").toString().split(":")[1]!;
 
 /** Registers a webhook through the control plane; returns its row id and its `whsec_` secret. */

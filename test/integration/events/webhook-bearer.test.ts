@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebhookDelivery } from "../../../server/db/entities/index.ts";
 import type { EventWorker } from "../../../server/events/worker.ts";
 import { createLogger } from "../../../server/logger.ts";
+import { globalId } from "../../support/control-plane.ts";
 import { type IntegrationFixture, insertIntegration } from "../../support/integration-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
-import { startUpstreamProvider, type UpstreamProvider } from "../../support/upstream-provider.ts";
-import { emitEvent, eventually, freshOrganization, globalId, SERVER_ENV, startWorker } from "./harness.ts";
+import { introspectUpstream, startUpstreamProvider, type UpstreamProvider } from "../../support/upstream-provider.ts";
+import { emitEvent, eventually, freshOrganization, SERVER_ENV, startWorker } from "./harness.ts";
 import { type Receiver, startReceiver } from "./receiver.ts";
 
 const SVC = { clientId: "svc", clientSecret: "svc-secret-for-webhooks-0123456789" };
@@ -57,17 +58,8 @@ function integration(organizationId: string, fixture: Partial<IntegrationFixture
   });
 }
 
-async function introspect(token: string): Promise<{ active: boolean; client_id?: string }> {
-  const response = await fetch(`${upstream.issuer}/token/introspection`, {
-    method: "POST",
-    headers: {
-      authorization: `Basic ${Buffer.from(`${SVC.clientId}:${SVC.clientSecret}`).toString("base64")}`,
-      "content-type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams({ token }),
-  });
-  return (await response.json()) as { active: boolean };
-}
+/** Asks the upstream itself whether it honours the token (RFC 7662). */
+const introspect = (token: string) => introspectUpstream(upstream, SVC, token);
 
 describe("webhook deliveries authenticated by a service integration", () => {
   it("sends Authorization: Bearer with a token the integration's upstream honours, beside the signature", async () => {

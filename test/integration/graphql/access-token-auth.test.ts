@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postGraphQL } from "../../support/graphql.ts";
+import { postAsClient } from "../../support/oauth-client.ts";
 import { authorizeInBrowser, createApp, createUser, REDIRECT, type TestApp } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
-import { postAsClient } from "../../support/token-endpoint.ts";
 import { UserAgent } from "../../support/user-agent.ts";
 
 let server: TestServer;

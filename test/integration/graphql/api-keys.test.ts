@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../../../server/crypto/sha256.ts";
 import { ApiKey, Event } from "../../../server/db/entities/index.ts";
 import { API_KEY_SCOPES } from "../../../server/services/api-key-scopes.ts";
-import { apiKeyFor, controlPlane, graphqlErrors } from "../../support/control-plane.ts";
+import { apiKeyFor, controlPlane, globalId, graphqlErrors } from "../../support/control-plane.ts";
 import { createUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 
@@ -20,7 +20,6 @@ const REVOKE = `mutation ($id: ID!) { revokeApiKey(id: $id) {
   __typename ... on RevokeApiKeyPayload { apiKey { ${FIELDS} } } ${ERRORS} } }`;
 const LIST = `query ($all: Boolean) { apiKeys(first: 100, includeRevoked: $all) { totalCount edges { node { ${FIELDS} } } } }`;
 
-const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
 const rowIdOf = (id: string) => Buffer.from(id, "base64").toString().split(":")[1]!;
 const eventsOf = (subjectId: string) =>
   server.orm.em.fork().find(Event, { organizationId, subjectId }, { orderBy: { createdAt: "asc", id: "asc" } });

@@ -2,6 +2,7 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { apiKeyFor, controlPlane, graphqlErrors } from "../../support/control-plane.ts";
+import { basic, type JsonResponse, postForm } from "../../support/oauth-client.ts";
 import { createUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 
@@ -82,16 +83,8 @@ async function newApp(type: "CONFIDENTIAL" | "PUBLIC" = "CONFIDENTIAL"): Promise
 }
 
 /** client_credentials at the real token endpoint, authenticating with HTTP Basic (RFC 6749 §2.3.1). */
-async function token(app: App, secret: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${server.url}/oauth2/token`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: `Basic ${Buffer.from(`${app.clientId}:${secret}`).toString("base64")}`,
-    },
-    body: new URLSearchParams({ grant_type: "client_credentials" }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+function token(app: App, secret: string): Promise<JsonResponse> {
+  return postForm(server, "/oauth2/token", { grant_type: "client_credentials" }, { auth: basic(app.clientId, secret) });
 }
 
 async function expectWorks(app: App, secret: string): Promise<void> {

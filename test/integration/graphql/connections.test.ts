@@ -8,7 +8,7 @@ import {
   type IntegrationCredential,
   User,
 } from "../../../server/db/entities/index.ts";
-import { apiKeyFor, controlPlane, graphqlErrors } from "../../support/control-plane.ts";
+import { apiKeyFor, controlPlane, globalId, graphqlErrors } from "../../support/control-plane.ts";
 import { postGraphQL } from "../../support/graphql.ts";
 import { insertIntegration } from "../../support/integration-fixtures.ts";
 import { createUser, type TestUser } from "../../support/oauth-fixtures.ts";
@@ -41,7 +41,6 @@ const DISCONNECT = `mutation ($id: ID!) { disconnect(connectionId: $id) {
   __typename ... on DisconnectPayload { upstreamRevocation connection { ${FIELDS} } }
   ... on Error { code message } ... on NotFoundError { resource } } }`;
 
-const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
 const connectionId = (row: Connection) => globalId("IntegrationConnection", row.id);
 
 /** A connection row with sealed tokens, as the connect flow or the service token job would have written it. */

@@ -1,7 +1,8 @@
 import type { GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Grant } from "../../../server/db/entities/index.ts";
-import { apiKeyFor, controlPlane, graphqlErrors } from "../../support/control-plane.ts";
+import { apiKeyFor, controlPlane, globalId, graphqlErrors } from "../../support/control-plane.ts";
+import { token } from "../../support/oauth-client.ts";
 import {
   authorizeInBrowser,
   createApp,
@@ -12,8 +13,6 @@ import {
 } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { UserAgent } from "../../support/user-agent.ts";
-
-const globalId = (typename: string, id: string) => Buffer.from(`${typename}:${id}`).toString("base64");
 
 let server: TestServer;
 let admin: GraphQLClient;
@@ -27,19 +26,12 @@ let before: Date;
 async function connect(user: TestUser): Promise<{ access_token: string; refresh_token: string }> {
   const authorize = `/oauth2/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: REDIRECT, response_type: "code", scope: "identify" })}`;
   const callback = await authorizeInBrowser(new UserAgent(server.url), user, authorize);
-  const response = await fetch(`${server.url}/oauth2/token`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString("base64")}`,
-    },
-    body: new URLSearchParams({
-      grant_type: "authorization_code",
-      code: callback.searchParams.get("code")!,
-      redirect_uri: REDIRECT,
-    }),
+  const answer = await token(server, app, {
+    grant_type: "authorization_code",
+    code: callback.searchParams.get("code")!,
+    redirect_uri: REDIRECT,
   });
-  return response.json();
+  return answer.body as { access_token: string; refresh_token: string };
 }
 
 const EVENTS = /* GraphQL */ `

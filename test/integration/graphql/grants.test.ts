@@ -3,7 +3,8 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AccessToken, AuthorizationCode, Event, Grant, RefreshToken } from "../../../server/db/entities/index.ts";
 import { revokeApplicationGrants } from "../../../server/services/grants/revoke-application-grants.ts";
-import { apiKeyFor, controlPlane, graphqlErrors } from "../../support/control-plane.ts";
+import { apiKeyFor, controlPlane, globalId, graphqlErrors } from "../../support/control-plane.ts";
+import { introspect, token } from "../../support/oauth-client.ts";
 import {
   authorizeInBrowser,
   createApp,
@@ -19,17 +20,8 @@ type Tokens = { access_token: string; refresh_token: string };
 
 let server: TestServer;
 
-function basic(app: TestApp): string {
-  return `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString("base64")}`;
-}
-
 async function tokenRequest(app: TestApp, form: Record<string, string>): Promise<any> {
-  const response = await fetch(`${server.url}/oauth2/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(app) },
-    body: new URLSearchParams(form),
-  });
-  return response.json();
+  return (await token(server, app, form)).body;
 }
 
 /** A real consent: the user signs in, clicks Authorize, and the app redeems the code. */
@@ -44,14 +36,10 @@ async function connect(user: TestUser, app: TestApp, scope: string): Promise<Tok
 }
 
 /** Asks the authorization server, as a resource server of the same organization would, whether a token is active. */
-async function introspect(resourceServer: TestApp, token: string): Promise<boolean> {
-  const response = await fetch(`${server.url}/oauth2/introspect`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(resourceServer) },
-    body: new URLSearchParams({ token }),
-  });
-  expect(response.status).toBe(200);
-  return (await response.json()).active;
+async function isActive(resourceServer: TestApp, value: string): Promise<boolean> {
+  const answer = await introspect(server, resourceServer, value);
+  expect(answer.status).toBe(200);
+  return answer.body.active;
 }
 
 async function grantOf(user: TestUser, app: TestApp): Promise<Grant> {
@@ -59,8 +47,6 @@ async function grantOf(user: TestUser, app: TestApp): Promise<Grant> {
     .fork()
     .findOneOrFail(Grant, { user: user.id, application: app.id }, { orderBy: { createdAt: "desc" } });
 }
-
-const globalId = (typename: string, id: string) => Buffer.from(`${typename}:${id}`).toString("base64");
 
 const GRANTS = /* GraphQL */ `
   query ($filter: GrantFilter, $first: Int, $after: String) {
@@ -305,7 +291,7 @@ describe("revoking grants", () => {
     const { user: bystander } = await createUser(server.orm);
     const tokens = await connect(user, app, "identify email");
     const kept = await connect(bystander, app, "identify");
-    expect(await introspect(resourceServer, tokens.access_token)).toBe(true);
+    expect(await isActive(resourceServer, tokens.access_token)).toBe(true);
     const grant = await grantOf(user, app);
 
     const revoked: any = await admin.request(REVOKE_GRANT, { id: globalId("Grant", grant.id) });
@@ -316,11 +302,11 @@ describe("revoking grants", () => {
     });
     expect(revoked.revokeGrant.grant.revokedAt).toEqual(expect.any(String));
 
-    expect(await introspect(resourceServer, tokens.access_token)).toBe(false);
-    expect(await introspect(resourceServer, tokens.refresh_token)).toBe(false);
+    expect(await isActive(resourceServer, tokens.access_token)).toBe(false);
+    expect(await isActive(resourceServer, tokens.refresh_token)).toBe(false);
     const refresh = await tokenRequest(app, { grant_type: "refresh_token", refresh_token: tokens.refresh_token });
     expect(refresh.error).toBe("invalid_grant");
-    expect(await introspect(resourceServer, kept.access_token)).toBe(true);
+    expect(await isActive(resourceServer, kept.access_token)).toBe(true);
 
     const em = server.orm.em.fork();
     expect(await em.count(AccessToken, { grant: grant.id, revokedAt: null })).toBe(0);
@@ -347,9 +333,9 @@ describe("revoking grants", () => {
       user: user.email.toUpperCase(),
     });
     expect(result.revokeUserGrants).toEqual({ __typename: "RevokeGrantsPayload", revokedCount: 1 });
-    expect(await introspect(resourceServer, tokens.access_token)).toBe(false);
-    expect(await introspect(resourceServer, elsewhere.access_token)).toBe(true);
-    expect(await introspect(resourceServer, kept.access_token)).toBe(true);
+    expect(await isActive(resourceServer, tokens.access_token)).toBe(false);
+    expect(await isActive(resourceServer, elsewhere.access_token)).toBe(true);
+    expect(await isActive(resourceServer, kept.access_token)).toBe(true);
 
     const again: any = await admin.request(REVOKE_USER, { app: globalId("Application", app.id), user: user.id });
     expect(again.revokeUserGrants.revokedCount).toBe(0);
@@ -372,7 +358,7 @@ describe("revoking grants", () => {
     const result: any = await admin.request(REVOKE_APP, { app: globalId("Application", app.id) });
     expect(result.revokeApplicationGrants).toEqual({ __typename: "RevokeGrantsPayload", revokedCount: 3 });
     for (const token of tokens) {
-      expect(await introspect(resourceServer, token.access_token)).toBe(false);
+      expect(await isActive(resourceServer, token.access_token)).toBe(false);
       const refresh = await tokenRequest(app, { grant_type: "refresh_token", refresh_token: token.refresh_token });
       expect(refresh.error).toBe("invalid_grant");
     }
@@ -395,7 +381,7 @@ describe("revoking grants", () => {
 
     // The app stays enabled: a user can consent again and gets a new, working grant.
     const fresh = await connect(users[0]!.user, app, "identify");
-    expect(await introspect(resourceServer, fresh.access_token)).toBe(true);
+    expect(await isActive(resourceServer, fresh.access_token)).toBe(true);
   });
   it("past the inline limit, cuts every token at commit and leaves the grant rows and their events to the worker", async () => {
     const app = await createApp(server.orm, organizationId, { accessTokenFormat: "opaque" });
@@ -423,8 +409,8 @@ describe("revoking grants", () => {
       ]);
       expect(unmarked.rowCount).toBe(3);
       for (const token of tokens) {
-        expect(await introspect(resourceServer, token.access_token)).toBe(false);
-        expect(await introspect(resourceServer, token.refresh_token)).toBe(false);
+        expect(await isActive(resourceServer, token.access_token)).toBe(false);
+        expect(await isActive(resourceServer, token.refresh_token)).toBe(false);
         const refresh = await tokenRequest(app, { grant_type: "refresh_token", refresh_token: token.refresh_token });
         expect(refresh.error).toBe("invalid_grant");
       }
@@ -432,7 +418,7 @@ describe("revoking grants", () => {
         headers: { authorization: `Bearer ${tokens[0]!.access_token}` },
       });
       expect(me.status).toBe(401);
-      expect(await introspect(resourceServer, other.access_token)).toBe(true);
+      expect(await isActive(resourceServer, other.access_token)).toBe(true);
 
       // The control plane already reads them as revoked, as the worker will mark them: lists, filters, counts, nodes.
       const view: any = await admin.request(
@@ -497,7 +483,7 @@ describe("revoking grants", () => {
 
     // A new consent makes a new grant that works; the old ones stay revoked.
     const fresh = await connect(users[0]!.user, app, "identify");
-    expect(await introspect(resourceServer, fresh.access_token)).toBe(true);
+    expect(await isActive(resourceServer, fresh.access_token)).toBe(true);
     expect(await em.fork().count(Grant, { application: app.id, revokedAt: null })).toBe(1);
   });
 });

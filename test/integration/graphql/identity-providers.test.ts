@@ -5,7 +5,7 @@ import { openString } from "../../../server/crypto/envelope.ts";
 import { parseMasterKeys } from "../../../server/crypto/master-key.ts";
 import { Event, IdentityProvider } from "../../../server/db/entities/index.ts";
 import { API_KEY_SCOPES } from "../../../server/services/api-key-scopes.ts";
-import { apiKeyFor, controlPlane, graphqlErrors } from "../../support/control-plane.ts";
+import { apiKeyFor, controlPlane, globalId, graphqlErrors } from "../../support/control-plane.ts";
 import { createApp, createUser, type TestApp } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 
@@ -31,7 +31,6 @@ const DELETE = `mutation ($id: ID!) { deleteIdentityProvider(id: $id) {
 const LIST = `query ($id: ID!) { node(id: $id) { ... on Application { identityProviders { ${FIELDS} } } } }`;
 
 const SECRET = "GOCSPX-upstream-secret-value-1234";
-const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
 const keyring = () => parseMasterKeys(server.env.LATCH_MASTER_KEY!);
 const stored = (id: string) => server.orm.em.fork().findOneOrFail(IdentityProvider, { id });
 const events = (type: string) =>

@@ -4,7 +4,7 @@ import { integrationPasswordAad, integrationSecretAad } from "../../../server/co
 import { openString } from "../../../server/crypto/envelope.ts";
 import { Event, IntegrationCredential, Membership } from "../../../server/db/entities/index.ts";
 import { API_KEY_SCOPES } from "../../../server/services/api-key-scopes.ts";
-import { apiKeyFor, controlPlane, graphqlErrors } from "../../support/control-plane.ts";
+import { apiKeyFor, controlPlane, globalId, graphqlErrors } from "../../support/control-plane.ts";
 import { createUser, signIn, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { startUpstreamProvider, type UpstreamProvider } from "../../support/upstream-provider.ts";
@@ -38,7 +38,6 @@ const LIST = `{ integrations(first: 100) { totalCount edges { node { ${FIELDS} }
 const NODE = `query ($id: ID!) { node(id: $id) { ... on Integration { ${FIELDS} } } }`;
 
 const rowIdOf = (globalId: string) => Buffer.from(globalId, "base64").toString().split(":")[1]!;
-const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
 const stored = (id: string) => server.orm.em.fork().findOneOrFail(IntegrationCredential, { id });
 const eventsOf = (subjectId: string) =>
   server.orm.em

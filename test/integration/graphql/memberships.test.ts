@@ -2,7 +2,7 @@ import type { GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Event, Membership } from "../../../server/db/entities/index.ts";
 import { API_KEY_SCOPES } from "../../../server/services/api-key-scopes.ts";
-import { apiKeyFor, controlPlane, graphqlErrors } from "../../support/control-plane.ts";
+import { apiKeyFor, controlPlane, globalId, graphqlErrors } from "../../support/control-plane.ts";
 import { createUser, signIn, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { UserAgent } from "../../support/user-agent.ts";
@@ -23,7 +23,6 @@ const REMOVE = `mutation ($id: ID!) { removeMember(id: $id) {
 // Kept shallow: the depth-weighted cost limit counts every level under `organization`.
 const LIST = `{ organization { memberships(first: 100) { edges { node { id email displayName avatarUrl role isViewer createdAt } } } } }`;
 
-const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
 const rowIdOf = (id: string) => Buffer.from(id, "base64").toString().split(":")[1]!;
 const eventsOf = (subjectId: string) =>
   server.orm.em.fork().find(Event, { organizationId, subjectId }, { orderBy: { createdAt: "asc", id: "asc" } });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Application, Grant, User } from "../../../server/db/entities/index.ts";
 import { revokeApplicationGrants } from "../../../server/services/grants/revoke-application-grants.ts";
-import { apiKeyFor, controlPlane } from "../../support/control-plane.ts";
+import { apiKeyFor, controlPlane, globalId } from "../../support/control-plane.ts";
 import { createApp, createUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 
@@ -15,8 +15,6 @@ beforeAll(async () => {
   server = await startTestServer({ env: { LATCH_RUN_WORKER: "false" } });
 });
 afterAll(() => server?.stop());
-
-const globalId = (typename: string, id: string) => Buffer.from(`${typename}:${id}`).toString("base64");
 
 /** A grant by a new user, given at `createdAt`. */
 async function seedGrant(applicationId: string, createdAt: Date): Promise<string> {

@@ -1,6 +1,7 @@
 import type { GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiKeyFor, controlPlane, graphqlErrors } from "../../support/control-plane.ts";
+import { apiKeyFor, controlPlane, globalId, graphqlErrors } from "../../support/control-plane.ts";
+import { token } from "../../support/oauth-client.ts";
 import {
   authorizeInBrowser,
   createApp,
@@ -12,7 +13,6 @@ import {
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { UserAgent } from "../../support/user-agent.ts";
 
-const globalId = (typename: string, id: string) => Buffer.from(`${typename}:${id}`).toString("base64");
 const dayOf = (time: number) => new Date(time).toISOString().slice(0, 10);
 
 let server: TestServer;
@@ -21,15 +21,7 @@ let organizationId: string;
 let app: TestApp;
 
 async function tokenRequest(form: Record<string, string>): Promise<any> {
-  const response = await fetch(`${server.url}/oauth2/token`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString("base64")}`,
-    },
-    body: new URLSearchParams(form),
-  });
-  return response.json();
+  return (await token(server, app, form)).body;
 }
 
 function authorizeUrl(): string {

@@ -6,7 +6,7 @@ import { isWellFormedWebhookSecret } from "../../../server/crypto/prefixed-secre
 import { Event, Webhook } from "../../../server/db/entities/index.ts";
 import { API_KEY_SCOPES } from "../../../server/services/api-key-scopes.ts";
 import { WEBHOOK_EVENT_TYPES } from "../../../server/services/webhooks/event-types.ts";
-import { apiKeyFor, controlPlane, graphqlErrors } from "../../support/control-plane.ts";
+import { apiKeyFor, controlPlane, globalId, graphqlErrors } from "../../support/control-plane.ts";
 import { createApp, createUser, type TestApp } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 
@@ -27,7 +27,6 @@ const DELETE = `mutation ($id: ID!) { deleteWebhook(id: $id) {
   __typename ... on DeleteWebhookPayload { deletedWebhookId } ${ERRORS} } }`;
 const LIST = `query ($app: ID) { webhooks(first: 50, applicationId: $app) { totalCount edges { node { ${FIELDS} } } } }`;
 
-const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
 const rowIdOf = (id: string) => Buffer.from(id, "base64").toString().split(":")[1]!;
 const keyring = () => parseMasterKeys(server.env.LATCH_MASTER_KEY!);
 const stored = (id: string) => server.orm.em.fork().findOneOrFail(Webhook, { id: rowIdOf(id) });

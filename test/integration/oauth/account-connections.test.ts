@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Grant } from "../../../server/db/entities/index.ts";
+import { postAsClient, token } from "../../support/oauth-client.ts";
 import {
   authorizeInBrowser,
   createApp,
@@ -9,7 +10,6 @@ import {
   type TestUser,
 } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
-import { postAsClient } from "../../support/token-endpoint.ts";
 import { hiddenField, location, UserAgent } from "../../support/user-agent.ts";
 
 let server: TestServer;
@@ -35,18 +35,11 @@ describe("GET /account/connections", () => {
     const agent = new UserAgent(server.url);
     const url = `/oauth2/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: REDIRECT, response_type: "code", scope: "identify email" })}`;
     const callback = await authorizeInBrowser(agent, user, url);
-    const tokens = await fetch(`${server.url}/oauth2/token`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        authorization: `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString("base64")}`,
-      },
-      body: new URLSearchParams({
-        grant_type: "authorization_code",
-        code: callback.searchParams.get("code")!,
-        redirect_uri: REDIRECT,
-      }),
-    }).then((r) => r.json());
+    const { body: tokens } = await token(server, app, {
+      grant_type: "authorization_code",
+      code: callback.searchParams.get("code")!,
+      redirect_uri: REDIRECT,
+    });
 
     const page = await agent.get("/account/connections");
     expect(page.status).toBe(200);

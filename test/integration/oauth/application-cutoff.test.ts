@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AccessToken, Grant, RefreshToken } from "../../../server/db/entities/index.ts";
 import { deleteApplication } from "../../../server/services/applications/delete-application.ts";
 import { setApplicationActive } from "../../../server/services/applications/set-application-active.ts";
+import { postAsClient } from "../../support/oauth-client.ts";
 import {
   authorizeInBrowser,
   createApp,
@@ -11,7 +12,6 @@ import {
   type TestUser,
 } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
-import { postAsClient } from "../../support/token-endpoint.ts";
 import { UserAgent } from "../../support/user-agent.ts";
 
 let server: TestServer;

@@ -1,9 +1,6 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../../../server/crypto/sha256.ts";
-import { createApp, createUser, REDIRECT, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
-import { startTestServer, type TestServer } from "../../support/test-server.ts";
-import type { UserAgent } from "../../support/user-agent.ts";
 import {
   basic,
   basicOf,
@@ -13,7 +10,10 @@ import {
   postForm,
   signedInAgent,
   sql,
-} from "./security-helpers.ts";
+} from "../../support/oauth-client.ts";
+import { createApp, createUser, REDIRECT, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
+import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import type { UserAgent } from "../../support/user-agent.ts";
 
 /**
  * Bad input at the token, revocation and introspection endpoints (and their aliases): every answer is an RFC 6749

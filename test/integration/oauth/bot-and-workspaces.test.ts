@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Grant, Membership, Organization } from "../../../server/db/entities/index.ts";
+import { postAsClient } from "../../support/oauth-client.ts";
 import { createApp, createUser, REDIRECT, signIn, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
-import { postAsClient } from "../../support/token-endpoint.ts";
 import { hiddenField, location, UserAgent } from "../../support/user-agent.ts";
 
 let server: TestServer;

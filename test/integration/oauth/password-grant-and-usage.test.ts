@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UsageCounter } from "../../../server/db/entities/index.ts";
+import { postAsClient } from "../../support/oauth-client.ts";
 import {
   authorizeInBrowser,
   createApp,
@@ -9,7 +10,6 @@ import {
   type TestUser,
 } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
-import { postAsClient } from "../../support/token-endpoint.ts";
 import { UserAgent } from "../../support/user-agent.ts";
 
 let server: TestServer;

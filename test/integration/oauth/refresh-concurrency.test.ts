@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../../../server/crypto/sha256.ts";
 import { RefreshToken } from "../../../server/db/entities/index.ts";
+import { postAsClient } from "../../support/oauth-client.ts";
 import {
   authorizeInBrowser,
   createApp,
@@ -10,7 +11,6 @@ import {
   type TestUser,
 } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
-import { postAsClient } from "../../support/token-endpoint.ts";
 import { UserAgent } from "../../support/user-agent.ts";
 
 let server: TestServer;

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../../../server/crypto/sha256.ts";
 import { setApplicationActive } from "../../../server/services/applications/set-application-active.ts";
-import { createApp, createUser, REDIRECT, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
-import { startTestServer, type TestServer } from "../../support/test-server.ts";
-import type { UserAgent } from "../../support/user-agent.ts";
 import {
   basicOf,
   expectOAuthError,
@@ -16,7 +13,10 @@ import {
   signedInAgent,
   sql,
   token,
-} from "./security-helpers.ts";
+} from "../../support/oauth-client.ts";
+import { createApp, createUser, REDIRECT, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
+import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import type { UserAgent } from "../../support/user-agent.ts";
 
 /**
  * RFC 9700 (OAuth 2.0 Security Best Current Practice), back channel: what an attacker holding a stolen code,

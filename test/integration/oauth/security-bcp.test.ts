@@ -1,7 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp, createUser, REDIRECT, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
-import { startTestServer, type TestServer } from "../../support/test-server.ts";
-import { hiddenField, UserAgent } from "../../support/user-agent.ts";
 import {
   authorizeUrl,
   countCodes,
@@ -12,7 +9,10 @@ import {
   signedInAgent,
   sql,
   token,
-} from "./security-helpers.ts";
+} from "../../support/oauth-client.ts";
+import { createApp, createUser, REDIRECT, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
+import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import { hiddenField, UserAgent } from "../../support/user-agent.ts";
 
 /**
  * RFC 9700 (OAuth 2.0 Security Best Current Practice), front channel: what the authorization endpoint and the
@@ -334,7 +334,7 @@ describe("RFC 9700 §4.16 clickjacking: pages cannot be framed", () => {
 
 describe("RFC 9700 §4.2.4 credential leakage via Referer: authorization pages send Referrer-Policy: no-referrer", () => {
   it("on the consent page, the login page, the error page and the redirect carrying the code", async () => {
-    const { response: consent } = await consentForm(agent, app);
+    const { response: consent, html: consentHtml } = await consentForm(agent, app);
     const login = await new UserAgent(server.url).get(authorizeUrl(app));
     const loginPage = await new UserAgent(server.url).get("/login");
     const error = await agent.get(authorizeUrl(app, { redirect_uri: "https://evil.example/cb" }));
@@ -342,6 +342,12 @@ describe("RFC 9700 §4.2.4 credential leakage via Referer: authorization pages s
     expect(codeRedirect.headers.get("location")).toContain("code=");
     for (const response of [consent, login, loginPage, error, codeRedirect]) {
       expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    }
+    // A browser applies a page's <meta name="referrer"> over the header (HTML, "referrer policy" of the document):
+    // on the pages that is same-origin (so the CSRF check still sees an Origin), which sends another origin nothing.
+    for (const body of [consentHtml, await loginPage.text(), await error.text()]) {
+      const policies = [...body.matchAll(/<meta name="referrer" content="([^"]+)">/g)].map((m) => m[1]);
+      expect(policies).toEqual(["same-origin"]);
     }
   });
 

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseMasterKeys } from "../../../server/crypto/master-key.ts";
 import { SigningKey } from "../../../server/db/entities/index.ts";
 import { rotateSigningKey } from "../../../server/services/rotate-signing-key.ts";
+import { postAsClient } from "../../support/oauth-client.ts";
 import { createApp, createUser, type TestApp } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
-import { postAsClient } from "../../support/token-endpoint.ts";
 
 const run = promisify(execFile);
 let server: TestServer;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postAsClient } from "../../support/oauth-client.ts";
 import { createApp, createUser, type TestApp } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
-import { postAsClient } from "../../support/token-endpoint.ts";
 
 const METRICS_TOKEN = "metrics-scraper-token-0123456789";
 let open: TestServer;

@@ -4,12 +4,12 @@ import { ClientSecret } from "../../../server/db/entities/index.ts";
 import { setApplicationActive } from "../../../server/services/applications/set-application-active.ts";
 import { revokeClientSecret } from "../../../server/services/client-secrets/revoke-client-secret.ts";
 import { rotateClientSecret } from "../../../server/services/client-secrets/rotate-client-secret.ts";
+import { postAsClient } from "../../support/oauth-client.ts";
 import { createApp, createUser, type TestApp } from "../../support/oauth-fixtures.ts";
 import { type CountedServer, type StatementCounter, startCountedServer } from "../../support/pg-statement-counter.ts";
 import { type ProxiedReplica, startProxiedReplica } from "../../support/proxied-replica.ts";
 import type { TestDatabase } from "../../support/test-database.ts";
 import type { TestServer } from "../../support/test-server.ts";
-import { postAsClient } from "../../support/token-endpoint.ts";
 
 /**
  * The token endpoint authenticates warm clients from a cache of verified client records, without SQL. Every change

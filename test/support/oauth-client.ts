@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
 import { expect } from "vitest";
-import { authorizeInBrowser, REDIRECT, signIn, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
-import type { TestServer } from "../../support/test-server.ts";
-import { UserAgent } from "../../support/user-agent.ts";
+import { authorizeInBrowser, REDIRECT, signIn, type TestApp, type TestUser } from "./oauth-fixtures.ts";
+import type { TestServer } from "./test-server.ts";
+import { UserAgent } from "./user-agent.ts";
 
-/** Helpers shared by the security BCP and bad-input tests. */
+/**
+ * The small OAuth client of the integration tests: client authentication, the token, revoke and introspect
+ * endpoints, a browser-like run of the code flow, and the assertions every OAuth test makes on an answer.
+ */
 
 export type JsonResponse = { status: number; headers: Headers; body: Record<string, any>; text: string };
 
@@ -39,6 +42,7 @@ export function basic(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${encode(clientId)}:${encode(secret)}`).toString("base64")}`;
 }
 
+/** client_secret_basic credentials of a confidential test app. */
 export function basicOf(app: TestApp): string {
   return basic(app.clientId, app.clientSecret!);
 }
@@ -56,7 +60,7 @@ async function toJson(response: Response): Promise<JsonResponse> {
 
 /** POSTs a form to one of the OAuth endpoints; `auth` is an Authorization header value. */
 export async function postForm(
-  server: TestServer,
+  server: Pick<TestServer, "url">,
   path: string,
   form: Record<string, string> | URLSearchParams | string,
   options: { auth?: string; headers?: Record<string, string> } = {},
@@ -79,6 +83,21 @@ export function token(server: TestServer, app: TestApp | null, form: Record<stri
 
 export function introspect(server: TestServer, caller: TestApp, tokenValue: string): Promise<JsonResponse> {
   return postForm(server, "/oauth2/introspect", { token: tokenValue }, { auth: basicOf(caller) });
+}
+
+export function revoke(server: TestServer, caller: TestApp, tokenValue: string): Promise<JsonResponse> {
+  return postForm(server, "/oauth2/revoke", { token: tokenValue }, { auth: basicOf(caller) });
+}
+
+/** Posts a form to a client-authenticated endpoint (token, revoke, introspect) as `app`, by base URL. */
+export async function postAsClient(
+  baseUrl: string,
+  path: string,
+  app: TestApp,
+  form: Record<string, string>,
+): Promise<{ status: number; body: Record<string, any> }> {
+  const { status, body } = await postForm({ url: baseUrl }, path, form, { auth: basicOf(app) });
+  return { status, body };
 }
 
 export async function getWithBearer(server: TestServer, path: string, authorization?: string): Promise<JsonResponse> {

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revokeApplicationGrants } from "../../../server/services/grants/revoke-application-grants.ts";
+import { postAsClient } from "../../support/oauth-client.ts";
 import {
   authorizeInBrowser,
   createApp,
@@ -13,7 +14,6 @@ import { type CountedServer, type StatementCounter, startCountedServer } from ".
 import { type ProxiedReplica, startProxiedReplica } from "../../support/proxied-replica.ts";
 import type { TestDatabase } from "../../support/test-database.ts";
 import type { TestServer } from "../../support/test-server.ts";
-import { postAsClient } from "../../support/token-endpoint.ts";
 import { UserAgent } from "../../support/user-agent.ts";
 
 /**

@@ -11,6 +11,7 @@ import { registerAccountConnectionsRoutes } from "./http/routes/account-connecti
 import { registerAuthorizeRoute } from "./http/routes/authorize.ts";
 import { registerAuthorizeDecisionRoute } from "./http/routes/authorize-decision.ts";
 import { registerConnectionFlowRoutes } from "./http/routes/connection-flow.ts";
+import { CONSOLE_DIST, registerConsoleRoutes } from "./http/routes/console.ts";
 import { registerHealthRoute } from "./http/routes/health.ts";
 import { registerIntrospectRoute } from "./http/routes/introspect.ts";
 import { registerJwksRoute } from "./http/routes/jwks.ts";
@@ -95,6 +96,7 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
   registerUsersMeRoute(app, deps);
   registerUsersMeGuildsRoute(app, deps);
   registerAccountConnectionsRoutes(app, deps);
+  registerConsoleRoutes(app, { distDir: CONSOLE_DIST });
   registerUpstreamLoginRoutes(app, deps);
   registerConnectionFlowRoutes(app, deps);
   registerOAuthCallbackRoute(app, deps);

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   flushCompileCache();
   if (latch.firstRun) process.stdout.write(firstRunBanner(latch.firstRun, config.publicUrl));
   process.stdout.write(
-    `\nLatch is running at ${config.publicUrl} (GraphQL: ${config.publicUrl}/graphql). Ctrl-C stops it.\n`,
+    `\nLatch is running at ${config.publicUrl} (console: ${config.publicUrl}/console, GraphQL: ${config.publicUrl}/graphql). Ctrl-C stops it.\n`,
   );
 
   let stopping = false;

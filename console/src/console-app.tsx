@@ -1,0 +1,89 @@
+import { Anchor, AppShell, Burger, Group, NavLink, Text, Title } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { graphql } from "./graphql.ts";
+import { hrefFor, navigate, type Route, useRoute } from "./router.ts";
+import { AppDetailScreen } from "./screens/app-detail.tsx";
+import { AppsScreen } from "./screens/apps.tsx";
+import { CreateAppScreen } from "./screens/create-app.tsx";
+import { ErrorState, LoadingState } from "./states.tsx";
+import { useQuery } from "./use-query.ts";
+
+const VIEWER = graphql(`
+  query ConsoleViewer {
+    viewer {
+      kind
+      scopes
+      organization {
+        id
+        name
+        slug
+      }
+    }
+  }
+`);
+
+/** The console's frame: who is signed in, in which workspace, the navigation, and the screen of the URL. */
+export function ConsoleApp() {
+  const route = useRoute();
+  const viewer = useQuery(VIEWER);
+  const [opened, { toggle, close }] = useDisclosure();
+  const go = (target: Route) => (event: React.MouseEvent) => {
+    event.preventDefault();
+    close();
+    navigate(target);
+  };
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Title order={1} size="h4">
+              Latch
+            </Title>
+            {viewer.status === "done" && (
+              <Text size="sm" c="dimmed" truncate>
+                {viewer.data.viewer.organization.name}
+              </Text>
+            )}
+          </Group>
+          <Anchor href="/logout" size="sm">
+            Sign out
+          </Anchor>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Console">
+        <NavLink
+          href={hrefFor({ screen: "apps" })}
+          label="OAuth apps"
+          active={route.screen === "apps" || route.screen === "app" || route.screen === "create-app"}
+          onClick={go({ screen: "apps" })}
+        />
+        <NavLink href="/account/connections" label="Authorized apps" />
+        <NavLink href="/graphql" label="GraphQL explorer" />
+      </AppShell.Navbar>
+      <AppShell.Main>
+        {viewer.status === "loading" && <LoadingState label="Signing you in" />}
+        {viewer.status === "error" && <ErrorState message={viewer.message} onRetry={viewer.reload} />}
+        {viewer.status === "done" && <Screen route={route} />}
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+function Screen({ route }: { route: Route }) {
+  switch (route.screen) {
+    case "apps":
+      return <AppsScreen />;
+    case "create-app":
+      return <CreateAppScreen />;
+    case "app":
+      return <AppDetailScreen id={route.id} />;
+    case "not-found":
+      return <ErrorState message="There is no such page in the console." />;
+  }
+}

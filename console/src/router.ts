@@ -1,0 +1,46 @@
+import { useEffect, useState } from "react";
+
+/** The console's screens, by path under /console. */
+export type Route =
+  | { readonly screen: "apps" }
+  | { readonly screen: "create-app" }
+  | { readonly screen: "app"; readonly id: string }
+  | { readonly screen: "not-found" };
+
+export function parseRoute(pathname: string): Route {
+  const path = pathname.replace(/^\/console/, "").replace(/\/+$/, "") || "/";
+  if (path === "/" || path === "/apps") return { screen: "apps" };
+  if (path === "/apps/new") return { screen: "create-app" };
+  const app = /^\/apps\/([A-Za-z0-9+/=_-]+)$/.exec(path);
+  if (app?.[1]) return { screen: "app", id: decodeURIComponent(app[1]) };
+  return { screen: "not-found" };
+}
+
+export function hrefFor(route: Route): string {
+  switch (route.screen) {
+    case "apps":
+      return "/console/apps";
+    case "create-app":
+      return "/console/apps/new";
+    case "app":
+      return `/console/apps/${encodeURIComponent(route.id)}`;
+    case "not-found":
+      return "/console";
+  }
+}
+
+/** Pushes a screen onto the history without a page load. */
+export function navigate(route: Route): void {
+  window.history.pushState(null, "", hrefFor(route));
+  window.dispatchEvent(new PopStateEvent("popstate"));
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.pathname));
+  useEffect(() => {
+    const onPop = () => setRoute(parseRoute(window.location.pathname));
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, []);
+  return route;
+}

@@ -1,0 +1,103 @@
+import { Badge, Group, Paper, SimpleGrid, Stack, Tabs, Text, Title } from "@mantine/core";
+import { graphql } from "../graphql.ts";
+import { ErrorState, LoadingState } from "../states.tsx";
+import { useQuery } from "../use-query.ts";
+import { ClientSecretsPanel } from "./client-secrets-panel.tsx";
+import { CopyValue } from "./copy-value.tsx";
+import { RedirectUrisPanel } from "./redirect-uris-panel.tsx";
+
+export const APP_DETAIL = graphql(`
+  query ConsoleAppDetail($id: ID!) {
+    application(id: $id) {
+      id
+      name
+      description
+      clientId
+      type
+      isActive
+      createdAt
+      grantTypes
+      allowedScopes
+      accessTokenFormat
+      activeGrantCount
+      redirectUris {
+        id
+        uri
+        createdAt
+        lastUsedAt
+      }
+      clientSecrets {
+        id
+        name
+        last4
+        status
+        createdAt
+        expiresAt
+        lastUsedAt
+      }
+    }
+  }
+`);
+
+/** One app: its overview, redirect URIs and client secrets. */
+export function AppDetailScreen({ id }: { id: string }) {
+  const detail = useQuery(APP_DETAIL, { id });
+  if (detail.status === "loading") return <LoadingState label="Loading the app" />;
+  if (detail.status === "error") return <ErrorState message={detail.message} onRetry={detail.reload} />;
+  const app = detail.data.application;
+  if (!app) return <ErrorState message="This app does not exist in this workspace, or it was deleted." />;
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>{app.name}</Title>
+        <Badge color={app.isActive ? "green" : "gray"} variant="dot" miw="max-content">
+          {app.isActive ? "Active" : "Disabled"}
+        </Badge>
+      </Group>
+      <Tabs defaultValue="overview" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="overview">Overview</Tabs.Tab>
+          <Tabs.Tab value="redirect-uris">Redirect URIs</Tabs.Tab>
+          {app.type === "CONFIDENTIAL" && <Tabs.Tab value="secrets">Client secrets</Tabs.Tab>}
+        </Tabs.List>
+        <Tabs.Panel value="overview" pt="md">
+          <Paper withBorder p="md">
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+              <Field label="Client id">
+                <CopyValue value={app.clientId} label="client id" />
+              </Field>
+              <Field label="Type">{app.type === "CONFIDENTIAL" ? "Confidential" : "Public (PKCE)"}</Field>
+              <Field label="Access tokens">{app.accessTokenFormat === "JWT" ? "JWT (RFC 9068)" : "Opaque"}</Field>
+              <Field label="Users who authorized it">{app.activeGrantCount}</Field>
+              <Field label="Grant types">{app.grantTypes.join(", ") || "none"}</Field>
+              <Field label="Allowed scopes">{app.allowedScopes.join(" ") || "none"}</Field>
+              <Field label="Created">{new Date(app.createdAt).toLocaleString()}</Field>
+              {app.description && <Field label="Description">{app.description}</Field>}
+            </SimpleGrid>
+          </Paper>
+        </Tabs.Panel>
+        <Tabs.Panel value="redirect-uris" pt="md">
+          <RedirectUrisPanel applicationId={app.id} redirectUris={app.redirectUris} onChange={detail.reload} />
+        </Tabs.Panel>
+        {app.type === "CONFIDENTIAL" && (
+          <Tabs.Panel value="secrets" pt="md">
+            <ClientSecretsPanel applicationId={app.id} secrets={app.clientSecrets} onChange={detail.reload} />
+          </Tabs.Panel>
+        )}
+      </Tabs>
+    </Stack>
+  );
+}
+
+function Field({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <Stack gap={2}>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text size="sm" component="div">
+        {children}
+      </Text>
+    </Stack>
+  );
+}

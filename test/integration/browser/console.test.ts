@@ -1,0 +1,199 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seriousViolations } from "../../support/axe.ts";
+import { launchBrowser } from "../../support/browser.ts";
+import { postForm } from "../../support/oauth-client.ts";
+import { createUser, type TestUser } from "../../support/oauth-fixtures.ts";
+import { startTestServer, type TestServer } from "../../support/test-server.ts";
+
+const OUTPUT = path.resolve(import.meta.dirname, "../../../test-output/console");
+const VIEWPORTS = [
+  { name: "desktop", width: 1280, height: 900 },
+  { name: "phone", width: 375, height: 812 },
+] as const;
+
+let server: TestServer;
+let browser: Browser;
+let user: TestUser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser(), mkdir(OUTPUT, { recursive: true })]).then(
+    ([s, b]) => [s, b] as const,
+  );
+  ({ user } = await createUser(server.orm, { orgName: "Acme Console" }));
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A fresh browser at one viewport, collecting every CSP refusal the page reports. */
+async function openPage(viewport: (typeof VIEWPORTS)[number]): Promise<{ page: Page; cspErrors: string[] }> {
+  const context = await browser.newContext({ viewport });
+  contexts.push(context);
+  const page = await context.newPage();
+  const cspErrors: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) cspErrors.push(message.text());
+  });
+  return { page, cspErrors };
+}
+
+async function signInThroughLatch(page: Page): Promise<void> {
+  await page.goto(`${server.url}/console`);
+  // Signed out: the console sends the person to Latch's own login page, and back to where they were.
+  await page.waitForURL((url) => url.pathname === "/login");
+  expect(new URL(page.url()).searchParams.get("return_to")).toBe("/console");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign In" }).click();
+  await page.waitForURL((url) => url.pathname === "/console");
+  await page.getByRole("heading", { name: "OAuth apps" }).waitFor();
+}
+
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+  // Judge the screen at rest, not a control under the pointer of the last click.
+  await page.mouse.move(0, 0);
+  expect(await seriousViolations(page), screen).toEqual([]);
+}
+
+function clientCredentials(clientId: string, secret: string) {
+  return postForm(server, "/oauth2/token", {
+    grant_type: "client_credentials",
+    client_id: clientId,
+    client_secret: secret,
+  });
+}
+
+describe("the console", () => {
+  it("serves index.html with no-store and a nonce'd CSP without inline script, and assets for a year", async () => {
+    const response = await fetch(`${server.url}/console/apps`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const csp = response.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:\/\//);
+    expect(csp).toMatch(/style-src 'self' 'nonce-[A-Za-z0-9+/=]{24}'/);
+    const html = await response.text();
+    expect(html).not.toContain("__LATCH_CSP_NONCE__");
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    const asset = /src="(\/console\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(asset).toBeTruthy();
+    const script = await fetch(`${server.url}${asset}`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(script.headers.get("content-type")).toMatch(/^text\/javascript/);
+    expect((await fetch(`${server.url}/console/assets/..%2Fsecret.js`)).status).toBe(404);
+    expect((await fetch(`${server.url}/console/assets/missing-abc.js`)).status).toBe(404);
+  });
+
+  for (const viewport of VIEWPORTS) {
+    it(`at ${viewport.width} px: sign in, create an app, copy its secret once, use it, rotate with overlap, replace now`, async () => {
+      const { page, cspErrors } = await openPage(viewport);
+      const shot = (name: string) =>
+        page.screenshot({ path: path.join(OUTPUT, `${viewport.name}-${name}.png`), fullPage: true });
+      await signInThroughLatch(page);
+      await expectAccessible(page, "apps");
+      await shot("apps");
+
+      await page
+        .getByRole("button", { name: /Create (your first )?app/ })
+        .first()
+        .click();
+      await page.getByRole("heading", { name: "Create app" }).waitFor();
+      await expectAccessible(page, "create app");
+      const name = `Console App ${viewport.name}`;
+      await page.getByLabel("Name").fill(name);
+      await page.getByLabel("Redirect URIs").fill("https://app.example.com/callback");
+      await page.getByRole("checkbox", { name: /Client credentials/ }).check();
+      await shot("create-app");
+      await page.getByRole("button", { name: "Create app" }).click();
+
+      await page.getByText("Copy the client secret now").waitFor();
+      const secret =
+        (await page
+          .locator("code")
+          .filter({ hasText: /^latch_cs_/ })
+          .textContent()) ?? "";
+      const clientId = (await page.locator("code").first().textContent()) ?? "";
+      expect(secret).toMatch(/^latch_cs_/);
+      const done = page.getByRole("button", { name: "Done" });
+      expect(await done.isDisabled()).toBe(true);
+      await expectAccessible(page, "secret shown once");
+      await shot("secret-once");
+      // The secret works in a real token request.
+      expect((await clientCredentials(clientId, secret)).status).toBe(200);
+
+      await page.getByRole("checkbox", { name: "I have stored the client secret" }).check();
+      await done.click();
+      await page.getByRole("heading", { name }).waitFor();
+      await expectAccessible(page, "app detail");
+      await shot("app-overview");
+
+      await page.getByRole("tab", { name: "Client secrets" }).click();
+      await page.getByRole("button", { name: "Rotate with overlap" }).click();
+      await page.getByText("Copy the client secret now").waitFor();
+      const rotated =
+        (await page
+          .locator("code")
+          .filter({ hasText: /^latch_cs_/ })
+          .textContent()) ?? "";
+      expect(rotated).not.toBe(secret);
+      // Rotation with an overlap: both secrets work.
+      expect((await clientCredentials(clientId, secret)).status).toBe(200);
+      expect((await clientCredentials(clientId, rotated)).status).toBe(200);
+      await page.getByRole("checkbox", { name: "I have stored the client secret" }).check();
+      await page.getByRole("button", { name: "Done" }).click();
+      await page.getByRole("button", { name: "Compromised: replace now" }).waitFor();
+      await expectAccessible(page, "client secrets");
+      await shot("client-secrets");
+
+      await page.getByRole("button", { name: "Compromised: replace now" }).click();
+      await page.getByText("Copy the client secret now").waitFor();
+      const replacement =
+        (await page
+          .locator("code")
+          .filter({ hasText: /^latch_cs_/ })
+          .textContent()) ?? "";
+      // Compromise: every earlier secret stops at once, the replacement works.
+      expect((await clientCredentials(clientId, secret)).status).toBe(401);
+      expect((await clientCredentials(clientId, rotated)).status).toBe(401);
+      expect((await clientCredentials(clientId, replacement)).status).toBe(200);
+
+      await page.getByRole("checkbox", { name: "I have stored the client secret" }).check();
+      await page.getByRole("button", { name: "Done" }).click();
+      await page.getByRole("tab", { name: "Redirect URIs" }).click();
+      await page.getByLabel("Add a redirect URI").fill("http://localhost:8787/callback");
+      await page.getByRole("button", { name: "Add", exact: true }).click();
+      await page.getByText("http://localhost:8787/callback").first().waitFor();
+      await expectAccessible(page, "redirect URIs");
+      await shot("redirect-uris");
+
+      await page.goto(`${server.url}/console/apps`);
+      await page.getByRole("link", { name }).waitFor();
+      await page.getByLabel("Search").fill("no such app");
+      expect(await page.getByRole("link", { name }).count()).toBe(0);
+      expect(cspErrors).toEqual([]);
+    });
+  }
+
+  it("says which field is wrong when the API refuses the app", async () => {
+    const { page } = await openPage(VIEWPORTS[0]);
+    await signInThroughLatch(page);
+    await page.goto(`${server.url}/console/apps/new`);
+    await page.getByLabel("Name").fill("Bad redirect");
+    await page.getByLabel("Redirect URIs").fill("https://app.example.com/cb#fragment");
+    await page.getByRole("button", { name: "Create app" }).click();
+    await page
+      .getByText(/fragment/i)
+      .first()
+      .waitFor();
+    await page.screenshot({ path: path.join(OUTPUT, "create-app-error.png"), fullPage: true });
+    expect(await page.getByText("Copy the client secret now").count()).toBe(0);
+  });
+});

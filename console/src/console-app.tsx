@@ -2,6 +2,7 @@ import { Anchor, AppShell, Burger, Group, NavLink, Text, Title } from "@mantine/
 import { useDisclosure } from "@mantine/hooks";
 import { graphql } from "./graphql.ts";
 import { hrefFor, navigate, type Route, useRoute } from "./router.ts";
+import { ApiKeysScreen } from "./screens/api-keys.tsx";
 import { AppDetailScreen } from "./screens/app-detail.tsx";
 import { AppsScreen } from "./screens/apps.tsx";
 import { CreateAppScreen } from "./screens/create-app.tsx";
@@ -63,6 +64,12 @@ export function ConsoleApp() {
           active={route.screen === "apps" || route.screen === "app" || route.screen === "create-app"}
           onClick={go({ screen: "apps" })}
         />
+        <NavLink
+          href={hrefFor({ screen: "api-keys" })}
+          label="API keys"
+          active={route.screen === "api-keys"}
+          onClick={go({ screen: "api-keys" })}
+        />
         <NavLink href="/account/connections" label="Authorized apps" />
         <NavLink href="/graphql" label="GraphQL explorer" />
       </AppShell.Navbar>
@@ -83,6 +90,8 @@ function Screen({ route }: { route: Route }) {
       return <CreateAppScreen />;
     case "app":
       return <AppDetailScreen id={route.id} />;
+    case "api-keys":
+      return <ApiKeysScreen />;
     case "not-found":
       return <ErrorState message="There is no such page in the console." />;
   }

@@ -5,12 +5,14 @@ export type Route =
   | { readonly screen: "apps" }
   | { readonly screen: "create-app" }
   | { readonly screen: "app"; readonly id: string }
+  | { readonly screen: "api-keys" }
   | { readonly screen: "not-found" };
 
 export function parseRoute(pathname: string): Route {
   const path = pathname.replace(/^\/console/, "").replace(/\/+$/, "") || "/";
   if (path === "/" || path === "/apps") return { screen: "apps" };
   if (path === "/apps/new") return { screen: "create-app" };
+  if (path === "/api-keys") return { screen: "api-keys" };
   const app = /^\/apps\/([A-Za-z0-9+/=_-]+)$/.exec(path);
   if (app?.[1]) return { screen: "app", id: decodeURIComponent(app[1]) };
   return { screen: "not-found" };
@@ -24,6 +26,8 @@ export function hrefFor(route: Route): string {
       return "/console/apps/new";
     case "app":
       return `/console/apps/${encodeURIComponent(route.id)}`;
+    case "api-keys":
+      return "/console/api-keys";
     case "not-found":
       return "/console";
   }

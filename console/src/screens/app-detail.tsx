@@ -4,6 +4,8 @@ import { ErrorState, LoadingState } from "../states.tsx";
 import { useQuery } from "../use-query.ts";
 import { ClientSecretsPanel } from "./client-secrets-panel.tsx";
 import { CopyValue } from "./copy-value.tsx";
+import { DangerZonePanel } from "./danger-zone-panel.tsx";
+import { GrantsPanel } from "./grants-panel.tsx";
 import { RedirectUrisPanel } from "./redirect-uris-panel.tsx";
 
 export const APP_DETAIL = graphql(`
@@ -59,6 +61,8 @@ export function AppDetailScreen({ id }: { id: string }) {
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
           <Tabs.Tab value="redirect-uris">Redirect URIs</Tabs.Tab>
           {app.type === "CONFIDENTIAL" && <Tabs.Tab value="secrets">Client secrets</Tabs.Tab>}
+          <Tabs.Tab value="users">Users</Tabs.Tab>
+          <Tabs.Tab value="danger">Danger zone</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
           <Paper withBorder p="md">
@@ -84,6 +88,12 @@ export function AppDetailScreen({ id }: { id: string }) {
             <ClientSecretsPanel applicationId={app.id} secrets={app.clientSecrets} onChange={detail.reload} />
           </Tabs.Panel>
         )}
+        <Tabs.Panel value="users" pt="md">
+          <GrantsPanel applicationId={app.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="danger" pt="md">
+          <DangerZonePanel app={app} onChange={detail.reload} />
+        </Tabs.Panel>
       </Tabs>
     </Stack>
   );

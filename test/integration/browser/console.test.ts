@@ -4,9 +4,10 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seriousViolations } from "../../support/axe.ts";
 import { launchBrowser } from "../../support/browser.ts";
-import { postForm } from "../../support/oauth-client.ts";
-import { createUser, type TestUser } from "../../support/oauth-fixtures.ts";
+import { authorizeUrl, introspect, postForm, token } from "../../support/oauth-client.ts";
+import { authorizeInBrowser, createApp, createUser, REDIRECT, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import { UserAgent } from "../../support/user-agent.ts";
 
 const OUTPUT = path.resolve(import.meta.dirname, "../../../test-output/console");
 const VIEWPORTS = [
@@ -17,13 +18,14 @@ const VIEWPORTS = [
 let server: TestServer;
 let browser: Browser;
 let user: TestUser;
+let organizationId: string;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startTestServer(), launchBrowser(), mkdir(OUTPUT, { recursive: true })]).then(
     ([s, b]) => [s, b] as const,
   );
-  ({ user } = await createUser(server.orm, { orgName: "Acme Console" }));
+  ({ user, organizationId } = await createUser(server.orm, { orgName: "Acme Console" }));
 });
 
 afterAll(async () => {
@@ -195,5 +197,89 @@ describe("the console", () => {
       .waitFor();
     await page.screenshot({ path: path.join(OUTPUT, "create-app-error.png"), fullPage: true });
     expect(await page.getByText("Copy the client secret now").count()).toBe(0);
+  });
+
+  it("Users: who authorized the app; revoking a grant makes its token introspect inactive", async () => {
+    const name = `Granted ${Date.now()}`;
+    const app = await createApp(server.orm, organizationId, { name });
+    const { user: consenting } = await createUser(server.orm);
+    const callback = await authorizeInBrowser(new UserAgent(server.url), consenting, authorizeUrl(app));
+    const issued = await token(server, app, {
+      grant_type: "authorization_code",
+      code: callback.searchParams.get("code")!,
+      redirect_uri: REDIRECT,
+    });
+    expect(issued.status).toBe(200);
+    expect((await introspect(server, app, issued.body.access_token)).body.active).toBe(true);
+
+    const { page } = await openPage(VIEWPORTS[0]);
+    await signInThroughLatch(page);
+    await page.getByRole("link", { name: name }).click();
+    await page.getByRole("tab", { name: "Users" }).click();
+    await page.getByText(consenting.email).waitFor();
+    await expectAccessible(page, "users and grants");
+    await page.screenshot({ path: path.join(OUTPUT, "app-users.png"), fullPage: true });
+    await page.getByRole("button", { name: `Revoke the grant of ${consenting.email}` }).click();
+    await page.getByText("Nobody has authorized this app yet").waitFor();
+    expect((await introspect(server, app, issued.body.access_token)).body.active).toBe(false);
+  });
+
+  it("Danger zone: disable cuts the app off, enable lets it back, delete after typing its name", async () => {
+    const name = `Doomed ${Date.now()}`;
+    const app = await createApp(server.orm, organizationId, { name });
+    const cc = () => clientCredentials(app.clientId, app.clientSecret!);
+    expect((await cc()).status).toBe(200);
+    const { page } = await openPage(VIEWPORTS[1]);
+    await signInThroughLatch(page);
+    await page.getByRole("link", { name: name }).click();
+    await page.getByRole("tab", { name: "Danger zone" }).click();
+    await expectAccessible(page, "danger zone");
+    await page.screenshot({ path: path.join(OUTPUT, "phone-danger-zone.png"), fullPage: true });
+    await page.getByRole("button", { name: "Disable", exact: true }).click();
+    await page.getByRole("button", { name: "Enable", exact: true }).waitFor();
+    expect((await cc()).status).not.toBe(200);
+    await page.getByRole("button", { name: "Enable", exact: true }).click();
+    await page.getByRole("button", { name: "Disable", exact: true }).waitFor();
+    expect((await cc()).status).toBe(200);
+
+    const remove = page.getByRole("button", { name: "Delete app" });
+    await page.getByLabel(`Type ${name} to confirm`).fill("not the name");
+    expect(await remove.isDisabled()).toBe(true);
+    await page.getByLabel(`Type ${name} to confirm`).fill(name);
+    await remove.click();
+    await page.getByRole("heading", { name: "OAuth apps" }).waitFor();
+    const refused = await cc();
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toBe("invalid_client");
+  });
+
+  it("API keys: the key is shown once, works on /graphql, and stops when revoked", async () => {
+    const { page } = await openPage(VIEWPORTS[0]);
+    await signInThroughLatch(page);
+    await page.getByRole("link", { name: "API keys" }).click();
+    await page.getByRole("heading", { name: "API keys" }).waitFor();
+    await page.getByLabel("Name").fill("CI deploys");
+    await page.getByRole("button", { name: "Create key" }).click();
+    await page.getByText("Copy the API key now").waitFor();
+    const key =
+      (await page
+        .locator("code")
+        .filter({ hasText: /^latch_ak_/ })
+        .textContent()) ?? "";
+    expect(key).toMatch(/^latch_ak_/);
+    await expectAccessible(page, "API key shown once");
+    await page.screenshot({ path: path.join(OUTPUT, "api-key-once.png"), fullPage: true });
+    const viewer = () =>
+      fetch(`${server.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query: "{ viewer { kind scopes } }" }),
+      });
+    expect(await (await viewer()).json()).toEqual({ data: { viewer: { kind: "API_KEY", scopes: ["apps:read"] } } });
+    await page.getByRole("checkbox", { name: "I have stored the API key" }).check();
+    await page.getByRole("button", { name: "Done" }).click();
+    await page.getByRole("button", { name: "Revoke CI deploys" }).click();
+    await page.getByRole("button", { name: "Revoke CI deploys" }).waitFor({ state: "detached" });
+    expect((await viewer()).status).toBe(401);
   });
 });

@@ -51,7 +51,15 @@ export function mintSecret(prefix: SecretPrefix): string {
   }
   const random = pooledRandomBytes(SECRET_RANDOM_BYTES);
   if (prefix === SECRET_PREFIXES.webhookSecret) return `${prefix}${random.toString("base64")}`;
-  const unchecked = `${prefix}${encodeBase62(random, SECRET_BODY_LENGTH)}`;
+  return formatSecret(prefix, random);
+}
+
+/**
+ * A `latch_*` secret whose body is the given 32 bytes (already high entropy, e.g. an HMAC output), in the same shape
+ * as {@link mintSecret}'s: prefix + 43 base62 characters + the 6-character CRC32 checksum.
+ */
+export function formatSecret(prefix: Exclude<SecretPrefix, "whsec_">, body: Uint8Array): string {
+  const unchecked = `${prefix}${encodeBase62(body, SECRET_BODY_LENGTH)}`;
   return `${unchecked}${checksumOf(unchecked)}`;
 }
 

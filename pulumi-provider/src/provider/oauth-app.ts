@@ -115,7 +115,7 @@ export const OAUTH_APP_DEFAULTS = {
   accessTokenTtl: 604_800,
   refreshTokenTtl: 2_592_000,
   refreshTokenRotation: true,
-  refreshReuseInterval: 5,
+  refreshReuseInterval: 0,
   enabled: true,
   rotationOverlap: DEFAULT_ROTATION_OVERLAP_SECONDS,
 } as const;

@@ -102,7 +102,7 @@ describe("check", () => {
       accessTokenTtl: 604_800,
       refreshTokenTtl: 2_592_000,
       refreshTokenRotation: true,
-      refreshReuseInterval: 5,
+      refreshReuseInterval: 0,
       enabled: true,
       adopt: false,
       rotation: null,

@@ -42,8 +42,11 @@ export const ApplicationSchema = defineEntity({
     /** Seconds. */
     refreshTokenTtl: p.integer().default(2592000),
     refreshTokenRotation: p.boolean().default(true),
-    /** Seconds during which presenting the just-rotated refresh token is a retry, not a reuse. */
-    refreshReuseInterval: p.integer().default(5),
+    /**
+     * Seconds during which presenting the just-rotated refresh token again is a retry, answered with the successor it
+     * already got, not a reuse. 0 (the default): strict, any reuse revokes the family.
+     */
+    refreshReuseInterval: p.integer().default(0),
     logoUrl: p.text().nullable(),
     primaryColor: p.text().nullable(),
     secondaryColor: p.text().nullable(),
@@ -53,6 +56,11 @@ export const ApplicationSchema = defineEntity({
     isActive: p.boolean().default(true),
     /** Set by revoking every grant of the app: grants created before it are revoked, whatever their rows say yet. */
     grantsRevokedBefore: p.datetime().nullable(),
+    /**
+     * Set by disabling the app: access tokens issued before it are inactive for good, JWTs without a row included, so
+     * enabling the app again revives none of them.
+     */
+    tokensRevokedBefore: p.datetime().nullable(),
     createdBy: () => p.manyToOne(User).ref().nullable().deleteRule("set null"),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p

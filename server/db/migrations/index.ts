@@ -9,6 +9,8 @@ import { Migration20261125100000_spent_once_fillfactor } from "./Migration202611
 import { Migration20261126100000_apple_signing_key } from "./Migration20261126100000_apple_signing_key.ts";
 import { Migration20261127100000_token_state_notify } from "./Migration20261127100000_token_state_notify.ts";
 import { Migration20261127110000_shared_rate_limit } from "./Migration20261127110000_shared_rate_limit.ts";
+import { Migration20261207110000_strict_refresh_reuse } from "./Migration20261207110000_strict_refresh_reuse.ts";
+import { Migration20261207110100_tokens_revoked_before } from "./Migration20261207110100_tokens_revoked_before.ts";
 
 /** Every migration class, oldest first; `node scripts/create-migration.ts` rewrites this file. */
 export const migrations: Constructor<Migration>[] = [
@@ -21,4 +23,6 @@ export const migrations: Constructor<Migration>[] = [
   Migration20261126100000_apple_signing_key,
   Migration20261127100000_token_state_notify,
   Migration20261127110000_shared_rate_limit,
+  Migration20261207110000_strict_refresh_reuse,
+  Migration20261207110100_tokens_revoked_before,
 ];

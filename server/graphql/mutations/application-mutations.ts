@@ -22,7 +22,7 @@ const settingsFields = (t: Parameters<Parameters<typeof builder.inputType>[1]["f
   accessTokenFormat: t.field({ type: AccessTokenFormatEnum, required: false, description: "JWT (default) or opaque." }),
   accessTokenTtl: t.int({ required: false, description: "Seconds, 60 to 31536000 (default 604800)." }),
   refreshTokenTtl: t.int({ required: false, description: "Seconds, 60 to 31536000 (default 2592000)." }),
-  refreshReuseInterval: t.int({ required: false, description: "Seconds, 0 to 60 (default 5)." }),
+  refreshReuseInterval: t.int({ required: false, description: "Seconds, 0 to 60 (default 0: strict)." }),
   logoUrl: t.string({ required: false, description: "https URL of the logo." }),
   primaryColor: t.string({ required: false, description: "#rrggbb" }),
   secondaryColor: t.string({ required: false, description: "#rrggbb" }),

@@ -55,7 +55,8 @@ export const ApplicationNode = builder.loadableNode("Application", {
       description: "Whether each refresh returns a new refresh token.",
     }),
     refreshReuseInterval: t.exposeInt("refreshReuseInterval", {
-      description: "Seconds during which a just-rotated refresh token may be presented again (a client racing itself).",
+      description:
+        "Seconds during which a just-rotated refresh token presented again (a client retrying) is answered with the same successor; 0: any reuse revokes the family.",
     }),
     logoUrl: t.string({
       nullable: true,

@@ -11,6 +11,7 @@ import { exchangeAuthorizationCode } from "../../services/oauth/exchange-authori
 import { issueClientCredentials } from "../../services/oauth/issue-client-credentials.ts";
 import type { TokenSet } from "../../services/oauth/issue-token-set.ts";
 import { passwordGrant } from "../../services/oauth/password-grant.ts";
+import { successorKeyOf } from "../../services/oauth/refresh-successor.ts";
 import { refreshTokens } from "../../services/oauth/refresh-tokens.ts";
 import { countUsage, tokenUsageField } from "../../services/usage/count-usage.ts";
 import type { HttpDeps } from "../deps.ts";
@@ -34,6 +35,7 @@ const PARAMS = [
 /** The token endpoint (RFC 6749 §3.2): authenticates the client, then runs the grant it asked for. */
 export function registerTokenRoute(router: Hono, deps: HttpDeps): void {
   const issuer = { signer: deps.signer, issuer: deps.config.publicUrl };
+  const refresher = { ...issuer, successorKey: successorKeyOf(deps.keyring) };
 
   async function runGrant(
     client: ClientRecord,
@@ -53,7 +55,7 @@ export function registerTokenRoute(router: Hono, deps: HttpDeps): void {
           now,
         );
       case "refresh_token":
-        return refreshTokens(em, issuer, { client, refreshToken: params.refresh_token, scopes }, now);
+        return refreshTokens(em, refresher, { client, refreshToken: params.refresh_token, scopes }, now);
       case "client_credentials":
         return issueClientCredentials(em, issuer, { client, scopes }, now);
       default:

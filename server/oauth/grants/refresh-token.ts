@@ -14,7 +14,7 @@ export type StoredRefreshToken = {
 /** What to do with a refresh request; `scopes` are those of the new access token. */
 export type RefreshDecision =
   | { outcome: "rotate"; scopes: string[] }
-  // Already rotated but within the reuse interval: a client racing itself gets a fresh pair of the same family.
+  // Already rotated but within the reuse interval: a client retrying is answered with the successor it already got.
   | { outcome: "grace"; scopes: string[] }
   // A rotated token came back after the interval: it leaked, so the whole family is revoked.
   | { outcome: "reuse_detected"; error: OAuthError }

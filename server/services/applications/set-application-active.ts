@@ -5,8 +5,9 @@ import { type ActorType, recordEvent } from "../record-event.ts";
 import { revokeApplicationAccess } from "./revoke-application-access.ts";
 
 /**
- * Enables or disables an app. Disabling revokes every code, token and grant at once, in the same transaction, so
- * re-enabling it later never brings old tokens back to life.
+ * Enables or disables an app. Disabling revokes every code, token and grant at once, in the same transaction, and
+ * records the instant (`tokensRevokedBefore`) before which no access token of the app is live again, so re-enabling
+ * it later never brings old tokens back to life, not even the JWTs that have no row to revoke.
  */
 export async function setApplicationActive(
   em: EntityManager,
@@ -24,7 +25,10 @@ export async function setApplicationActive(
     if (app.isActive === input.active) return app;
     app.isActive = input.active;
     app.updatedAt = now;
-    if (!input.active) await revokeApplicationAccess(tx, app.id, "application_disabled", now);
+    if (!input.active) {
+      app.tokensRevokedBefore = now;
+      await revokeApplicationAccess(tx, app.id, "application_disabled", now);
+    }
     recordEvent(
       tx,
       {

@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { AccessToken, AuthorizationCode, type Grant, RefreshToken } from "../../db/entities/index.ts";
+import { AccessToken, AuthorizationCode, type Grant } from "../../db/entities/index.ts";
+import { revokeRefreshTokensSettled } from "../oauth/revoke-token-family.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
 
 export type RevokeGrantRowsInput = {
@@ -25,11 +26,7 @@ export async function revokeGrantRows(tx: EntityManager, input: RevokeGrantRowsI
     grant.revokedReason = input.reason;
     grant.updatedAt = now;
   }
-  await tx.nativeUpdate(
-    RefreshToken,
-    { grant: { $in: ids }, revokedAt: null },
-    { revokedAt: now, revokedReason: input.reason },
-  );
+  await revokeRefreshTokensSettled(tx, { grant: { $in: ids } }, input.reason, now);
   await tx.nativeUpdate(AccessToken, { grant: { $in: ids }, revokedAt: null }, { revokedAt: now });
   // A consumed code can no longer be redeemed, which is what revoking an unused one means.
   await tx.nativeUpdate(AuthorizationCode, { grant: { $in: ids }, consumedAt: null }, { consumedAt: now });

@@ -1,4 +1,4 @@
-import { type EntityManager, LockMode } from "@mikro-orm/postgresql";
+import type { EntityManager } from "@mikro-orm/postgresql";
 import { Application, Grant } from "../../db/entities/index.ts";
 import { NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
@@ -31,7 +31,10 @@ export async function revokeGrantCounted(
 ): Promise<{ grant: Grant; revokedCount: number }> {
   if (!UUID.test(input.grantId)) throw new NotFoundError("Grant");
   return em.fork().transactional(async (tx) => {
-    const grant = await tx.findOne(Grant, { id: input.grantId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    // FOR NO KEY UPDATE, not FOR UPDATE: a refresh in flight holds its token's row and inserts the successor, whose
+    // foreign key takes FOR KEY SHARE on this grant; FOR UPDATE would wait on it while it waits on us (a deadlock).
+    await tx.execute("select 1 from grants where id = ? for no key update", [input.grantId]);
+    const grant = await tx.findOne(Grant, { id: input.grantId });
     const app = grant ? await tx.findOne(Application, { id: grant.application.id }) : null;
     const owned =
       grant &&

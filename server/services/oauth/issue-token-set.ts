@@ -23,6 +23,8 @@ export type IssueTokenSetInput = {
     readonly parentId: string | null;
     /** A rotated refresh token keeps the scope of the one presented, even when the access token narrows it (RFC 6749 §6). */
     readonly scopes?: readonly string[];
+    /** The refresh token to answer, when it is not a fresh random one (a rotation's derived successor). */
+    readonly token?: string;
   } | null;
   readonly authorizationCodeId: string | null;
   /** Set when `openid` was granted through a user flow. */
@@ -90,10 +92,10 @@ export type TokenSetPlan = {
   } | null;
 };
 
-/** Plans a token set for `client`, with a refresh token when `refresh` is set. */
+/** Plans a token set for `client`, with a refresh token when `refresh` is set (`token`, or a fresh random one). */
 export function planTokenSet(
   client: ClientRecord,
-  refresh: { familyId: string | null } | null,
+  refresh: { familyId: string | null; token?: string | undefined } | null,
   now: Date,
 ): TokenSetPlan {
   return {
@@ -104,7 +106,7 @@ export function planTokenSet(
     refresh: refresh
       ? {
           id: randomUUID(),
-          token: mintSecret("latch_rt_"),
+          token: refresh.token ?? mintSecret("latch_rt_"),
           familyId: refresh.familyId,
           expiresAt: new Date(now.getTime() + client.refreshTokenTtl * 1000),
         }
@@ -191,9 +193,31 @@ export async function mintTokenSet(
   input: IssueTokenSetInput,
   now: Date,
 ): Promise<{ set: TokenSet; rows: TokenRows }> {
+  const plan = planTokenSetFor(input, now);
+  const set = await signTokenSet(deps, input.client, plan, {
+    user: input.user,
+    scopes: input.scopes,
+    idToken: input.idToken,
+  });
+  return { set, rows: tokenRowsOf(input, plan) };
+}
+
+/** Plans the token set `input` describes (see {@link planTokenSet}). */
+export const planTokenSetFor = (input: IssueTokenSetInput, now: Date): TokenSetPlan =>
+  planTokenSet(
+    input.client,
+    input.refresh ? { familyId: input.refresh.familyId, token: input.refresh.token } : null,
+    now,
+  );
+
+/**
+ * The rows to store for a planned token set, nothing signed yet: a caller holding row locks writes them and signs
+ * after its commit ({@link signTokenSet}), so no signature (nor the signer's key load, which needs a connection of
+ * the pool the lock's waiters may all hold) happens under the lock.
+ */
+export function tokenRowsOf(input: IssueTokenSetInput, plan: TokenSetPlan): TokenRows {
   const { client, user } = input;
-  const plan = planTokenSet(client, input.refresh ? { familyId: input.refresh.familyId } : null, now);
-  const set = await signTokenSet(deps, client, plan, { user, scopes: input.scopes, idToken: input.idToken });
+  const now = plan.now;
   const access = storesAccessRow(client, user)
     ? {
         id: plan.jti,
@@ -225,7 +249,7 @@ export async function mintTokenSet(
           expiresAt: plan.refresh.expiresAt,
         }
       : null;
-  return { set, rows: { access, refresh } };
+  return { access, refresh };
 }
 
 /**

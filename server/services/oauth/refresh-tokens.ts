@@ -8,10 +8,23 @@ import { decideRefresh } from "../../oauth/grants/refresh-token.ts";
 import { grantRevokedSql } from "../grants/grant-revoked-sql.ts";
 import { recordEvent } from "../record-event.ts";
 import type { ClientRecord } from "./client-record.ts";
-import { type IssuerDeps, mintTokenSet, planTokenSet, signTokenSet, type TokenSet } from "./issue-token-set.ts";
+import {
+  type IssuerDeps,
+  type IssueTokenSetInput,
+  planTokenSet,
+  planTokenSetFor,
+  signTokenSet,
+  type TokenSet,
+  type TokenSetPlan,
+  tokenRowsOf,
+} from "./issue-token-set.ts";
 import { plannedRows, redeemBatched, spendStatement } from "./redeem-batched.ts";
+import { type SuccessorKey, successorRefreshToken } from "./refresh-successor.ts";
 import { revokeTokenFamily } from "./revoke-token-family.ts";
 import { insertTokenRows } from "./token-rows-sql.ts";
+
+/** What a refresh needs beyond any token issuer: the key its successors are derived with (see refresh-successor.ts). */
+export type RefreshDeps = IssuerDeps & SuccessorKey;
 
 export type RefreshInput = {
   readonly client: ClientRecord;
@@ -70,18 +83,26 @@ const ROTATE: Statement = {
   text: "update refresh_tokens set rotated_at = $2 where id = $1",
 };
 
+/** The successor a rotation of token $2 stored, by the hash of the one it derives (refresh-successor.ts). */
+const SUCCESSOR: Statement = {
+  name: "latch_refresh_token_successor",
+  text: `select rotated_at is not null as rotated, revoked_at is not null as revoked
+    from refresh_tokens where token_hash = $1 and parent_id = $2`,
+};
+
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 const invalid = () => new InvalidGrantError("refresh token is invalid, expired or revoked");
 
 /**
- * The refresh_token grant with rotation (RFC 6749 §6, RFC 9700 §4.14.2). The presented token's row is locked, so
- * concurrent refreshes of one token serialize: the first rotates it; the rest either get a pair of the same family
- * (inside the app's reuse interval) or are treated as reuse, which revokes the whole family. Plain SQL in one
- * transaction: lock, rotate, insert the new pair.
+ * The refresh_token grant with rotation (RFC 6749 §6, RFC 9700 §4.14.2). A token has one successor, derived from it
+ * (refresh-successor.ts), and the presented token's row is locked, so concurrent refreshes of one token serialize:
+ * the first rotates it; the rest, inside the app's reuse interval, are answered with that same successor and a new
+ * access token of the family (a retry never forks the family); outside it (by default: always) they are reuse, which
+ * revokes the whole family. Plain SQL in one transaction (lock, rotate, insert the new pair), signed after it commits.
  */
 export async function refreshTokens(
   em: EntityManager,
-  deps: IssuerDeps,
+  deps: RefreshDeps,
   input: RefreshInput,
   now: Date,
 ): Promise<TokenSet> {
@@ -89,57 +110,84 @@ export async function refreshTokens(
   if (!input.refreshToken) throw new InvalidRequestError('"refresh_token" parameter is required');
   if (!input.refreshToken.startsWith("latch_rt_") || !hasValidChecksum(input.refreshToken)) throw invalid();
   const tokenHash = hashSecret(input.refreshToken);
+  const successor = successorRefreshToken(deps.successorKey, input.refreshToken);
   const pool = await nativePool(em);
-  const fast = await rotateOptimistically(pool, deps, input, tokenHash, now);
+  const fast = await rotateOptimistically(pool, deps, input, tokenHash, successor, now);
   if (fast !== null) return fast;
-  const result = await inTransaction(
-    pool,
-    async (client: pg.PoolClient): Promise<TokenSet | OAuthError | { reuse: LockedRefreshRow; error: OAuthError }> => {
-      const [row] = await query<LockedRefreshRow>(client, LOCK_REFRESH, [tokenHash]);
-      const decision = decideRefresh({
-        token: row
-          ? {
-              applicationId: row.application_id,
-              scopes: row.scopes,
-              expiresAt: date(row.expires_at),
-              rotatedAt: date(row.rotated_at),
-              revokedAt: date(row.revoked_at),
-              grantRevoked: Boolean(row.grant_id && (!row.grant_found || row.grant_revoked)),
-            }
-          : null,
-        clientApplicationId: input.client.id,
-        requestedScopes: input.scopes,
-        reuseIntervalSeconds: input.client.refreshReuseInterval,
-        now,
-      });
-      if (decision.outcome === "reject") return decision.error;
-      if (decision.outcome === "reuse_detected") return { reuse: row!, error: decision.error };
-      const token = row!;
-      const rotate = input.client.refreshTokenRotation;
-      if (decision.outcome === "rotate" && rotate) await query(client, ROTATE, [token.id, now]);
-      const { set, rows } = await mintTokenSet(
-        deps,
-        {
-          client: input.client,
-          user: token.user_id ? { id: token.user_id } : null,
-          grantId: token.grant_found ? token.grant_id : null,
-          scopes: decision.scopes,
-          refresh: rotate ? { familyId: token.family_id, parentId: token.id, scopes: token.scopes } : null,
-          authorizationCodeId: token.authorization_code_id,
-          idToken: null,
-        },
-        now,
-      );
-      await insertTokenRows(client, rows);
-      return set;
-    },
-  );
+  const result = await inTransaction(pool, (client) => refreshUnderLock(client, input, tokenHash, successor, now));
   if ("reuse" in result) {
     await revokeReusedFamily(em, input.client, result.reuse, now);
     throw result.error;
   }
   if (result instanceof Error) throw result;
-  return result;
+  // Signed after the commit: no signature (nor the signer's occasional key load from the pool) under the row lock.
+  return signTokenSet(deps, input.client, result.plan, result.issue);
+}
+
+type LockedOutcome =
+  | { issue: IssueTokenSetInput; plan: TokenSetPlan }
+  | OAuthError
+  | { reuse: LockedRefreshRow; error: OAuthError };
+
+/**
+ * The locked path: decides with the presented token's row locked, rotates it or finds the successor a retry is
+ * answered with, and writes the rows of the answer (the pair, or a retry's new access token alone).
+ */
+async function refreshUnderLock(
+  client: pg.PoolClient,
+  input: RefreshInput,
+  tokenHash: string,
+  successor: string,
+  now: Date,
+): Promise<LockedOutcome> {
+  const [row] = await query<LockedRefreshRow>(client, LOCK_REFRESH, [tokenHash]);
+  const decision = decideRefresh({
+    token: row
+      ? {
+          applicationId: row.application_id,
+          scopes: row.scopes,
+          expiresAt: date(row.expires_at),
+          rotatedAt: date(row.rotated_at),
+          revokedAt: date(row.revoked_at),
+          grantRevoked: Boolean(row.grant_id && (!row.grant_found || row.grant_revoked)),
+        }
+      : null,
+    clientApplicationId: input.client.id,
+    requestedScopes: input.scopes,
+    reuseIntervalSeconds: input.client.refreshReuseInterval,
+    now,
+  });
+  if (decision.outcome === "reject") return decision.error;
+  if (decision.outcome === "reuse_detected") return { reuse: row!, error: decision.error };
+  const token = row!;
+  const rotate = input.client.refreshTokenRotation;
+  const retry = decision.outcome === "grace" && rotate;
+  if (retry) {
+    const [stored] = await query<{ rotated: boolean; revoked: boolean }>(client, SUCCESSOR, [
+      hashSecret(successor),
+      token.id,
+    ]);
+    const used = new InvalidGrantError("the refresh token has already been used");
+    // Its successor was refreshed already: presenting this one again is a replay after all.
+    if (stored?.rotated) return { reuse: token, error: used };
+    // None derivable (rotated before successors were derived, or across a master key rotation), or revoked.
+    if (!stored || stored.revoked) return used;
+  }
+  if (decision.outcome === "rotate" && rotate) await query(client, ROTATE, [token.id, now]);
+  const issue: IssueTokenSetInput = {
+    client: input.client,
+    user: token.user_id ? { id: token.user_id } : null,
+    grantId: token.grant_found ? token.grant_id : null,
+    scopes: decision.scopes,
+    refresh: rotate ? { familyId: token.family_id, parentId: token.id, scopes: token.scopes, token: successor } : null,
+    authorizationCodeId: token.authorization_code_id,
+    idToken: null,
+  };
+  const plan = planTokenSetFor(issue, now);
+  const rows = tokenRowsOf(issue, plan);
+  // A retry answers the stored successor: only its new access token (bound to the family) is written.
+  await insertTokenRows(client, retry ? { access: rows.access, refresh: null } : rows);
+  return { issue, plan };
 }
 
 /**
@@ -153,12 +201,13 @@ async function rotateOptimistically(
   deps: IssuerDeps,
   input: RefreshInput,
   tokenHash: string,
+  successor: string,
   now: Date,
 ): Promise<TokenSet | null> {
   const { client } = input;
   // A narrowed scope is checked by scope expansion rules the SQL does not repeat (rare; the locked path decides it).
   if (!client.refreshTokenRotation || input.scopes.length > 0) return null;
-  const plan = planTokenSet(client, { familyId: null }, now);
+  const plan = planTokenSet(client, { familyId: null, token: successor }, now);
   const token = await redeemBatched(pool, ROTATE_REFRESH, {
     hash: tokenHash,
     app: client.id,

@@ -53,7 +53,7 @@ type TokenRow = {
 const TOKEN_SELECT = `select t.id, t.format, t.user_id, t.grant_id, t.scopes,
     (extract(epoch from t.created_at) * 1000)::float8 as created_at,
     (extract(epoch from t.expires_at) * 1000)::float8 as expires_at,
-    t.revoked_at is not null as revoked,
+    (t.revoked_at is not null or coalesce(t.created_at < a.tokens_revoked_before, false)) as revoked,
     a.id as application_id, a.client_id, a.organization_id, a.is_active,
     g.id is not null as grant_found, ${grantRevokedSql("g", "a")} as grant_revoked, g.organization_id as grant_organization_id,
     u.id is not null as user_found, u.email, u.email_verified, u.display_name, u.avatar_url
@@ -69,7 +69,9 @@ const TOKEN_BY_HASH: Statement = {
 };
 const APP_BY_CLIENT_ID: Statement = {
   name: "latch_application_state_by_client_id",
-  text: "select id, client_id, organization_id, is_active from applications where client_id = $1",
+  text: `select id, client_id, organization_id, is_active,
+      (extract(epoch from tokens_revoked_before) * 1000)::float8 as tokens_revoked_before
+    from applications where client_id = $1`,
 };
 
 /** Not revoked, its app active, its grant (if any) there and not revoked: all but expiry, which is checked per use. */
@@ -126,12 +128,17 @@ export async function resolveAccessToken(
     if (!row) {
       // client_credentials JWTs have no row: their state is the app's.
       if (claims.sub !== claims.clientId || claims.clientId.includes("\0")) return null;
-      const [app] = await query<{ id: string; client_id: string; organization_id: string; is_active: boolean }>(
-        pool,
-        APP_BY_CLIENT_ID,
-        [claims.clientId],
-      );
+      const [app] = await query<{
+        id: string;
+        client_id: string;
+        organization_id: string;
+        is_active: boolean;
+        tokens_revoked_before: number | null;
+      }>(pool, APP_BY_CLIENT_ID, [claims.clientId]);
       if (!app?.is_active) return null;
+      // Issued before the app was last disabled. iat has whole seconds: one of the disable's own second counts as
+      // before it (never wrongly live; at worst a token issued within a second of re-enabling is refused).
+      if (app.tokens_revoked_before !== null && claims.iat * 1000 < app.tokens_revoked_before) return null;
       return {
         jti: claims.jti,
         format: "jwt",

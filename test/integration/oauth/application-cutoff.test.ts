@@ -31,9 +31,9 @@ afterAll(() => server?.stop());
 
 const post = (path: string, app: TestApp, form: Record<string, string>) => postAsClient(server.url, path, app, form);
 
-async function userTokens(app: TestApp) {
+async function userTokens(app: TestApp, as: TestUser = user) {
   const url = `/oauth2/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: REDIRECT, response_type: "code", scope: "identify" })}`;
-  const callback = await authorizeInBrowser(new UserAgent(server.url), user, url);
+  const callback = await authorizeInBrowser(new UserAgent(server.url), as, url);
   const { body } = await post("/oauth2/token", app, {
     grant_type: "authorization_code",
     code: callback.searchParams.get("code")!,
@@ -101,6 +101,43 @@ describe("deleting or disabling an app cuts every token off at once", () => {
     expect(await em.count(Grant, { application: app.id, revokedAt: null })).toBe(0);
     expect(await em.count(RefreshToken, { application: app.id, revokedAt: null })).toBe(0);
     expect(await em.count(AccessToken, { application: app.id, revokedAt: null })).toBe(0);
+  });
+
+  it("disabling records a cutoff that survives re-enabling: JWTs issued before it stay inactive, new ones work", async () => {
+    const app = await createApp(server.orm, organizationId, { accessTokenFormat: "jwt" });
+    const service = (await post("/oauth2/token", app, { grant_type: "client_credentials" })).body
+      .access_token as string;
+    // A user of its own: sign-ins are throttled per account.
+    const other = (await createUser(server.orm)).user;
+    const tokens = await userTokens(app, other);
+    expect((await introspect(service)).active).toBe(true);
+    const setActive = (active: boolean) =>
+      setApplicationActive(
+        server.orm.em,
+        { applicationId: app.id, organizationId, active, actor: { type: "system" } },
+        new Date(),
+      );
+    await setActive(false);
+    await setActive(true);
+    // A JWT's iat has whole seconds: one issued in the second of the disable counts as issued before it.
+    const disabledAt = Date.now();
+    while (Math.floor(Date.now() / 1000) === Math.floor(disabledAt / 1000)) await new Promise((r) => setTimeout(r, 50));
+
+    for (const token of [service, tokens.access_token]) expect(await introspect(token)).toEqual({ active: false });
+    for (const path of ["/api/v1/users/@me", "/oauth2/userinfo"]) {
+      const response = await fetch(`${server.url}${path}`, {
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
+      expect(response.status, path).toBe(401);
+    }
+    const fresh = (await post("/oauth2/token", app, { grant_type: "client_credentials" })).body.access_token as string;
+    expect(await introspect(fresh)).toMatchObject({ active: true, client_id: app.clientId });
+    const freshUser = await userTokens(app, other);
+    expect((await introspect(freshUser.access_token)).active).toBe(true);
+    const me = await fetch(`${server.url}/api/v1/users/@me`, {
+      headers: { authorization: `Bearer ${freshUser.access_token}` },
+    });
+    expect(me.status).toBe(200);
   });
 
   it("a resource server of another organization learns nothing about these tokens", async () => {

@@ -46,16 +46,61 @@ async function openPage(viewport: (typeof VIEWPORTS)[number]): Promise<{ page: P
   return { page, cspErrors };
 }
 
+/**
+ * Signs in through Latch's own login page and waits on what the page really does: the form POSTs /login, which answers
+ * 303 to `return_to` (exactly /console, no trailing slash or hash), and the console then renders its first screen. A
+ * refused sign-in (rate limit, expired form) fails here with the login page's own message instead of a URL timeout.
+ */
 async function signInThroughLatch(page: Page): Promise<void> {
   await page.goto(`${server.url}/console`);
   // Signed out: the console sends the person to Latch's own login page, and back to where they were.
-  await page.waitForURL((url) => url.pathname === "/login");
-  expect(new URL(page.url()).searchParams.get("return_to")).toBe("/console");
+  await page.getByRole("button", { name: "Sign In" }).waitFor();
+  const login = new URL(page.url());
+  expect(login.pathname).toBe("/login");
+  expect(login.searchParams.get("return_to")).toBe("/console");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign In" }).click();
-  await page.waitForURL((url) => url.pathname === "/console");
+  const [answer] = await Promise.all([
+    page.waitForResponse(
+      (response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/login",
+    ),
+    page.getByRole("button", { name: "Sign In" }).click(),
+  ]);
+  if (answer.status() !== 303) {
+    const said = await page
+      .locator("#login-error")
+      .allTextContents()
+      .catch(() => []);
+    throw new Error(`POST /login answered ${answer.status()}: ${said.join(" ") || "(no message)"}`);
+  }
+  expect(answer.headers().location).toBe("/console");
   await page.getByRole("heading", { name: "OAuth apps" }).waitFor();
+  expect(new URL(page.url()).pathname).toBe("/console");
+}
+
+/**
+ * The login form allows five attempts per account a minute, and this file has more journeys than that: the viewport
+ * journeys sign in through the page, the others reuse one signed-in session (its HttpOnly cookie) in a fresh context.
+ */
+let session: Promise<Awaited<ReturnType<BrowserContext["storageState"]>>> | undefined;
+
+async function openSignedIn(viewport: (typeof VIEWPORTS)[number]): Promise<{ page: Page; cspErrors: string[] }> {
+  session ??= (async () => {
+    const { page } = await openPage(VIEWPORTS[0]);
+    await signInThroughLatch(page);
+    return page.context().storageState();
+  })();
+  const state = await session;
+  const context = await browser.newContext({ viewport, storageState: state });
+  contexts.push(context);
+  const page = await context.newPage();
+  const cspErrors: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) cspErrors.push(message.text());
+  });
+  await page.goto(`${server.url}/console`);
+  await page.getByRole("heading", { name: "OAuth apps" }).waitFor();
+  return { page, cspErrors };
 }
 
 async function expectAccessible(page: Page, screen: string): Promise<void> {
@@ -185,8 +230,7 @@ describe("the console", () => {
   }
 
   it("says which field is wrong when the API refuses the app", async () => {
-    const { page } = await openPage(VIEWPORTS[0]);
-    await signInThroughLatch(page);
+    const { page } = await openSignedIn(VIEWPORTS[0]);
     await page.goto(`${server.url}/console/apps/new`);
     await page.getByLabel("Name").fill("Bad redirect");
     await page.getByLabel("Redirect URIs").fill("https://app.example.com/cb#fragment");
@@ -212,8 +256,7 @@ describe("the console", () => {
     expect(issued.status).toBe(200);
     expect((await introspect(server, app, issued.body.access_token)).body.active).toBe(true);
 
-    const { page } = await openPage(VIEWPORTS[0]);
-    await signInThroughLatch(page);
+    const { page } = await openSignedIn(VIEWPORTS[0]);
     await page.getByRole("link", { name: name }).click();
     await page.getByRole("tab", { name: "Users" }).click();
     await page.getByText(consenting.email).waitFor();
@@ -229,8 +272,7 @@ describe("the console", () => {
     const app = await createApp(server.orm, organizationId, { name });
     const cc = () => clientCredentials(app.clientId, app.clientSecret!);
     expect((await cc()).status).toBe(200);
-    const { page } = await openPage(VIEWPORTS[1]);
-    await signInThroughLatch(page);
+    const { page } = await openSignedIn(VIEWPORTS[1]);
     await page.getByRole("link", { name: name }).click();
     await page.getByRole("tab", { name: "Danger zone" }).click();
     await expectAccessible(page, "danger zone");
@@ -254,8 +296,7 @@ describe("the console", () => {
   });
 
   it("API keys: the key is shown once, works on /graphql, and stops when revoked", async () => {
-    const { page } = await openPage(VIEWPORTS[0]);
-    await signInThroughLatch(page);
+    const { page } = await openSignedIn(VIEWPORTS[0]);
     await page.getByRole("link", { name: "API keys" }).click();
     await page.getByRole("heading", { name: "API keys" }).waitFor();
     await page.getByLabel("Name").fill("CI deploys");

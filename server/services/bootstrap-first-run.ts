@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { hashPassword } from "../crypto/password.ts";
-import { Membership, Organization, User } from "../db/entities/index.ts";
+import { Membership, Organization } from "../db/entities/index.ts";
 import { createApiKey } from "./create-api-key.ts";
 import { recordEvent } from "./record-event.ts";
+import { createUser } from "./users/create-user.ts";
 
 export type FirstRunInput = { readonly adminEmail?: string; readonly adminPassword?: string };
 
@@ -34,16 +34,6 @@ export async function bootstrapFirstRun(
     const generatedPassword = input.adminPassword ? undefined : randomBytes(18).toString("base64url");
     const email = input.adminEmail ?? DEFAULT_ADMIN_EMAIL;
     const organization = tx.create(Organization, { name: "Default", slug: "default", createdAt: now, updatedAt: now });
-    const user = tx.create(User, {
-      email,
-      emailNormalized: email.toLowerCase(),
-      emailVerified: true,
-      displayName: "Administrator",
-      passwordHash: await hashPassword(input.adminPassword ?? generatedPassword!),
-      createdAt: now,
-      updatedAt: now,
-    });
-    tx.create(Membership, { user, organization, role: "owner", createdAt: now });
     recordEvent(
       tx,
       {
@@ -56,18 +46,21 @@ export async function bootstrapFirstRun(
       },
       now,
     );
-    recordEvent(
+    // The operator chose (or was shown) this address, so it counts as verified.
+    const user = await createUser(
       tx,
       {
-        type: "user.created",
+        email,
+        password: input.adminPassword ?? generatedPassword!,
+        displayName: "Administrator",
+        emailVerified: true,
         organizationId: organization.id,
-        subjectType: "user",
-        subjectId: user.id,
+        role: "owner",
         actor: SYSTEM,
-        payload: { email: user.email, role: "owner" },
       },
       now,
     );
+    tx.create(Membership, { user, organization, role: "owner", createdAt: now });
     await tx.flush();
     const { key } = await createApiKey(
       tx,

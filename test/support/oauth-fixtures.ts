@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import type { MikroORM } from "@mikro-orm/postgresql";
-import { hashPassword } from "../../server/crypto/password.ts";
-import { Membership, Organization, User } from "../../server/db/entities/index.ts";
+import { Membership, Organization } from "../../server/db/entities/index.ts";
 import {
   type CreateApplicationInput,
   createApplication,
 } from "../../server/services/applications/create-application.ts";
+import { createUser as createUserAccount } from "../../server/services/users/create-user.ts";
 import { hiddenField, location, type UserAgent } from "./user-agent.ts";
 
 export const PASSWORD = "correct horse battery staple";
@@ -13,7 +13,7 @@ export const PASSWORD = "correct horse battery staple";
 export type TestUser = { id: string; email: string; password: string };
 export type TestApp = { id: string; clientId: string; clientSecret: string | undefined; organizationId: string };
 
-/** A user with a password, member (owner by default) of a fresh organization. */
+/** A user with a password (through the create-user service), member (owner by default) of a fresh organization. */
 export async function createUser(
   orm: MikroORM,
   options: { role?: "owner" | "admin" | "member"; orgName?: string } = {},
@@ -28,15 +28,11 @@ export async function createUser(
     createdAt: now,
     updatedAt: now,
   });
-  const user = em.create(User, {
-    email,
-    emailNormalized: email,
-    emailVerified: true,
-    displayName: `User ${suffix}`,
-    passwordHash: await hashPassword(PASSWORD),
-    createdAt: now,
-    updatedAt: now,
-  });
+  const user = await createUserAccount(
+    em,
+    { email, password: PASSWORD, displayName: `User ${suffix}`, emailVerified: true, actor: { type: "system" } },
+    now,
+  );
   em.create(Membership, { user, organization, role: options.role ?? "owner", createdAt: now });
   await em.flush();
   return { user: { id: user.id, email, password: PASSWORD } as TestUser, organizationId: organization.id };

@@ -1,4 +1,5 @@
 import { AccessTokenSchema } from "./access-token.entity.ts";
+import { AccountTokenSchema } from "./account-token.entity.ts";
 import { ApiKeySchema } from "./api-key.entity.ts";
 import { ApplicationSchema } from "./application.entity.ts";
 import { AuthorizationCodeSchema } from "./authorization-code.entity.ts";
@@ -9,6 +10,7 @@ import { ExternalIdentitySchema } from "./external-identity.entity.ts";
 import { GrantSchema } from "./grant.entity.ts";
 import { IdentityProviderSchema } from "./identity-provider.entity.ts";
 import { IntegrationCredentialSchema } from "./integration-credential.entity.ts";
+import { InvitationSchema } from "./invitation.entity.ts";
 import { MembershipSchema } from "./membership.entity.ts";
 import { OrganizationSchema } from "./organization.entity.ts";
 import { RedirectUriSchema } from "./redirect-uri.entity.ts";
@@ -23,6 +25,7 @@ import { WebhookSchema } from "./webhook.entity.ts";
 import { WebhookDeliverySchema } from "./webhook-delivery.entity.ts";
 
 export * from "./access-token.entity.ts";
+export * from "./account-token.entity.ts";
 export * from "./api-key.entity.ts";
 export * from "./application.entity.ts";
 export * from "./authorization-code.entity.ts";
@@ -33,6 +36,7 @@ export * from "./external-identity.entity.ts";
 export * from "./grant.entity.ts";
 export * from "./identity-provider.entity.ts";
 export * from "./integration-credential.entity.ts";
+export * from "./invitation.entity.ts";
 export * from "./membership.entity.ts";
 export * from "./organization.entity.ts";
 export * from "./redirect-uri.entity.ts";
@@ -71,4 +75,6 @@ export const entities = [
   IntegrationCredentialSchema,
   ConnectionSchema,
   UpstreamFlowSchema,
+  AccountTokenSchema,
+  InvitationSchema,
 ];

@@ -11,6 +11,7 @@ import { Migration20261127100000_token_state_notify } from "./Migration202611271
 import { Migration20261127110000_shared_rate_limit } from "./Migration20261127110000_shared_rate_limit.ts";
 import { Migration20261207110000_strict_refresh_reuse } from "./Migration20261207110000_strict_refresh_reuse.ts";
 import { Migration20261207110100_tokens_revoked_before } from "./Migration20261207110100_tokens_revoked_before.ts";
+import { Migration20261207160000_accounts } from "./Migration20261207160000_accounts.ts";
 
 /** Every migration class, oldest first; `node scripts/create-migration.ts` rewrites this file. */
 export const migrations: Constructor<Migration>[] = [
@@ -25,4 +26,5 @@ export const migrations: Constructor<Migration>[] = [
   Migration20261127110000_shared_rate_limit,
   Migration20261207110000_strict_refresh_reuse,
   Migration20261207110100_tokens_revoked_before,
+  Migration20261207160000_accounts,
 ];

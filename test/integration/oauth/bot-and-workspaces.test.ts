@@ -108,6 +108,14 @@ describe("workspaces a grant covers", () => {
     expect(await guilds.json()).toEqual([
       { id: other.id, name: "Side project", slug: other.slug, owner: false, role: "member" },
     ]);
+    // Seed 000: access applies only to the workspace the user authorized; @me says which, in Discord's shape.
+    const me = await fetch(`${server.url}/api/v1/users/@me`, {
+      headers: { authorization: `Bearer ${token.access_token}` },
+    });
+    expect(me.status).toBe(200);
+    const body = await me.json();
+    expect(body).toMatchObject({ id: owner.id, discriminator: "0", workspace_id: other.id });
+    expect(body.workspace_id).not.toBe(organizationId);
   });
 
   it("refuses a workspace the user does not belong to", async () => {

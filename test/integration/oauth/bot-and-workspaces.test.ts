@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Grant, Membership, Organization } from "../../../server/db/entities/index.ts";
-import { postAsClient } from "../../support/oauth-client.ts";
+import { introspect, postAsClient } from "../../support/oauth-client.ts";
 import { createApp, createUser, REDIRECT, signIn, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { hiddenField, location, UserAgent } from "../../support/user-agent.ts";
@@ -116,6 +116,9 @@ describe("workspaces a grant covers", () => {
     const body = await me.json();
     expect(body).toMatchObject({ id: owner.id, discriminator: "0", workspace_id: other.id });
     expect(body.workspace_id).not.toBe(organizationId);
+    // ...and so does introspection, for a resource server that only sees the token.
+    const introspected = await introspect(server, app, token.access_token);
+    expect(introspected.body).toMatchObject({ active: true, workspace_id: other.id });
   });
 
   it("refuses a workspace the user does not belong to", async () => {

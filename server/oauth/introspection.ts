@@ -13,6 +13,8 @@ export type IntrospectedToken = {
   issuer: string;
   audience?: string | string[];
   jti?: string;
+  /** The workspace the user authorized the grant for (seed 000: access applies only to it); a Latch extension. */
+  workspaceId?: string;
 };
 
 /**
@@ -35,6 +37,7 @@ export function buildIntrospectionResponse(token: IntrospectedToken | null): Rec
     aud: token.audience,
     iss: token.issuer,
     jti: token.jti,
+    workspace_id: token.workspaceId,
   };
   return Object.fromEntries(Object.entries(response).filter(([, value]) => value !== undefined));
 }

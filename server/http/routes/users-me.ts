@@ -6,7 +6,11 @@ import type { HttpDeps } from "../deps.ts";
 import { jsonError } from "../json-error.ts";
 import { sendJson } from "../send-json.ts";
 
-/** `GET /api/v1/users/@me` (`identify`): id, username and avatar; `email` adds the address and whether it is verified. */
+/**
+ * `GET /api/v1/users/@me` (`identify`): id, username, avatar and Discord's `discriminator` (`"0"`: usernames are
+ * unique, no four-digit tag); `email` adds the address and whether it is verified. `workspace_id` is the workspace the
+ * user authorized the grant for (seed 000: access applies only to it), null for a token without a grant's workspace.
+ */
 export function registerUsersMeRoute(router: Hono, deps: HttpDeps): void {
   router.get("/api/v1/users/@me", async (c) => {
     const auth = await authenticateBearer(c, deps, "identify");
@@ -23,6 +27,8 @@ export function registerUsersMeRoute(router: Hono, deps: HttpDeps): void {
         id: user.id,
         username: user.displayName,
         avatar: user.avatarUrl,
+        discriminator: "0",
+        workspace_id: auth.token.grantOrganizationId,
         ...(withEmail ? { email: user.email, verified: user.emailVerified } : {}),
       },
       200,

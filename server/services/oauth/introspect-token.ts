@@ -20,6 +20,7 @@ type RefreshRow = {
   is_active: boolean;
   grant_found: boolean;
   grant_revoked: boolean;
+  grant_organization_id: string | null;
   email: string | null;
 };
 
@@ -31,7 +32,8 @@ const REFRESH_BY_HASH: Statement = {
       (extract(epoch from r.expires_at) * 1000)::float8 as expires_at,
       (r.revoked_at is not null or r.rotated_at is not null) as inactive,
       a.client_id, a.organization_id, a.is_active,
-      g.id is not null as grant_found, ${grantRevokedSql("g", "a")} as grant_revoked, u.email
+      g.id is not null as grant_found, ${grantRevokedSql("g", "a")} as grant_revoked,
+      g.organization_id as grant_organization_id, u.email
     from refresh_tokens r
     join applications a on a.id = r.application_id
     left join grants g on g.id = r.grant_id
@@ -59,6 +61,7 @@ async function introspectRefreshToken(
     tokenType: "refresh_token",
     exp: row.expires_at !== null ? Math.floor(row.expires_at / 1000) : undefined,
     iat: Math.floor(row.created_at / 1000),
+    workspaceId: row.grant_organization_id ?? undefined,
   };
 }
 
@@ -94,5 +97,6 @@ export async function introspectToken(
     issuer: input.issuer,
     audience: input.issuer,
     jti: access.jti,
+    workspaceId: access.grantOrganizationId ?? undefined,
   };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Grant, Membership, Organization } from "../../../server/db/entities/index.ts";
-import { postAsClient } from "../../support/oauth-client.ts";
+import { introspect, postAsClient } from "../../support/oauth-client.ts";
 import { createApp, createUser, REDIRECT, signIn, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { hiddenField, location, UserAgent } from "../../support/user-agent.ts";
@@ -108,6 +108,17 @@ describe("workspaces a grant covers", () => {
     expect(await guilds.json()).toEqual([
       { id: other.id, name: "Side project", slug: other.slug, owner: false, role: "member" },
     ]);
+    // Seed 000: access applies only to the workspace the user authorized; @me says which, in Discord's shape.
+    const me = await fetch(`${server.url}/api/v1/users/@me`, {
+      headers: { authorization: `Bearer ${token.access_token}` },
+    });
+    expect(me.status).toBe(200);
+    const body = await me.json();
+    expect(body).toMatchObject({ id: owner.id, discriminator: "0", workspace_id: other.id });
+    expect(body.workspace_id).not.toBe(organizationId);
+    // ...and so does introspection, for a resource server that only sees the token.
+    const introspected = await introspect(server, app, token.access_token);
+    expect(introspected.body).toMatchObject({ active: true, workspace_id: other.id });
   });
 
   it("refuses a workspace the user does not belong to", async () => {

@@ -33,9 +33,12 @@ export type ConsoleHarness = {
  * A server, Chromium and a member of one organization for the console's journeys. The login form allows five
  * attempts per account a minute, so one sign-in through the page is shared (its HttpOnly cookie) by every context.
  */
-export async function startConsoleHarness(orgName = "Acme Console"): Promise<ConsoleHarness> {
+export async function startConsoleHarness(
+  orgName = "Acme Console",
+  env: Record<string, string> = {},
+): Promise<ConsoleHarness> {
   const [server, browser] = await Promise.all([
-    startTestServer(),
+    startTestServer({ env }),
     launchBrowser(),
     mkdir(CONSOLE_OUTPUT, { recursive: true }),
   ]).then(([s, b]) => [s, b] as const);
@@ -127,4 +130,11 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
 /** A full-page screenshot under test-output/console/. */
 export function screenshot(page: Page, name: string): Promise<Buffer> {
   return page.screenshot({ path: path.join(CONSOLE_OUTPUT, `${name}.png`), fullPage: true });
+}
+
+/** Follows a link of the console's navigation, opening the menu first where it is folded (phones). */
+export async function followNav(page: Page, name: string): Promise<void> {
+  const burger = page.getByRole("button", { name: "Toggle navigation" });
+  if (await burger.isVisible()) await burger.click();
+  await page.getByRole("link", { name, exact: true }).click();
 }

@@ -8,8 +8,6 @@ export type Route =
   | { readonly screen: "api-keys" }
   | { readonly screen: "webhooks" }
   | { readonly screen: "webhook"; readonly id: string }
-  | { readonly screen: "scopes" }
-  | { readonly screen: "members" }
   | { readonly screen: "not-found" };
 
 export function parseRoute(pathname: string): Route {
@@ -18,8 +16,6 @@ export function parseRoute(pathname: string): Route {
   if (path === "/apps/new") return { screen: "create-app" };
   if (path === "/api-keys") return { screen: "api-keys" };
   if (path === "/webhooks") return { screen: "webhooks" };
-  if (path === "/scopes") return { screen: "scopes" };
-  if (path === "/members") return { screen: "members" };
   const app = /^\/apps\/([A-Za-z0-9+/=_%-]+)$/.exec(path);
   if (app?.[1]) return { screen: "app", id: decodeURIComponent(app[1]) };
   const webhook = /^\/webhooks\/([A-Za-z0-9+/=_%-]+)$/.exec(path);
@@ -41,10 +37,6 @@ export function hrefFor(route: Route): string {
       return "/console/webhooks";
     case "webhook":
       return `/console/webhooks/${encodeURIComponent(route.id)}`;
-    case "scopes":
-      return "/console/scopes";
-    case "members":
-      return "/console/members";
     case "not-found":
       return "/console";
   }

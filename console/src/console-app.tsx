@@ -6,6 +6,8 @@ import { ApiKeysScreen } from "./screens/api-keys.tsx";
 import { AppDetailScreen } from "./screens/app-detail.tsx";
 import { AppsScreen } from "./screens/apps.tsx";
 import { CreateAppScreen } from "./screens/create-app.tsx";
+import { WebhookDetailScreen } from "./screens/webhook-detail.tsx";
+import { WebhooksScreen } from "./screens/webhooks.tsx";
 import { ErrorState, LoadingState } from "./states.tsx";
 import { useQuery } from "./use-query.ts";
 
@@ -70,6 +72,12 @@ export function ConsoleApp() {
           active={route.screen === "api-keys"}
           onClick={go({ screen: "api-keys" })}
         />
+        <NavLink
+          href={hrefFor({ screen: "webhooks" })}
+          label="Webhooks"
+          active={route.screen === "webhooks" || route.screen === "webhook"}
+          onClick={go({ screen: "webhooks" })}
+        />
         <NavLink href="/account/connections" label="Authorized apps" />
         <NavLink href="/graphql" label="GraphQL explorer" />
       </AppShell.Navbar>
@@ -92,6 +100,10 @@ function Screen({ route }: { route: Route }) {
       return <AppDetailScreen id={route.id} />;
     case "api-keys":
       return <ApiKeysScreen />;
+    case "webhooks":
+      return <WebhooksScreen />;
+    case "webhook":
+      return <WebhookDetailScreen id={route.id} />;
     case "not-found":
       return <ErrorState message="There is no such page in the console." />;
   }

@@ -6,6 +6,8 @@ export type Route =
   | { readonly screen: "create-app" }
   | { readonly screen: "app"; readonly id: string }
   | { readonly screen: "api-keys" }
+  | { readonly screen: "webhooks" }
+  | { readonly screen: "webhook"; readonly id: string }
   | { readonly screen: "not-found" };
 
 export function parseRoute(pathname: string): Route {
@@ -13,8 +15,11 @@ export function parseRoute(pathname: string): Route {
   if (path === "/" || path === "/apps") return { screen: "apps" };
   if (path === "/apps/new") return { screen: "create-app" };
   if (path === "/api-keys") return { screen: "api-keys" };
-  const app = /^\/apps\/([A-Za-z0-9+/=_-]+)$/.exec(path);
+  if (path === "/webhooks") return { screen: "webhooks" };
+  const app = /^\/apps\/([A-Za-z0-9+/=_%-]+)$/.exec(path);
   if (app?.[1]) return { screen: "app", id: decodeURIComponent(app[1]) };
+  const webhook = /^\/webhooks\/([A-Za-z0-9+/=_%-]+)$/.exec(path);
+  if (webhook?.[1]) return { screen: "webhook", id: decodeURIComponent(webhook[1]) };
   return { screen: "not-found" };
 }
 
@@ -28,6 +33,10 @@ export function hrefFor(route: Route): string {
       return `/console/apps/${encodeURIComponent(route.id)}`;
     case "api-keys":
       return "/console/api-keys";
+    case "webhooks":
+      return "/console/webhooks";
+    case "webhook":
+      return `/console/webhooks/${encodeURIComponent(route.id)}`;
     case "not-found":
       return "/console";
   }

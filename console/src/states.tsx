@@ -37,3 +37,12 @@ export function EmptyState({ title, children }: { title: string; children: React
     </Stack>
   );
 }
+
+/** A change took effect. Teal 9 on white (outline) keeps WCAG AA's 4.5:1, where the light green tint does not. */
+export function SuccessNote({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <Alert variant="outline" color="teal.9" title={title} role="status">
+      {children}
+    </Alert>
+  );
+}

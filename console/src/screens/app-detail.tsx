@@ -7,6 +7,7 @@ import { CopyValue } from "./copy-value.tsx";
 import { DangerZonePanel } from "./danger-zone-panel.tsx";
 import { GrantsPanel } from "./grants-panel.tsx";
 import { RedirectUrisPanel } from "./redirect-uris-panel.tsx";
+import { SettingsPanel } from "./settings-panel.tsx";
 
 export const APP_DETAIL = graphql(`
   query ConsoleAppDetail($id: ID!) {
@@ -21,6 +22,10 @@ export const APP_DETAIL = graphql(`
       grantTypes
       allowedScopes
       accessTokenFormat
+      accessTokenTtl
+      refreshTokenTtl
+      refreshTokenRotation
+      refreshReuseInterval
       activeGrantCount
       redirectUris {
         id
@@ -59,6 +64,7 @@ export function AppDetailScreen({ id }: { id: string }) {
       <Tabs defaultValue="overview" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
+          <Tabs.Tab value="settings">Settings</Tabs.Tab>
           <Tabs.Tab value="redirect-uris">Redirect URIs</Tabs.Tab>
           {app.type === "CONFIDENTIAL" && <Tabs.Tab value="secrets">Client secrets</Tabs.Tab>}
           <Tabs.Tab value="users">Users</Tabs.Tab>
@@ -79,6 +85,9 @@ export function AppDetailScreen({ id }: { id: string }) {
               {app.description && <Field label="Description">{app.description}</Field>}
             </SimpleGrid>
           </Paper>
+        </Tabs.Panel>
+        <Tabs.Panel value="settings" pt="md">
+          <SettingsPanel app={app} onChange={detail.reload} />
         </Tabs.Panel>
         <Tabs.Panel value="redirect-uris" pt="md">
           <RedirectUrisPanel applicationId={app.id} redirectUris={app.redirectUris} onChange={detail.reload} />

@@ -1,113 +1,37 @@
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seriousViolations } from "../../support/axe.ts";
-import { launchBrowser } from "../../support/browser.ts";
+import {
+  CONSOLE_OUTPUT,
+  type ConsoleHarness,
+  expectAccessible,
+  startConsoleHarness,
+  VIEWPORTS,
+  type Viewport,
+} from "../../support/console-browser.ts";
 import { authorizeUrl, introspect, postForm, token } from "../../support/oauth-client.ts";
-import { authorizeInBrowser, createApp, createUser, REDIRECT, type TestUser } from "../../support/oauth-fixtures.ts";
-import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import { authorizeInBrowser, createApp, createUser, REDIRECT } from "../../support/oauth-fixtures.ts";
+import type { TestServer } from "../../support/test-server.ts";
 import { UserAgent } from "../../support/user-agent.ts";
 
-const OUTPUT = path.resolve(import.meta.dirname, "../../../test-output/console");
-const VIEWPORTS = [
-  { name: "desktop", width: 1280, height: 900 },
-  { name: "phone", width: 375, height: 812 },
-] as const;
+const OUTPUT = CONSOLE_OUTPUT;
 
+let harness: ConsoleHarness;
 let server: TestServer;
-let browser: Browser;
-let user: TestUser;
 let organizationId: string;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser(), mkdir(OUTPUT, { recursive: true })]).then(
-    ([s, b]) => [s, b] as const,
-  );
-  ({ user, organizationId } = await createUser(server.orm, { orgName: "Acme Console" }));
+  harness = await startConsoleHarness();
+  ({ server, organizationId } = harness);
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await server?.stop();
+  await harness?.stop();
 });
 
-/** A fresh browser at one viewport, collecting every CSP refusal the page reports. */
-async function openPage(viewport: (typeof VIEWPORTS)[number]): Promise<{ page: Page; cspErrors: string[] }> {
-  const context = await browser.newContext({ viewport });
-  contexts.push(context);
-  const page = await context.newPage();
-  const cspErrors: string[] = [];
-  page.on("console", (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) cspErrors.push(message.text());
-  });
-  return { page, cspErrors };
-}
-
-/**
- * Signs in through Latch's own login page and waits on what the page really does: the form POSTs /login, which answers
- * 303 to `return_to` (exactly /console, no trailing slash or hash), and the console then renders its first screen. A
- * refused sign-in (rate limit, expired form) fails here with the login page's own message instead of a URL timeout.
- */
-async function signInThroughLatch(page: Page): Promise<void> {
-  await page.goto(`${server.url}/console`);
-  // Signed out: the console sends the person to Latch's own login page, and back to where they were.
-  await page.getByRole("button", { name: "Sign In" }).waitFor();
-  const login = new URL(page.url());
-  expect(login.pathname).toBe("/login");
-  expect(login.searchParams.get("return_to")).toBe("/console");
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  const [answer] = await Promise.all([
-    page.waitForResponse(
-      (response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/login",
-    ),
-    page.getByRole("button", { name: "Sign In" }).click(),
-  ]);
-  if (answer.status() !== 303) {
-    const said = await page
-      .locator("#login-error")
-      .allTextContents()
-      .catch(() => []);
-    throw new Error(`POST /login answered ${answer.status()}: ${said.join(" ") || "(no message)"}`);
-  }
-  expect(answer.headers().location).toBe("/console");
-  await page.getByRole("heading", { name: "OAuth apps" }).waitFor();
-  expect(new URL(page.url()).pathname).toBe("/console");
-}
-
-/**
- * The login form allows five attempts per account a minute, and this file has more journeys than that: the viewport
- * journeys sign in through the page, the others reuse one signed-in session (its HttpOnly cookie) in a fresh context.
- */
-let session: Promise<Awaited<ReturnType<BrowserContext["storageState"]>>> | undefined;
-
-async function openSignedIn(viewport: (typeof VIEWPORTS)[number]): Promise<{ page: Page; cspErrors: string[] }> {
-  session ??= (async () => {
-    const { page } = await openPage(VIEWPORTS[0]);
-    await signInThroughLatch(page);
-    return page.context().storageState();
-  })();
-  const state = await session;
-  const context = await browser.newContext({ viewport, storageState: state });
-  contexts.push(context);
-  const page = await context.newPage();
-  const cspErrors: string[] = [];
-  page.on("console", (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) cspErrors.push(message.text());
-  });
-  await page.goto(`${server.url}/console`);
-  await page.getByRole("heading", { name: "OAuth apps" }).waitFor();
-  return { page, cspErrors };
-}
-
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  // Judge the screen at rest, not a control under the pointer of the last click.
-  await page.mouse.move(0, 0);
-  expect(await seriousViolations(page), screen).toEqual([]);
-}
+const openPage = (viewport: Viewport) => harness.openPage(viewport);
+const openSignedIn = (viewport: Viewport) => harness.openSignedIn(viewport);
+const signInThroughLatch = (page: Page) => harness.signInThroughLatch(page);
 
 function clientCredentials(clientId: string, secret: string) {
   return postForm(server, "/oauth2/token", {

@@ -269,6 +269,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "redirect_uri.added",
   "redirect_uri.removed",
   "grant.created",
+  "grant.updated",
   "grant.revoked",
   "token.refresh_reuse_detected",
   "user.created",

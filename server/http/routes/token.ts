@@ -1,8 +1,9 @@
 import type { Context, Hono } from "hono";
 import { extractClientCredentials } from "../../oauth/client-authentication.ts";
-import { InvalidRequestError, OAuthError } from "../../oauth/errors.ts";
+import { InvalidRequestError, OAuthError, UnsupportedGrantTypeError } from "../../oauth/errors.ts";
 import { readSingleParams } from "../../oauth/form-params.ts";
 import { checkGrantTypeAllowed } from "../../oauth/grants/client-credentials.ts";
+import type { GrantType } from "../../oauth/grants/grant-types.ts";
 import { parseScopeParam } from "../../oauth/scopes.ts";
 import { buildTokenResponse, TOKEN_RESPONSE_HEADERS } from "../../oauth/token-response.ts";
 import { authenticateClient } from "../../services/oauth/authenticate-client.ts";
@@ -32,6 +33,10 @@ const PARAMS = [
   "password",
 ] as const;
 
+function unknownGrantType(grantType: never): never {
+  throw new UnsupportedGrantTypeError(`grant_type "${String(grantType)}" has no handler`);
+}
+
 /** The token endpoint (RFC 6749 §3.2): authenticates the client, then runs the grant it asked for. */
 export function registerTokenRoute(router: Hono, deps: HttpDeps): void {
   const issuer = { signer: deps.signer, issuer: deps.config.publicUrl };
@@ -39,7 +44,7 @@ export function registerTokenRoute(router: Hono, deps: HttpDeps): void {
 
   async function runGrant(
     client: ClientRecord,
-    grantType: string,
+    grantType: GrantType,
     params: Record<string, string | undefined>,
     now: Date,
   ): Promise<TokenSet> {
@@ -58,13 +63,17 @@ export function registerTokenRoute(router: Hono, deps: HttpDeps): void {
         return refreshTokens(em, refresher, { client, refreshToken: params.refresh_token, scopes }, now);
       case "client_credentials":
         return issueClientCredentials(em, issuer, { client, scopes }, now);
-      default:
+      case "password":
         return passwordGrant(
           em.fork(),
           issuer,
           { client, username: params.username, password: params.password, scopes },
           now,
         );
+      default:
+        // Exhaustive: a grant type added to GRANT_TYPES fails the type check here until it has its own case,
+        // so no new grant type can fall through into another grant.
+        return unknownGrantType(grantType);
     }
   }
 

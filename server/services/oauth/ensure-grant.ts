@@ -27,12 +27,7 @@ export async function ensureGrant(tx: EntityManager, input: EnsureGrantInput, no
     ...(await notRevokedByApplication(tx, input.client.id)),
   });
   if (existing) {
-    const merged = [...new Set([...existing.scopes, ...input.scopes])];
-    if (merged.length !== existing.scopes.length || (input.permissions && input.permissions !== existing.permissions)) {
-      existing.scopes = merged;
-      if (input.permissions) existing.permissions = input.permissions;
-      existing.updatedAt = now;
-    }
+    widenGrant(tx, existing, input, now);
     return existing;
   }
   const grant = tx.create(Grant, {
@@ -63,4 +58,34 @@ export async function ensureGrant(tx: EntityManager, input: EnsureGrantInput, no
     now,
   );
   return grant;
+}
+
+/** Adds what the user just consented to to their grant, with a `grant.updated` Event when anything changed. */
+function widenGrant(tx: EntityManager, grant: Grant, input: EnsureGrantInput, now: Date): void {
+  const merged = [...new Set([...grant.scopes, ...input.scopes])];
+  const permissionsChange = input.permissions !== null && input.permissions !== grant.permissions;
+  if (merged.length === grant.scopes.length && !permissionsChange) return;
+  const previous = { scopes: expandScopes(grant.scopes), permissions: grant.permissions };
+  grant.scopes = merged;
+  if (permissionsChange) grant.permissions = input.permissions;
+  grant.updatedAt = now;
+  recordEvent(
+    tx,
+    {
+      type: "grant.updated",
+      organizationId: input.client.organizationId,
+      applicationId: input.client.id,
+      subjectType: "grant",
+      subjectId: grant.id,
+      actor: input.actor,
+      payload: {
+        userId: input.userId,
+        workspaceId: input.organizationId,
+        scopes: expandScopes(merged),
+        permissions: grant.permissions,
+        previous,
+      },
+    },
+    now,
+  );
 }

@@ -181,4 +181,29 @@ describe("events", () => {
       expect(refused[0]?.extensions?.code).toBe("FORBIDDEN");
     }
   });
+
+  it("records grant.updated, with the scopes before and after, when a user consents to more of an app", async () => {
+    const widened = await createApp(server.orm, organizationId, { name: "Widened" });
+    const { user } = await createUser(server.orm);
+    const agent = new UserAgent(server.url);
+    const url = (scope: string) =>
+      `/oauth2/authorize?${new URLSearchParams({ client_id: widened.clientId, redirect_uri: REDIRECT, response_type: "code", scope })}`;
+    await authorizeInBrowser(agent, user, url("identify"));
+    await authorizeInBrowser(agent, user, url("identify"));
+    const grantEvents = { applicationId: globalId("Application", widened.id), types: ["grant.created", "grant.updated"] };
+    const unchanged = await events({ filter: grantEvents });
+    expect(unchanged.edges.map((edge: any) => edge.node.type)).toEqual(["grant.created"]);
+
+    await authorizeInBrowser(agent, user, url("identify email"));
+    const after = await events({ filter: { applicationId: globalId("Application", widened.id), type: "grant.updated" } });
+    expect(after.totalCount).toBe(1);
+    const grant = await server.orm.em.fork().findOneOrFail(Grant, { user: user.id, application: widened.id });
+    expect(after.edges[0].node.subjectId).toBe(grant.id);
+    expect(after.edges[0].node.payload).toMatchObject({
+      userId: user.id,
+      scopes: expect.arrayContaining(["identify", "email"]),
+      previous: { scopes: ["identify"] },
+    });
+    expect(JSON.stringify(after.edges[0].node.payload)).not.toContain(widened.clientSecret);
+  });
 });

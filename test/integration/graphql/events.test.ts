@@ -190,12 +190,17 @@ describe("events", () => {
       `/oauth2/authorize?${new URLSearchParams({ client_id: widened.clientId, redirect_uri: REDIRECT, response_type: "code", scope })}`;
     await authorizeInBrowser(agent, user, url("identify"));
     await authorizeInBrowser(agent, user, url("identify"));
-    const grantEvents = { applicationId: globalId("Application", widened.id), types: ["grant.created", "grant.updated"] };
+    const grantEvents = {
+      applicationId: globalId("Application", widened.id),
+      types: ["grant.created", "grant.updated"],
+    };
     const unchanged = await events({ filter: grantEvents });
     expect(unchanged.edges.map((edge: any) => edge.node.type)).toEqual(["grant.created"]);
 
     await authorizeInBrowser(agent, user, url("identify email"));
-    const after = await events({ filter: { applicationId: globalId("Application", widened.id), type: "grant.updated" } });
+    const after = await events({
+      filter: { applicationId: globalId("Application", widened.id), type: "grant.updated" },
+    });
     expect(after.totalCount).toBe(1);
     const grant = await server.orm.em.fork().findOneOrFail(Grant, { user: user.id, application: widened.id });
     expect(after.edges[0].node.subjectId).toBe(grant.id);

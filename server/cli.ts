@@ -8,6 +8,7 @@ import { loadMasterKeyring } from "./master-key-store.ts";
 import { API_KEY_SCOPES } from "./services/api-key-scopes.ts";
 import { createApiKey } from "./services/create-api-key.ts";
 import { ServiceError } from "./services/errors.ts";
+import { rotateMasterKey } from "./services/master-key/rotate-master-key.ts";
 import { rotateSigningKey } from "./services/rotate-signing-key.ts";
 
 const USAGE = `Usage: npm run latch -- <command> [options]
@@ -19,9 +20,14 @@ Commands:
                                    Scopes: ${API_KEY_SCOPES.join(", ")} (default: admin).
   rotate-signing-key               Retire the active signing key (kept in the JWKS until its tokens expire) and
                                    activate a new one. Running servers pick it up within a minute.
+  rotate-master-key [--batch-size <n>]
+                                   Re-wrap every encrypted value under the first key of LATCH_MASTER_KEY (put the
+                                   new key first, keep the old ones after it). Resumable: run it again after an
+                                   interruption. Once it reports no failure, remove the old keys from the setting.
 `;
 
 class UsageError extends Error {}
+class RotationIncomplete extends Error {}
 
 type Command = (argv: string[]) => Promise<void>;
 
@@ -97,10 +103,38 @@ const rotateSigningKeyCommand: Command = async (argv) => {
   });
 };
 
+const rotateMasterKeyCommand: Command = async (argv) => {
+  const { values } = parseArgs({ args: argv, options: { "batch-size": { type: "string" } }, strict: true });
+  const batchSize = values["batch-size"] === undefined ? undefined : Number(values["batch-size"]);
+  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0 && batchSize <= 10_000)) {
+    throw new UsageError("--batch-size must be an integer from 1 to 10000");
+  }
+  const keyring = await loadMasterKeyring(loadConfig());
+  await withDatabase(async ({ orm }) => {
+    const result = await rotateMasterKey(orm.em, keyring, { batchSize });
+    for (const column of result.columns) {
+      const meanwhile = column.changedMeanwhile ? `, ${column.changedMeanwhile} rewritten meanwhile` : "";
+      const failed = column.failed ? `, ${column.failed} FAILED` : "";
+      process.stdout.write(`${column.column}: ${column.rewrapped} re-wrapped${meanwhile}${failed}\n`);
+    }
+    const failures = result.columns.reduce((sum, column) => sum + column.failed, 0);
+    if (failures > 0) {
+      throw new RotationIncomplete(
+        `${failures} value(s) could not be re-wrapped (a key missing from LATCH_MASTER_KEY?); keep every old key until they are`,
+      );
+    }
+    const others = [...keyring.byId.keys()].filter((id) => id !== result.activeKeyId);
+    process.stdout.write(
+      `Every encrypted value is under master key "${result.activeKeyId}".${others.length ? ` Keys no longer needed: ${others.join(", ")}.` : ""}\n`,
+    );
+  });
+};
+
 const COMMANDS: Record<string, Command> = {
   migrate,
   "create-api-key": createApiKeyCommand,
   "rotate-signing-key": rotateSigningKeyCommand,
+  "rotate-master-key": rotateMasterKeyCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -119,6 +153,10 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError || error instanceof ConfigError || error instanceof ServiceError) {
       process.stderr.write(`${error.message}\n`);
       return 2;
+    }
+    if (error instanceof RotationIncomplete) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
     }
     if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
       process.stderr.write(`${error.message}\n\n${USAGE}`);

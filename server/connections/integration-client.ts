@@ -1,9 +1,9 @@
 import * as oauth from "oauth4webapi";
 import { openString } from "../crypto/envelope.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
+import { integrationSecretAad } from "../crypto/secret-aad.ts";
 import type { IntegrationCredential } from "../db/entities/index.ts";
 import { ValidationError } from "../services/errors.ts";
-import { integrationSecretAad } from "./secret-aad.ts";
 import { UpstreamError } from "./upstream-error.ts";
 import { checkUpstreamUrl } from "./upstream-url.ts";
 

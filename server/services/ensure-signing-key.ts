@@ -1,6 +1,7 @@
 import { type EntityManager, UniqueConstraintViolationException } from "@mikro-orm/postgresql";
 import { seal } from "../crypto/envelope.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
+import { signingKeyAad } from "../crypto/secret-aad.ts";
 import { type GeneratedSigningKey, generateSigningKey } from "../crypto/signing-keys.ts";
 import { SigningKey } from "../db/entities/index.ts";
 import { recordEvent } from "./record-event.ts";
@@ -8,7 +9,6 @@ import { recordEvent } from "./record-event.ts";
 export type SigningAlgorithm = "ES256" | "EdDSA";
 
 /** The associated data that binds a sealed private key to its row, so a ciphertext copied to another kid fails. */
-export const signingKeyAad = (kid: string) => `signing_key:${kid}`;
 
 /** Adds a freshly generated key as the active one; its private part is sealed and bound to its kid. */
 export function addActiveSigningKey(

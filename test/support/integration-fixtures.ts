@@ -1,7 +1,7 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
-import { integrationPasswordAad, integrationSecretAad } from "../../server/connections/secret-aad.ts";
 import { seal } from "../../server/crypto/envelope.ts";
 import type { MasterKeyring } from "../../server/crypto/master-key.ts";
+import { integrationPasswordAad, integrationSecretAad } from "../../server/crypto/secret-aad.ts";
 import { IntegrationCredential, type IntegrationGrantType } from "../../server/db/entities/index.ts";
 
 export type IntegrationFixture = {

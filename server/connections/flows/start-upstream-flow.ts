@@ -2,9 +2,9 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import * as oauth from "oauth4webapi";
 import { seal } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
+import { upstreamFlowVerifierAad } from "../../crypto/secret-aad.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { UpstreamFlow, type UpstreamFlowPurpose } from "../../db/entities/index.ts";
-import { upstreamFlowVerifierAad } from "../secret-aad.ts";
 
 /** Long enough to sign in upstream (and recover a password there), short enough that a stale tab fails cleanly. */
 export const UPSTREAM_FLOW_TTL_MS = 10 * 60_000;

@@ -1,9 +1,9 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { openString } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
+import { upstreamFlowVerifierAad } from "../../crypto/secret-aad.ts";
 import { hashSecret, safeEqual } from "../../crypto/sha256.ts";
 import type { UpstreamFlowPurpose } from "../../db/entities/index.ts";
-import { upstreamFlowVerifierAad } from "../secret-aad.ts";
 import { UpstreamError } from "../upstream-error.ts";
 
 export type TakenUpstreamFlow = {

@@ -1,7 +1,7 @@
 import { openString } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
+import { identityProviderSecretAad } from "../../crypto/secret-aad.ts";
 import type { IdentityProvider } from "../../db/entities/index.ts";
-import { identityProviderSecretAad } from "../../services/identity-providers/identity-provider-rules.ts";
 import { signAppleClientSecret } from "./apple-client-secret.ts";
 
 type SecretRow = Pick<IdentityProvider, "id" | "clientId" | "clientSecretEncrypted" | "appleTeamId" | "appleKeyId">;

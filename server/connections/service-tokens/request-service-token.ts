@@ -1,8 +1,8 @@
 import * as oauth from "oauth4webapi";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
+import { integrationPasswordAad } from "../../crypto/secret-aad.ts";
 import type { IntegrationCredential } from "../../db/entities/index.ts";
 import { type IntegrationEndpoints, integrationClient, integrationClientAuth, unseal } from "../integration-client.ts";
-import { integrationPasswordAad } from "../secret-aad.ts";
 import { toUpstreamError, UpstreamError } from "../upstream-error.ts";
 import { upstreamRequestOptions } from "../upstream-request.ts";
 

@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { UpstreamUrlPolicy } from "../../connections/upstream-url.ts";
 import { seal } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
+import { identityProviderSecretAad } from "../../crypto/secret-aad.ts";
 import { IdentityProvider } from "../../db/entities/index.ts";
 import { ConflictError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
@@ -16,7 +17,6 @@ import {
   checkKindRequirements,
   checkScopes,
   DEFAULT_PROVIDER_SCOPES,
-  identityProviderSecretAad,
   lockApplication,
 } from "./identity-provider-rules.ts";
 

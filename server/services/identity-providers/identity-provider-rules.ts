@@ -19,11 +19,6 @@ export const DEFAULT_PROVIDER_SCOPES: Record<IdentityProviderKind, readonly stri
   oidc: ["openid", "email", "profile"],
 };
 
-/** The AAD a provider's sealed client secret is bound to, so the ciphertext cannot be moved to another row. */
-export function identityProviderSecretAad(identityProviderId: string): string {
-  return `identity_provider:${identityProviderId}`;
-}
-
 export function checkKind(value: string): IdentityProviderKind {
   if (!(identityProviderKinds as readonly string[]).includes(value)) {
     throw new ValidationError("kind", `kind must be one of ${identityProviderKinds.join(", ")}`);

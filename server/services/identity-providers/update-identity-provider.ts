@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { UpstreamUrlPolicy } from "../../connections/upstream-url.ts";
 import { seal } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
+import { identityProviderSecretAad } from "../../crypto/secret-aad.ts";
 import { IdentityProvider } from "../../db/entities/index.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
@@ -14,7 +15,6 @@ import {
   checkIssuer,
   checkKindRequirements,
   checkScopes,
-  identityProviderSecretAad,
 } from "./identity-provider-rules.ts";
 
 /** Absent means unchanged; null clears an optional field. An empty or absent clientSecret keeps the stored one. */

@@ -9,8 +9,8 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { JWK, JWTPayload } from "jose";
 import { openString } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
+import { signingKeyAad } from "../../crypto/secret-aad.ts";
 import { SigningKey } from "../../db/entities/index.ts";
-import { signingKeyAad } from "../ensure-signing-key.ts";
 
 /** Signs and verifies the JWTs Latch issues (access tokens, ID tokens) with the active ES256 key. */
 export type TokenSigner = {

@@ -2,11 +2,12 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { seal } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { mintSecret, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
+import { webhookSecretAad } from "../../crypto/secret-aad.ts";
 import { Application, Organization, Webhook } from "../../db/entities/index.ts";
 import { NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
 import { checkAuthIntegration } from "./auth-integration.ts";
-import { checkDescription, checkEvents, checkWebhookUrl, urlOrigin, webhookSecretAad } from "./webhook-rules.ts";
+import { checkDescription, checkEvents, checkWebhookUrl, urlOrigin } from "./webhook-rules.ts";
 
 export type CreateWebhookInput = {
   readonly organizationId: string;

@@ -2,10 +2,11 @@ import { type EntityManager, LockMode } from "@mikro-orm/postgresql";
 import { seal } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { mintSecret, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
+import { webhookSecretAad } from "../../crypto/secret-aad.ts";
 import { Webhook } from "../../db/entities/index.ts";
 import { NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
-import { PREVIOUS_SECRET_OVERLAP_MS, webhookSecretAad } from "./webhook-rules.ts";
+import { PREVIOUS_SECRET_OVERLAP_MS } from "./webhook-rules.ts";
 
 export type RotatedWebhookSecret = {
   readonly webhook: Webhook;

@@ -1,5 +1,6 @@
 import { openString } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
+import { webhookSecretAad } from "../../crypto/secret-aad.ts";
 import type { Webhook } from "../../db/entities/index.ts";
 import { ValidationError } from "../errors.ts";
 import { ALL_WEBHOOK_EVENTS, isWebhookEventType, WEBHOOK_EVENT_TYPES } from "./event-types.ts";
@@ -8,11 +9,6 @@ import { ALL_WEBHOOK_EVENTS, isWebhookEventType, WEBHOOK_EVENT_TYPES } from "./e
 export const PREVIOUS_SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
 const MAX_URL_LENGTH = 2048;
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
-/** The AAD of a webhook's sealed secrets (current and previous), binding them to the row. */
-export function webhookSecretAad(webhookId: string): string {
-  return `webhook:${webhookId}`;
-}
 
 /**
  * Where deliveries go: https, or plain http on loopback when `allowLoopbackHttp` (development only: a receiver

@@ -2,8 +2,8 @@ import * as oauth from "oauth4webapi";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openString } from "../../../server/crypto/envelope.ts";
+import { identityProviderSecretAad } from "../../../server/crypto/secret-aad.ts";
 import { Event, ExternalIdentity, IdentityProvider, User } from "../../../server/db/entities/index.ts";
-import { identityProviderSecretAad } from "../../../server/services/identity-providers/identity-provider-rules.ts";
 import { launchBrowser } from "../../support/browser.ts";
 import {
   codeFlowRequest,

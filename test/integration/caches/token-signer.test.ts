@@ -3,8 +3,8 @@ import { importJWK, importPKCS8, jwtVerify, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { seal } from "../../../server/crypto/envelope.ts";
 import { generateMasterKey, parseMasterKeys } from "../../../server/crypto/master-key.ts";
+import { signingKeyAad } from "../../../server/crypto/secret-aad.ts";
 import { generateSigningKey } from "../../../server/crypto/signing-keys.ts";
-import { signingKeyAad } from "../../../server/services/ensure-signing-key.ts";
 import { createTokenSigner } from "../../../server/services/oauth/token-signer.ts";
 
 /**

@@ -1,7 +1,7 @@
 import type { GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectionAccessTokenAad, connectionRefreshTokenAad } from "../../../server/connections/secret-aad.ts";
 import { seal } from "../../../server/crypto/envelope.ts";
+import { connectionAccessTokenAad, connectionRefreshTokenAad } from "../../../server/crypto/secret-aad.ts";
 import {
   Connection,
   type ConnectionStatus,

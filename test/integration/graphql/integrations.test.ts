@@ -1,7 +1,7 @@
 import type { GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { integrationPasswordAad, integrationSecretAad } from "../../../server/connections/secret-aad.ts";
 import { openString } from "../../../server/crypto/envelope.ts";
+import { integrationPasswordAad, integrationSecretAad } from "../../../server/crypto/secret-aad.ts";
 import { Event, IntegrationCredential, Membership } from "../../../server/db/entities/index.ts";
 import { API_KEY_SCOPES } from "../../../server/services/api-key-scopes.ts";
 import { apiKeyFor, controlPlane, globalId, graphqlErrors } from "../../support/control-plane.ts";

@@ -2,14 +2,17 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { integrationPasswordAad, integrationSecretAad } from "../../../server/connections/secret-aad.ts";
 import { openString, seal, sealedKeyId } from "../../../server/crypto/envelope.ts";
 import { generateMasterKey, type MasterKeyring, parseMasterKeys } from "../../../server/crypto/master-key.ts";
+import {
+  identityProviderSecretAad,
+  integrationPasswordAad,
+  integrationSecretAad,
+  signingKeyAad,
+  webhookSecretAad,
+} from "../../../server/crypto/secret-aad.ts";
 import { sealedColumns } from "../../../server/db/sealed-columns.ts";
-import { signingKeyAad } from "../../../server/services/ensure-signing-key.ts";
-import { identityProviderSecretAad } from "../../../server/services/identity-providers/identity-provider-rules.ts";
 import { rotateMasterKey } from "../../../server/services/master-key/rotate-master-key.ts";
-import { webhookSecretAad } from "../../../server/services/webhooks/webhook-rules.ts";
 import { apiKeyFor, controlPlane } from "../../support/control-plane.ts";
 import { addIdentityProvider } from "../../support/identity-providers.ts";
 import { insertIntegration } from "../../support/integration-fixtures.ts";

@@ -1,7 +1,10 @@
 /**
- * The AAD each sealed outbound secret is bound to, so a ciphertext cannot be moved to another row or column and
- * still open.
+ * The AAD every sealed value is bound to, one builder per column: a ciphertext moved to another row or column no
+ * longer opens. The one module that names them, so the code that seals and the code that opens cannot drift.
  */
+export const signingKeyAad = (kid: string) => `signing_key:${kid}`;
+export const webhookSecretAad = (webhookId: string) => `webhook:${webhookId}`;
+export const identityProviderSecretAad = (identityProviderId: string) => `identity_provider:${identityProviderId}`;
 export const integrationSecretAad = (integrationId: string) => `integration:${integrationId}:client_secret`;
 export const integrationPasswordAad = (integrationId: string) => `integration:${integrationId}:password`;
 export const connectionAccessTokenAad = (connectionId: string) => `connection:${connectionId}:access_token`;

@@ -55,7 +55,7 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
     signer: deps.signer,
   });
 
-  app.use(requestEnvelope({ https: deps.config.publicUrl.startsWith("https:"), metrics }));
+  app.use(requestEnvelope({ https: deps.config.secureCookies, metrics }));
   // Connection: close, since the unread rest of the body would otherwise be taken for the next request.
   const tooLarge = (c: Context) =>
     jsonError(c, 413, "invalid_request", `Request body exceeds ${MAX_BODY_BYTES} bytes`, { Connection: "close" });

@@ -7,6 +7,11 @@ export type Config = {
   readonly host: string;
   /** The issuer: every URL Latch hands out is built on it, without a trailing slash. */
   readonly publicUrl: string;
+  /**
+   * Whether cookies are `Secure` and carry the `__Host-` prefix: when PUBLIC_URL is https. The one place that
+   * decides it, for the session, CSRF and upstream-binding cookies alike.
+   */
+  readonly secureCookies: boolean;
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly masterKey: string | undefined;
@@ -165,6 +170,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     port,
     host: e.HOST,
     publicUrl,
+    secureCookies: publicUrl.startsWith("https:"),
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.LATCH_DATA_DIR),
     masterKey: e.LATCH_MASTER_KEY,

@@ -1,5 +1,5 @@
 import { NotFoundError } from "../services/errors.ts";
-import { isUuid } from "./loaders.ts";
+import { isUuid } from "../uuid.ts";
 
 /** The row id behind a decoded global id, or NotFoundError when it names another type or cannot be an id. */
 export function rowId(globalId: { typename: string; id: string }, typename: string): string {

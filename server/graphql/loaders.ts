@@ -3,14 +3,8 @@ import DataLoader from "dataloader";
 import { type Row, readRows } from "../db/read-rows.ts";
 import { memoized, type OwnedMemo } from "../owned-memo.ts";
 import { NotFoundError } from "../services/errors.ts";
+import { isUuid } from "../uuid.ts";
 import type { GraphQLContext } from "./context.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether `id` can be a row id at all: anything else is simply not found (and never reaches SQL as a bad uuid). */
-export function isUuid(id: string): boolean {
-  return UUID.test(id);
-}
 
 type EntityClass<T> = new (...args: never[]) => T;
 

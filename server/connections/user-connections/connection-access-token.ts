@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { Connection } from "../../db/entities/index.ts";
+import { isUuid } from "../../uuid.ts";
 import { openAccessToken } from "../connection-tokens.ts";
 import { createSingleFlight } from "../single-flight.ts";
 import { ConnectionUnavailableError } from "./connection-unavailable.ts";
@@ -35,7 +36,7 @@ export function getConnectionAccessToken(
 }
 
 async function obtain(em: EntityManager, keyring: MasterKeyring, connectionId: string, now: Date): Promise<string> {
-  const row = UUID.test(connectionId) ? await em.fork().findOne(Connection, { id: connectionId }) : null;
+  const row = isUuid(connectionId) ? await em.fork().findOne(Connection, { id: connectionId }) : null;
   if (!row) throw new ConnectionUnavailableError("not_found");
   if (row.status !== "active" || !row.accessTokenEncrypted) {
     throw new ConnectionUnavailableError(row.status === "active" ? "needs_reauth" : row.status);
@@ -57,5 +58,3 @@ async function obtain(em: EntityManager, keyring: MasterKeyring, connectionId: s
       throw new Error("unreachable: the lock was waited for");
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

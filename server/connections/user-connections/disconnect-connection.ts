@@ -5,6 +5,7 @@ import { Connection, IntegrationCredential } from "../../db/entities/index.ts";
 import type { Logger } from "../../logger.ts";
 import { NotFoundError } from "../../services/errors.ts";
 import { type ActorType, recordEvent } from "../../services/record-event.ts";
+import { isUuid } from "../../uuid.ts";
 import { revokeConnectionUpstream, type UpstreamRevocation } from "../revoke-upstream.ts";
 
 export type DisconnectConnectionInput = {
@@ -38,7 +39,7 @@ export async function disconnectConnection(
   now: Date,
   options: { readonly logger?: Logger } = {},
 ): Promise<DisconnectedConnection> {
-  if (!UUID.test(input.connectionId)) throw new NotFoundError("connection");
+  if (!isUuid(input.connectionId)) throw new NotFoundError("connection");
   return em.fork().transactional(async (tx) => {
     const row = await tx.findOne(Connection, { id: input.connectionId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     const integration = row ? await tx.findOne(IntegrationCredential, { id: row.integration.id }) : null;
@@ -81,5 +82,3 @@ export async function disconnectConnection(
     return { connectionId: row.id, integrationId: integration.id, status: "revoked" as const, upstreamRevocation };
   });
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

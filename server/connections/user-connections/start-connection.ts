@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { IntegrationCredential, Membership } from "../../db/entities/index.ts";
 import { NotFoundError, ValidationError } from "../../services/errors.ts";
+import { isUuid } from "../../uuid.ts";
 import { upstreamCallbackUrl } from "../callback-url.ts";
 import { startUpstreamFlow } from "../flows/start-upstream-flow.ts";
 import { integrationClient } from "../integration-client.ts";
@@ -40,7 +41,7 @@ export async function startConnection(
   now: Date,
 ): Promise<StartedConnection> {
   const fork = em.fork();
-  const integration = UUID.test(input.integrationId)
+  const integration = isUuid(input.integrationId)
     ? await fork.findOne(IntegrationCredential, { id: input.integrationId })
     : null;
   const member =
@@ -89,5 +90,3 @@ export async function startConnection(
   params.set("code_challenge_method", "S256");
   return { authorizationUrl, openerOrigin };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -4,10 +4,10 @@ import { createWebhook } from "../../services/webhooks/create-webhook.ts";
 import { deleteWebhook } from "../../services/webhooks/delete-webhook.ts";
 import { rotateWebhookSecret } from "../../services/webhooks/rotate-webhook-secret.ts";
 import { updateWebhook } from "../../services/webhooks/update-webhook.ts";
+import { isUuid } from "../../uuid.ts";
 import { builder } from "../builder.ts";
 import { actorOf, type GraphQLContext } from "../context.ts";
 import { rowId } from "../global-id.ts";
-import { isUuid } from "../loaders.ts";
 import { WebhookNode } from "../types/webhook.ts";
 
 /** An `Integration` global id as a row id; absent stays absent and null stays null (clear it). */

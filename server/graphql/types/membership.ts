@@ -1,8 +1,8 @@
 import { Membership } from "../../db/entities/index.ts";
 import { NotFoundError } from "../../services/errors.ts";
+import { isUuid } from "../../uuid.ts";
 import { builder } from "../builder.ts";
 import type { GraphQLContext } from "../context.ts";
-import { isUuid } from "../loaders.ts";
 import { paginate } from "../pagination.ts";
 import { OrganizationNode } from "./organization.ts";
 

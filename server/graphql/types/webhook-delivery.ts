@@ -1,9 +1,10 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { WebhookDelivery, type WebhookDeliveryStatus, type WebhookDeliveryTrigger } from "../../db/entities/index.ts";
+import { isUuid } from "../../uuid.ts";
 import { builder } from "../builder.ts";
 import type { GraphQLContext } from "../context.ts";
 import { rowId } from "../global-id.ts";
-import { isUuid, loadOwned } from "../loaders.ts";
+import { loadOwned } from "../loaders.ts";
 import { type ConnectionArgs, paginateNewestFirst } from "../pagination.ts";
 import { deliveryCountOf, latestDeliveriesOf } from "../webhook-delivery-loaders.ts";
 import { rowIdOf } from "./grant.ts";

@@ -16,7 +16,7 @@ const CONNECTIONS_PATH = "/account/connections";
 /** The signed-in user's authorized apps, each with a Disconnect button that revokes the grant and its tokens. */
 export function registerAccountConnectionsRoutes(router: Hono, deps: HttpDeps): void {
   async function currentSession(c: Context, now: Date) {
-    const token = readSessionToken(c, deps.config.publicUrl.startsWith("https:"));
+    const token = readSessionToken(c, deps.config.secureCookies);
     return token ? resolveSession(deps.orm.em.fork(), token, now) : null;
   }
 

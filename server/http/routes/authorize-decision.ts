@@ -34,7 +34,7 @@ export function registerAuthorizeDecisionRoute(router: Hono, deps: HttpDeps): vo
     const em = deps.orm.em.fork();
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const field = (name: string) => (typeof form[name] === "string" ? (form[name] as string) : undefined);
-    const token = readSessionToken(c, deps.config.publicUrl.startsWith("https:"));
+    const token = readSessionToken(c, deps.config.secureCookies);
     const session = token ? await resolveSession(em, token, now) : null;
     if (!session) return expiredPage(c, "You were signed out. Go back to the app and start again.");
     if (

@@ -56,7 +56,7 @@ export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {
     if (failure || validation.kind !== "ok" || !loaded) return failure!;
     const request = validation.request;
 
-    const token = readSessionToken(c, deps.config.publicUrl.startsWith("https:"));
+    const token = readSessionToken(c, deps.config.secureCookies);
     const session = token ? await resolveSession(em, token, now) : null;
     const stale = request.prompt === "login" && session && now.getTime() - session.authTime.getTime() > FRESH_LOGIN_MS;
     if (!session || stale) {

@@ -28,7 +28,7 @@ const POPUP_OPENER_POLICY = { "Cross-Origin-Opener-Policy": "unsafe-none" };
  * PKCE); anyone else to the login page first. The result comes back at `/oauth/callback`.
  */
 export function registerConnectionFlowRoutes(router: Hono, deps: HttpDeps): void {
-  const https = deps.config.publicUrl.startsWith("https:");
+  const https = deps.config.secureCookies;
   router.get("/connections/:integrationId/start", async (c) => {
     const now = new Date();
     const session = await currentSession(c, deps, now);
@@ -209,6 +209,6 @@ function startErrorPage(c: Context, deps: HttpDeps, error: unknown): Response {
 }
 
 async function currentSession(c: Context, deps: HttpDeps, now: Date) {
-  const token = readSessionToken(c, deps.config.publicUrl.startsWith("https:"));
+  const token = readSessionToken(c, deps.config.secureCookies);
   return token ? resolveSession(deps.orm.em.fork(), token, now) : null;
 }

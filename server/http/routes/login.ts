@@ -64,7 +64,7 @@ export function safeReturnTo(value: unknown, publicUrl: string): string {
  * `return_to`), `GET /logout` (a confirmation form) and `POST /logout` (ends the session).
  */
 export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
-  const https = deps.config.publicUrl.startsWith("https:");
+  const https = deps.config.secureCookies;
   const key = csrfKey(deps.keyring);
   const limiters: LoginRateLimiters = {
     perIp: deps.limiter?.perIp ?? createRateLimiter(deps.orm.em, { name: "login-ip", limit: 20, windowMs: 60_000 }),

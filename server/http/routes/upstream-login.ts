@@ -12,6 +12,7 @@ import { toUpstreamError, UpstreamError } from "../../connections/upstream-error
 import { IdentityProvider } from "../../db/entities/index.ts";
 import { recordUpstreamLoginFailure } from "../../services/users/record-upstream-login-failure.ts";
 import { signInWithUpstream, type UpstreamSignInRefusal } from "../../services/users/sign-in-with-upstream.ts";
+import { isUuid } from "../../uuid.ts";
 import { clientIp } from "../client-ip.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendErrorPage } from "../page-response.ts";
@@ -19,8 +20,6 @@ import { readSessionToken, setSessionCookie } from "../session-cookie.ts";
 import { ensureUpstreamBinding } from "../upstream-binding-cookie.ts";
 import { authorizeRequestClientId, safeReturnTo } from "./login.ts";
 import type { UpstreamCallback } from "./oauth-callback.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The provider row as the flow needs it, with the app it belongs to. */
 type ProviderRecord = {
@@ -37,7 +36,7 @@ type ProviderRecord = {
  * `user.login_failed` Event.
  */
 export function registerUpstreamLoginRoutes(router: Hono, deps: HttpDeps): void {
-  const https = deps.config.publicUrl.startsWith("https:");
+  const https = deps.config.secureCookies;
   router.get("/login/providers/:providerId/start", async (c) => {
     const now = new Date();
     const returnTo = safeReturnTo(c.req.query("return_to"), deps.config.publicUrl);
@@ -83,7 +82,7 @@ export function registerUpstreamLoginRoutes(router: Hono, deps: HttpDeps): void 
  */
 export async function completeUpstreamLogin(c: Context, deps: HttpDeps, callback: UpstreamCallback): Promise<Response> {
   const { flow, now } = callback;
-  const https = deps.config.publicUrl.startsWith("https:");
+  const https = deps.config.secureCookies;
   const record = flow.identityProviderId ? await loadProvider(deps, flow.identityProviderId, null) : null;
   if (!record) {
     return failure(
@@ -137,7 +136,7 @@ export async function completeUpstreamLogin(c: Context, deps: HttpDeps, callback
 
 /** An enabled provider of an active app; with `clientId`, only one of that app (the authorization request's). */
 async function loadProvider(deps: HttpDeps, id: string, clientId: string | null): Promise<ProviderRecord | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const row = await deps.orm.em
     .fork()
     .findOne(

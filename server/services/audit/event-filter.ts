@@ -1,7 +1,6 @@
 import type { FilterQuery } from "@mikro-orm/postgresql";
 import type { Event } from "../../db/entities/index.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "../../uuid.ts";
 
 export type EventFilter = {
   /** One event type, e.g. `grant.revoked`. */
@@ -28,7 +27,7 @@ export function eventWhere(organizationId: string, filter: EventFilter = {}): Fi
   if (filter.types != null) conditions.push({ type: { $in: [...filter.types] } });
   if (filter.applicationId != null) {
     // The column is a uuid: anything else matches nothing rather than failing the statement.
-    conditions.push({ applicationId: UUID.test(filter.applicationId) ? filter.applicationId : { $in: [] } });
+    conditions.push({ applicationId: isUuid(filter.applicationId) ? filter.applicationId : { $in: [] } });
   }
   if (filter.subjectId != null) conditions.push({ subjectId: filter.subjectId });
   if (filter.actorId != null) conditions.push({ actorId: filter.actorId });

@@ -1,9 +1,8 @@
 import { type FilterQuery, raw } from "@mikro-orm/postgresql";
 import type { Grant, User } from "../../db/entities/index.ts";
+import { isUuid } from "../../uuid.ts";
 import { normalizeEmail } from "../sessions/login-with-password.ts";
 import { coveredByApplicationRevocationSql } from "./grant-revoked-sql.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Matches no row: an id that cannot exist filters everything out instead of failing the query. */
 const NOTHING = { $in: [] as string[] };
@@ -24,7 +23,7 @@ export type GrantFilter = {
 /** A user named by row id or by email (case-insensitive), as a condition on users. */
 export function userCondition(user: string): FilterQuery<User> {
   if (user.includes("@")) return { emailNormalized: normalizeEmail(user) };
-  return { id: UUID.test(user) ? user : NOTHING };
+  return { id: isUuid(user) ? user : NOTHING };
 }
 
 /**
@@ -36,10 +35,10 @@ export function grantWhere(organizationId: string, filter: GrantFilter = {}): Fi
     application:
       filter.applicationId == null
         ? { organization: organizationId }
-        : { id: UUID.test(filter.applicationId) ? filter.applicationId : NOTHING, organization: organizationId },
+        : { id: isUuid(filter.applicationId) ? filter.applicationId : NOTHING, organization: organizationId },
   };
   if (filter.user != null) where.user = userCondition(filter.user);
-  if (filter.workspaceId != null) where.organization = UUID.test(filter.workspaceId) ? filter.workspaceId : NOTHING;
+  if (filter.workspaceId != null) where.organization = isUuid(filter.workspaceId) ? filter.workspaceId : NOTHING;
   if (filter.scope != null) where.scopes = { $contains: [filter.scope] };
   if (filter.active != null) Object.assign(where, filter.active ? standingGrant() : revokedGrant());
   return where as FilterQuery<Grant>;

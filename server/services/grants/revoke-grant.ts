@@ -1,11 +1,10 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Application, Grant } from "../../db/entities/index.ts";
+import { isUuid } from "../../uuid.ts";
 import { NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
 import { grantRevocation } from "./grant-revocation.ts";
 import { revokeGrantRows } from "./revoke-grant-rows.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type RevokeGrantInput = {
   readonly grantId: string;
@@ -29,7 +28,7 @@ export async function revokeGrantCounted(
   input: RevokeGrantInput,
   now: Date,
 ): Promise<{ grant: Grant; revokedCount: number }> {
-  if (!UUID.test(input.grantId)) throw new NotFoundError("Grant");
+  if (!isUuid(input.grantId)) throw new NotFoundError("Grant");
   return em.fork().transactional(async (tx) => {
     // FOR NO KEY UPDATE, not FOR UPDATE: a refresh in flight holds its token's row and inserts the successor, whose
     // foreign key takes FOR KEY SHARE on this grant; FOR UPDATE would wait on it while it waits on us (a deadlock).

@@ -4,6 +4,7 @@ import { hasValidChecksum } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { nativePool, query, type Statement } from "../../db/native-pool.ts";
 import { ACCESS_TOKEN_JWT_TYPE, readAccessTokenClaims } from "../../oauth/access-token-claims.ts";
+import { isUuid } from "../../uuid.ts";
 import { grantRevokedSql } from "../grants/grant-revoked-sql.ts";
 import type { UserProfile } from "../users/read-user-profile.ts";
 import type { TokenSigner } from "./token-signer.ts";
@@ -94,7 +95,6 @@ async function readTokenRow(
   return row;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isJwt = (token: string) => token.split(".").length === 3;
 
 /**
@@ -122,7 +122,7 @@ export async function resolveAccessToken(
         return null;
       }
     })();
-    if (!claims || !UUID.test(claims.jti)) return null;
+    if (!claims || !isUuid(claims.jti)) return null;
     jwtClientId = claims.clientId;
     row = await readTokenRow(pool, cache, TOKEN_BY_ID, claims.jti);
     if (!row) {

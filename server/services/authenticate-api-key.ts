@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { hasValidChecksum } from "../crypto/prefixed-secret.ts";
+import { hasValidChecksum, SECRET_PREFIXES } from "../crypto/prefixed-secret.ts";
 import { hashSecret } from "../crypto/sha256.ts";
 import { ApiKey } from "../db/entities/index.ts";
 
@@ -25,7 +25,7 @@ export async function authenticateApiKey(
   presented: string,
   now: Date,
 ): Promise<ApiKeyPrincipal | null> {
-  if (!presented.startsWith("latch_ak_") || !hasValidChecksum(presented)) return null;
+  if (!presented.startsWith(SECRET_PREFIXES.apiKey) || !hasValidChecksum(presented)) return null;
   const apiKey = await em.findOne(ApiKey, {
     keyHash: hashSecret(presented),
     revokedAt: null,

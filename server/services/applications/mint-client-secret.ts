@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { mintSecret } from "../../crypto/prefixed-secret.ts";
+import { mintSecret, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { type Application, ClientSecret } from "../../db/entities/index.ts";
 
@@ -9,7 +9,7 @@ export function mintClientSecret(
   input: { application: Application; name: string; expiresAt: Date | null; createdById: string | null },
   now: Date,
 ): { secret: ClientSecret; plaintext: string } {
-  const plaintext = mintSecret("latch_cs_");
+  const plaintext = mintSecret(SECRET_PREFIXES.clientSecret);
   const secret = em.create(ClientSecret, {
     application: input.application,
     name: input.name,

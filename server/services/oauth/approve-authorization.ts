@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { mintSecret } from "../../crypto/prefixed-secret.ts";
+import { mintSecret, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { Application, AuthorizationCode, Grant, Organization, User } from "../../db/entities/index.ts";
 import type { AuthorizeRequest } from "../../oauth/authorize-request.ts";
@@ -41,7 +41,7 @@ export async function approveAuthorization(
       },
       now,
     );
-    const code = mintSecret("latch_ac_");
+    const code = mintSecret(SECRET_PREFIXES.authorizationCode);
     tx.create(AuthorizationCode, {
       codeHash: hashSecret(code),
       application: tx.getReference(Application, input.client.id),

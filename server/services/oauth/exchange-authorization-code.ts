@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type EntityManager, LockMode } from "@mikro-orm/postgresql";
 import type pg from "pg";
-import { hasValidChecksum } from "../../crypto/prefixed-secret.ts";
+import { hasValidChecksum, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { Application, AuthorizationCode } from "../../db/entities/index.ts";
 import { inTransaction, nativePool, query, type Statement } from "../../db/native-pool.ts";
@@ -93,7 +93,7 @@ export async function exchangeAuthorizationCode(
 ): Promise<TokenSet> {
   // A missing parameter is invalid_request (RFC 6749 §5.2), not invalid_grant.
   if (!input.code) throw new InvalidRequestError('"code" parameter is required');
-  if (!input.code.startsWith("latch_ac_") || !hasValidChecksum(input.code)) {
+  if (!input.code.startsWith(SECRET_PREFIXES.authorizationCode) || !hasValidChecksum(input.code)) {
     throw new InvalidGrantError("authorization code is invalid, expired or already used");
   }
   const codeHash = hashSecret(input.code);

@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { hasValidChecksum } from "../../crypto/prefixed-secret.ts";
+import { hasValidChecksum, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { nativePool, query, type Statement } from "../../db/native-pool.ts";
 import type { IntrospectedToken } from "../../oauth/introspection.ts";
@@ -77,7 +77,7 @@ export async function introspectToken(
   now: Date,
 ): Promise<IntrospectedToken | null> {
   const token = input.token;
-  if (token.startsWith("latch_rt_")) {
+  if (token.startsWith(SECRET_PREFIXES.refreshToken)) {
     const found = await introspectRefreshToken(em, token, now);
     if (!found || found.organizationId !== input.caller.organizationId) return null;
     const { organizationId: _, ...rest } = found;

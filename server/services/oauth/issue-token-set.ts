@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { mintSecret } from "../../crypto/prefixed-secret.ts";
+import { mintSecret, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { AccessToken, Application, Grant, RefreshToken, User } from "../../db/entities/index.ts";
 import { ACCESS_TOKEN_JWT_TYPE, buildAccessTokenClaims } from "../../oauth/access-token-claims.ts";
@@ -102,11 +102,11 @@ export function planTokenSet(
     now,
     jti: randomUUID(),
     accessExpiresAt: new Date(now.getTime() + client.accessTokenTtl * 1000),
-    opaqueAccessToken: client.accessTokenFormat === "opaque" ? mintSecret("latch_at_") : undefined,
+    opaqueAccessToken: client.accessTokenFormat === "opaque" ? mintSecret(SECRET_PREFIXES.accessToken) : undefined,
     refresh: refresh
       ? {
           id: randomUUID(),
-          token: refresh.token ?? mintSecret("latch_rt_"),
+          token: refresh.token ?? mintSecret(SECRET_PREFIXES.refreshToken),
           familyId: refresh.familyId,
           expiresAt: new Date(now.getTime() + client.refreshTokenTtl * 1000),
         }

@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type pg from "pg";
-import { hasValidChecksum } from "../../crypto/prefixed-secret.ts";
+import { hasValidChecksum, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { inTransaction, nativePool, query, type Statement } from "../../db/native-pool.ts";
 import { InvalidGrantError, InvalidRequestError, type OAuthError } from "../../oauth/errors.ts";
@@ -108,7 +108,8 @@ export async function refreshTokens(
 ): Promise<TokenSet> {
   // A missing parameter is invalid_request (RFC 6749 §5.2), not invalid_grant.
   if (!input.refreshToken) throw new InvalidRequestError('"refresh_token" parameter is required');
-  if (!input.refreshToken.startsWith("latch_rt_") || !hasValidChecksum(input.refreshToken)) throw invalid();
+  if (!input.refreshToken.startsWith(SECRET_PREFIXES.refreshToken) || !hasValidChecksum(input.refreshToken))
+    throw invalid();
   const tokenHash = hashSecret(input.refreshToken);
   const successor = successorRefreshToken(deps.successorKey, input.refreshToken);
   const pool = await nativePool(em);

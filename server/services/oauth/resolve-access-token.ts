@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type pg from "pg";
-import { hasValidChecksum } from "../../crypto/prefixed-secret.ts";
+import { hasValidChecksum, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { nativePool, query, type Statement } from "../../db/native-pool.ts";
 import { ACCESS_TOKEN_JWT_TYPE, readAccessTokenClaims } from "../../oauth/access-token-claims.ts";
@@ -155,7 +155,7 @@ export async function resolveAccessToken(
       };
     }
   } else {
-    if (!token.startsWith("latch_at_") || !hasValidChecksum(token)) return null;
+    if (!token.startsWith(SECRET_PREFIXES.accessToken) || !hasValidChecksum(token)) return null;
     row = await readTokenRow(pool, cache, TOKEN_BY_HASH, hashSecret(token));
   }
   if (!row || !isLive(row) || row.expires_at <= now.getTime()) return null;

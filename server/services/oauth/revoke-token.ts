@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { hasValidChecksum } from "../../crypto/prefixed-secret.ts";
+import { hasValidChecksum, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { AccessToken, RefreshToken } from "../../db/entities/index.ts";
 import { ACCESS_TOKEN_JWT_TYPE, readAccessTokenClaims } from "../../oauth/access-token-claims.ts";
@@ -20,12 +20,12 @@ export async function revokeToken(
   now: Date,
 ): Promise<void> {
   const { token, client } = input;
-  if (token.startsWith("latch_rt_") && hasValidChecksum(token)) {
+  if (token.startsWith(SECRET_PREFIXES.refreshToken) && hasValidChecksum(token)) {
     const row = await em.findOne(RefreshToken, { tokenHash: hashSecret(token), application: client.id });
     if (row) await em.fork().transactional((tx) => revokeTokenFamily(tx, row.familyId, "revoked_by_client", now));
     return;
   }
-  if (token.startsWith("latch_at_") && hasValidChecksum(token)) {
+  if (token.startsWith(SECRET_PREFIXES.accessToken) && hasValidChecksum(token)) {
     await em.nativeUpdate(
       AccessToken,
       { tokenHash: hashSecret(token), application: client.id, revokedAt: null },

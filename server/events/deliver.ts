@@ -3,13 +3,14 @@ import { UpstreamError } from "../connections/upstream-error.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
 import { inTransaction } from "../db/native-pool.ts";
 import type { Logger } from "../logger.ts";
+import { insertEvent } from "../services/record-event.ts";
 import { urlOrigin, webhookSigningSecrets } from "../services/webhooks/webhook-rules.ts";
 import { type DeliverJob, deliverJobSpec } from "./jobs.ts";
 import { type OutboxEvent, webhookMessage } from "./message.ts";
 import { type PostOutcome, postWebhook } from "./post-webhook.ts";
 import { nextRetryDelay } from "./retry-schedule.ts";
 import { signMessage } from "./signing.ts";
-import { addJobs, insertEvent } from "./sql.ts";
+import { addJobs } from "./sql.ts";
 import { type ResolveOptions, resolveDeliveryTarget, WebhookTargetRefusedError } from "./ssrf-guard.ts";
 
 /** What a delivery attempt needs besides its job. */

@@ -1,4 +1,8 @@
 import type pg from "pg";
+import type { EventType } from "../services/event-types.ts";
+import { EVENT_COLUMNS } from "../services/record-event.ts";
+
+const SECRET_EXPIRING: EventType = "client_secret.expiring";
 
 /** The expiry warnings owners get: a warning a week before a client secret expires, and another the day before. */
 export const EXPIRY_WINDOWS = [
@@ -15,8 +19,8 @@ export async function recordSecretExpiryWarnings(pool: pg.Pool, now: Date): Prom
   let recorded = 0;
   for (const { window, within, after } of EXPIRY_WINDOWS) {
     const result = await pool.query(
-      `insert into events (id, type, organization_id, application_id, subject_type, subject_id, actor_type, actor_id, payload, created_at)
-       select gen_random_uuid(), 'client_secret.expiring', a.organization_id, a.id, 'client_secret', cs.id::text, 'system', null,
+      `insert into events (${EVENT_COLUMNS})
+       select gen_random_uuid(), '${SECRET_EXPIRING}', a.organization_id, a.id, 'client_secret', cs.id::text, 'system', null,
               jsonb_build_object('applicationId', a.id, 'clientId', a.client_id, 'name', cs.name, 'last4', cs.last4,
                                  'expiresAt', cs.expires_at, 'window', $2::text),
               $1
@@ -25,7 +29,7 @@ export async function recordSecretExpiryWarnings(pool: pg.Pool, now: Date): Prom
           and cs.expires_at > $1::timestamptz + $4::interval
           and cs.expires_at <= $1::timestamptz + $3::interval
           and not exists (select 1 from events e
-                           where e.type = 'client_secret.expiring' and e.subject_id = cs.id::text and e.payload->>'window' = $2)`,
+                           where e.type = '${SECRET_EXPIRING}' and e.subject_id = cs.id::text and e.payload->>'window' = $2)`,
       [now, window, within, after],
     );
     recorded += result.rowCount ?? 0;

@@ -1,5 +1,4 @@
 import type pg from "pg";
-import type { ActorType } from "../services/record-event.ts";
 
 /**
  * The worker talks to PostgreSQL in plain SQL on its own pool (the one graphile-worker uses too): each step that
@@ -25,38 +24,4 @@ export async function addJobs(client: pg.ClientBase | pg.Pool, jobs: readonly Jo
        array(select r from json_populate_recordset(null::graphile_worker.job_spec, $1::json) r))`,
     [JSON.stringify(jobs)],
   );
-}
-
-/** The outbox row of a change made in plain SQL (like `recordEvent`, in the caller's own pg transaction). */
-export async function insertEvent(
-  client: pg.ClientBase,
-  event: {
-    readonly type: string;
-    readonly organizationId: string;
-    readonly applicationId: string | null;
-    readonly subjectType: string;
-    readonly subjectId: string;
-    readonly actor: { readonly type: ActorType; readonly id: string | null };
-    readonly payload: Record<string, unknown>;
-  },
-  now: Date,
-): Promise<string> {
-  const id = crypto.randomUUID();
-  await client.query(
-    `insert into events (id, type, organization_id, application_id, subject_type, subject_id, actor_type, actor_id, payload, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      id,
-      event.type,
-      event.organizationId,
-      event.applicationId,
-      event.subjectType,
-      event.subjectId,
-      event.actor.type,
-      event.actor.id,
-      JSON.stringify(event.payload),
-      now,
-    ],
-  );
-  return id;
 }

@@ -1,10 +1,12 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import type pg from "pg";
 import { Event } from "../db/entities/index.ts";
+import type { EventType } from "./event-types.ts";
 
 export type ActorType = "user" | "api_key" | "system" | "client";
 
 export type EventInput = {
-  readonly type: string;
+  readonly type: EventType;
   readonly organizationId?: string | null;
   readonly applicationId?: string | null;
   readonly subjectType: string;
@@ -30,4 +32,29 @@ export function recordEvent(em: EntityManager, input: EventInput, now: Date): Ev
     payload: input.payload ?? {},
     createdAt: now,
   });
+}
+
+/**
+ * The columns of an Event row, in the order {@link insertEvent} and the set-based writers (an
+ * `insert into events (EVENT_COLUMNS) select ...` in one statement with the change) give them.
+ */
+export const EVENT_COLUMNS =
+  "id, type, organization_id, application_id, subject_type, subject_id, actor_type, actor_id, payload, created_at";
+
+/** {@link recordEvent} for a change made in plain SQL, in the caller's own pg transaction; returns the Event's id. */
+export async function insertEvent(client: pg.ClientBase, input: EventInput, now: Date): Promise<string> {
+  const id = crypto.randomUUID();
+  await client.query(`insert into events (${EVENT_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+    id,
+    input.type,
+    input.organizationId ?? null,
+    input.applicationId ?? null,
+    input.subjectType,
+    input.subjectId ?? null,
+    input.actor.type,
+    input.actor.id ?? null,
+    JSON.stringify(input.payload ?? {}),
+    now,
+  ]);
+  return id;
 }

@@ -1,11 +1,11 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { User } from "../../db/entities/index.ts";
 import { inTransaction, nativePool } from "../../db/native-pool.ts";
-import { insertEvent } from "../../events/sql.ts";
 import { isUuid } from "../../uuid.ts";
 import { NotFoundError } from "../errors.ts";
 import { clearTokenStateCache } from "../oauth/token-state-cache.ts";
 import type { ActorType } from "../record-event.ts";
+import { insertEvent } from "../record-event.ts";
 import { APPLICATION_GRANTS_REVOKED_EVENT } from "../webhooks/event-types.ts";
 import { userCondition } from "./grant-filter.ts";
 import { REVOKED_BY_ORGANIZATION } from "./grant-revocation.ts";

@@ -1,5 +1,7 @@
 import type pg from "pg";
+import type { EventType } from "../event-types.ts";
 import type { ActorType } from "../record-event.ts";
+import { EVENT_COLUMNS } from "../record-event.ts";
 
 export type RevokeGrantsBatch = {
   readonly applicationId: string;
@@ -21,6 +23,7 @@ export type RevokeGrantsBatch = {
  * grants skips them), consumes their unused codes and writes one `grant.revoked` Event per grant, so all of it commits
  * together or not at all. Token rows are not rewritten: every token path refuses a token whose grant is revoked.
  */
+const GRANT_REVOKED: EventType = "grant.revoked";
 const revokeSql = (skipLocked: boolean) => `
 with revoked as (
   update grants set revoked_at = $1, revoked_reason = $2, updated_at = $3
@@ -32,9 +35,8 @@ with revoked as (
 ), codes as (
   update authorization_codes set consumed_at = $3 where grant_id in (select id from revoked) and consumed_at is null
 ), events as (
-  insert into events (id, type, organization_id, application_id, subject_type, subject_id, actor_type, actor_id,
-    payload, created_at)
-  select gen_random_uuid(), 'grant.revoked', $7, $4, 'grant', id::text, $8, $9,
+  insert into events (${EVENT_COLUMNS})
+  select gen_random_uuid(), '${GRANT_REVOKED}', $7, $4, 'grant', id::text, $8, $9,
     jsonb_build_object('userId', user_id, 'workspaceId', organization_id, 'reason', $2::text), $3
   from revoked
 )

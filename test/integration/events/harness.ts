@@ -3,6 +3,7 @@ import { parseMasterKeys } from "../../../server/crypto/master-key.ts";
 import { Event } from "../../../server/db/entities/index.ts";
 import { type EventWorker, type EventWorkerOptions, startEventWorker } from "../../../server/events/worker.ts";
 import { createLogger } from "../../../server/logger.ts";
+import type { EventType } from "../../../server/services/event-types.ts";
 import { recordEvent } from "../../../server/services/record-event.ts";
 import { apiKeyFor, controlPlane, globalId } from "../../support/control-plane.ts";
 import { createUser } from "../../support/oauth-fixtures.ts";
@@ -61,7 +62,7 @@ export async function createWebhook(
 /** Writes an Event the way services do (outbox row, committed), for event types no service emits yet. */
 export async function emitEvent(
   server: TestServer,
-  input: { type: string; organizationId: string; applicationId?: string | null; payload?: Record<string, unknown> },
+  input: { type: EventType; organizationId: string; applicationId?: string | null; payload?: Record<string, unknown> },
 ): Promise<string> {
   const em = server.orm.em.fork();
   const event = recordEvent(

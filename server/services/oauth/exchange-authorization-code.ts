@@ -38,7 +38,7 @@ type CodeRow = {
 };
 
 /** The code as the locked path reads it: with its grant's state. */
-type LockedCodeRow = CodeRow & { grant_found: boolean; grant_revoked: boolean };
+type LockedCodeRow = CodeRow & { grant_found: boolean; grant_revoked: boolean; workspace_id: string | null };
 
 const CODE_COLUMNS = `c.id, c.application_id, c.user_id, c.grant_id, c.redirect_uri, c.scopes, c.code_challenge,
   c.nonce,
@@ -49,7 +49,8 @@ const CODE_COLUMNS = `c.id, c.application_id, c.user_id, c.grant_id, c.redirect_
 /** The code, locked, with its grant's state: one statement instead of an entity per table. */
 const LOCK_CODE: Statement = {
   name: "latch_lock_authorization_code",
-  text: `select ${CODE_COLUMNS}, g.id is not null as grant_found, ${grantRevokedSql("g", "ga")} as grant_revoked
+  text: `select ${CODE_COLUMNS}, g.id is not null as grant_found, ${grantRevokedSql("g", "ga")} as grant_revoked,
+      g.organization_id as workspace_id
     from authorization_codes c left join grants g on g.id = c.grant_id
       left join applications ga on ga.id = g.application_id
     where c.code_hash = $1
@@ -132,6 +133,7 @@ export async function exchangeAuthorizationCode(
           client: input.client,
           user: { id: code.user_id },
           grantId: code.grant_id,
+          workspaceId: code.workspace_id,
           scopes: code.scopes,
           refresh: input.client.grantTypes.includes("refresh_token")
             ? { familyId: randomUUID(), parentId: null }
@@ -182,6 +184,7 @@ async function exchangeOptimistically(
   if (!code) return null;
   return signTokenSet(deps, client, plan, {
     user: { id: code.user_id },
+    workspaceId: code.workspace_id,
     scopes: code.scopes,
     idToken: { nonce: code.nonce, authTime: new Date(code.auth_time) },
   });

@@ -23,6 +23,7 @@ export async function issueClientCredentials(
       client: input.client,
       user: null,
       grantId: null,
+      workspaceId: null,
       scopes,
       refresh: null,
       authorizationCodeId: null,

@@ -16,6 +16,8 @@ export type IssueTokenSetInput = {
   readonly client: ClientRecord;
   readonly user: TokenUser | null;
   readonly grantId: string | null;
+  /** The workspace the user authorized the grant for (its organization), carried in JWTs as `workspace_id`. */
+  readonly workspaceId: string | null;
   readonly scopes: readonly string[];
   /** Set to mint a refresh token in this family (a new family starts with a fresh uuid). */
   readonly refresh: {
@@ -117,6 +119,7 @@ export function planTokenSet(
 /** Who and what a planned token set is for, once known: the columns a spent code or refresh token supplies. */
 export type TokenSubject = {
   readonly user: TokenUser | null;
+  readonly workspaceId: string | null;
   readonly scopes: readonly string[];
   readonly idToken: IssueTokenSetInput["idToken"];
 };
@@ -145,6 +148,7 @@ export async function signTokenSet(
         now: plan.now,
         ttlSeconds: client.accessTokenTtl,
         authTime: subject.idToken?.authTime,
+        extra: subject.workspaceId ? { workspace_id: subject.workspaceId } : undefined,
       }),
       ACCESS_TOKEN_JWT_TYPE,
     ));
@@ -196,6 +200,7 @@ export async function mintTokenSet(
   const plan = planTokenSetFor(input, now);
   const set = await signTokenSet(deps, input.client, plan, {
     user: input.user,
+    workspaceId: input.workspaceId,
     scopes: input.scopes,
     idToken: input.idToken,
   });

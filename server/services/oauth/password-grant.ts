@@ -89,6 +89,7 @@ export async function passwordGrant(
         client: input.client,
         user: { id: user.id },
         grantId: grant.id,
+        workspaceId: grant.organization?.id ?? null,
         scopes,
         refresh: input.client.grantTypes.includes("refresh_token") ? { familyId: randomUUID(), parentId: null } : null,
         authorizationCodeId: null,

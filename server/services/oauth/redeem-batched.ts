@@ -25,7 +25,14 @@ export type Spendable = {
 };
 
 /** What every spend answers of the row it spent. */
-export type SpentRow = { hash: string; user_id: string | null; grant_id: string | null; scopes: string[] };
+export type SpentRow = {
+  hash: string;
+  user_id: string | null;
+  grant_id: string | null;
+  /** The organization of the spent row's grant: the workspace its tokens apply to. */
+  workspace_id: string | null;
+  scopes: string[];
+};
 
 /** One redemption: the presented secret's hash, the client, the request's time, and the spendable's own inputs. */
 export type Redemption = { readonly hash: string; readonly [input: string]: unknown };
@@ -57,7 +64,9 @@ export const spendStatement = (spendable: Spendable): Statement => ({
     spent as (
       update ${spendable.table} t set ${spendable.spentAt} = i.at from input i
       where t.${spendable.hashColumn} = i.hash and t.id in (select id from target)
-      returning t.id, t.user_id, t.grant_id, t.scopes, ${returned(spendable, (alias, sql) => `${sql} as ${alias}`)},
+      returning t.id, t.user_id, t.grant_id, t.scopes,
+        (select g.organization_id from grants g where g.id = t.grant_id) as workspace_id,
+        ${returned(spendable, (alias, sql) => `${sql} as ${alias}`)},
         i.hash, i.access, i.refresh
     ),
     access as (
@@ -76,7 +85,8 @@ export const spendStatement = (spendable: Spendable): Statement => ({
       from spent s, lateral json_populate_record(null::refresh_tokens, s.refresh) r
       where s.refresh is not null
     )
-    select s.hash, s.user_id, s.grant_id, s.scopes, ${returned(spendable, (alias) => `s.${alias}`)} from spent s`,
+    select s.hash, s.user_id, s.grant_id, s.workspace_id, s.scopes, ${returned(spendable, (alias) => `s.${alias}`)}
+    from spent s`,
 });
 
 const returned = (spendable: Spendable, column: (alias: string, sql: string) => string) =>

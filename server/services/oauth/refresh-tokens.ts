@@ -46,7 +46,7 @@ type RefreshRow = {
 };
 
 /** The token as the locked path reads it: with its grant's state. */
-type LockedRefreshRow = RefreshRow & { grant_found: boolean; grant_revoked: boolean };
+type LockedRefreshRow = RefreshRow & { grant_found: boolean; grant_revoked: boolean; workspace_id: string | null };
 
 const TOKEN_COLUMNS = `r.id, r.application_id, r.user_id, r.grant_id, r.family_id, r.authorization_code_id,
   r.scopes,
@@ -57,7 +57,8 @@ const TOKEN_COLUMNS = `r.id, r.application_id, r.user_id, r.grant_id, r.family_i
 /** The presented token, locked, with its grant's state: one statement. */
 const LOCK_REFRESH: Statement = {
   name: "latch_lock_refresh_token",
-  text: `select ${TOKEN_COLUMNS}, g.id is not null as grant_found, ${grantRevokedSql("g", "ga")} as grant_revoked
+  text: `select ${TOKEN_COLUMNS}, g.id is not null as grant_found, ${grantRevokedSql("g", "ga")} as grant_revoked,
+      g.organization_id as workspace_id
     from refresh_tokens r left join grants g on g.id = r.grant_id
       left join applications ga on ga.id = g.application_id
     where r.token_hash = $1
@@ -179,6 +180,7 @@ async function refreshUnderLock(
     client: input.client,
     user: token.user_id ? { id: token.user_id } : null,
     grantId: token.grant_found ? token.grant_id : null,
+    workspaceId: token.grant_found ? token.workspace_id : null,
     scopes: decision.scopes,
     refresh: rotate ? { familyId: token.family_id, parentId: token.id, scopes: token.scopes, token: successor } : null,
     authorizationCodeId: token.authorization_code_id,
@@ -218,6 +220,7 @@ async function rotateOptimistically(
   if (!token) return null;
   return signTokenSet(deps, client, plan, {
     user: token.user_id ? { id: token.user_id } : null,
+    workspaceId: token.workspace_id,
     scopes: token.scopes,
     idToken: null,
   });

@@ -1,3 +1,4 @@
+import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Grant, Membership, Organization } from "../../../server/db/entities/index.ts";
 import { introspect, postAsClient } from "../../support/oauth-client.ts";
@@ -119,6 +120,26 @@ describe("workspaces a grant covers", () => {
     // ...and so does introspection, for a resource server that only sees the token.
     const introspected = await introspect(server, app, token.access_token);
     expect(introspected.body).toMatchObject({ active: true, workspace_id: other.id });
+    // ...and the JWT itself carries it, from the code exchange and from every rotation after it.
+    expect(decodeJwt(token.access_token).workspace_id).toBe(other.id);
+    expect(token.refresh_token).toBeTypeOf("string");
+    const refreshed = await postAsClient(server.url, "/oauth2/token", app, {
+      grant_type: "refresh_token",
+      refresh_token: token.refresh_token,
+    });
+    expect(refreshed.status).toBe(200);
+    expect(decodeJwt(refreshed.body.access_token).workspace_id).toBe(other.id);
+    const narrowed = await postAsClient(server.url, "/oauth2/token", app, {
+      grant_type: "refresh_token",
+      refresh_token: refreshed.body.refresh_token,
+      scope: "identify",
+    });
+    expect(narrowed.status).toBe(200);
+    expect(decodeJwt(narrowed.body.access_token).workspace_id).toBe(other.id);
+    // A token with no workspace behind it (client credentials) has no such claim.
+    const machine = await postAsClient(server.url, "/oauth2/token", app, { grant_type: "client_credentials" });
+    expect(machine.status).toBe(200);
+    expect(decodeJwt(machine.body.access_token)).not.toHaveProperty("workspace_id");
   });
 
   it("refuses a workspace the user does not belong to", async () => {

@@ -24,6 +24,7 @@ import { registerTokenRoute } from "./http/routes/token.ts";
 import { registerUpstreamLoginRoutes } from "./http/routes/upstream-login.ts";
 import { registerUserinfoRoute } from "./http/routes/userinfo.ts";
 import { registerUsersMeRoute } from "./http/routes/users-me.ts";
+import { registerUsersMeConnectionsRoute } from "./http/routes/users-me-connections.ts";
 import { registerUsersMeGuildsRoute } from "./http/routes/users-me-guilds.ts";
 import { registerWellKnownMetadataRoutes } from "./http/routes/well-known-metadata.ts";
 import { currentRequestId } from "./request-context.ts";
@@ -95,6 +96,7 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
   registerUserinfoRoute(app, deps);
   registerUsersMeRoute(app, deps);
   registerUsersMeGuildsRoute(app, deps);
+  registerUsersMeConnectionsRoute(app, deps);
   registerAccountConnectionsRoutes(app, deps);
   registerConsoleRoutes(app, { distDir: CONSOLE_DIST });
   registerUpstreamLoginRoutes(app, deps);

@@ -5,7 +5,9 @@ import { hrefFor, navigate, type Route, useRoute } from "./router.ts";
 import { ApiKeysScreen } from "./screens/api-keys.tsx";
 import { AppDetailScreen } from "./screens/app-detail.tsx";
 import { AppsScreen } from "./screens/apps.tsx";
+import { AuditLogScreen } from "./screens/audit-log.tsx";
 import { CreateAppScreen } from "./screens/create-app.tsx";
+import { ScopesScreen } from "./screens/scopes.tsx";
 import { WebhookDetailScreen } from "./screens/webhook-detail.tsx";
 import { WebhooksScreen } from "./screens/webhooks.tsx";
 import { ErrorState, LoadingState } from "./states.tsx";
@@ -78,6 +80,18 @@ export function ConsoleApp() {
           active={route.screen === "webhooks" || route.screen === "webhook"}
           onClick={go({ screen: "webhooks" })}
         />
+        <NavLink
+          href={hrefFor({ screen: "scopes" })}
+          label="Scopes"
+          active={route.screen === "scopes"}
+          onClick={go({ screen: "scopes" })}
+        />
+        <NavLink
+          href={hrefFor({ screen: "audit-log" })}
+          label="Audit log"
+          active={route.screen === "audit-log"}
+          onClick={go({ screen: "audit-log" })}
+        />
         <NavLink href="/account/connections" label="Authorized apps" />
         <NavLink href="/graphql" label="GraphQL explorer" />
       </AppShell.Navbar>
@@ -104,6 +118,10 @@ function Screen({ route }: { route: Route }) {
       return <WebhooksScreen />;
     case "webhook":
       return <WebhookDetailScreen id={route.id} />;
+    case "scopes":
+      return <ScopesScreen />;
+    case "audit-log":
+      return <AuditLogScreen />;
     case "not-found":
       return <ErrorState message="There is no such page in the console." />;
   }

@@ -8,6 +8,8 @@ export type Route =
   | { readonly screen: "api-keys" }
   | { readonly screen: "webhooks" }
   | { readonly screen: "webhook"; readonly id: string }
+  | { readonly screen: "scopes" }
+  | { readonly screen: "audit-log" }
   | { readonly screen: "not-found" };
 
 export function parseRoute(pathname: string): Route {
@@ -16,6 +18,8 @@ export function parseRoute(pathname: string): Route {
   if (path === "/apps/new") return { screen: "create-app" };
   if (path === "/api-keys") return { screen: "api-keys" };
   if (path === "/webhooks") return { screen: "webhooks" };
+  if (path === "/scopes") return { screen: "scopes" };
+  if (path === "/audit-log") return { screen: "audit-log" };
   const app = /^\/apps\/([A-Za-z0-9+/=_%-]+)$/.exec(path);
   if (app?.[1]) return { screen: "app", id: decodeURIComponent(app[1]) };
   const webhook = /^\/webhooks\/([A-Za-z0-9+/=_%-]+)$/.exec(path);
@@ -37,6 +41,10 @@ export function hrefFor(route: Route): string {
       return "/console/webhooks";
     case "webhook":
       return `/console/webhooks/${encodeURIComponent(route.id)}`;
+    case "scopes":
+      return "/console/scopes";
+    case "audit-log":
+      return "/console/audit-log";
     case "not-found":
       return "/console";
   }

@@ -9,7 +9,6 @@ import { sendPage } from "../page-response.ts";
 import { renderConnectionsPage } from "../pages/connections-page.ts";
 import { renderErrorPage } from "../pages/error-page.ts";
 import { readSessionToken } from "../session-cookie.ts";
-import { describeScopes } from "./authorize.ts";
 
 const CONNECTIONS_PATH = "/account/connections";
 
@@ -29,7 +28,7 @@ export function registerAccountConnectionsRoutes(router: Hono, deps: HttpDeps): 
     return sendPage(c, 200, (nonce) =>
       renderConnectionsPage({
         user: session.user,
-        connections: connections.map((connection) => ({ ...connection, scopes: describeScopes(connection.scopes) })),
+        connections,
         csrfToken,
         nonce,
       }),

@@ -3,10 +3,10 @@ import { deriveKey } from "../../crypto/derive-key.ts";
 import { signPayload } from "../../crypto/signed-payload.ts";
 import { type AuthorizeRequest, validateAuthorizeRequest } from "../../oauth/authorize-request.ts";
 import { AccessDeniedError, ConsentRequiredError, LoginRequiredError } from "../../oauth/errors.ts";
-import { BUILT_IN_SCOPES } from "../../oauth/scope-catalogue.ts";
 import { approveAuthorization } from "../../services/oauth/approve-authorization.ts";
 import { findReusableGrant } from "../../services/oauth/find-reusable-grant.ts";
 import { type LoadedAuthorizeClient, loadAuthorizeClient } from "../../services/oauth/load-authorize-client.ts";
+import { describeScopes, type ScopeDescription } from "../../services/scopes/describe-scopes.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
 import { countUsage } from "../../services/usage/count-usage.ts";
 import { listUserWorkspaces, type Workspace } from "../../services/users/read-user-profile.ts";
@@ -23,12 +23,6 @@ export const AUTHORIZE_PATHS = ["/oauth2/authorize", "/api/v1/oauth2/authorize",
 export const CONSENT_REQUEST_TTL_MS = 10 * 60_000;
 /** prompt=login is satisfied by a sign-in this recent (the round trip through the login page). */
 const FRESH_LOGIN_MS = 2 * 60_000;
-
-const SCOPE_DESCRIPTIONS = new Map(BUILT_IN_SCOPES.map((scope) => [scope.name, scope.description]));
-
-export function describeScopes(scopes: readonly string[]): { name: string; description: string }[] {
-  return scopes.map((name) => ({ name, description: SCOPE_DESCRIPTIONS.get(name) ?? `Use "${name}" on your behalf` }));
-}
 
 /** Workspaces the user may pick: any for a user grant, only those they administer for a bot install. */
 export function eligibleWorkspaces(workspaces: readonly Workspace[], request: AuthorizeRequest): Workspace[] {
@@ -106,7 +100,8 @@ export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {
         ? redirectError(c, deps, request.redirectUri, error, request.state)
         : authorizeErrorPage(c, error);
     }
-    return renderConsent(c, deps, { loaded, request, url, session, workspaces, requestKey, now });
+    const scopes = await describeScopes(em, loaded.record.organizationId, request.scopes);
+    return renderConsent(c, deps, { loaded, request, scopes, url, session, workspaces, requestKey, now });
   }
 
   for (const path of AUTHORIZE_PATHS) router.get(path, handle);
@@ -118,6 +113,7 @@ function renderConsent(
   input: {
     loaded: LoadedAuthorizeClient;
     request: AuthorizeRequest;
+    scopes: ScopeDescription[];
     url: URL;
     session: { sessionId: string; user: { displayName: string; email: string } };
     workspaces: Workspace[];
@@ -139,7 +135,7 @@ function renderConsent(
       renderConsentPage({
         branding: input.loaded.branding,
         user: input.session.user,
-        scopes: describeScopes(input.request.scopes),
+        scopes: input.scopes,
         workspaces: input.workspaces.map((w) => ({ id: w.id, name: w.name })),
         selectedWorkspaceId: input.request.bot?.guildId,
         csrfToken,

@@ -1,12 +1,14 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Grant } from "../../db/entities/index.ts";
 import { type AppBranding, toAppBranding } from "../oauth/load-authorize-client.ts";
+import { describeScopes, type ScopeDescription } from "../scopes/describe-scopes.ts";
 import { grantRevocation } from "./grant-revocation.ts";
 
 export type UserConnection = {
   readonly grantId: string;
   readonly branding: AppBranding;
-  readonly scopes: readonly string[];
+  /** What the user allowed, in the words the consent page used. */
+  readonly scopes: readonly ScopeDescription[];
   readonly workspaceName: string | null;
   readonly since: Date;
 };
@@ -22,14 +24,16 @@ export async function listUserConnections(em: EntityManager, userId: string): Pr
   const current = grants.filter(
     (grant) => grantRevocation(grant, grant.application.getEntity().grantsRevokedBefore ?? null) === null,
   );
-  return current.map((grant) => {
-    const app = grant.application.getEntity();
-    return {
-      grantId: grant.id,
-      branding: toAppBranding(app),
-      scopes: grant.scopes,
-      workspaceName: grant.organization?.getEntity().name ?? null,
-      since: grant.createdAt,
-    };
-  });
+  return Promise.all(
+    current.map(async (grant) => {
+      const app = grant.application.getEntity();
+      return {
+        grantId: grant.id,
+        branding: toAppBranding(app),
+        scopes: await describeScopes(em, app.organization.id, grant.scopes),
+        workspaceName: grant.organization?.getEntity().name ?? null,
+        since: grant.createdAt,
+      };
+    }),
+  );
 }

@@ -41,6 +41,25 @@ export function extractClientCredentials(authorization: string | undefined, body
   return { method: "none", clientId: form.client_id };
 }
 
+/** What a confidential client registered (RFC 7591 §2 `token_endpoint_auth_method`); `any` accepts both secret methods. */
+export type RegisteredAuthMethod = "client_secret_basic" | "client_secret_post" | "any";
+
+/**
+ * Refuses a confidential client that authenticated with another method than the one it registered (RFC 7591 §2:
+ * the registered method is the one the client uses at the token endpoint; Latch holds revocation and introspection to
+ * it too). Called once the secret is verified, so only the secret's holder learns which method is expected.
+ *
+ * @throws {InvalidClientError} when the method is pinned and `used` is not it (401, RFC 6749 §5.2).
+ */
+export function checkRegisteredAuthMethod(registered: RegisteredAuthMethod, used: ClientCredentials["method"]): void {
+  if (registered === "any" || used === registered) return;
+  const how =
+    registered === "client_secret_basic"
+      ? "HTTP Basic (client_secret_basic), not client_secret in the body"
+      : "client_id and client_secret in the body (client_secret_post), not the Authorization header";
+  throw new InvalidClientError(`this client is registered to authenticate with ${how}`);
+}
+
 /** The `WWW-Authenticate` value of a 401 invalid_client response to a Basic attempt (RFC 6749 §5.2, RFC 7617 §2). */
 export function basicChallenge(realm: string): string {
   return `Basic realm="${quoteEscape(realm)}", charset="UTF-8"`;

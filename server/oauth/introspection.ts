@@ -17,6 +17,27 @@ export type IntrospectedToken = {
   workspaceId?: string;
 };
 
+/** Who asks to introspect: its client_id, organization, and whether the organization made it a resource server. */
+export type IntrospectionCaller = {
+  readonly clientId: string;
+  readonly organizationId: string;
+  readonly isResourceServer: boolean;
+};
+
+/**
+ * Whether `caller` may learn about a token issued to `token.clientId` of `token.organizationId` (RFC 7662 §4: the
+ * server must decide which protected resources may introspect which tokens). An app may introspect the tokens
+ * issued to itself; a resource server, every token of its organization; nobody, another organization's tokens.
+ * Anything refused is answered exactly like an unknown token (§2.2).
+ */
+export function mayIntrospect(
+  caller: IntrospectionCaller,
+  token: { readonly clientId: string; readonly organizationId: string },
+): boolean {
+  if (token.organizationId !== caller.organizationId) return false;
+  return caller.isResourceServer || token.clientId === caller.clientId;
+}
+
 /**
  * The introspection response (RFC 7662 §2.2): exactly `{ active: false }` for an unknown, expired or revoked token
  * (§2.2: nothing else may be revealed about it), else the token's metadata with undefined members omitted.

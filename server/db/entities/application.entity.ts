@@ -8,6 +8,10 @@ export type ApplicationType = (typeof applicationTypes)[number];
 export const accessTokenFormats = ["jwt", "opaque"] as const;
 export type AccessTokenFormat = (typeof accessTokenFormats)[number];
 
+/** How a confidential app authenticates at the token, revocation and introspection endpoints (RFC 7591 §2). */
+export const tokenEndpointAuthMethods = ["client_secret_basic", "client_secret_post", "any"] as const;
+export type TokenEndpointAuthMethod = (typeof tokenEndpointAuthMethods)[number];
+
 const defaultGrantTypes = ["authorization_code", "refresh_token"];
 
 /**
@@ -47,6 +51,16 @@ export const ApplicationSchema = defineEntity({
      * already got, not a reuse. 0 (the default): strict, any reuse revokes the family.
      */
     refreshReuseInterval: p.integer().default(0),
+    /**
+     * The one client authentication method a confidential app may use, or `any` (the default) for both secret
+     * methods. Public apps keep `any`: they authenticate with `none` whatever it says.
+     */
+    tokenEndpointAuthMethod: p.enum(tokenEndpointAuthMethods).default("any"),
+    /**
+     * A resource server: it may introspect the tokens of every app of its organization. Any other app introspects
+     * only its own tokens (RFC 7662 §4).
+     */
+    isResourceServer: p.boolean().default(false),
     logoUrl: p.text().nullable(),
     primaryColor: p.text().nullable(),
     secondaryColor: p.text().nullable(),

@@ -6,7 +6,12 @@ import { updateApplication } from "../../services/applications/update-applicatio
 import { builder } from "../builder.ts";
 import { actorOf } from "../context.ts";
 import { rowId } from "../global-id.ts";
-import { AccessTokenFormatEnum, ApplicationNode, ApplicationTypeEnum } from "../types/application.ts";
+import {
+  AccessTokenFormatEnum,
+  ApplicationNode,
+  ApplicationTypeEnum,
+  TokenEndpointAuthMethodEnum,
+} from "../types/application.ts";
 
 const settingsFields = (t: Parameters<Parameters<typeof builder.inputType>[1]["fields"]>[0]) => ({
   description: t.string({ required: false, description: "What the app is for." }),
@@ -23,6 +28,15 @@ const settingsFields = (t: Parameters<Parameters<typeof builder.inputType>[1]["f
   accessTokenTtl: t.int({ required: false, description: "Seconds, 60 to 31536000 (default 604800)." }),
   refreshTokenTtl: t.int({ required: false, description: "Seconds, 60 to 31536000 (default 2592000)." }),
   refreshReuseInterval: t.int({ required: false, description: "Seconds, 0 to 60 (default 0: strict)." }),
+  tokenEndpointAuthMethod: t.field({
+    type: TokenEndpointAuthMethodEnum,
+    required: false,
+    description: "Pin a confidential app to one client authentication method (default ANY). Public apps keep ANY.",
+  }),
+  isResourceServer: t.boolean({
+    required: false,
+    description: "Let this confidential app introspect every token of the organization (default false: only its own).",
+  }),
   logoUrl: t.string({ required: false, description: "https URL of the logo." }),
   primaryColor: t.string({ required: false, description: "#rrggbb" }),
   secondaryColor: t.string({ required: false, description: "#rrggbb" }),

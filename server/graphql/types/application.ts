@@ -21,6 +21,22 @@ export const AccessTokenFormatEnum = builder.enumType("AccessTokenFormat", {
   } as const,
 });
 
+export const TokenEndpointAuthMethodEnum = builder.enumType("TokenEndpointAuthMethod", {
+  description:
+    "How a confidential app authenticates at the token, revocation and introspection endpoints (RFC 7591 §2 token_endpoint_auth_method).",
+  values: {
+    CLIENT_SECRET_BASIC: {
+      value: "client_secret_basic",
+      description: "Only HTTP Basic with client_id and secret (RFC 6749 §2.3.1); a secret in the body is refused.",
+    },
+    CLIENT_SECRET_POST: {
+      value: "client_secret_post",
+      description: "Only client_id and client_secret in the form body; an Authorization header is refused.",
+    },
+    ANY: { value: "any", description: "Either of the two (the default)." },
+  } as const,
+});
+
 /** An app as the control plane reads it (mutations answer its id; the node loads the row). */
 export type ApplicationRow = Row<Application>;
 
@@ -57,6 +73,17 @@ export const ApplicationNode = builder.loadableNode("Application", {
     refreshReuseInterval: t.exposeInt("refreshReuseInterval", {
       description:
         "Seconds during which a just-rotated refresh token presented again (a client retrying) is answered with the same successor; 0: any reuse revokes the family.",
+    }),
+    tokenEndpointAuthMethod: t.field({
+      type: TokenEndpointAuthMethodEnum,
+      nullable: true,
+      description:
+        "The one client authentication method the app may use, or ANY. Null for public apps, which send their client_id alone.",
+      resolve: (app) => (app.type === "public" ? null : app.tokenEndpointAuthMethod),
+    }),
+    isResourceServer: t.exposeBoolean("isResourceServer", {
+      description:
+        "A resource server introspects the tokens of every app of the organization; any other app only its own (RFC 7662 §4).",
     }),
     logoUrl: t.string({
       nullable: true,

@@ -10,7 +10,7 @@ import { oauthErrorResponse } from "../oauth-error-response.ts";
 import { readForm } from "../read-form.ts";
 import { sendJson } from "../send-json.ts";
 
-/** Token introspection (RFC 7662 §2) for resource servers registered as confidential clients. */
+/** Token introspection (RFC 7662 §2) for confidential clients: their own tokens, or the organization's for a resource server. */
 export function registerIntrospectRoute(router: Hono, deps: HttpDeps): void {
   router.post("/oauth2/introspect", async (c) => {
     const now = new Date();

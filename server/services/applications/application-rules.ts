@@ -10,6 +10,10 @@ export const APPLICATION_GRANT_TYPES = [
 ] as const;
 export type ApplicationGrantType = (typeof APPLICATION_GRANT_TYPES)[number];
 
+/** How a confidential app may authenticate (RFC 7591 §2 `token_endpoint_auth_method`); `any`: either secret method. */
+export const TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "any"] as const;
+export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
+
 const HEX_COLOR = /^#(?:[0-9a-fA-F]{3}){1,2}$/;
 
 /** A display name: trimmed, 1 to 100 characters. */
@@ -56,6 +60,31 @@ export function checkGrantTypes(
     throw new ValidationError("grantTypes", "the password grant needs allowPasswordGrant: true");
   }
   return [...new Set(grantTypes)] as ApplicationGrantType[];
+}
+
+/** A pinned authentication method needs a secret: public apps (which send only client_id) keep `any`. */
+export function checkTokenEndpointAuthMethod(value: string, type: "confidential" | "public"): TokenEndpointAuthMethod {
+  if (!(TOKEN_ENDPOINT_AUTH_METHODS as readonly string[]).includes(value)) {
+    throw new ValidationError(
+      "tokenEndpointAuthMethod",
+      `unknown tokenEndpointAuthMethod "${value}"; expected ${TOKEN_ENDPOINT_AUTH_METHODS.join(", ")}`,
+    );
+  }
+  if (type === "public" && value !== "any") {
+    throw new ValidationError(
+      "tokenEndpointAuthMethod",
+      "public applications have no client secret: they authenticate with client_id alone",
+    );
+  }
+  return value as TokenEndpointAuthMethod;
+}
+
+/** Only a confidential app can introspect (RFC 7662 §2.1), so only one can be a resource server. */
+export function checkIsResourceServer(value: boolean, type: "confidential" | "public"): boolean {
+  if (value && type === "public") {
+    throw new ValidationError("isResourceServer", "a resource server must be a confidential application");
+  }
+  return value;
 }
 
 export function checkColor(field: string, value: string | null | undefined): string | null {

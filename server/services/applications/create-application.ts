@@ -8,10 +8,12 @@ import {
   checkAllowedScopes,
   checkColor,
   checkGrantTypes,
+  checkIsResourceServer,
   checkName,
   checkPublicUrl,
   checkRedirectUris,
   checkSeconds,
+  checkTokenEndpointAuthMethod,
 } from "./application-rules.ts";
 import { mintClientSecret } from "./mint-client-secret.ts";
 import type { ApplicationChanges } from "./update-application.ts";
@@ -52,6 +54,8 @@ export async function createApplication(
     allowPasswordGrant,
   );
   const redirectUris = checkRedirectUris(input.redirectUris ?? []);
+  const tokenEndpointAuthMethod = checkTokenEndpointAuthMethod(input.tokenEndpointAuthMethod ?? "any", type);
+  const isResourceServer = checkIsResourceServer(input.isResourceServer ?? false, type);
   const settings = {
     accessTokenTtl: checkSeconds("accessTokenTtl", input.accessTokenTtl, 60, 31_536_000),
     refreshTokenTtl: checkSeconds("refreshTokenTtl", input.refreshTokenTtl, 60, 31_536_000),
@@ -84,6 +88,8 @@ export async function createApplication(
         allowPasswordGrant,
         allowedScopes,
         accessTokenFormat: input.accessTokenFormat ?? "jwt",
+        tokenEndpointAuthMethod,
+        isResourceServer,
         ...Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)),
         ...branding,
         isActive: true,

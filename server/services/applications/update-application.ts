@@ -6,9 +6,11 @@ import {
   checkAllowedScopes,
   checkColor,
   checkGrantTypes,
+  checkIsResourceServer,
   checkName,
   checkPublicUrl,
   checkSeconds,
+  checkTokenEndpointAuthMethod,
 } from "./application-rules.ts";
 
 /** Fields an update may change; absent means unchanged, null clears an optional one. The type cannot change. */
@@ -23,6 +25,8 @@ export type ApplicationChanges = {
   readonly refreshTokenTtl?: number;
   readonly refreshTokenRotation?: boolean;
   readonly refreshReuseInterval?: number;
+  readonly tokenEndpointAuthMethod?: "client_secret_basic" | "client_secret_post" | "any";
+  readonly isResourceServer?: boolean;
   readonly logoUrl?: string | null;
   readonly primaryColor?: string | null;
   readonly secondaryColor?: string | null;
@@ -53,6 +57,13 @@ async function validated(
   }
   if (changes.accessTokenFormat !== undefined) next.accessTokenFormat = changes.accessTokenFormat;
   if (changes.refreshTokenRotation !== undefined) next.refreshTokenRotation = changes.refreshTokenRotation;
+  // null (from GraphQL) puts these back to their defaults.
+  if (changes.tokenEndpointAuthMethod !== undefined) {
+    next.tokenEndpointAuthMethod = checkTokenEndpointAuthMethod(changes.tokenEndpointAuthMethod ?? "any", app.type);
+  }
+  if (changes.isResourceServer !== undefined) {
+    next.isResourceServer = checkIsResourceServer(changes.isResourceServer ?? false, app.type);
+  }
   for (const [field, min, max] of [
     ["accessTokenTtl", 60, 31_536_000],
     ["refreshTokenTtl", 60, 31_536_000],

@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { hashSecret, safeEqual } from "../../crypto/sha256.ts";
 import { nativePool, type Statement } from "../../db/native-pool.ts";
-import type { ClientCredentials } from "../../oauth/client-authentication.ts";
+import { type ClientCredentials, checkRegisteredAuthMethod } from "../../oauth/client-authentication.ts";
 import { InvalidClientError } from "../../oauth/errors.ts";
 import { type CachedSecret, type ClientEntry, clientCacheFor, loadClientEntry } from "./client-cache.ts";
 import type { ClientRecord } from "./client-record.ts";
@@ -42,7 +42,8 @@ async function lookup(em: EntityManager, clientId: string): Promise<{ entry: Cli
 
 /**
  * Authenticates the client of a token, revocation or introspection request (RFC 6749 §2.3): a confidential client
- * with any unexpired, unrevoked secret; a public client by its id alone (it proves itself with PKCE instead).
+ * with any unexpired, unrevoked secret, by the method it registered (`any`: either); a public client by its id alone
+ * (it proves itself with PKCE instead).
  */
 export async function authenticateClient(
   em: EntityManager,
@@ -69,6 +70,7 @@ export async function authenticateClient(
     secret = matchingSecret(entry, hash, now.getTime());
   }
   if (!secret) throw failed();
+  checkRegisteredAuthMethod(entry.record.tokenEndpointAuthMethod, credentials.method);
   if (secret.lastUsedAt === null || now.getTime() - secret.lastUsedAt > LAST_USED_RESOLUTION_MS) {
     secret.lastUsedAt = now.getTime();
     const pool = await nativePool(em);

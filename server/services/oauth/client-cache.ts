@@ -145,6 +145,8 @@ type ClientRow = {
   refresh_token_ttl: number;
   refresh_token_rotation: boolean;
   refresh_reuse_interval: number;
+  token_endpoint_auth_method: "client_secret_basic" | "client_secret_post" | "any";
+  is_resource_server: boolean;
   secrets: { id: string; hash: string; expires_at: number | null; last_used_at: number | null }[];
 };
 
@@ -152,7 +154,7 @@ const LOAD_CLIENT: Statement = {
   name: "latch_load_client",
   text: `select a.id, a.client_id, a.organization_id, a.name, a.type, a.is_active, a.grant_types, a.allowed_scopes,
       a.allow_password_grant, a.access_token_format, a.access_token_ttl, a.refresh_token_ttl, a.refresh_token_rotation,
-      a.refresh_reuse_interval,
+      a.refresh_reuse_interval, a.token_endpoint_auth_method, a.is_resource_server,
       coalesce((select json_agg(json_build_object('id', s.id, 'hash', s.secret_hash,
           'expires_at', (extract(epoch from s.expires_at) * 1000)::float8,
           'last_used_at', (extract(epoch from s.last_used_at) * 1000)::float8))
@@ -180,6 +182,8 @@ export async function loadClientEntry(em: EntityManager, clientId: string): Prom
       refreshTokenTtl: row.refresh_token_ttl,
       refreshTokenRotation: row.refresh_token_rotation,
       refreshReuseInterval: row.refresh_reuse_interval,
+      tokenEndpointAuthMethod: row.token_endpoint_auth_method,
+      isResourceServer: row.is_resource_server,
     },
     secrets: row.secrets.map((s) => ({
       id: s.id,

@@ -16,6 +16,10 @@ export type ClientRecord = {
   readonly refreshTokenTtl: number;
   readonly refreshTokenRotation: boolean;
   readonly refreshReuseInterval: number;
+  /** The one secret method a confidential client may use, or `any` (RFC 7591 §2). */
+  readonly tokenEndpointAuthMethod: "client_secret_basic" | "client_secret_post" | "any";
+  /** May introspect every token of its organization, not only its own (RFC 7662 §4). */
+  readonly isResourceServer: boolean;
 };
 
 export function toClientRecord(app: Application): ClientRecord {
@@ -34,5 +38,7 @@ export function toClientRecord(app: Application): ClientRecord {
     refreshTokenTtl: app.refreshTokenTtl,
     refreshTokenRotation: app.refreshTokenRotation,
     refreshReuseInterval: app.refreshReuseInterval,
+    tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
+    isResourceServer: app.isResourceServer,
   };
 }

@@ -2,7 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { hasValidChecksum, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { nativePool, query, type Statement } from "../../db/native-pool.ts";
-import type { IntrospectedToken } from "../../oauth/introspection.ts";
+import { type IntrospectedToken, mayIntrospect } from "../../oauth/introspection.ts";
 import { grantRevokedSql } from "../grants/grant-revoked-sql.ts";
 import type { ClientRecord } from "./client-record.ts";
 import { resolveAccessToken } from "./resolve-access-token.ts";
@@ -66,8 +66,9 @@ async function introspectRefreshToken(
 }
 
 /**
- * Token introspection (RFC 7662 §2). A resource server may introspect the tokens of its own organization's apps;
- * anything else, like anything revoked, expired or of a disabled app, is reported as merely inactive. One statement
+ * Token introspection (RFC 7662 §2). An app may introspect its own tokens, and a resource server those of every app
+ * of its organization (`mayIntrospect`, §4); anything else, like anything revoked, expired or of a disabled app, is
+ * reported as merely inactive. One statement
  * per token: the token with its app, grant and user.
  */
 export async function introspectToken(
@@ -79,12 +80,12 @@ export async function introspectToken(
   const token = input.token;
   if (token.startsWith(SECRET_PREFIXES.refreshToken)) {
     const found = await introspectRefreshToken(em, token, now);
-    if (!found || found.organizationId !== input.caller.organizationId) return null;
+    if (!found || !mayIntrospect(input.caller, found)) return null;
     const { organizationId: _, ...rest } = found;
     return { ...rest, issuer: input.issuer };
   }
   const access = await resolveAccessToken(em, signer, token, now);
-  if (!access || access.organizationId !== input.caller.organizationId) return null;
+  if (!access || !mayIntrospect(input.caller, access)) return null;
   return {
     active: true,
     scopes: access.scopes,

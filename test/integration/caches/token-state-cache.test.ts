@@ -28,7 +28,7 @@ let counter: StatementCounter;
 let server: TestServer;
 let organizationId: string;
 let user: TestUser;
-/** The resource server that introspects (a confidential client of the same organization). */
+/** The resource server that introspects (a confidential client of the same organization, marked a resource server). */
 let resourceServer: TestApp;
 /** Another replica or an operator's psql: its changes bypass this process entirely. */
 let outside: pg.Client;
@@ -37,7 +37,10 @@ beforeAll(async () => {
   counted = await startCountedServer({ worker: false });
   ({ server, counter, database } = counted);
   ({ user, organizationId } = await createUser(server.orm));
-  resourceServer = await createApp(server.orm, organizationId, { grantTypes: ["client_credentials"] });
+  resourceServer = await createApp(server.orm, organizationId, {
+    grantTypes: ["client_credentials"],
+    isResourceServer: true,
+  });
   outside = new pg.Client({ connectionString: database.url });
   await outside.connect();
 });

@@ -282,7 +282,7 @@ describe("revoking grants", () => {
   beforeAll(async () => {
     ({ organizationId } = await createUser(server.orm));
     admin = controlPlane(server, await apiKeyFor(server, organizationId));
-    resourceServer = await createApp(server.orm, organizationId, { name: "Resource server" });
+    resourceServer = await createApp(server.orm, organizationId, { name: "Resource server", isResourceServer: true });
   });
 
   it("revokeGrant cuts off the grant's access and refresh tokens at once, and is idempotent", async () => {

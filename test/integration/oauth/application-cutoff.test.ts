@@ -25,6 +25,7 @@ beforeAll(async () => {
   resourceServer = await createApp(server.orm, organizationId, {
     name: "Resource server",
     grantTypes: ["client_credentials"],
+    isResourceServer: true,
   });
 });
 afterAll(() => server?.stop());
@@ -144,7 +145,10 @@ describe("deleting or disabling an app cuts every token off at once", () => {
     const app = await createApp(server.orm, organizationId, { accessTokenFormat: "opaque" });
     const tokens = await userTokens(app);
     const other = await createUser(server.orm);
-    const foreign = await createApp(server.orm, other.organizationId, { grantTypes: ["client_credentials"] });
+    const foreign = await createApp(server.orm, other.organizationId, {
+      grantTypes: ["client_credentials"],
+      isResourceServer: true,
+    });
     expect((await post("/oauth2/introspect", foreign, { token: tokens.access_token })).body).toEqual({ active: false });
     expect((await introspect(tokens.access_token)).active).toBe(true);
   });

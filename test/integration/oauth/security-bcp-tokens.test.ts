@@ -329,7 +329,7 @@ describe("RFC 9700 §2.3 / §4.10 access token privilege restriction", () => {
     const stranger = await createApp(server.orm, other.organizationId);
     expect((await introspect(server, stranger, tokens.access_token)).body).toEqual({ active: false });
     expect((await introspect(server, stranger, tokens.refresh_token)).body).toEqual({ active: false });
-    expect((await introspect(server, appB, tokens.access_token)).body.active).toBe(true);
+    expect((await introspect(server, appA, tokens.access_token)).body.active).toBe(true);
   });
 });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { basicChallenge, extractClientCredentials } from "../../../server/oauth/client-authentication.ts";
+import {
+  basicChallenge,
+  checkRegisteredAuthMethod,
+  extractClientCredentials,
+} from "../../../server/oauth/client-authentication.ts";
+import { InvalidClientError } from "../../../server/oauth/errors.ts";
 
 const basic = (raw: string) => `Basic ${Buffer.from(raw, "utf8").toString("base64")}`;
 const form = (body: string) => new URLSearchParams(body);
@@ -89,5 +94,18 @@ describe("basicChallenge", () => {
   it("names the realm, escaping quotes", () => {
     expect(basicChallenge("latch")).toBe('Basic realm="latch", charset="UTF-8"');
     expect(basicChallenge('a"b')).toBe('Basic realm="a\\"b", charset="UTF-8"');
+  });
+});
+
+describe("checkRegisteredAuthMethod (RFC 7591 §2 token_endpoint_auth_method)", () => {
+  it("accepts the registered method, and either secret method for any", () => {
+    expect(() => checkRegisteredAuthMethod("client_secret_basic", "client_secret_basic")).not.toThrow();
+    expect(() => checkRegisteredAuthMethod("client_secret_post", "client_secret_post")).not.toThrow();
+    expect(() => checkRegisteredAuthMethod("any", "client_secret_basic")).not.toThrow();
+    expect(() => checkRegisteredAuthMethod("any", "client_secret_post")).not.toThrow();
+  });
+  it("refuses the other method with invalid_client", () => {
+    expect(() => checkRegisteredAuthMethod("client_secret_basic", "client_secret_post")).toThrow(InvalidClientError);
+    expect(() => checkRegisteredAuthMethod("client_secret_post", "client_secret_basic")).toThrow(InvalidClientError);
   });
 });

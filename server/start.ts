@@ -36,7 +36,17 @@ export type RunningLatch = {
 /** Opens the database, migrates, bootstraps, and listens. The caller owns signals and printing. */
 export async function startLatch(config: Config, logger: Logger): Promise<RunningLatch> {
   const keyring = await loadMasterKeyring(config);
-  const database = await openDatabase(config, logger);
+  let firstRun: FirstRunResult | null = null;
+  // Migrations and the first-run bootstrap run under one advisory lock: replicas started together take turns.
+  const database = await openDatabase(config, logger, async (orm) => {
+    const now = new Date();
+    firstRun = await bootstrapFirstRun(
+      orm.em.fork(),
+      { adminEmail: config.adminEmail, adminPassword: config.adminPassword },
+      now,
+    );
+    await ensureSigningKey(orm.em.fork(), keyring, "ES256", now);
+  });
   // Verified client records and live token state (introspection, /users/@me) are cached while one LISTEN connection
   // reports every change to apps and their secrets, and to tokens, grants, apps and users.
   const clientCache = installClientCache(database.orm.em);
@@ -59,13 +69,6 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
   });
   try {
     await changes.ready;
-    const now = new Date();
-    const firstRun = await bootstrapFirstRun(
-      database.orm.em.fork(),
-      { adminEmail: config.adminEmail, adminPassword: config.adminPassword },
-      now,
-    );
-    await ensureSigningKey(database.orm.em.fork(), keyring, "ES256", now);
     const signer = createTokenSigner({ em: () => database.orm.em.fork(), keyring, issuer: config.publicUrl });
     const app = createApp({ config, orm: database.orm, logger, keyring, signer });
     const rotation = scheduleSigningKeyRotation({

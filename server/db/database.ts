@@ -5,6 +5,7 @@ import type { Logger } from "../logger.ts";
 import { type EmbeddedDatabase, startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { ensureDatabase } from "./ensure-database.ts";
 import { createOrmOptions } from "./orm-options.ts";
+import { withStartUpLock } from "./start-up-lock.ts";
 
 export type Database = {
   readonly orm: MikroORM;
@@ -15,9 +16,14 @@ export type Database = {
 
 /**
  * Connects to DATABASE_URL, or starts the embedded PostgreSQL in `<data dir>/postgres` when it is unset, and
- * applies every pending migration before anything serves a request.
+ * applies every pending migration before anything serves a request, then runs `prepare` (the first-run bootstrap):
+ * both under one advisory lock, so replicas started together migrate and bootstrap one at a time.
  */
-export async function openDatabase(config: Pick<Config, "databaseUrl" | "dataDir">, logger: Logger): Promise<Database> {
+export async function openDatabase(
+  config: Pick<Config, "databaseUrl" | "dataDir">,
+  logger: Logger,
+  prepare?: (orm: MikroORM) => Promise<void>,
+): Promise<Database> {
   let embedded: EmbeddedDatabase | undefined;
   let clientUrl = config.databaseUrl;
   if (!clientUrl) {
@@ -26,8 +32,16 @@ export async function openDatabase(config: Pick<Config, "databaseUrl" | "dataDir
   }
   try {
     const orm = await MikroORM.init(createOrmOptions({ clientUrl }));
-    const applied = await orm.migrator.up();
-    if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "applied migrations");
+    try {
+      await withStartUpLock(clientUrl, async () => {
+        const applied = await orm.migrator.up();
+        if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "applied migrations");
+        await prepare?.(orm);
+      });
+    } catch (error) {
+      await orm.close(true);
+      throw error;
+    }
     return {
       orm,
       embedded,

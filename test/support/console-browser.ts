@@ -30,8 +30,9 @@ export type ConsoleHarness = {
 };
 
 /**
- * A server, Chromium and a member of one organization for the console's journeys. The login form allows five
- * attempts per account a minute, so one sign-in through the page is shared (its HttpOnly cookie) by every context.
+ * A server, Chromium and a member of one organization for the console's journeys. One sign-in through the page is
+ * shared (its HttpOnly cookie) by every context: it saves a page load and an argon2 check per context (the login
+ * throttle counts only failures, so signing in again would also work).
  */
 export async function startConsoleHarness(
   orgName = "Acme Console",

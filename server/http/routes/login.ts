@@ -10,13 +10,13 @@ import { resolveSession } from "../../services/sessions/resolve-session.ts";
 import { clientIp } from "../client-ip.ts";
 import { checkCsrf, csrfKey, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
+import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE, type LoginThrottle } from "../login-throttle.ts";
 import { sendPage } from "../page-response.ts";
 import type { Branding } from "../pages/branding.ts";
 import { renderErrorPage } from "../pages/error-page.ts";
 import { formActionSource } from "../pages/html.ts";
 import { renderInfoPage } from "../pages/info-page.ts";
 import { renderLoginPage } from "../pages/login-page.ts";
-import { createRateLimiter, type RateLimiter } from "../rate-limit.ts";
 import { clearSessionCookie, readSessionToken, setSessionCookie } from "../session-cookie.ts";
 
 /** Where a sign-in without a (valid) `return_to` lands. */
@@ -31,14 +31,8 @@ const MAX_EMAIL_LENGTH = 320;
 const BAD_CREDENTIALS = "Incorrect email or password.";
 const FORM_EXPIRED = "This sign-in form has expired. Please try again.";
 
-export type LoginRateLimiters = {
-  /** Attempts per client IP; default 20 a minute. */
-  readonly perIp: RateLimiter;
-  /** Attempts per normalized email, whether or not it has an account; default 5 a minute. */
-  readonly perAccount: RateLimiter;
-};
-
-export type LoginRouteDeps = HttpDeps & { readonly limiter?: Partial<LoginRateLimiters> };
+/** `throttle` defaults to {@link DEFAULT_LOGIN_THROTTLE} (limits on failures, per account and per address). */
+export type LoginRouteDeps = HttpDeps & { readonly throttle?: LoginThrottle };
 
 /**
  * `return_to` when it is a same-origin path, else {@link DEFAULT_RETURN_TO}: the open-redirect defence of the
@@ -66,11 +60,7 @@ export function safeReturnTo(value: unknown, publicUrl: string): string {
 export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
   const https = deps.config.secureCookies;
   const key = csrfKey(deps.keyring);
-  const limiters: LoginRateLimiters = {
-    perIp: deps.limiter?.perIp ?? createRateLimiter(deps.orm.em, { name: "login-ip", limit: 20, windowMs: 60_000 }),
-    perAccount:
-      deps.limiter?.perAccount ?? createRateLimiter(deps.orm.em, { name: "login-account", limit: 5, windowMs: 60_000 }),
-  };
+  const throttle = deps.throttle ?? createLoginThrottle(deps.orm.em, DEFAULT_LOGIN_THROTTLE);
 
   async function showLogin(
     c: Context,
@@ -119,27 +109,24 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
       return showLogin(c, 400, { returnTo, email, error: "Enter your email and password." });
     }
     const now = new Date();
-    for (const [limiter, limitKey] of [
-      [limiters.perIp, `ip:${clientIp(c, deps.config.trustedProxyHops)}`],
-      [limiters.perAccount, `email:${normalizeEmail(email)}`],
-    ] as const) {
-      const decision = await limiter.consume(limitKey, now);
-      if (!decision.allowed) {
-        const seconds = decision.retryAfterSeconds;
-        return showLogin(c, 429, {
-          returnTo,
-          email,
-          error: `Too many attempts, try again in ${seconds} ${seconds === 1 ? "second" : "seconds"}.`,
-          headers: { "Retry-After": String(seconds) },
-        });
-      }
+    const ip = clientIp(c, deps.config.trustedProxyHops);
+    const admission = await throttle.admit({ address: ip, account: normalizeEmail(email) }, now);
+    if (!admission.allowed) {
+      const seconds = admission.retryAfterSeconds;
+      return showLogin(c, 429, {
+        returnTo,
+        email,
+        error: `Too many attempts, try again in ${seconds} ${seconds === 1 ? "second" : "seconds"}.`,
+        headers: { "Retry-After": String(seconds) },
+      });
     }
     const result = await loginWithPassword(
       deps.orm.em.fork(),
-      { email, password, ip: clientIp(c, deps.config.trustedProxyHops), userAgent: c.req.header("user-agent") ?? null },
+      { email, password, ip, userAgent: c.req.header("user-agent") ?? null },
       now,
     );
     if (!result.ok) return showLogin(c, 401, { returnTo, email, error: BAD_CREDENTIALS });
+    await admission.succeeded();
     // A previous session in this browser (another account, or this one) ends: one cookie, one session.
     const previous = readSessionToken(c, https);
     if (previous) await endSession(deps.orm.em.fork(), previous, now);

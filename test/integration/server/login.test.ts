@@ -4,7 +4,8 @@ import { Application, Event, Organization, RedirectUri, Session, User } from "..
 import { resolveSession } from "../../../server/services/sessions/resolve-session.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 
-// Every POST /login below comes from 127.0.0.1 and counts against its 20-a-minute budget: keep the file under it.
+// Every POST /login below comes from 127.0.0.1, whose failures count against its 20-a-minute budget (successes do
+// not): keep the file's failures under it. login-throttle.test.ts covers the throttle itself.
 
 let server: TestServer;
 const PASSWORD = "correct horse battery staple";

@@ -4,6 +4,7 @@ import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../db/unavailable.ts
 import type { Logger } from "../logger.ts";
 import { currentRequestId } from "../request-context.ts";
 import { ServiceError } from "../services/errors.ts";
+import { redactInputValues } from "./redact-input-values.ts";
 
 function databaseUnavailable(): GraphQLError {
   return new GraphQLError("The database is unavailable; retry later", {
@@ -27,6 +28,9 @@ export function maskGraphQLError(error: unknown, message: string, isDev: boolean
   }
   // Raised on purpose (ours, or yoga's HTTP errors) when it carries a code; parse and validation errors have no cause.
   const coded = chain.find((e) => isGraphQLError(e) && Boolean(e.extensions?.code));
+  // graphql-js coercion and validation errors quote the input, secrets included: say what is wrong without it.
+  const redacted = isGraphQLError(error) ? redactInputValues(error) : undefined;
+  if (redacted) return redacted;
   if (coded) return coded as GraphQLError;
   if (isGraphQLError(error) && !error.originalError) return error;
   const requestId = currentRequestId();

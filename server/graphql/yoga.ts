@@ -15,6 +15,7 @@ import { resolveSession } from "../services/sessions/resolve-session.ts";
 import { sessionCookieName } from "../services/sessions/session-cookie-name.ts";
 import type { GraphQLContext, Principal } from "./context.ts";
 import { maskGraphQLError } from "./mask-error.ts";
+import { redactInputValuesPlugin } from "./redact-input-values.ts";
 import { schema } from "./schema.ts";
 
 export type GraphQLDeps = {
@@ -103,6 +104,7 @@ export function createGraphQLHandler(deps: GraphQLDeps): YogaServerInstance<Reco
         maskGraphQLError(error, message, Boolean(isDev) && !deps.production, deps.logger),
     },
     plugins: [
+      redactInputValuesPlugin,
       ...(deps.introspection
         ? []
         : [

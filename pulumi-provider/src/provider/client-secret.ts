@@ -9,6 +9,7 @@ import { type ErrorSubject, isNotFound, type LatchSettings, resolveSettings } fr
 import {
   changedProperties,
   diffResult,
+  engineFacing,
   fetchNode,
   mutate,
   nullish,
@@ -124,7 +125,7 @@ function outputsOf(desired: ClientSecretDesired, live: LiveSecret, secret: strin
 }
 
 export function createClientSecretProvider() {
-  return {
+  return engineFacing({
     settings: undefined as LatchSettings | undefined,
 
     async configure(request: { config: ProviderConfig }): Promise<void> {
@@ -211,7 +212,7 @@ export function createClientSecretProvider() {
       const subject = subjectOf(props, id);
       await revoke(settingsOf(this as ProviderState, subject), props.secretId ?? id, 0, subject);
     },
-  };
+  });
 }
 
 export type ClientSecretProvider = ReturnType<typeof createClientSecretProvider>;

@@ -129,3 +129,28 @@ export async function deleteIdempotently(
     if (!isNotFound(error)) throw error;
   }
 }
+
+/** The properties a program declared: without the engine's own (`__provider`, any `__`-prefixed key). */
+export function withoutEngineKeys<T>(value: T): T {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith("__"))) as T;
+}
+
+const LIFECYCLE = ["check", "diff", "create", "read", "update", "delete"] as const;
+
+/**
+ * The provider the engine's host calls: every lifecycle method sees the program's properties only. The host passes
+ * the serialized provider itself (`__provider`, ~50 KB) with the inputs, olds and state; a method that spreads its
+ * inputs into a GraphQL input would otherwise send it to Latch.
+ */
+export function engineFacing<P extends object>(provider: P): P {
+  const facing = { ...provider } as Record<string, unknown>;
+  for (const method of LIFECYCLE) {
+    const inner = (provider as Record<string, unknown>)[method];
+    if (typeof inner !== "function") continue;
+    facing[method] = async function (this: unknown, ...args: unknown[]) {
+      return await inner.apply(this, args.map(withoutEngineKeys));
+    };
+  }
+  return facing as P;
+}

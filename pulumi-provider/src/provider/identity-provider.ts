@@ -9,6 +9,7 @@ import {
   changedProperties,
   deleteIdempotently,
   diffResult,
+  engineFacing,
   fetchNode,
   mutate,
   nullish,
@@ -133,7 +134,7 @@ function outputsOf(live: LiveProvider, clientSecret: string | null): IdentityPro
 const PAYLOAD = `__typename ...MutationErrors ... on IdentityProviderPayload { identityProvider { ${FIELDS} } }`;
 
 export function createIdentityProviderProvider() {
-  return {
+  return engineFacing({
     settings: undefined as LatchSettings | undefined,
 
     async configure(request: { config: ProviderConfig }): Promise<void> {
@@ -244,7 +245,7 @@ export function createIdentityProviderProvider() {
         subject,
       );
     },
-  };
+  });
 }
 
 export type IdentityProviderProvider = ReturnType<typeof createIdentityProviderProvider>;

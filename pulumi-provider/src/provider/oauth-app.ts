@@ -9,6 +9,7 @@ import { type ErrorSubject, graphql, isNotFound, type LatchSettings, resolveSett
 import {
   changedProperties,
   diffResult,
+  engineFacing,
   mutate,
   nullish,
   type ProviderConfig,
@@ -483,7 +484,7 @@ function outputsOf(
 
 /** A fresh provider object; its settings stay empty until the engine's host calls `configure()`. */
 export function createOAuthAppProvider() {
-  return {
+  return engineFacing({
     settings: undefined as LatchSettings | undefined,
 
     async configure(request: { config: ProviderConfig }): Promise<void> {
@@ -628,7 +629,7 @@ export function createOAuthAppProvider() {
         if (!isNotFound(error)) throw error;
       }
     },
-  };
+  });
 }
 
 export type OAuthAppProvider = ReturnType<typeof createOAuthAppProvider>;

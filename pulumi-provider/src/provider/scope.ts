@@ -8,6 +8,7 @@ import {
   changedProperties,
   deleteIdempotently,
   diffResult,
+  engineFacing,
   fetchNode,
   mutate,
   nullish,
@@ -36,7 +37,7 @@ function subjectOf(inputs: { name?: unknown } | undefined, id?: string): ErrorSu
 const outputsOf = (scope: LiveScope): ScopeOutputs => ({ name: scope.name, description: scope.description });
 
 export function createScopeProvider() {
-  return {
+  return engineFacing({
     settings: undefined as LatchSettings | undefined,
 
     async configure(request: { config: ProviderConfig }): Promise<void> {
@@ -125,7 +126,7 @@ export function createScopeProvider() {
         subject,
       );
     },
-  };
+  });
 }
 
 export type ScopeProvider = ReturnType<typeof createScopeProvider>;

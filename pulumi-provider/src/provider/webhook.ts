@@ -9,6 +9,7 @@ import {
   changedProperties,
   deleteIdempotently,
   diffResult,
+  engineFacing,
   fetchNode,
   mutate,
   nullish,
@@ -93,7 +94,7 @@ function outputsOf(live: LiveWebhook, rotation: string | null, secret: string | 
 }
 
 export function createWebhookProvider() {
-  return {
+  return engineFacing({
     settings: undefined as LatchSettings | undefined,
 
     async configure(request: { config: ProviderConfig }): Promise<void> {
@@ -215,7 +216,7 @@ export function createWebhookProvider() {
         subject,
       );
     },
-  };
+  });
 }
 
 export type WebhookProvider = ReturnType<typeof createWebhookProvider>;

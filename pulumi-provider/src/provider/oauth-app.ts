@@ -27,15 +27,18 @@ import {
   optionalText,
   publicUrlProblem,
   redirectUrisProblems,
+  resourceServerProblem,
   rotationOverlapProblem,
   rotationOverlapSeconds,
   secondsProblem,
+  tokenEndpointAuthMethodProblem,
   UNKNOWN,
   uniqueList,
 } from "./rules.ts";
 
 export type OAuthAppType = "confidential" | "public";
 export type AccessTokenFormat = "jwt" | "opaque";
+export type TokenEndpointAuthMethod = "client_secret_basic" | "client_secret_post" | "any";
 
 /** What a program declares. Omitted settings take the server's defaults. */
 export type OAuthAppInputs = {
@@ -55,6 +58,10 @@ export type OAuthAppInputs = {
   refreshTokenTtl?: number;
   refreshTokenRotation?: boolean;
   refreshReuseInterval?: number;
+  /** The one client authentication method of a confidential app, or `any` (default). Public apps keep `any`. */
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  /** Default false; true lets the app introspect every token of the organization, not only its own. */
+  isResourceServer?: boolean;
   logoUrl?: string | null;
   primaryColor?: string | null;
   secondaryColor?: string | null;
@@ -85,6 +92,8 @@ export type OAuthAppDesired = {
   refreshTokenTtl: number;
   refreshTokenRotation: boolean;
   refreshReuseInterval: number;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  isResourceServer: boolean;
   logoUrl: string | null;
   primaryColor: string | null;
   secondaryColor: string | null;
@@ -116,6 +125,8 @@ export const OAUTH_APP_DEFAULTS = {
   refreshTokenTtl: 2_592_000,
   refreshTokenRotation: true,
   refreshReuseInterval: 0,
+  tokenEndpointAuthMethod: "any",
+  isResourceServer: false,
   enabled: true,
   rotationOverlap: DEFAULT_ROTATION_OVERLAP_SECONDS,
 } as const;
@@ -134,6 +145,8 @@ const DIFFED = [
   "refreshTokenTtl",
   "refreshTokenRotation",
   "refreshReuseInterval",
+  "tokenEndpointAuthMethod",
+  "isResourceServer",
   "logoUrl",
   "primaryColor",
   "secondaryColor",
@@ -158,6 +171,8 @@ const SETTINGS: readonly (readonly [keyof OAuthAppDesired, string])[] = [
   ["refreshTokenTtl", "refreshTokenTtl"],
   ["refreshTokenRotation", "refreshTokenRotation"],
   ["refreshReuseInterval", "refreshReuseInterval"],
+  ["tokenEndpointAuthMethod", "tokenEndpointAuthMethod"],
+  ["isResourceServer", "isResourceServer"],
   ["logoUrl", "logoUrl"],
   ["primaryColor", "primaryColor"],
   ["secondaryColor", "secondaryColor"],
@@ -172,7 +187,7 @@ const FIELD_NAMES = { allowedScopes: "scopes", applicationId: "id", overlapSecon
 const APP_FIELDS = `
 fragment AppFields on Application {
   id clientId name description type grantTypes allowPasswordGrant allowedScopes accessTokenFormat
-  accessTokenTtl refreshTokenTtl refreshTokenRotation refreshReuseInterval
+  accessTokenTtl refreshTokenTtl refreshTokenRotation refreshReuseInterval tokenEndpointAuthMethod isResourceServer
   logoUrl primaryColor secondaryColor homepageUrl privacyPolicyUrl termsOfServiceUrl isActive
   redirectUris { id uri }
 }`;
@@ -191,6 +206,9 @@ type LiveApp = {
   refreshTokenTtl: number;
   refreshTokenRotation: boolean;
   refreshReuseInterval: number;
+  /** Null for public apps. */
+  tokenEndpointAuthMethod: "CLIENT_SECRET_BASIC" | "CLIENT_SECRET_POST" | "ANY" | null;
+  isResourceServer: boolean;
   logoUrl: string | null;
   primaryColor: string | null;
   secondaryColor: string | null;
@@ -233,6 +251,9 @@ export function normalizeOAuthApp(news: Partial<OAuthAppInputs>): OAuthAppDesire
     refreshTokenTtl: num(news.refreshTokenTtl, OAUTH_APP_DEFAULTS.refreshTokenTtl),
     refreshTokenRotation: bool(news.refreshTokenRotation, OAUTH_APP_DEFAULTS.refreshTokenRotation),
     refreshReuseInterval: num(news.refreshReuseInterval, OAUTH_APP_DEFAULTS.refreshReuseInterval),
+    tokenEndpointAuthMethod: (news.tokenEndpointAuthMethod ??
+      OAUTH_APP_DEFAULTS.tokenEndpointAuthMethod) as TokenEndpointAuthMethod,
+    isResourceServer: bool(news.isResourceServer, OAUTH_APP_DEFAULTS.isResourceServer),
     logoUrl: optionalText(news.logoUrl),
     primaryColor: color(news.primaryColor),
     secondaryColor: color(news.secondaryColor),
@@ -270,11 +291,24 @@ export function validateOAuthApp(news: Partial<OAuthAppInputs>, desired: OAuthAp
     const allowPassword = isUnknown(desired.allowPasswordGrant) ? undefined : desired.allowPasswordGrant;
     for (const reason of grantTypesProblems(desired.grantTypes, type, allowPassword)) add("grantTypes", reason);
   }
-  for (const property of ["allowPasswordGrant", "refreshTokenRotation", "enabled", "adopt"] as const) {
+  for (const property of [
+    "allowPasswordGrant",
+    "refreshTokenRotation",
+    "isResourceServer",
+    "enabled",
+    "adopt",
+  ] as const) {
     if (known(property) && typeof desired[property] !== "boolean") add(property, `${property} must be true or false`);
   }
   if (known("accessTokenFormat") && desired.accessTokenFormat !== "jwt" && desired.accessTokenFormat !== "opaque") {
     add("accessTokenFormat", `accessTokenFormat must be "jwt" or "opaque"`);
+  }
+  if (known("tokenEndpointAuthMethod") || known("isResourceServer")) {
+    const type = known("type") ? desired.type : undefined;
+    if (known("tokenEndpointAuthMethod")) {
+      add("tokenEndpointAuthMethod", tokenEndpointAuthMethodProblem(desired.tokenEndpointAuthMethod, type));
+    }
+    if (known("isResourceServer")) add("isResourceServer", resourceServerProblem(desired.isResourceServer, type));
   }
   if (known("accessTokenTtl"))
     add("accessTokenTtl", secondsProblem("accessTokenTtl", desired.accessTokenTtl, 60, 31_536_000));
@@ -313,6 +347,8 @@ function fromLive(
     refreshTokenTtl: app.refreshTokenTtl,
     refreshTokenRotation: app.refreshTokenRotation,
     refreshReuseInterval: app.refreshReuseInterval,
+    tokenEndpointAuthMethod: (app.tokenEndpointAuthMethod?.toLowerCase() ?? "any") as TokenEndpointAuthMethod,
+    isResourceServer: app.isResourceServer,
     logoUrl: app.logoUrl,
     primaryColor: app.primaryColor,
     secondaryColor: app.secondaryColor,
@@ -325,7 +361,8 @@ function fromLive(
 }
 
 function apiValue(property: keyof OAuthAppDesired, value: unknown): unknown {
-  return property === "accessTokenFormat" && typeof value === "string" ? value.toUpperCase() : value;
+  const enumerated = property === "accessTokenFormat" || property === "tokenEndpointAuthMethod";
+  return enumerated && typeof value === "string" ? value.toUpperCase() : value;
 }
 
 async function fetchApp(settings: LatchSettings, id: string, subject: ErrorSubject): Promise<LiveApp | null> {

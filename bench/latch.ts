@@ -202,7 +202,12 @@ export async function seedLatch(databaseUrl: string): Promise<LatchSeed> {
   await em.flush();
   const app = async (
     name: string,
-    input: { grantTypes: string[]; accessTokenFormat?: "jwt" | "opaque"; redirectUris?: string[] },
+    input: {
+      grantTypes: string[];
+      accessTokenFormat?: "jwt" | "opaque";
+      redirectUris?: string[];
+      isResourceServer?: boolean;
+    },
   ): Promise<SeededApp> => {
     const { application, clientSecret } = await createApplication(
       orm.em.fork(),
@@ -214,6 +219,7 @@ export async function seedLatch(databaseUrl: string): Promise<LatchSeed> {
         accessTokenFormat: input.accessTokenFormat ?? "jwt",
         grantTypes: input.grantTypes,
         redirectUris: input.redirectUris ?? [],
+        isResourceServer: input.isResourceServer ?? false,
         actor: { type: "system" },
       },
       new Date(),
@@ -223,7 +229,8 @@ export async function seedLatch(databaseUrl: string): Promise<LatchSeed> {
   const apps = {
     ccJwt: await app("Bench CC JWT", { grantTypes: ["client_credentials"] }),
     ccOpaque: await app("Bench CC opaque", { grantTypes: ["client_credentials"], accessTokenFormat: "opaque" }),
-    resourceServer: await app("Bench resource server", { grantTypes: ["client_credentials"] }),
+    // Introspects the other apps' tokens (RFC 7662 §4): only a resource server may.
+    resourceServer: await app("Bench resource server", { grantTypes: ["client_credentials"], isResourceServer: true }),
     web: await app("Bench web", {
       grantTypes: ["authorization_code", "refresh_token"],
       redirectUris: [REDIRECT_URI],

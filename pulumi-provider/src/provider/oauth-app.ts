@@ -28,15 +28,18 @@ import {
   optionalText,
   publicUrlProblem,
   redirectUrisProblems,
+  resourceServerProblem,
   rotationOverlapProblem,
   rotationOverlapSeconds,
   secondsProblem,
+  tokenEndpointAuthMethodProblem,
   UNKNOWN,
   uniqueList,
 } from "./rules.ts";
 
 export type OAuthAppType = "confidential" | "public";
 export type AccessTokenFormat = "jwt" | "opaque";
+export type TokenEndpointAuthMethod = "client_secret_basic" | "client_secret_post" | "any";
 
 /** What a program declares. Omitted settings take the server's defaults. */
 export type OAuthAppInputs = {
@@ -56,6 +59,10 @@ export type OAuthAppInputs = {
   refreshTokenTtl?: number;
   refreshTokenRotation?: boolean;
   refreshReuseInterval?: number;
+  /** The one client authentication method of a confidential app, or `any` (default). Public apps keep `any`. */
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  /** Default false; true lets the app introspect every token of the organization, not only its own. */
+  isResourceServer?: boolean;
   logoUrl?: string | null;
   primaryColor?: string | null;
   secondaryColor?: string | null;
@@ -86,6 +93,8 @@ export type OAuthAppDesired = {
   refreshTokenTtl: number;
   refreshTokenRotation: boolean;
   refreshReuseInterval: number;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  isResourceServer: boolean;
   logoUrl: string | null;
   primaryColor: string | null;
   secondaryColor: string | null;
@@ -117,6 +126,8 @@ export const OAUTH_APP_DEFAULTS = {
   refreshTokenTtl: 2_592_000,
   refreshTokenRotation: true,
   refreshReuseInterval: 0,
+  tokenEndpointAuthMethod: "any",
+  isResourceServer: false,
   enabled: true,
   rotationOverlap: DEFAULT_ROTATION_OVERLAP_SECONDS,
 } as const;
@@ -135,6 +146,8 @@ const DIFFED = [
   "refreshTokenTtl",
   "refreshTokenRotation",
   "refreshReuseInterval",
+  "tokenEndpointAuthMethod",
+  "isResourceServer",
   "logoUrl",
   "primaryColor",
   "secondaryColor",
@@ -159,6 +172,8 @@ const SETTINGS: readonly (readonly [keyof OAuthAppDesired, string])[] = [
   ["refreshTokenTtl", "refreshTokenTtl"],
   ["refreshTokenRotation", "refreshTokenRotation"],
   ["refreshReuseInterval", "refreshReuseInterval"],
+  ["tokenEndpointAuthMethod", "tokenEndpointAuthMethod"],
+  ["isResourceServer", "isResourceServer"],
   ["logoUrl", "logoUrl"],
   ["primaryColor", "primaryColor"],
   ["secondaryColor", "secondaryColor"],
@@ -173,7 +188,7 @@ const FIELD_NAMES = { allowedScopes: "scopes", applicationId: "id", overlapSecon
 const APP_FIELDS = `
 fragment AppFields on Application {
   id clientId name description type grantTypes allowPasswordGrant allowedScopes accessTokenFormat
-  accessTokenTtl refreshTokenTtl refreshTokenRotation refreshReuseInterval
+  accessTokenTtl refreshTokenTtl refreshTokenRotation refreshReuseInterval tokenEndpointAuthMethod isResourceServer
   logoUrl primaryColor secondaryColor homepageUrl privacyPolicyUrl termsOfServiceUrl isActive
   redirectUris { id uri }
 }`;
@@ -192,6 +207,9 @@ type LiveApp = {
   refreshTokenTtl: number;
   refreshTokenRotation: boolean;
   refreshReuseInterval: number;
+  /** Null for public apps. */
+  tokenEndpointAuthMethod: "CLIENT_SECRET_BASIC" | "CLIENT_SECRET_POST" | "ANY" | null;
+  isResourceServer: boolean;
   logoUrl: string | null;
   primaryColor: string | null;
   secondaryColor: string | null;
@@ -234,6 +252,9 @@ export function normalizeOAuthApp(news: Partial<OAuthAppInputs>): OAuthAppDesire
     refreshTokenTtl: num(news.refreshTokenTtl, OAUTH_APP_DEFAULTS.refreshTokenTtl),
     refreshTokenRotation: bool(news.refreshTokenRotation, OAUTH_APP_DEFAULTS.refreshTokenRotation),
     refreshReuseInterval: num(news.refreshReuseInterval, OAUTH_APP_DEFAULTS.refreshReuseInterval),
+    tokenEndpointAuthMethod: (news.tokenEndpointAuthMethod ??
+      OAUTH_APP_DEFAULTS.tokenEndpointAuthMethod) as TokenEndpointAuthMethod,
+    isResourceServer: bool(news.isResourceServer, OAUTH_APP_DEFAULTS.isResourceServer),
     logoUrl: optionalText(news.logoUrl),
     primaryColor: color(news.primaryColor),
     secondaryColor: color(news.secondaryColor),
@@ -271,11 +292,24 @@ export function validateOAuthApp(news: Partial<OAuthAppInputs>, desired: OAuthAp
     const allowPassword = isUnknown(desired.allowPasswordGrant) ? undefined : desired.allowPasswordGrant;
     for (const reason of grantTypesProblems(desired.grantTypes, type, allowPassword)) add("grantTypes", reason);
   }
-  for (const property of ["allowPasswordGrant", "refreshTokenRotation", "enabled", "adopt"] as const) {
+  for (const property of [
+    "allowPasswordGrant",
+    "refreshTokenRotation",
+    "isResourceServer",
+    "enabled",
+    "adopt",
+  ] as const) {
     if (known(property) && typeof desired[property] !== "boolean") add(property, `${property} must be true or false`);
   }
   if (known("accessTokenFormat") && desired.accessTokenFormat !== "jwt" && desired.accessTokenFormat !== "opaque") {
     add("accessTokenFormat", `accessTokenFormat must be "jwt" or "opaque"`);
+  }
+  if (known("tokenEndpointAuthMethod") || known("isResourceServer")) {
+    const type = known("type") ? desired.type : undefined;
+    if (known("tokenEndpointAuthMethod")) {
+      add("tokenEndpointAuthMethod", tokenEndpointAuthMethodProblem(desired.tokenEndpointAuthMethod, type));
+    }
+    if (known("isResourceServer")) add("isResourceServer", resourceServerProblem(desired.isResourceServer, type));
   }
   if (known("accessTokenTtl"))
     add("accessTokenTtl", secondsProblem("accessTokenTtl", desired.accessTokenTtl, 60, 31_536_000));
@@ -314,6 +348,8 @@ function fromLive(
     refreshTokenTtl: app.refreshTokenTtl,
     refreshTokenRotation: app.refreshTokenRotation,
     refreshReuseInterval: app.refreshReuseInterval,
+    tokenEndpointAuthMethod: (app.tokenEndpointAuthMethod?.toLowerCase() ?? "any") as TokenEndpointAuthMethod,
+    isResourceServer: app.isResourceServer,
     logoUrl: app.logoUrl,
     primaryColor: app.primaryColor,
     secondaryColor: app.secondaryColor,
@@ -326,7 +362,8 @@ function fromLive(
 }
 
 function apiValue(property: keyof OAuthAppDesired, value: unknown): unknown {
-  return property === "accessTokenFormat" && typeof value === "string" ? value.toUpperCase() : value;
+  const enumerated = property === "accessTokenFormat" || property === "tokenEndpointAuthMethod";
+  return enumerated && typeof value === "string" ? value.toUpperCase() : value;
 }
 
 async function fetchApp(settings: LatchSettings, id: string, subject: ErrorSubject): Promise<LiveApp | null> {

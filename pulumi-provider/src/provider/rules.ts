@@ -149,6 +149,25 @@ export function grantTypesProblems(
   return problems;
 }
 
+/** application-rules.ts TOKEN_ENDPOINT_AUTH_METHODS. */
+export const TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "any"];
+
+/** application-rules.ts checkTokenEndpointAuthMethod. */
+export function tokenEndpointAuthMethodProblem(value: unknown, type: unknown): string | undefined {
+  if (typeof value !== "string" || !TOKEN_ENDPOINT_AUTH_METHODS.includes(value)) {
+    return `unknown tokenEndpointAuthMethod "${String(value)}"; expected ${TOKEN_ENDPOINT_AUTH_METHODS.join(", ")}`;
+  }
+  if (type === "public" && value !== "any") {
+    return "public applications have no client secret: they authenticate with client_id alone";
+  }
+  return undefined;
+}
+
+/** application-rules.ts checkIsResourceServer. */
+export function resourceServerProblem(value: unknown, type: unknown): string | undefined {
+  return value === true && type === "public" ? "a resource server must be a confidential application" : undefined;
+}
+
 /** application-rules.ts checkColor. */
 export function colorProblem(field: string, value: unknown): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;

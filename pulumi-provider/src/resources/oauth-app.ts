@@ -21,6 +21,8 @@ const OAUTH_APP_OUTPUTS: readonly (keyof OAuthAppOutputs)[] = [
   "refreshTokenTtl",
   "refreshTokenRotation",
   "refreshReuseInterval",
+  "tokenEndpointAuthMethod",
+  "isResourceServer",
   "logoUrl",
   "primaryColor",
   "secondaryColor",
@@ -58,6 +60,8 @@ export class OAuthApp extends pulumi.dynamic.Resource {
   declare readonly refreshTokenTtl: pulumi.Output<number>;
   declare readonly refreshTokenRotation: pulumi.Output<boolean>;
   declare readonly refreshReuseInterval: pulumi.Output<number>;
+  declare readonly tokenEndpointAuthMethod: pulumi.Output<"client_secret_basic" | "client_secret_post" | "any">;
+  declare readonly isResourceServer: pulumi.Output<boolean>;
   declare readonly logoUrl: pulumi.Output<string | null>;
   declare readonly primaryColor: pulumi.Output<string | null>;
   declare readonly secondaryColor: pulumi.Output<string | null>;

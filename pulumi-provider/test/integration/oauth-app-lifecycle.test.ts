@@ -184,6 +184,8 @@ describe("OAuthApp lifecycle against a running Latch", () => {
       scopes: ["openid"],
       refreshTokenRotation: false,
       accessTokenFormat: "opaque",
+      tokenEndpointAuthMethod: "client_secret_basic",
+      isResourceServer: true,
       enabled: false,
     });
     const updated = await provider.update(id, outs, news);
@@ -193,6 +195,8 @@ describe("OAuthApp lifecycle against a running Latch", () => {
       scopes: ["openid"],
       refreshTokenRotation: false,
       accessTokenFormat: "opaque",
+      tokenEndpointAuthMethod: "client_secret_basic",
+      isResourceServer: true,
       enabled: false,
       clientId: outs.clientId,
       clientSecret: outs.clientSecret,
@@ -207,6 +211,8 @@ describe("OAuthApp lifecycle against a running Latch", () => {
       enabled: true,
       description: null,
       scopes: ["openid", "email"],
+      tokenEndpointAuthMethod: "any",
+      isResourceServer: false,
     });
     expect(await liveRedirectUris(id)).toEqual(["https://billing.example.com/callback"]);
     outs = back.outs;

@@ -4,9 +4,12 @@ import { BUILT_IN_SCOPE_NAMES } from "../../../server/oauth/scope-catalogue.ts";
 import {
   checkColor,
   checkGrantTypes,
+  checkIsResourceServer,
   checkName,
   checkPublicUrl,
   checkSeconds,
+  checkTokenEndpointAuthMethod,
+  TOKEN_ENDPOINT_AUTH_METHODS as SERVER_TOKEN_ENDPOINT_AUTH_METHODS,
 } from "../../../server/services/applications/application-rules.ts";
 import { checkOverlapSeconds } from "../../../server/services/client-secrets/client-secret-rules.ts";
 import { checkHttpsUrl, checkScopes } from "../../../server/services/identity-providers/identity-provider-rules.ts";
@@ -25,8 +28,11 @@ import {
   overlapProblem,
   publicUrlProblem,
   redirectUriProblem,
+  resourceServerProblem,
   scopeDescriptionProblem,
   secondsProblem,
+  TOKEN_ENDPOINT_AUTH_METHODS,
+  tokenEndpointAuthMethodProblem,
   upstreamClientIdProblem,
   upstreamClientSecretProblem,
   upstreamScopesProblem,
@@ -103,6 +109,31 @@ describe("the provider's check rules agree with the server's", () => {
     expect(secondsProblem("accessTokenTtl", value, 60, 31_536_000)).toBe(
       serverSays(() => checkSeconds("accessTokenTtl", value, 60, 31_536_000)),
     );
+  });
+
+  test("token endpoint auth methods", () => {
+    expect(TOKEN_ENDPOINT_AUTH_METHODS).toEqual([...SERVER_TOKEN_ENDPOINT_AUTH_METHODS]);
+  });
+
+  test.each([
+    ["client_secret_basic", "confidential"],
+    ["client_secret_post", "confidential"],
+    ["any", "confidential"],
+    ["any", "public"],
+    ["client_secret_basic", "public"],
+    ["private_key_jwt", "confidential"],
+  ] as const)("tokenEndpointAuthMethod %s for a %s app", (value, type) => {
+    expect(tokenEndpointAuthMethodProblem(value, type)).toBe(
+      serverSays(() => checkTokenEndpointAuthMethod(value, type)),
+    );
+  });
+
+  test.each([
+    [true, "confidential"],
+    [false, "public"],
+    [true, "public"],
+  ] as const)("isResourceServer %s for a %s app", (value, type) => {
+    expect(resourceServerProblem(value, type)).toBe(serverSays(() => checkIsResourceServer(value, type)));
   });
 
   test.each(["billing:read", "Billing", "openid", "a b", "x".repeat(65), "ok.name_1-2"])("custom scope %j", (name) => {

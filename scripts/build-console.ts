@@ -10,6 +10,8 @@ import { build } from "vite";
 
 const root = path.resolve(import.meta.dirname, "../console");
 const built = path.join(root, "dist", "index.html");
+/** Server modules the console bundles (plain constants it shares with the API). */
+const SHARED = [path.resolve(import.meta.dirname, "../server/db/entities/application-settings.ts")];
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -30,6 +32,7 @@ function builtAt(): number {
   }
 }
 
-if (process.argv.includes("--if-stale") && builtAt() >= newestSource(root)) process.exit(0);
+const newest = Math.max(newestSource(root), ...SHARED.map((file) => statSync(file).mtimeMs));
+if (process.argv.includes("--if-stale") && builtAt() >= newest) process.exit(0);
 await build({ configFile: path.join(root, "vite.config.ts"), logLevel: "warn" });
 console.log(`console built into ${path.relative(process.cwd(), path.dirname(built))}`);

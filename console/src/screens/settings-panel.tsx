@@ -12,6 +12,7 @@ import {
   Title,
 } from "@mantine/core";
 import { useState } from "react";
+import { ACCESS_TOKEN_TTL, REFRESH_REUSE_INTERVAL } from "../../../server/db/entities/application-settings.ts";
 import { graphql } from "../graphql.ts";
 import { ErrorState, LoadingState, SuccessNote } from "../states.tsx";
 import { runMutation, useQuery } from "../use-query.ts";
@@ -39,8 +40,9 @@ const UPDATE = graphql(`
 `);
 
 /** The ranges UpdateApplicationInput's descriptions state (seconds). */
-export const TOKEN_TTL = { min: 60, max: 31_536_000 } as const;
-export const REUSE_INTERVAL = { min: 0, max: 60 } as const;
+// The ranges the API checks, from the one module that states them (plain constants, bundled by Vite).
+export const TOKEN_TTL = ACCESS_TOKEN_TTL;
+export const REUSE_INTERVAL = REFRESH_REUSE_INTERVAL;
 
 export type AppSettings = {
   readonly id: string;

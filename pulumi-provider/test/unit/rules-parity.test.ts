@@ -1,4 +1,10 @@
 import { describe, expect, test } from "vitest";
+import {
+  ACCESS_TOKEN_TTL,
+  DEFAULT_ACCESS_TOKEN_FORMAT,
+  DEFAULT_REFRESH_TOKEN_ROTATION,
+  SECONDS_SETTINGS,
+} from "../../../server/db/entities/application-settings.ts";
 import { validateRedirectUriRegistration } from "../../../server/oauth/redirect-uri.ts";
 import { BUILT_IN_SCOPE_NAMES } from "../../../server/oauth/scope-catalogue.ts";
 import {
@@ -14,6 +20,7 @@ import {
 import { checkOverlapSeconds } from "../../../server/services/client-secrets/client-secret-rules.ts";
 import { checkHttpsUrl, checkScopes } from "../../../server/services/identity-providers/identity-provider-rules.ts";
 import { checkScopeDescription, checkScopeName } from "../../../server/services/scopes/scope-rules.ts";
+import { OAUTH_APP_DEFAULTS } from "../../src/provider/oauth-app.ts";
 import {
   BUILT_IN_SCOPES,
   clientSecretLast4,
@@ -107,8 +114,18 @@ describe("the provider's check rules agree with the server's", () => {
 
   test.each([59, 60, 31_536_000, 31_536_001, 1.5])("seconds %d", (value) => {
     expect(secondsProblem("accessTokenTtl", value, 60, 31_536_000)).toBe(
-      serverSays(() => checkSeconds("accessTokenTtl", value, 60, 31_536_000)),
+      serverSays(() => checkSeconds("accessTokenTtl", value, ACCESS_TOKEN_TTL)),
     );
+  });
+
+  test("an app's defaults", () => {
+    expect(OAUTH_APP_DEFAULTS).toMatchObject({
+      accessTokenFormat: DEFAULT_ACCESS_TOKEN_FORMAT,
+      accessTokenTtl: SECONDS_SETTINGS.accessTokenTtl.default,
+      refreshTokenTtl: SECONDS_SETTINGS.refreshTokenTtl.default,
+      refreshReuseInterval: SECONDS_SETTINGS.refreshReuseInterval.default,
+      refreshTokenRotation: DEFAULT_REFRESH_TOKEN_ROTATION,
+    });
   });
 
   test("token endpoint auth methods", () => {

@@ -1,4 +1,11 @@
 import { defineEntity, p } from "@mikro-orm/postgresql";
+import {
+  ACCESS_TOKEN_TTL,
+  DEFAULT_ACCESS_TOKEN_FORMAT,
+  DEFAULT_REFRESH_TOKEN_ROTATION,
+  REFRESH_REUSE_INTERVAL,
+  REFRESH_TOKEN_TTL,
+} from "./application-settings.ts";
 import { Organization } from "./organization.entity.ts";
 import { User } from "./user.entity.ts";
 
@@ -40,17 +47,17 @@ export const ApplicationSchema = defineEntity({
       .array()
       .default([])
       .onCreate(() => []),
-    accessTokenFormat: p.enum(accessTokenFormats).default("jwt"),
+    accessTokenFormat: p.enum(accessTokenFormats).default(DEFAULT_ACCESS_TOKEN_FORMAT),
     /** Seconds. */
-    accessTokenTtl: p.integer().default(604800),
+    accessTokenTtl: p.integer().default(ACCESS_TOKEN_TTL.default),
     /** Seconds. */
-    refreshTokenTtl: p.integer().default(2592000),
-    refreshTokenRotation: p.boolean().default(true),
+    refreshTokenTtl: p.integer().default(REFRESH_TOKEN_TTL.default),
+    refreshTokenRotation: p.boolean().default(DEFAULT_REFRESH_TOKEN_ROTATION),
     /**
      * Seconds during which presenting the just-rotated refresh token again is a retry, answered with the successor it
      * already got, not a reuse. 0 (the default): strict, any reuse revokes the family.
      */
-    refreshReuseInterval: p.integer().default(0),
+    refreshReuseInterval: p.integer().default(REFRESH_REUSE_INTERVAL.default),
     /**
      * The one client authentication method a confidential app may use, or `any` (the default) for both secret
      * methods. Public apps keep `any`: they authenticate with `none` whatever it says.

@@ -1,3 +1,9 @@
+import {
+  ACCESS_TOKEN_TTL,
+  describeSeconds,
+  REFRESH_REUSE_INTERVAL,
+  REFRESH_TOKEN_TTL,
+} from "../../db/entities/application-settings.ts";
 import type { Application } from "../../db/entities/index.ts";
 import { createApplication } from "../../services/applications/create-application.ts";
 import { deleteApplication } from "../../services/applications/delete-application.ts";
@@ -25,9 +31,12 @@ const settingsFields = (t: Parameters<Parameters<typeof builder.inputType>[1]["f
   }),
   allowPasswordGrant: t.boolean({ required: false, description: "Opt in to the password grant." }),
   accessTokenFormat: t.field({ type: AccessTokenFormatEnum, required: false, description: "JWT (default) or opaque." }),
-  accessTokenTtl: t.int({ required: false, description: "Seconds, 60 to 31536000 (default 604800)." }),
-  refreshTokenTtl: t.int({ required: false, description: "Seconds, 60 to 31536000 (default 2592000)." }),
-  refreshReuseInterval: t.int({ required: false, description: "Seconds, 0 to 60 (default 0: strict)." }),
+  accessTokenTtl: t.int({ required: false, description: describeSeconds(ACCESS_TOKEN_TTL) }),
+  refreshTokenTtl: t.int({ required: false, description: describeSeconds(REFRESH_TOKEN_TTL) }),
+  refreshReuseInterval: t.int({
+    required: false,
+    description: `${describeSeconds(REFRESH_REUSE_INTERVAL)} 0 is strict: a rotated-out refresh token presented again revokes its family.`,
+  }),
   tokenEndpointAuthMethod: t.field({
     type: TokenEndpointAuthMethodEnum,
     required: false,

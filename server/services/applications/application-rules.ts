@@ -1,3 +1,4 @@
+import type { SecondsRange } from "../../db/entities/application-settings.ts";
 import { validateRedirectUriRegistration } from "../../oauth/redirect-uri.ts";
 import { BUILT_IN_SCOPE_NAMES } from "../../oauth/scope-catalogue.ts";
 import { ValidationError } from "../errors.ts";
@@ -105,10 +106,14 @@ export function checkPublicUrl(field: string, value: string | null | undefined):
   return value;
 }
 
-export function checkSeconds(field: string, value: number | undefined, min: number, max: number): number | undefined {
+export function checkSeconds(
+  field: string,
+  value: number | undefined,
+  range: Pick<SecondsRange, "min" | "max">,
+): number | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ValidationError(field, `${field} must be an integer from ${min} to ${max} seconds`);
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new ValidationError(field, `${field} must be an integer from ${range.min} to ${range.max} seconds`);
   }
   return value;
 }

@@ -1,6 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { type EntityManager, UniqueConstraintViolationException } from "@mikro-orm/postgresql";
 import { encodeBase62 } from "../../crypto/base62.ts";
+import {
+  ACCESS_TOKEN_TTL,
+  DEFAULT_ACCESS_TOKEN_FORMAT,
+  DEFAULT_ALLOWED_SCOPES,
+  defaultGrantTypes,
+  REFRESH_REUSE_INTERVAL,
+  REFRESH_TOKEN_TTL,
+} from "../../db/entities/application-settings.ts";
 import { Application, Organization, RedirectUri, Scope } from "../../db/entities/index.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
@@ -48,18 +56,14 @@ export async function createApplication(
   const name = checkName("name", input.name);
   const type = input.type;
   const allowPasswordGrant = input.allowPasswordGrant ?? false;
-  const grantTypes = checkGrantTypes(
-    input.grantTypes ?? ["authorization_code", "refresh_token"],
-    type,
-    allowPasswordGrant,
-  );
+  const grantTypes = checkGrantTypes(input.grantTypes ?? defaultGrantTypes(type), type, allowPasswordGrant);
   const redirectUris = checkRedirectUris(input.redirectUris ?? []);
   const tokenEndpointAuthMethod = checkTokenEndpointAuthMethod(input.tokenEndpointAuthMethod ?? "any", type);
   const isResourceServer = checkIsResourceServer(input.isResourceServer ?? false, type);
   const settings = {
-    accessTokenTtl: checkSeconds("accessTokenTtl", input.accessTokenTtl, 60, 31_536_000),
-    refreshTokenTtl: checkSeconds("refreshTokenTtl", input.refreshTokenTtl, 60, 31_536_000),
-    refreshReuseInterval: checkSeconds("refreshReuseInterval", input.refreshReuseInterval, 0, 60),
+    accessTokenTtl: checkSeconds("accessTokenTtl", input.accessTokenTtl, ACCESS_TOKEN_TTL),
+    refreshTokenTtl: checkSeconds("refreshTokenTtl", input.refreshTokenTtl, REFRESH_TOKEN_TTL),
+    refreshReuseInterval: checkSeconds("refreshReuseInterval", input.refreshReuseInterval, REFRESH_REUSE_INTERVAL),
   };
   const branding = {
     logoUrl: checkPublicUrl("logoUrl", input.logoUrl),
@@ -75,7 +79,7 @@ export async function createApplication(
       if (!organization) throw new NotFoundError("Organization");
       const custom = await tx.find(Scope, { organization }, { fields: ["name"] });
       const allowedScopes = checkAllowedScopes(
-        input.allowedScopes ?? [],
+        input.allowedScopes ?? DEFAULT_ALLOWED_SCOPES,
         custom.map((scope) => scope.name),
       );
       const application = tx.create(Application, {
@@ -87,7 +91,7 @@ export async function createApplication(
         grantTypes,
         allowPasswordGrant,
         allowedScopes,
-        accessTokenFormat: input.accessTokenFormat ?? "jwt",
+        accessTokenFormat: input.accessTokenFormat ?? DEFAULT_ACCESS_TOKEN_FORMAT,
         tokenEndpointAuthMethod,
         isResourceServer,
         ...Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)),

@@ -1,4 +1,5 @@
 import { type EntityManager, UniqueConstraintViolationException } from "@mikro-orm/postgresql";
+import { SECONDS_SETTINGS, type SecondsRange } from "../../db/entities/application-settings.ts";
 import { Application, Scope } from "../../db/entities/index.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
@@ -64,12 +65,8 @@ async function validated(
   if (changes.isResourceServer !== undefined) {
     next.isResourceServer = checkIsResourceServer(changes.isResourceServer ?? false, app.type);
   }
-  for (const [field, min, max] of [
-    ["accessTokenTtl", 60, 31_536_000],
-    ["refreshTokenTtl", 60, 31_536_000],
-    ["refreshReuseInterval", 0, 60],
-  ] as const) {
-    if (changes[field] !== undefined) next[field] = checkSeconds(field, changes[field], min, max);
+  for (const [field, range] of Object.entries(SECONDS_SETTINGS) as [keyof typeof SECONDS_SETTINGS, SecondsRange][]) {
+    if (changes[field] !== undefined) next[field] = checkSeconds(field, changes[field], range);
   }
   for (const field of ["primaryColor", "secondaryColor"] as const) {
     if (changes[field] !== undefined) next[field] = checkColor(field, changes[field]);

@@ -125,97 +125,95 @@ function outputsOf(desired: ClientSecretDesired, live: LiveSecret, secret: strin
 }
 
 export function createClientSecretProvider() {
-  return engineFacing(
-    {
-      settings: undefined as LatchSettings | undefined,
+  const provider = {
+    settings: undefined as LatchSettings | undefined,
 
-      async configure(request: { config: ProviderConfig }): Promise<void> {
-        (this as ProviderState).settings = resolveSettings(request.config);
-      },
-
-      async check(_olds: Partial<ClientSecretOutputs>, news: Partial<ClientSecretInputs>) {
-        const failures: Failure[] = [];
-        const expiresAt = news.expiresAt ?? null;
-        const inputs: ClientSecretDesired = {
-          app: news.app as string,
-          name: typeof news.name === "string" && !isUnknown(news.name) ? news.name.trim() : (news.name as string),
-          expiresAt:
-            isUnknown(expiresAt) || timestampProblem("expiresAt", expiresAt) ? expiresAt : canonicalTime(expiresAt),
-          rotation: news.rotation === undefined || news.rotation === null ? null : String(news.rotation),
-          rotationOverlap: rotationOverlapSeconds(news.rotationOverlap),
-        };
-        if (!isUnknown(inputs.app) && (typeof inputs.app !== "string" || inputs.app === "")) {
-          failures.push({ property: "app", reason: "app must be the id of an OAuthApp" });
-        }
-        if (!isUnknown(inputs.name)) {
-          const problem = nameProblem("name", news.name);
-          if (problem) failures.push({ property: "name", reason: problem });
-        }
-        if (!isUnknown(expiresAt)) {
-          const problem = timestampProblem("expiresAt", expiresAt);
-          if (problem) failures.push({ property: "expiresAt", reason: problem });
-        }
-        if (!isUnknown(inputs.rotationOverlap)) {
-          const problem = rotationOverlapProblem(inputs.rotationOverlap);
-          if (problem) failures.push({ property: "rotationOverlap", reason: problem });
-        }
-        // Structs cannot carry undefined: a missing required input is null (and a failure) instead.
-        return { inputs: nullish(inputs) as ClientSecretDesired, failures };
-      },
-
-      async diff(_id: string, olds: Partial<ClientSecretOutputs>, news: ClientSecretDesired) {
-        // State written before rotationOverlap existed had the default in effect.
-        const before = { rotationOverlap: DEFAULT_ROTATION_OVERLAP_SECONDS, ...olds };
-        const changed = changedProperties(before, news, ["app", "name", "expiresAt", "rotation", "rotationOverlap"]);
-        return diffResult(changed, ["app"]);
-      },
-
-      async create(inputs: ClientSecretDesired): Promise<{ id: string; outs: ClientSecretOutputs }> {
-        const subject = subjectOf(inputs);
-        const minted = await mint(settingsOf(this as ProviderState, subject), inputs, subject);
-        return { id: minted.clientSecret.id, outs: outputsOf(inputs, minted.clientSecret, minted.secret) };
-      },
-
-      async read(id: string, props?: Partial<ClientSecretOutputs>) {
-        const subject = subjectOf(props, id);
-        const settings = settingsOf(this as ProviderState, subject);
-        const live = await fetchNode<LiveSecret>(settings, props?.secretId ?? id, "ClientSecret", FIELDS, subject);
-        // A revoked secret never works again: it is gone, and the next `up` mints another.
-        if (!live || live.status === "REVOKED") return { id: "" };
-        const desired = {
-          rotation: props?.rotation ?? null,
-          rotationOverlap: props?.rotationOverlap ?? DEFAULT_ROTATION_OVERLAP_SECONDS,
-        } as ClientSecretDesired;
-        const outs = outputsOf(desired, live, props?.secret ?? "");
-        const { secret: _secret, last4: _last4, secretId: _secretId, status: _status, ...inputs } = outs;
-        return { id, props: outs, inputs };
-      },
-
-      async update(
-        id: string,
-        olds: ClientSecretOutputs,
-        news: ClientSecretDesired,
-      ): Promise<{ outs: ClientSecretOutputs }> {
-        const subject = subjectOf(news, id);
-        const settings = settingsOf(this as ProviderState, subject);
-        const reminted = changedProperties(olds, news, ["name", "expiresAt"]);
-        const rotated = news.rotation !== null && news.rotation !== (olds.rotation ?? null);
-        if (reminted.length === 0 && !rotated) {
-          return { outs: { ...olds, rotation: news.rotation, rotationOverlap: news.rotationOverlap } };
-        }
-        const cause = { ...subject, property: reminted[0] ?? "rotation" };
-        const minted = await mint(settings, news, cause);
-        await revoke(settings, olds.secretId ?? id, news.rotationOverlap, cause);
-        return { outs: outputsOf(news, minted.clientSecret, minted.secret) };
-      },
-
-      async delete(id: string, props: Partial<ClientSecretOutputs>): Promise<void> {
-        const subject = subjectOf(props, id);
-        await revoke(settingsOf(this as ProviderState, subject), props.secretId ?? id, 0, subject);
-      },
+    async configure(request: { config: ProviderConfig }): Promise<void> {
+      (this as ProviderState).settings = resolveSettings(request.config);
     },
-    ["secret"],
-  );
+
+    async check(_olds: Partial<ClientSecretOutputs>, news: Partial<ClientSecretInputs>) {
+      const failures: Failure[] = [];
+      const expiresAt = news.expiresAt ?? null;
+      const inputs: ClientSecretDesired = {
+        app: news.app as string,
+        name: typeof news.name === "string" && !isUnknown(news.name) ? news.name.trim() : (news.name as string),
+        expiresAt:
+          isUnknown(expiresAt) || timestampProblem("expiresAt", expiresAt) ? expiresAt : canonicalTime(expiresAt),
+        rotation: news.rotation === undefined || news.rotation === null ? null : String(news.rotation),
+        rotationOverlap: rotationOverlapSeconds(news.rotationOverlap),
+      };
+      if (!isUnknown(inputs.app) && (typeof inputs.app !== "string" || inputs.app === "")) {
+        failures.push({ property: "app", reason: "app must be the id of an OAuthApp" });
+      }
+      if (!isUnknown(inputs.name)) {
+        const problem = nameProblem("name", news.name);
+        if (problem) failures.push({ property: "name", reason: problem });
+      }
+      if (!isUnknown(expiresAt)) {
+        const problem = timestampProblem("expiresAt", expiresAt);
+        if (problem) failures.push({ property: "expiresAt", reason: problem });
+      }
+      if (!isUnknown(inputs.rotationOverlap)) {
+        const problem = rotationOverlapProblem(inputs.rotationOverlap);
+        if (problem) failures.push({ property: "rotationOverlap", reason: problem });
+      }
+      // Structs cannot carry undefined: a missing required input is null (and a failure) instead.
+      return { inputs: nullish(inputs) as ClientSecretDesired, failures };
+    },
+
+    async diff(_id: string, olds: Partial<ClientSecretOutputs>, news: ClientSecretDesired) {
+      // State written before rotationOverlap existed had the default in effect.
+      const before = { rotationOverlap: DEFAULT_ROTATION_OVERLAP_SECONDS, ...olds };
+      const changed = changedProperties(before, news, ["app", "name", "expiresAt", "rotation", "rotationOverlap"]);
+      return diffResult(changed, ["app"]);
+    },
+
+    async create(inputs: ClientSecretDesired): Promise<{ id: string; outs: ClientSecretOutputs }> {
+      const subject = subjectOf(inputs);
+      const minted = await mint(settingsOf(this as ProviderState, subject), inputs, subject);
+      return { id: minted.clientSecret.id, outs: outputsOf(inputs, minted.clientSecret, minted.secret) };
+    },
+
+    async read(id: string, props?: Partial<ClientSecretOutputs>) {
+      const subject = subjectOf(props, id);
+      const settings = settingsOf(this as ProviderState, subject);
+      const live = await fetchNode<LiveSecret>(settings, props?.secretId ?? id, "ClientSecret", FIELDS, subject);
+      // A revoked secret never works again: it is gone, and the next `up` mints another.
+      if (!live || live.status === "REVOKED") return { id: "" };
+      const desired = {
+        rotation: props?.rotation ?? null,
+        rotationOverlap: props?.rotationOverlap ?? DEFAULT_ROTATION_OVERLAP_SECONDS,
+      } as ClientSecretDesired;
+      const outs = outputsOf(desired, live, props?.secret ?? "");
+      const { secret: _secret, last4: _last4, secretId: _secretId, status: _status, ...inputs } = outs;
+      return { id, props: outs, inputs };
+    },
+
+    async update(
+      id: string,
+      olds: ClientSecretOutputs,
+      news: ClientSecretDesired,
+    ): Promise<{ outs: ClientSecretOutputs }> {
+      const subject = subjectOf(news, id);
+      const settings = settingsOf(this as ProviderState, subject);
+      const reminted = changedProperties(olds, news, ["name", "expiresAt"]);
+      const rotated = news.rotation !== null && news.rotation !== (olds.rotation ?? null);
+      if (reminted.length === 0 && !rotated) {
+        return { outs: { ...olds, rotation: news.rotation, rotationOverlap: news.rotationOverlap } };
+      }
+      const cause = { ...subject, property: reminted[0] ?? "rotation" };
+      const minted = await mint(settings, news, cause);
+      await revoke(settings, olds.secretId ?? id, news.rotationOverlap, cause);
+      return { outs: outputsOf(news, minted.clientSecret, minted.secret) };
+    },
+
+    async delete(id: string, props: Partial<ClientSecretOutputs>): Promise<void> {
+      const subject = subjectOf(props, id);
+      await revoke(settingsOf(this as ProviderState, subject), props.secretId ?? id, 0, subject);
+    },
+  };
+  return engineFacing(provider, ["secret"]);
 }
 
 export type ClientSecretProvider = ReturnType<typeof createClientSecretProvider>;

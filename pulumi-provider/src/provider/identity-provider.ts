@@ -134,121 +134,119 @@ function outputsOf(live: LiveProvider, clientSecret: string | null): IdentityPro
 const PAYLOAD = `__typename ...MutationErrors ... on IdentityProviderPayload { identityProvider { ${FIELDS} } }`;
 
 export function createIdentityProviderProvider() {
-  return engineFacing(
-    {
-      settings: undefined as LatchSettings | undefined,
+  const provider = {
+    settings: undefined as LatchSettings | undefined,
 
-      async configure(request: { config: ProviderConfig }): Promise<void> {
-        (this as ProviderState).settings = resolveSettings(request.config);
-      },
-
-      async check(_olds: Partial<IdentityProviderOutputs>, news: Partial<IdentityProviderInputs>) {
-        const kind = news.kind as IdentityProviderKind;
-        const inputs: IdentityProviderDesired = {
-          app: news.app as string,
-          kind,
-          clientId:
-            typeof news.clientId === "string" && !isUnknown(news.clientId)
-              ? news.clientId.trim()
-              : (news.clientId as string),
-          clientSecret: news.clientSecret as string,
-          displayName: optionalText(news.displayName),
-          issuer: optionalText(news.issuer),
-          authorizationEndpoint: optionalText(news.authorizationEndpoint),
-          tokenEndpoint: optionalText(news.tokenEndpoint),
-          userinfoEndpoint: optionalText(news.userinfoEndpoint),
-          scopes: (news.scopes === undefined || news.scopes === null
-            ? (DEFAULT_PROVIDER_SCOPES[kind] ?? [])
-            : uniqueList(news.scopes)) as string[],
-          enabled: news.enabled === undefined || news.enabled === null ? true : news.enabled,
-          appleTeamId: optionalText(news.appleTeamId),
-          appleKeyId: optionalText(news.appleKeyId),
-        };
-        const failures: Failure[] = [];
-        const add = (property: string, reason: string | undefined) => {
-          if (reason !== undefined) failures.push({ property, reason });
-        };
-        if (!isUnknown(inputs.app) && (typeof inputs.app !== "string" || inputs.app === "")) {
-          add("app", "app must be the id of an OAuthApp");
-        }
-        if (!isUnknown(kind) && !IDENTITY_PROVIDER_KINDS.includes(kind)) {
-          add("kind", `kind must be one of ${IDENTITY_PROVIDER_KINDS.join(", ")}`);
-        }
-        if (!isUnknown(news.clientId)) add("clientId", upstreamClientIdProblem(news.clientId));
-        if (!isUnknown(news.clientSecret)) add("clientSecret", upstreamClientSecretProblem(news.clientSecret));
-        if (!isUnknown(news.displayName)) add("displayName", maxLengthProblem("displayName", news.displayName, 100));
-        if (!isUnknown(inputs.issuer) && !isUnknown(kind)) add("issuer", issuerProblem(kind, inputs.issuer));
-        for (const field of ["authorizationEndpoint", "tokenEndpoint", "userinfoEndpoint"] as const) {
-          if (!isUnknown(inputs[field])) add(field, httpsUrlProblem(field, inputs[field]));
-        }
-        if (Array.isArray(inputs.scopes)) add("scopes", upstreamScopesProblem(inputs.scopes));
-        // Structs cannot carry undefined: a missing required input is null (and a failure) instead.
-        return { inputs: nullish(inputs) as IdentityProviderDesired, failures };
-      },
-
-      async diff(_id: string, olds: Partial<IdentityProviderOutputs>, news: IdentityProviderDesired) {
-        return diffResult(changedProperties(olds, news, DIFFED, ["scopes"]), ["app", "kind"]);
-      },
-
-      async create(inputs: IdentityProviderDesired): Promise<{ id: string; outs: IdentityProviderOutputs }> {
-        const subject = subjectOf(inputs);
-        const { app, kind, ...rest } = inputs;
-        const payload = await mutate<{ identityProvider: LiveProvider }>(
-          settingsOf(this as ProviderState, subject),
-          "createIdentityProvider",
-          `mutation LatchPulumiCreateIdp($input: CreateIdentityProviderInput!) { createIdentityProvider(input: $input) { ${PAYLOAD} } }`,
-          { input: { ...rest, applicationId: app, kind: kind.toUpperCase() } },
-          subject,
-        );
-        return {
-          id: payload.identityProvider.id,
-          outs: outputsOf(payload.identityProvider, inputs.clientSecret),
-        };
-      },
-
-      async read(id: string, props?: Partial<IdentityProviderOutputs>) {
-        const subject = subjectOf(props, id);
-        const settings = settingsOf(this as ProviderState, subject);
-        const live = await fetchNode<LiveProvider>(settings, id, "IdentityProvider", FIELDS, subject);
-        if (!live) return { id: "" };
-        const outs = outputsOf(live, props?.clientSecret ?? null);
-        const { clientSecretLast4: _last4, ...inputs } = outs;
-        return { id, props: outs, inputs };
-      },
-
-      async update(
-        id: string,
-        olds: IdentityProviderOutputs,
-        news: IdentityProviderDesired,
-      ): Promise<{ outs: IdentityProviderOutputs }> {
-        const subject = subjectOf(news, id);
-        const changed = changedProperties(olds, news, DIFFED, ["scopes"]).filter((p) => p !== "app" && p !== "kind");
-        const input: Record<string, unknown> = { id };
-        for (const property of changed) input[property] = news[property as keyof IdentityProviderDesired];
-        const payload = await mutate<{ identityProvider: LiveProvider }>(
-          settingsOf(this as ProviderState, subject),
-          "updateIdentityProvider",
-          `mutation LatchPulumiUpdateIdp($input: UpdateIdentityProviderInput!) { updateIdentityProvider(input: $input) { ${PAYLOAD} } }`,
-          { input },
-          subject,
-          true,
-        );
-        return { outs: outputsOf(payload.identityProvider, news.clientSecret) };
-      },
-
-      async delete(id: string, props: Partial<IdentityProviderOutputs>): Promise<void> {
-        const subject = subjectOf(props, id);
-        await deleteIdempotently(
-          settingsOf(this as ProviderState, subject),
-          "deleteIdentityProvider",
-          "mutation LatchPulumiDeleteIdp($id: ID!) { deleteIdentityProvider(id: $id) { __typename ...MutationErrors } }",
-          id,
-          subject,
-        );
-      },
+    async configure(request: { config: ProviderConfig }): Promise<void> {
+      (this as ProviderState).settings = resolveSettings(request.config);
     },
-    ["clientSecret"],
-  );
+
+    async check(_olds: Partial<IdentityProviderOutputs>, news: Partial<IdentityProviderInputs>) {
+      const kind = news.kind as IdentityProviderKind;
+      const inputs: IdentityProviderDesired = {
+        app: news.app as string,
+        kind,
+        clientId:
+          typeof news.clientId === "string" && !isUnknown(news.clientId)
+            ? news.clientId.trim()
+            : (news.clientId as string),
+        clientSecret: news.clientSecret as string,
+        displayName: optionalText(news.displayName),
+        issuer: optionalText(news.issuer),
+        authorizationEndpoint: optionalText(news.authorizationEndpoint),
+        tokenEndpoint: optionalText(news.tokenEndpoint),
+        userinfoEndpoint: optionalText(news.userinfoEndpoint),
+        scopes: (news.scopes === undefined || news.scopes === null
+          ? (DEFAULT_PROVIDER_SCOPES[kind] ?? [])
+          : uniqueList(news.scopes)) as string[],
+        enabled: news.enabled === undefined || news.enabled === null ? true : news.enabled,
+        appleTeamId: optionalText(news.appleTeamId),
+        appleKeyId: optionalText(news.appleKeyId),
+      };
+      const failures: Failure[] = [];
+      const add = (property: string, reason: string | undefined) => {
+        if (reason !== undefined) failures.push({ property, reason });
+      };
+      if (!isUnknown(inputs.app) && (typeof inputs.app !== "string" || inputs.app === "")) {
+        add("app", "app must be the id of an OAuthApp");
+      }
+      if (!isUnknown(kind) && !IDENTITY_PROVIDER_KINDS.includes(kind)) {
+        add("kind", `kind must be one of ${IDENTITY_PROVIDER_KINDS.join(", ")}`);
+      }
+      if (!isUnknown(news.clientId)) add("clientId", upstreamClientIdProblem(news.clientId));
+      if (!isUnknown(news.clientSecret)) add("clientSecret", upstreamClientSecretProblem(news.clientSecret));
+      if (!isUnknown(news.displayName)) add("displayName", maxLengthProblem("displayName", news.displayName, 100));
+      if (!isUnknown(inputs.issuer) && !isUnknown(kind)) add("issuer", issuerProblem(kind, inputs.issuer));
+      for (const field of ["authorizationEndpoint", "tokenEndpoint", "userinfoEndpoint"] as const) {
+        if (!isUnknown(inputs[field])) add(field, httpsUrlProblem(field, inputs[field]));
+      }
+      if (Array.isArray(inputs.scopes)) add("scopes", upstreamScopesProblem(inputs.scopes));
+      // Structs cannot carry undefined: a missing required input is null (and a failure) instead.
+      return { inputs: nullish(inputs) as IdentityProviderDesired, failures };
+    },
+
+    async diff(_id: string, olds: Partial<IdentityProviderOutputs>, news: IdentityProviderDesired) {
+      return diffResult(changedProperties(olds, news, DIFFED, ["scopes"]), ["app", "kind"]);
+    },
+
+    async create(inputs: IdentityProviderDesired): Promise<{ id: string; outs: IdentityProviderOutputs }> {
+      const subject = subjectOf(inputs);
+      const { app, kind, ...rest } = inputs;
+      const payload = await mutate<{ identityProvider: LiveProvider }>(
+        settingsOf(this as ProviderState, subject),
+        "createIdentityProvider",
+        `mutation LatchPulumiCreateIdp($input: CreateIdentityProviderInput!) { createIdentityProvider(input: $input) { ${PAYLOAD} } }`,
+        { input: { ...rest, applicationId: app, kind: kind.toUpperCase() } },
+        subject,
+      );
+      return {
+        id: payload.identityProvider.id,
+        outs: outputsOf(payload.identityProvider, inputs.clientSecret),
+      };
+    },
+
+    async read(id: string, props?: Partial<IdentityProviderOutputs>) {
+      const subject = subjectOf(props, id);
+      const settings = settingsOf(this as ProviderState, subject);
+      const live = await fetchNode<LiveProvider>(settings, id, "IdentityProvider", FIELDS, subject);
+      if (!live) return { id: "" };
+      const outs = outputsOf(live, props?.clientSecret ?? null);
+      const { clientSecretLast4: _last4, ...inputs } = outs;
+      return { id, props: outs, inputs };
+    },
+
+    async update(
+      id: string,
+      olds: IdentityProviderOutputs,
+      news: IdentityProviderDesired,
+    ): Promise<{ outs: IdentityProviderOutputs }> {
+      const subject = subjectOf(news, id);
+      const changed = changedProperties(olds, news, DIFFED, ["scopes"]).filter((p) => p !== "app" && p !== "kind");
+      const input: Record<string, unknown> = { id };
+      for (const property of changed) input[property] = news[property as keyof IdentityProviderDesired];
+      const payload = await mutate<{ identityProvider: LiveProvider }>(
+        settingsOf(this as ProviderState, subject),
+        "updateIdentityProvider",
+        `mutation LatchPulumiUpdateIdp($input: UpdateIdentityProviderInput!) { updateIdentityProvider(input: $input) { ${PAYLOAD} } }`,
+        { input },
+        subject,
+        true,
+      );
+      return { outs: outputsOf(payload.identityProvider, news.clientSecret) };
+    },
+
+    async delete(id: string, props: Partial<IdentityProviderOutputs>): Promise<void> {
+      const subject = subjectOf(props, id);
+      await deleteIdempotently(
+        settingsOf(this as ProviderState, subject),
+        "deleteIdentityProvider",
+        "mutation LatchPulumiDeleteIdp($id: ID!) { deleteIdentityProvider(id: $id) { __typename ...MutationErrors } }",
+        id,
+        subject,
+      );
+    },
+  };
+  return engineFacing(provider, ["clientSecret"]);
 }
 
 export type IdentityProviderProvider = ReturnType<typeof createIdentityProviderProvider>;

@@ -484,158 +484,153 @@ function outputsOf(
 
 /** A fresh provider object; its settings stay empty until the engine's host calls `configure()`. */
 export function createOAuthAppProvider() {
-  return engineFacing(
-    {
-      settings: undefined as LatchSettings | undefined,
+  const provider = {
+    settings: undefined as LatchSettings | undefined,
 
-      async configure(request: { config: ProviderConfig }): Promise<void> {
-        (this as ProviderState).settings = resolveSettings(request.config);
-      },
+    async configure(request: { config: ProviderConfig }): Promise<void> {
+      (this as ProviderState).settings = resolveSettings(request.config);
+    },
 
-      async check(_olds: Partial<OAuthAppOutputs>, news: Partial<OAuthAppInputs>) {
-        const desired = normalizeOAuthApp(news);
-        const failures = validateOAuthApp(news, desired);
-        // Structs cannot carry undefined: a missing required input is null (and a failure) instead.
-        return { inputs: nullish(desired) as OAuthAppDesired, failures };
-      },
+    async check(_olds: Partial<OAuthAppOutputs>, news: Partial<OAuthAppInputs>) {
+      const desired = normalizeOAuthApp(news);
+      const failures = validateOAuthApp(news, desired);
+      // Structs cannot carry undefined: a missing required input is null (and a failure) instead.
+      return { inputs: nullish(desired) as OAuthAppDesired, failures };
+    },
 
-      async diff(_id: string, olds: Partial<OAuthAppOutputs>, news: OAuthAppDesired) {
-        const changed = changedProperties(olds, news, DIFFED, UNORDERED);
-        return diffResult(changed, REPLACE_ON);
-      },
+    async diff(_id: string, olds: Partial<OAuthAppOutputs>, news: OAuthAppDesired) {
+      const changed = changedProperties(olds, news, DIFFED, UNORDERED);
+      return diffResult(changed, REPLACE_ON);
+    },
 
-      async create(inputs: OAuthAppDesired): Promise<{ id: string; outs: OAuthAppOutputs }> {
-        const subject = subjectOf(inputs);
-        const settings = settingsOf(this as ProviderState, subject);
-        if (inputs.adopt) {
-          const existing = await findAppByName(settings, inputs.name, subject);
-          if (existing) {
-            if (existing.type.toLowerCase() !== inputs.type) {
-              throw new Error(
-                `${subject.resource}: type: cannot adopt the existing ${existing.type.toLowerCase()} app as ${inputs.type} (the type cannot change in place)`,
-              );
-            }
-            const app = await reconcile(settings, existing, inputs, subject);
-            let secret = { clientSecret: null as string | null, previousSecretsExpireAt: null as string | null };
-            if (inputs.type === "confidential") {
-              try {
-                // The app's current secrets are not ours to read: mint one, and let the others work for the overlap.
-                const rotated = await rotate(settings, app.id, inputs, "Adopted by Pulumi", subject);
-                secret = { clientSecret: rotated.secret, previousSecretsExpireAt: rotated.previousSecretsExpireAt };
-              } catch (error) {
-                throw partialCreateError(error, app.id, outputsOf(app, inputs, secret));
-              }
-            }
-            return { id: app.id, outs: outputsOf(app, inputs, secret) };
+    async create(inputs: OAuthAppDesired): Promise<{ id: string; outs: OAuthAppOutputs }> {
+      const subject = subjectOf(inputs);
+      const settings = settingsOf(this as ProviderState, subject);
+      if (inputs.adopt) {
+        const existing = await findAppByName(settings, inputs.name, subject);
+        if (existing) {
+          if (existing.type.toLowerCase() !== inputs.type) {
+            throw new Error(
+              `${subject.resource}: type: cannot adopt the existing ${existing.type.toLowerCase()} app as ${inputs.type} (the type cannot change in place)`,
+            );
           }
-        }
-        const create: Record<string, unknown> = {
-          name: inputs.name,
-          type: inputs.type.toUpperCase(),
-          redirectUris: inputs.redirectUris,
-        };
-        for (const [property, apiName] of SETTINGS) {
-          if (property !== "name" && property !== "refreshTokenRotation") {
-            create[apiName] = apiValue(property, inputs[property]);
+          const app = await reconcile(settings, existing, inputs, subject);
+          let secret = { clientSecret: null as string | null, previousSecretsExpireAt: null as string | null };
+          if (inputs.type === "confidential") {
+            try {
+              // The app's current secrets are not ours to read: mint one, and let the others work for the overlap.
+              const rotated = await rotate(settings, app.id, inputs, "Adopted by Pulumi", subject);
+              secret = { clientSecret: rotated.secret, previousSecretsExpireAt: rotated.previousSecretsExpireAt };
+            } catch (error) {
+              throw partialCreateError(error, app.id, outputsOf(app, inputs, secret));
+            }
           }
+          return { id: app.id, outs: outputsOf(app, inputs, secret) };
         }
-        let created: { clientSecret: string | null; application: LiveApp };
-        try {
-          created = await mutate(
-            settings,
-            "createApplication",
-            `mutation LatchPulumiCreateApp($input: CreateApplicationInput!) {
+      }
+      const create: Record<string, unknown> = {
+        name: inputs.name,
+        type: inputs.type.toUpperCase(),
+        redirectUris: inputs.redirectUris,
+      };
+      for (const [property, apiName] of SETTINGS) {
+        if (property !== "name" && property !== "refreshTokenRotation") {
+          create[apiName] = apiValue(property, inputs[property]);
+        }
+      }
+      let created: { clientSecret: string | null; application: LiveApp };
+      try {
+        created = await mutate(
+          settings,
+          "createApplication",
+          `mutation LatchPulumiCreateApp($input: CreateApplicationInput!) {
             createApplication(input: $input) {
               __typename ...MutationErrors ... on CreateApplicationPayload { clientSecret application { ...AppFields } }
             }
           } ${APP_FIELDS}`,
-            { input: create },
-            subject,
-          );
-        } catch (error) {
-          if (
-            (error as { code?: string }).code === "CONFLICT" &&
-            (error as { property?: string }).property === "name"
-          ) {
-            (error as Error).message += " (set `adopt: true` to take over the existing app)";
-          }
-          throw error;
+          { input: create },
+          subject,
+        );
+      } catch (error) {
+        if ((error as { code?: string }).code === "CONFLICT" && (error as { property?: string }).property === "name") {
+          (error as Error).message += " (set `adopt: true` to take over the existing app)";
         }
-        const secret = { clientSecret: created.clientSecret, previousSecretsExpireAt: null };
-        try {
-          // What createApplication cannot set (refresh token rotation, a disabled app) is applied right after.
-          const app = await reconcile(settings, created.application, inputs, subject);
-          return { id: app.id, outs: outputsOf(app, inputs, secret) };
-        } catch (error) {
-          throw partialCreateError(error, created.application.id, outputsOf(created.application, inputs, secret));
-        }
-      },
-
-      async read(id: string, props?: Partial<OAuthAppOutputs>) {
-        const subject = subjectOf(props, id);
-        const settings = settingsOf(this as ProviderState, subject);
-        const app = await fetchApp(settings, id, subject);
-        if (!app) return { id: "" };
-        const carried = normalizeOAuthApp({
-          name: app.name,
-          adopt: props?.adopt ?? false,
-          rotation: props?.rotation ?? null,
-          rotationOverlap: props?.rotationOverlap ?? OAUTH_APP_DEFAULTS.rotationOverlap,
-        });
-        const outs = outputsOf(app, carried, {
-          clientSecret: props?.clientSecret ?? null,
-          previousSecretsExpireAt: props?.previousSecretsExpireAt ?? null,
-        });
-        const {
-          clientId: _clientId,
-          clientSecret: _secret,
-          clientSecretLast4: _last4,
-          previousSecretsExpireAt: _p,
-          ...inputs
-        } = outs;
-        return { id: app.id, props: outs, inputs };
-      },
-
-      async update(id: string, olds: OAuthAppOutputs, news: OAuthAppDesired): Promise<{ outs: OAuthAppOutputs }> {
-        const subject = subjectOf(news, id);
-        const settings = settingsOf(this as ProviderState, subject);
-        const live = await fetchApp(settings, id, subject);
-        if (!live) throw new Error(`${subject.resource}: the app ${id} no longer exists (run \`pulumi refresh\`)`);
-        if (live.type.toLowerCase() !== news.type) {
-          throw new Error(`${subject.resource}: type: the type cannot change in place; the app must be replaced`);
-        }
-        const app = await reconcile(settings, live, news, subject);
-        let secret = {
-          clientSecret: olds.clientSecret ?? null,
-          previousSecretsExpireAt: olds.previousSecretsExpireAt ?? null,
-        };
-        // A new rotation value rotates; removing it only forgets the trigger.
-        if (news.type === "confidential" && news.rotation !== null && news.rotation !== (olds.rotation ?? null)) {
-          const rotated = await rotate(settings, id, news, `Rotated by Pulumi (${news.rotation})`, subject);
-          secret = { clientSecret: rotated.secret, previousSecretsExpireAt: rotated.previousSecretsExpireAt };
-        }
-        return { outs: outputsOf(app, news, secret) };
-      },
-
-      async delete(id: string, props: Partial<OAuthAppOutputs>): Promise<void> {
-        const subject = subjectOf(props, id);
-        const settings = settingsOf(this as ProviderState, subject);
-        try {
-          await mutate(
-            settings,
-            "deleteApplication",
-            `mutation LatchPulumiDeleteApp($id: ID!) { deleteApplication(id: $id) { __typename ...MutationErrors } }`,
-            { id },
-            subject,
-            true,
-          );
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-        }
-      },
+        throw error;
+      }
+      const secret = { clientSecret: created.clientSecret, previousSecretsExpireAt: null };
+      try {
+        // What createApplication cannot set (refresh token rotation, a disabled app) is applied right after.
+        const app = await reconcile(settings, created.application, inputs, subject);
+        return { id: app.id, outs: outputsOf(app, inputs, secret) };
+      } catch (error) {
+        throw partialCreateError(error, created.application.id, outputsOf(created.application, inputs, secret));
+      }
     },
-    ["clientSecret"],
-  );
+
+    async read(id: string, props?: Partial<OAuthAppOutputs>) {
+      const subject = subjectOf(props, id);
+      const settings = settingsOf(this as ProviderState, subject);
+      const app = await fetchApp(settings, id, subject);
+      if (!app) return { id: "" };
+      const carried = normalizeOAuthApp({
+        name: app.name,
+        adopt: props?.adopt ?? false,
+        rotation: props?.rotation ?? null,
+        rotationOverlap: props?.rotationOverlap ?? OAUTH_APP_DEFAULTS.rotationOverlap,
+      });
+      const outs = outputsOf(app, carried, {
+        clientSecret: props?.clientSecret ?? null,
+        previousSecretsExpireAt: props?.previousSecretsExpireAt ?? null,
+      });
+      const {
+        clientId: _clientId,
+        clientSecret: _secret,
+        clientSecretLast4: _last4,
+        previousSecretsExpireAt: _p,
+        ...inputs
+      } = outs;
+      return { id: app.id, props: outs, inputs };
+    },
+
+    async update(id: string, olds: OAuthAppOutputs, news: OAuthAppDesired): Promise<{ outs: OAuthAppOutputs }> {
+      const subject = subjectOf(news, id);
+      const settings = settingsOf(this as ProviderState, subject);
+      const live = await fetchApp(settings, id, subject);
+      if (!live) throw new Error(`${subject.resource}: the app ${id} no longer exists (run \`pulumi refresh\`)`);
+      if (live.type.toLowerCase() !== news.type) {
+        throw new Error(`${subject.resource}: type: the type cannot change in place; the app must be replaced`);
+      }
+      const app = await reconcile(settings, live, news, subject);
+      let secret = {
+        clientSecret: olds.clientSecret ?? null,
+        previousSecretsExpireAt: olds.previousSecretsExpireAt ?? null,
+      };
+      // A new rotation value rotates; removing it only forgets the trigger.
+      if (news.type === "confidential" && news.rotation !== null && news.rotation !== (olds.rotation ?? null)) {
+        const rotated = await rotate(settings, id, news, `Rotated by Pulumi (${news.rotation})`, subject);
+        secret = { clientSecret: rotated.secret, previousSecretsExpireAt: rotated.previousSecretsExpireAt };
+      }
+      return { outs: outputsOf(app, news, secret) };
+    },
+
+    async delete(id: string, props: Partial<OAuthAppOutputs>): Promise<void> {
+      const subject = subjectOf(props, id);
+      const settings = settingsOf(this as ProviderState, subject);
+      try {
+        await mutate(
+          settings,
+          "deleteApplication",
+          `mutation LatchPulumiDeleteApp($id: ID!) { deleteApplication(id: $id) { __typename ...MutationErrors } }`,
+          { id },
+          subject,
+          true,
+        );
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    },
+  };
+  return engineFacing(provider, ["clientSecret"]);
 }
 
 export type OAuthAppProvider = ReturnType<typeof createOAuthAppProvider>;

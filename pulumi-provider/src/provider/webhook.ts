@@ -94,132 +94,130 @@ function outputsOf(live: LiveWebhook, rotation: string | null, secret: string | 
 }
 
 export function createWebhookProvider() {
-  return engineFacing(
-    {
-      settings: undefined as LatchSettings | undefined,
+  const provider = {
+    settings: undefined as LatchSettings | undefined,
 
-      async configure(request: { config: ProviderConfig }): Promise<void> {
-        (this as ProviderState).settings = resolveSettings(request.config);
-      },
+    async configure(request: { config: ProviderConfig }): Promise<void> {
+      (this as ProviderState).settings = resolveSettings(request.config);
+    },
 
-      async check(_olds: Partial<WebhookOutputs>, news: Partial<WebhookInputs>) {
-        const events = uniqueList(news.events ?? []) as string[];
-        const inputs: WebhookDesired = {
-          url: typeof news.url === "string" && !isUnknown(news.url) ? news.url.trim() : (news.url as string),
-          events: events.includes("*") ? ["*"] : events,
-          description: optionalText(news.description),
-          app: news.app === undefined || news.app === null || news.app === "" ? null : news.app,
-          active: news.active === undefined || news.active === null ? true : news.active,
-          rotation: news.rotation === undefined || news.rotation === null ? null : String(news.rotation),
-        };
-        const failures: Failure[] = [];
-        const add = (property: string, reason: string | undefined) => {
-          if (reason !== undefined) failures.push({ property, reason });
-        };
-        if (!isUnknown(inputs.url)) add("url", webhookUrlProblem(inputs.url));
-        if (!isUnknown(news.events)) add("events", webhookEventsProblem(inputs.events));
-        if (!isUnknown(news.description)) add("description", maxLengthProblem("description", news.description, 500));
-        // Structs cannot carry undefined: a missing required input is null (and a failure) instead.
-        return { inputs: nullish(inputs) as WebhookDesired, failures };
-      },
+    async check(_olds: Partial<WebhookOutputs>, news: Partial<WebhookInputs>) {
+      const events = uniqueList(news.events ?? []) as string[];
+      const inputs: WebhookDesired = {
+        url: typeof news.url === "string" && !isUnknown(news.url) ? news.url.trim() : (news.url as string),
+        events: events.includes("*") ? ["*"] : events,
+        description: optionalText(news.description),
+        app: news.app === undefined || news.app === null || news.app === "" ? null : news.app,
+        active: news.active === undefined || news.active === null ? true : news.active,
+        rotation: news.rotation === undefined || news.rotation === null ? null : String(news.rotation),
+      };
+      const failures: Failure[] = [];
+      const add = (property: string, reason: string | undefined) => {
+        if (reason !== undefined) failures.push({ property, reason });
+      };
+      if (!isUnknown(inputs.url)) add("url", webhookUrlProblem(inputs.url));
+      if (!isUnknown(news.events)) add("events", webhookEventsProblem(inputs.events));
+      if (!isUnknown(news.description)) add("description", maxLengthProblem("description", news.description, 500));
+      // Structs cannot carry undefined: a missing required input is null (and a failure) instead.
+      return { inputs: nullish(inputs) as WebhookDesired, failures };
+    },
 
-      async diff(_id: string, olds: Partial<WebhookOutputs>, news: WebhookDesired) {
-        return diffResult(changedProperties(olds, news, DIFFED, ["events"]), ["app"]);
-      },
+    async diff(_id: string, olds: Partial<WebhookOutputs>, news: WebhookDesired) {
+      return diffResult(changedProperties(olds, news, DIFFED, ["events"]), ["app"]);
+    },
 
-      async create(inputs: WebhookDesired): Promise<{ id: string; outs: WebhookOutputs }> {
-        const subject = subjectOf(inputs);
-        const payload = await mutate<{ secret: string; webhook: LiveWebhook }>(
-          settingsOf(this as ProviderState, subject),
-          "createWebhook",
-          `mutation LatchPulumiCreateWebhook($input: CreateWebhookInput!) {
+    async create(inputs: WebhookDesired): Promise<{ id: string; outs: WebhookOutputs }> {
+      const subject = subjectOf(inputs);
+      const payload = await mutate<{ secret: string; webhook: LiveWebhook }>(
+        settingsOf(this as ProviderState, subject),
+        "createWebhook",
+        `mutation LatchPulumiCreateWebhook($input: CreateWebhookInput!) {
           createWebhook(input: $input) {
             __typename ...MutationErrors ... on CreateWebhookPayload { secret webhook { ${FIELDS} } }
           }
         }`,
-          {
-            input: {
-              url: inputs.url,
-              events: inputs.events,
-              description: inputs.description,
-              applicationId: inputs.app,
-              active: inputs.active,
-            },
+        {
+          input: {
+            url: inputs.url,
+            events: inputs.events,
+            description: inputs.description,
+            applicationId: inputs.app,
+            active: inputs.active,
           },
-          subject,
-        );
-        return { id: payload.webhook.id, outs: outputsOf(payload.webhook, inputs.rotation, payload.secret) };
-      },
+        },
+        subject,
+      );
+      return { id: payload.webhook.id, outs: outputsOf(payload.webhook, inputs.rotation, payload.secret) };
+    },
 
-      async read(id: string, props?: Partial<WebhookOutputs>) {
-        const subject = subjectOf(props, id);
-        const live = await fetchNode<LiveWebhook>(
-          settingsOf(this as ProviderState, subject),
-          id,
-          "Webhook",
-          FIELDS,
-          subject,
-        );
-        if (!live) return { id: "" };
-        const outs = outputsOf(live, props?.rotation ?? null, props?.secret ?? null);
-        const { secret: _secret, previousSecretExpiresAt: _previous, disabledAt: _disabled, ...inputs } = outs;
-        return { id, props: outs, inputs };
-      },
+    async read(id: string, props?: Partial<WebhookOutputs>) {
+      const subject = subjectOf(props, id);
+      const live = await fetchNode<LiveWebhook>(
+        settingsOf(this as ProviderState, subject),
+        id,
+        "Webhook",
+        FIELDS,
+        subject,
+      );
+      if (!live) return { id: "" };
+      const outs = outputsOf(live, props?.rotation ?? null, props?.secret ?? null);
+      const { secret: _secret, previousSecretExpiresAt: _previous, disabledAt: _disabled, ...inputs } = outs;
+      return { id, props: outs, inputs };
+    },
 
-      async update(id: string, olds: WebhookOutputs, news: WebhookDesired): Promise<{ outs: WebhookOutputs }> {
-        const subject = subjectOf(news, id);
-        const settings = settingsOf(this as ProviderState, subject);
-        const changed = changedProperties(olds, news, ["url", "events", "description", "active"], ["events"]);
-        let live: LiveWebhook | null = null;
-        if (changed.length > 0) {
-          const input: Record<string, unknown> = { id };
-          for (const property of changed) input[property] = news[property as keyof WebhookDesired];
-          const payload = await mutate<{ webhook: LiveWebhook }>(
-            settings,
-            "updateWebhook",
-            `mutation LatchPulumiUpdateWebhook($input: UpdateWebhookInput!) {
+    async update(id: string, olds: WebhookOutputs, news: WebhookDesired): Promise<{ outs: WebhookOutputs }> {
+      const subject = subjectOf(news, id);
+      const settings = settingsOf(this as ProviderState, subject);
+      const changed = changedProperties(olds, news, ["url", "events", "description", "active"], ["events"]);
+      let live: LiveWebhook | null = null;
+      if (changed.length > 0) {
+        const input: Record<string, unknown> = { id };
+        for (const property of changed) input[property] = news[property as keyof WebhookDesired];
+        const payload = await mutate<{ webhook: LiveWebhook }>(
+          settings,
+          "updateWebhook",
+          `mutation LatchPulumiUpdateWebhook($input: UpdateWebhookInput!) {
             updateWebhook(input: $input) { __typename ...MutationErrors ... on WebhookPayload { webhook { ${FIELDS} } } }
           }`,
-            { input },
-            subject,
-            true,
-          );
-          live = payload.webhook;
-        }
-        let secret = olds.secret ?? null;
-        if (news.rotation !== null && news.rotation !== (olds.rotation ?? null)) {
-          const rotated = await mutate<{ secret: string; webhook: LiveWebhook }>(
-            settings,
-            "rotateWebhookSecret",
-            `mutation LatchPulumiRotateWebhook($id: ID!) {
+          { input },
+          subject,
+          true,
+        );
+        live = payload.webhook;
+      }
+      let secret = olds.secret ?? null;
+      if (news.rotation !== null && news.rotation !== (olds.rotation ?? null)) {
+        const rotated = await mutate<{ secret: string; webhook: LiveWebhook }>(
+          settings,
+          "rotateWebhookSecret",
+          `mutation LatchPulumiRotateWebhook($id: ID!) {
             rotateWebhookSecret(id: $id) {
               __typename ...MutationErrors ... on RotateWebhookSecretPayload { secret webhook { ${FIELDS} } }
             }
           }`,
-            { id },
-            { ...subject, property: "rotation" },
-          );
-          secret = rotated.secret;
-          live = rotated.webhook;
-        }
-        live ??= await fetchNode<LiveWebhook>(settings, id, "Webhook", FIELDS, subject);
-        if (!live) throw new Error(`${subject.resource}: the webhook ${id} no longer exists (run \`pulumi refresh\`)`);
-        return { outs: outputsOf(live, news.rotation, secret) };
-      },
-
-      async delete(id: string, props: Partial<WebhookOutputs>): Promise<void> {
-        const subject = subjectOf(props, id);
-        await deleteIdempotently(
-          settingsOf(this as ProviderState, subject),
-          "deleteWebhook",
-          "mutation LatchPulumiDeleteWebhook($id: ID!) { deleteWebhook(id: $id) { __typename ...MutationErrors } }",
-          id,
-          subject,
+          { id },
+          { ...subject, property: "rotation" },
         );
-      },
+        secret = rotated.secret;
+        live = rotated.webhook;
+      }
+      live ??= await fetchNode<LiveWebhook>(settings, id, "Webhook", FIELDS, subject);
+      if (!live) throw new Error(`${subject.resource}: the webhook ${id} no longer exists (run \`pulumi refresh\`)`);
+      return { outs: outputsOf(live, news.rotation, secret) };
     },
-    ["secret"],
-  );
+
+    async delete(id: string, props: Partial<WebhookOutputs>): Promise<void> {
+      const subject = subjectOf(props, id);
+      await deleteIdempotently(
+        settingsOf(this as ProviderState, subject),
+        "deleteWebhook",
+        "mutation LatchPulumiDeleteWebhook($id: ID!) { deleteWebhook(id: $id) { __typename ...MutationErrors } }",
+        id,
+        subject,
+      );
+    },
+  };
+  return engineFacing(provider, ["secret"]);
 }
 
 export type WebhookProvider = ReturnType<typeof createWebhookProvider>;

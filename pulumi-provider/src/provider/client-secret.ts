@@ -179,8 +179,8 @@ export function createClientSecretProvider() {
       const subject = subjectOf(props, id);
       const settings = settingsOf(this as ProviderState, subject);
       const live = await fetchNode<LiveSecret>(settings, props?.secretId ?? id, "ClientSecret", FIELDS, subject);
-      // A revoked secret never works again: it is gone, and the next `up` mints another.
-      if (!live || live.status === "REVOKED") return { id: "" };
+      // A revoked or expired secret never works again: it is gone, and the next `up` mints another.
+      if (live?.status !== "ACTIVE") return { id: "" };
       const desired = {
         rotation: props?.rotation ?? null,
         rotationOverlap: props?.rotationOverlap ?? DEFAULT_ROTATION_OVERLAP_SECONDS,

@@ -239,3 +239,63 @@ describe("every resource through every operation of the real host", () => {
     await app.delete(owner.id, owner.outs);
   });
 });
+
+describe("the secret an OAuthApp manages, through the real host", () => {
+  const revoke = (id: string, overlapSeconds = 0) =>
+    latch.admin.request(
+      "mutation ($id: ID!, $overlap: Int) { revokeClientSecret(id: $id, overlapSeconds: $overlap) { __typename } }",
+      { id, overlap: overlapSeconds },
+    );
+
+  test("rotation touches only it; revoked by hand, refresh shows it and the next update mints another", async () => {
+    const app = rpcs("OAuthApp");
+    const news = { name: "Managed secret", grantTypes: ["client_credentials"], rotationOverlap: 0 };
+    const { inputs } = await app.check({}, news);
+    const created = await app.create(inputs);
+    const extra = rpcs("ClientSecret");
+    const partner = await extra.create((await extra.check({}, { app: created.id, name: "partner" })).inputs);
+    const clientId = created.outs.clientId as string;
+
+    const { inputs: rotation } = await app.check(created.outs, { ...news, rotation: "r1" });
+    const rotated = await app.update(created.id, created.outs, rotation);
+    expect(await secretWorks(latch.server, clientId, rotated.clientSecret)).toBe(true);
+    expect(await secretWorks(latch.server, clientId, created.outs.clientSecret as string)).toBe(false);
+    // The ClientSecret resource's secret is not the app's to rotate: it keeps working, with no expiry.
+    expect(await secretWorks(latch.server, clientId, partner.outs.secret as string)).toBe(true);
+    expect((await extra.read(partner.id, partner.outs)).props).toMatchObject({ status: "ACTIVE", expiresAt: null });
+
+    await revoke(rotated.clientSecretId as string);
+    const refreshed = await app.read(created.id, rotated);
+    expect(refreshed.props).toMatchObject({ clientSecret: null, clientSecretLast4: null });
+    expect((await app.diff(created.id, refreshed.props, rotation)).changes).toBe(
+      proto.DiffResponse.DiffChanges.DIFF_SOME,
+    );
+    const reminted = await app.update(created.id, refreshed.props, rotation);
+    expect(reminted.clientSecret).toMatch(/^latch_cs_/);
+    expect(reminted.clientSecretId).not.toBe(rotated.clientSecretId);
+    expect(await secretWorks(latch.server, clientId, reminted.clientSecret)).toBe(true);
+    expect(await secretWorks(latch.server, clientId, partner.outs.secret as string)).toBe(true);
+    const settled = await app.read(created.id, reminted);
+    expect(settled.props.clientSecret).toBe(reminted.clientSecret);
+    expect((await app.diff(created.id, settled.props, rotation)).changes).toBe(
+      proto.DiffResponse.DiffChanges.DIFF_NONE,
+    );
+    await app.delete(created.id, settled.props);
+  });
+
+  test("a ClientSecret whose secret expired or was revoked by hand is gone on refresh", async () => {
+    const app = rpcs("OAuthApp");
+    const owner = await app.create(
+      (await app.check({}, { name: "Drifting", grantTypes: ["client_credentials"] })).inputs,
+    );
+    const extra = rpcs("ClientSecret");
+    const expiring = await extra.create((await extra.check({}, { app: owner.id, name: "expiring" })).inputs);
+    const revoked = await extra.create((await extra.check({}, { app: owner.id, name: "revoked" })).inputs);
+    await revoke(expiring.id, 1);
+    await revoke(revoked.id);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await extra.read(expiring.id, expiring.outs)).id).toBe("");
+    expect((await extra.read(revoked.id, revoked.outs)).id).toBe("");
+    await app.delete(owner.id, owner.outs);
+  });
+});

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { graphql, type LatchSettings, MUTATION_ERRORS, payloadOf, resolveSettings } from "../provider/client.ts";
+import { type LiveAppSecret, managedSecret, mintAppSecret } from "../provider/app-secret.ts";
+import { graphql, type LatchSettings, resolveSettings } from "../provider/client.ts";
 import { durationSeconds, overlapProblem } from "../provider/rules.ts";
 import { StackSecretsError } from "../stack-secrets/errors.ts";
 import { readPassphrase } from "../stack-secrets/passphrase.ts";
@@ -15,7 +16,8 @@ PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE.
 
   --from-stdin        the value is read from standard input (one trailing newline is dropped)
   --app <clientId>    rotate this app's client secret through the control plane and capture the new one;
-  --rotate            the previous secrets keep working for --overlap (seconds or 30m/24h/7d, default 24h).
+  --rotate            the secret captured before under --key (only that one) keeps working for --overlap
+                      (seconds or 30m/24h/7d, default 24h); the app's other secrets are untouched.
                       Endpoint and API key: LATCH_ENDPOINT/LATCH_API_KEY, else the stack's latch:endpoint and
                       secret latch:apiKey
   --cwd <dir>         the Pulumi project directory (default: the current one)
@@ -53,11 +55,23 @@ async function controlPlaneSettings(io: CaptureIo, dir: string, stack: string, p
   return settings;
 }
 
-async function rotateAppSecret(settings: LatchSettings, clientId: string, overlapSeconds: number) {
+/**
+ * Mints the app's new secret. The one captured before under the key (found by its last four characters among the
+ * app's active secrets) is rotated alone, keeping it working for the overlap; the app's other secrets (a
+ * ClientSecret resource's, another deploy's) are never touched.
+ */
+async function rotateAppSecret(
+  settings: LatchSettings,
+  clientId: string,
+  overlapSeconds: number,
+  previous: string | undefined,
+) {
   const subject = { resource: `OAuthApp ${clientId}`, fields: { overlapSeconds: "--overlap" } };
-  const found = await graphql<{ application: { id: string; type: string } | null }>(
+  const found = await graphql<{
+    application: { id: string; type: string; clientSecrets: LiveAppSecret[] } | null;
+  }>(
     settings,
-    "query LatchCaptureApp($clientId: String!) { application(clientId: $clientId) { id type } }",
+    "query LatchCaptureApp($clientId: String!) { application(clientId: $clientId) { id type clientSecrets { id last4 status } } }",
     { clientId },
     { subject, idempotent: true },
   );
@@ -65,17 +79,23 @@ async function rotateAppSecret(settings: LatchSettings, clientId: string, overla
   if (found.application.type !== "CONFIDENTIAL") {
     throw new StackSecretsError(`app ${clientId} is public: it has no client secret`);
   }
-  const data = await graphql<Record<string, unknown>>(
+  const replacing = managedSecret(found.application.clientSecrets, {
+    clientSecret: previous ?? null,
+    clientSecretId: null,
+  });
+  const minted = await mintAppSecret(
     settings,
-    `mutation LatchCaptureRotate($applicationId: ID!, $overlapSeconds: Int, $name: String) {
-      rotateClientSecret(applicationId: $applicationId, overlapSeconds: $overlapSeconds, name: $name) {
-        __typename ...MutationErrors ... on RotateClientSecretPayload { secret previousSecretsExpireAt }
-      }
-    } ${MUTATION_ERRORS}`,
-    { applicationId: found.application.id, overlapSeconds, name: "Captured by latch-pulumi" },
-    { subject, idempotent: false },
+    found.application.id,
+    replacing?.id ?? null,
+    overlapSeconds,
+    "Captured by latch-pulumi",
+    subject,
   );
-  return payloadOf<{ secret: string; previousSecretsExpireAt: string | null }>(data.rotateClientSecret, subject);
+  return {
+    secret: minted.clientSecret!,
+    previousSecretsExpireAt: minted.previousSecretsExpireAt,
+    replaced: !!replacing,
+  };
 }
 
 /** `latch-pulumi capture`; resolves to the exit code. */
@@ -135,7 +155,8 @@ export async function runCapture(argv: readonly string[], io: CaptureIo): Promis
         : overlapProblem("--overlap", overlapSeconds);
       if (problem) throw new StackSecretsError(problem);
       const settings = await controlPlaneSettings(io, dir, options.stack, passphrase);
-      const rotated = await rotateAppSecret(settings, options.app, overlapSeconds);
+      const previous = await readConfigValue({ dir, stack: options.stack, key: options.key, passphrase });
+      const rotated = await rotateAppSecret(settings, options.app, overlapSeconds, previous);
       value = rotated.secret;
       try {
         await capture.write(value);
@@ -145,7 +166,7 @@ export async function runCapture(argv: readonly string[], io: CaptureIo): Promis
         );
       }
       io.out(
-        `Rotated the client secret of ${options.app} and wrote it to ${capture.key} in ${capture.path}${capture.createsSalt ? " (new encryption salt)" : ""}. The previous secret works until ${rotated.previousSecretsExpireAt ?? "revoked"}.\n`,
+        `Rotated the client secret of ${options.app} and wrote it to ${capture.key} in ${capture.path}${capture.createsSalt ? " (new encryption salt)" : ""}. ${rotated.replaced ? ` The previously captured secret works until ${rotated.previousSecretsExpireAt ?? "revoked"}.` : ""} The app's other secrets are untouched.\n`,
       );
       return 0;
     }

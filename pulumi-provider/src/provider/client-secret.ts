@@ -125,7 +125,7 @@ function outputsOf(desired: ClientSecretDesired, live: LiveSecret, secret: strin
 }
 
 export function createClientSecretProvider() {
-  return engineFacing({
+  const provider = {
     settings: undefined as LatchSettings | undefined,
 
     async configure(request: { config: ProviderConfig }): Promise<void> {
@@ -179,8 +179,8 @@ export function createClientSecretProvider() {
       const subject = subjectOf(props, id);
       const settings = settingsOf(this as ProviderState, subject);
       const live = await fetchNode<LiveSecret>(settings, props?.secretId ?? id, "ClientSecret", FIELDS, subject);
-      // A revoked secret never works again: it is gone, and the next `up` mints another.
-      if (!live || live.status === "REVOKED") return { id: "" };
+      // A revoked or expired secret never works again: it is gone, and the next `up` mints another.
+      if (live?.status !== "ACTIVE") return { id: "" };
       const desired = {
         rotation: props?.rotation ?? null,
         rotationOverlap: props?.rotationOverlap ?? DEFAULT_ROTATION_OVERLAP_SECONDS,
@@ -212,7 +212,8 @@ export function createClientSecretProvider() {
       const subject = subjectOf(props, id);
       await revoke(settingsOf(this as ProviderState, subject), props.secretId ?? id, 0, subject);
     },
-  });
+  };
+  return engineFacing(provider, ["secret"]);
 }
 
 export type ClientSecretProvider = ReturnType<typeof createClientSecretProvider>;

@@ -138,18 +138,62 @@ export function withoutEngineKeys<T>(value: T): T {
 
 const LIFECYCLE = ["check", "diff", "create", "read", "update", "delete"] as const;
 
+/** The texts a message must not hold: each secret as written and as JSON would escape it (a PEM key's newlines). */
+function secretTexts(values: readonly unknown[]): string[] {
+  const texts = new Set<string>();
+  for (const value of values) {
+    if (typeof value !== "string" || value.length < 4) continue;
+    texts.add(value);
+    texts.add(JSON.stringify(value).slice(1, -1));
+    texts.add(JSON.stringify(JSON.stringify(value)).slice(3, -3));
+  }
+  // Longest first, so a secret is never left half replaced by a shorter one it contains.
+  return [...texts].sort((a, b) => b.length - a.length);
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((result, secret) => result.split(secret).join("[secret]"), text);
+}
+
+/** The error with every secret replaced in its message, stack and reasons (the host prints all three). */
+export function redactedError(error: unknown, secretValues: readonly unknown[]): unknown {
+  const secrets = secretTexts(secretValues);
+  if (secrets.length === 0) return error;
+  if (!(error instanceof Error)) return new Error(redact(String(error), secrets));
+  error.message = redact(error.message, secrets);
+  if (error.stack) error.stack = redact(error.stack, secrets);
+  const withReasons = error as Error & { reasons?: unknown };
+  if (Array.isArray(withReasons.reasons)) {
+    withReasons.reasons = withReasons.reasons.map((reason) => redact(String(reason), secrets));
+  }
+  return error;
+}
+
 /**
- * The provider the engine's host calls: every lifecycle method sees the program's properties only. The host passes
- * the serialized provider itself (`__provider`, ~50 KB) with the inputs, olds and state; a method that spreads its
- * inputs into a GraphQL input would otherwise send it to Latch.
+ * The provider the engine's host calls. Every lifecycle method sees the program's properties only: the host passes
+ * the serialized provider itself (`__provider`, ~50 KB) with the inputs, olds and state, and a method that spreads
+ * its inputs into a GraphQL input would otherwise send it to Latch. And no error it throws holds a secret: the
+ * values of `secretFields` in any argument and the API key are replaced by `[secret]`, whatever the server said
+ * (the CLI masks only secure config values, not a secret from another resource or the environment).
  */
-export function engineFacing<P extends object>(provider: P): P {
+export function engineFacing<P extends object>(provider: P, secretFields: readonly string[]): P {
   const facing = { ...provider } as Record<string, unknown>;
   for (const method of LIFECYCLE) {
     const inner = (provider as Record<string, unknown>)[method];
     if (typeof inner !== "function") continue;
-    facing[method] = async function (this: unknown, ...args: unknown[]) {
-      return await inner.apply(this, args.map(withoutEngineKeys));
+    facing[method] = async function (this: ProviderState | undefined, ...args: unknown[]) {
+      const own = args.map(withoutEngineKeys);
+      try {
+        return await inner.apply(this, own);
+      } catch (error) {
+        const values: unknown[] = [this?.settings?.apiKey, process.env.LATCH_API_KEY];
+        for (const arg of own) {
+          if (arg !== null && typeof arg === "object") {
+            for (const field of secretFields) values.push((arg as Record<string, unknown>)[field]);
+          }
+        }
+        throw redactedError(error, values);
+      }
     };
   }
   return facing as P;

@@ -134,7 +134,7 @@ function outputsOf(live: LiveProvider, clientSecret: string | null): IdentityPro
 const PAYLOAD = `__typename ...MutationErrors ... on IdentityProviderPayload { identityProvider { ${FIELDS} } }`;
 
 export function createIdentityProviderProvider() {
-  return engineFacing({
+  const provider = {
     settings: undefined as LatchSettings | undefined,
 
     async configure(request: { config: ProviderConfig }): Promise<void> {
@@ -245,7 +245,8 @@ export function createIdentityProviderProvider() {
         subject,
       );
     },
-  });
+  };
+  return engineFacing(provider, ["clientSecret"]);
 }
 
 export type IdentityProviderProvider = ReturnType<typeof createIdentityProviderProvider>;

@@ -5,6 +5,7 @@
  * Serialized into the Pulumi state: no runtime imports besides the other provider modules, globals only, and no
  * settings captured (they live on `this.settings`, filled by `configure()` in the engine's host process).
  */
+import { APP_SECRETS_FIELD, type AppSecret, type LiveAppSecret, liveAppSecret, mintAppSecret } from "./app-secret.ts";
 import { type ErrorSubject, graphql, isNotFound, type LatchSettings, resolveSettings } from "./client.ts";
 import {
   changedProperties,
@@ -113,6 +114,8 @@ export type OAuthAppOutputs = OAuthAppDesired & {
   /** The current client secret (null for public apps). Declared secret: encrypted in the state. */
   clientSecret: string | null;
   clientSecretLast4: string | null;
+  /** The global id of the client secret this resource manages: a rotation replaces it alone. */
+  clientSecretId: string | null;
   /** When the secrets a rotation replaced stop working; null before any rotation. */
   previousSecretsExpireAt: string | null;
 };
@@ -190,7 +193,7 @@ fragment AppFields on Application {
   id clientId name description type grantTypes allowPasswordGrant allowedScopes accessTokenFormat
   accessTokenTtl refreshTokenTtl refreshTokenRotation refreshReuseInterval tokenEndpointAuthMethod isResourceServer
   logoUrl primaryColor secondaryColor homepageUrl privacyPolicyUrl termsOfServiceUrl isActive
-  redirectUris { id uri }
+  redirectUris { id uri } ${APP_SECRETS_FIELD}
 }`;
 
 type LiveApp = {
@@ -218,6 +221,7 @@ type LiveApp = {
   termsOfServiceUrl: string | null;
   isActive: boolean;
   redirectUris: { id: string; uri: string }[];
+  clientSecrets: LiveAppSecret[];
 };
 
 function subjectOf(inputs: { name?: unknown } | undefined, id?: string): ErrorSubject {
@@ -479,33 +483,10 @@ async function reconcile(
   return refreshed;
 }
 
-type Rotated = { secret: string; clientSecret: { id: string; last4: string }; previousSecretsExpireAt: string | null };
-
-async function rotate(
-  settings: LatchSettings,
-  applicationId: string,
-  desired: OAuthAppDesired,
-  label: string,
-  subject: ErrorSubject,
-): Promise<Rotated> {
-  return mutate<Rotated>(
-    settings,
-    "rotateClientSecret",
-    `mutation LatchPulumiRotate($applicationId: ID!, $overlapSeconds: Int, $name: String) {
-      rotateClientSecret(applicationId: $applicationId, overlapSeconds: $overlapSeconds, name: $name) {
-        __typename ...MutationErrors
-        ... on RotateClientSecretPayload { secret previousSecretsExpireAt clientSecret { id last4 } }
-      }
-    }`,
-    { applicationId, overlapSeconds: desired.rotationOverlap, name: label.slice(0, 100) },
-    { ...subject, property: "rotation" },
-  );
-}
-
 function outputsOf(
   app: LiveApp,
   desired: Pick<OAuthAppDesired, "adopt" | "rotation" | "rotationOverlap">,
-  secret: { clientSecret: string | null; previousSecretsExpireAt: string | null },
+  secret: AppSecret,
 ): OAuthAppOutputs {
   const live = fromLive(app);
   return nullish({
@@ -515,13 +496,14 @@ function outputsOf(
     rotationOverlap: desired.rotationOverlap,
     clientSecret: live.type === "public" ? null : secret.clientSecret,
     clientSecretLast4: live.type === "public" || !secret.clientSecret ? null : secret.clientSecret.slice(-4),
+    clientSecretId: live.type === "public" ? null : secret.clientSecretId,
     previousSecretsExpireAt: secret.previousSecretsExpireAt,
   }) as OAuthAppOutputs;
 }
 
 /** A fresh provider object; its settings stay empty until the engine's host calls `configure()`. */
 export function createOAuthAppProvider() {
-  return engineFacing({
+  const provider = {
     settings: undefined as LatchSettings | undefined,
 
     async configure(request: { config: ProviderConfig }): Promise<void> {
@@ -537,6 +519,10 @@ export function createOAuthAppProvider() {
 
     async diff(_id: string, olds: Partial<OAuthAppOutputs>, news: OAuthAppDesired) {
       const changed = changedProperties(olds, news, DIFFED, UNORDERED);
+      // The managed secret stopped working (refresh saw it revoked or expired): the update mints another.
+      if (olds.clientId && olds.type === "confidential" && news.type === "confidential" && !olds.clientSecret) {
+        changed.push("clientSecret");
+      }
       return diffResult(changed, REPLACE_ON);
     },
 
@@ -552,12 +538,15 @@ export function createOAuthAppProvider() {
             );
           }
           const app = await reconcile(settings, existing, inputs, subject);
-          let secret = { clientSecret: null as string | null, previousSecretsExpireAt: null as string | null };
+          let secret: AppSecret = { clientSecret: null, clientSecretId: null, previousSecretsExpireAt: null };
           if (inputs.type === "confidential") {
             try {
-              // The app's current secrets are not ours to read: mint one, and let the others work for the overlap.
-              const rotated = await rotate(settings, app.id, inputs, "Adopted by Pulumi", subject);
-              secret = { clientSecret: rotated.secret, previousSecretsExpireAt: rotated.previousSecretsExpireAt };
+              // The app's current secrets are not ours to read, nor ours to expire (ClientSecret resources, other
+              // deploys): mint one beside them.
+              secret = await mintAppSecret(settings, app.id, null, inputs.rotationOverlap, "Adopted by Pulumi", {
+                ...subject,
+                property: "adopt",
+              });
             } catch (error) {
               throw partialCreateError(error, app.id, outputsOf(app, inputs, secret));
             }
@@ -594,7 +583,12 @@ export function createOAuthAppProvider() {
         }
         throw error;
       }
-      const secret = { clientSecret: created.clientSecret, previousSecretsExpireAt: null };
+      // A new app has one secret: the one this resource manages.
+      const secret: AppSecret = {
+        clientSecret: created.clientSecret,
+        clientSecretId: created.application.clientSecrets[0]?.id ?? null,
+        previousSecretsExpireAt: null,
+      };
       try {
         // What createApplication cannot set (refresh token rotation, a disabled app) is applied right after.
         const app = await reconcile(settings, created.application, inputs, subject);
@@ -615,14 +609,21 @@ export function createOAuthAppProvider() {
         rotation: props?.rotation ?? null,
         rotationOverlap: props?.rotationOverlap ?? OAUTH_APP_DEFAULTS.rotationOverlap,
       });
-      const outs = outputsOf(app, carried, {
-        clientSecret: props?.clientSecret ?? null,
-        previousSecretsExpireAt: props?.previousSecretsExpireAt ?? null,
-      });
+      // A secret revoked by hand or expired shows as gone (null), and the next up mints another.
+      const outs = outputsOf(
+        app,
+        carried,
+        liveAppSecret(app.clientSecrets, {
+          clientSecret: props?.clientSecret ?? null,
+          clientSecretId: props?.clientSecretId ?? null,
+          previousSecretsExpireAt: props?.previousSecretsExpireAt ?? null,
+        }),
+      );
       const {
         clientId: _clientId,
         clientSecret: _secret,
         clientSecretLast4: _last4,
+        clientSecretId: _secretId,
         previousSecretsExpireAt: _p,
         ...inputs
       } = outs;
@@ -638,14 +639,23 @@ export function createOAuthAppProvider() {
         throw new Error(`${subject.resource}: type: the type cannot change in place; the app must be replaced`);
       }
       const app = await reconcile(settings, live, news, subject);
-      let secret = {
+      let secret = liveAppSecret(app.clientSecrets, {
         clientSecret: olds.clientSecret ?? null,
+        clientSecretId: olds.clientSecretId ?? null,
         previousSecretsExpireAt: olds.previousSecretsExpireAt ?? null,
-      };
-      // A new rotation value rotates; removing it only forgets the trigger.
-      if (news.type === "confidential" && news.rotation !== null && news.rotation !== (olds.rotation ?? null)) {
-        const rotated = await rotate(settings, id, news, `Rotated by Pulumi (${news.rotation})`, subject);
-        secret = { clientSecret: rotated.secret, previousSecretsExpireAt: rotated.previousSecretsExpireAt };
+      });
+      // A new rotation value rotates (the managed secret alone); removing it only forgets the trigger. A managed
+      // secret that stopped working (revoked by hand, expired) is replaced.
+      const rotated = news.rotation !== null && news.rotation !== (olds.rotation ?? null);
+      if (news.type === "confidential" && (rotated || secret.clientSecret === null)) {
+        const label = rotated
+          ? `Rotated by Pulumi (${news.rotation})`
+          : "Re-minted by Pulumi (the previous one stopped working)";
+        const replacing = secret.clientSecret === null ? null : secret.clientSecretId;
+        secret = await mintAppSecret(settings, id, replacing, news.rotationOverlap, label, {
+          ...subject,
+          property: "rotation",
+        });
       }
       return { outs: outputsOf(app, news, secret) };
     },
@@ -666,7 +676,8 @@ export function createOAuthAppProvider() {
         if (!isNotFound(error)) throw error;
       }
     },
-  });
+  };
+  return engineFacing(provider, ["clientSecret"]);
 }
 
 export type OAuthAppProvider = ReturnType<typeof createOAuthAppProvider>;

@@ -37,7 +37,7 @@ function subjectOf(inputs: { name?: unknown } | undefined, id?: string): ErrorSu
 const outputsOf = (scope: LiveScope): ScopeOutputs => ({ name: scope.name, description: scope.description });
 
 export function createScopeProvider() {
-  return engineFacing({
+  const provider = {
     settings: undefined as LatchSettings | undefined,
 
     async configure(request: { config: ProviderConfig }): Promise<void> {
@@ -126,7 +126,8 @@ export function createScopeProvider() {
         subject,
       );
     },
-  });
+  };
+  return engineFacing(provider, []);
 }
 
 export type ScopeProvider = ReturnType<typeof createScopeProvider>;

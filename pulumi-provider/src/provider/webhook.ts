@@ -94,7 +94,7 @@ function outputsOf(live: LiveWebhook, rotation: string | null, secret: string | 
 }
 
 export function createWebhookProvider() {
-  return engineFacing({
+  const provider = {
     settings: undefined as LatchSettings | undefined,
 
     async configure(request: { config: ProviderConfig }): Promise<void> {
@@ -216,7 +216,8 @@ export function createWebhookProvider() {
         subject,
       );
     },
-  });
+  };
+  return engineFacing(provider, ["secret"]);
 }
 
 export type WebhookProvider = ReturnType<typeof createWebhookProvider>;

@@ -36,6 +36,7 @@ const OAUTH_APP_OUTPUTS: readonly (keyof OAuthAppOutputs)[] = [
   "clientId",
   "clientSecret",
   "clientSecretLast4",
+  "clientSecretId",
   "previousSecretsExpireAt",
 ];
 
@@ -78,6 +79,8 @@ export class OAuthApp extends pulumi.dynamic.Resource {
   /** The current client secret; null for public apps. A secret output. */
   declare readonly clientSecret: pulumi.Output<string | null>;
   declare readonly clientSecretLast4: pulumi.Output<string | null>;
+  /** The id of the client secret this resource manages (null for public apps). */
+  declare readonly clientSecretId: pulumi.Output<string | null>;
   declare readonly previousSecretsExpireAt: pulumi.Output<string | null>;
 
   constructor(name: string, args: OAuthAppArgs, opts?: pulumi.CustomResourceOptions) {

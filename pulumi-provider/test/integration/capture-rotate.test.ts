@@ -57,7 +57,17 @@ describe("latch-pulumi capture --app --rotate", () => {
     expect(captured).toMatch(/^latch_cs_/);
     expect(run.out.join("")).not.toContain(captured!);
     expect(await secretWorks(latch.server, app.clientId, captured!)).toBe(true);
-    // The previous secret keeps working for the overlap.
+    // The app's secret captured elsewhere (or a ClientSecret resource's) is not this key's: untouched.
+    expect(await secretWorks(latch.server, app.clientId, app.clientSecret)).toBe(true);
+
+    // Captured again under the same key: that secret alone is rotated (here with no overlap).
+    const again = io({ PULUMI_CONFIG_PASSPHRASE: "pw", LATCH_ENDPOINT: latch.server.url, LATCH_API_KEY: latch.apiKey });
+    const argv = ["--stack", "dev", "--key", "clientSecret", "--app", app.clientId, "--rotate", "--overlap", "0"];
+    expect(await runCapture(argv, again.io)).toBe(0);
+    const recaptured = await readConfigValue({ dir, stack: "dev", key: "clientSecret", passphrase: "pw" });
+    expect(recaptured).not.toBe(captured);
+    expect(await secretWorks(latch.server, app.clientId, recaptured!)).toBe(true);
+    expect(await secretWorks(latch.server, app.clientId, captured!)).toBe(false);
     expect(await secretWorks(latch.server, app.clientId, app.clientSecret)).toBe(true);
   });
 
@@ -89,7 +99,7 @@ describe("latch-pulumi capture --app --rotate", () => {
       "query ($clientId: String!) { application(clientId: $clientId) { clientSecrets { id } } }",
       { clientId: app.clientId },
     );
-    expect(secrets.application.clientSecrets).toHaveLength(3); // initial + two rotations above, none from this run
+    expect(secrets.application.clientSecrets).toHaveLength(4); // initial + three captures above, none from this run
 
     const unknown = io({
       PULUMI_CONFIG_PASSPHRASE: "pw",

@@ -302,9 +302,15 @@ describe("OAuthApp adopt, drift and errors", () => {
     expect(adopted.outs.clientId).toBe(application.clientId);
     expect(await liveRedirectUris(adopted.id)).toEqual(["https://legacy.example.com/new"]);
     expect(await secretWorks(latch.server, application.clientId, adopted.outs.clientSecret!)).toBe(true);
-    // The secret the app had keeps working for the overlap, so whatever uses it is not cut off.
+    // The secrets the app had are not this resource's (ClientSecret resources', another deploy's): untouched.
     expect(await secretWorks(latch.server, application.clientId, oldSecret)).toBe(true);
-    expect(Date.parse(adopted.outs.previousSecretsExpireAt!)).toBeLessThanOrEqual(Date.now() + 600_000 + 5000);
+    expect(adopted.outs.previousSecretsExpireAt).toBeNull();
+    const secrets = await latch.admin.request<{ node: { clientSecrets: { id: string; expiresAt: string | null }[] } }>(
+      "query ($id: ID!) { node(id: $id) { ... on Application { clientSecrets { id expiresAt } } } }",
+      { id: application.id },
+    );
+    expect(secrets.node.clientSecrets.map((secret) => secret.expiresAt)).toEqual([null, null]);
+    expect(secrets.node.clientSecrets.map((secret) => secret.id)).toContain(adopted.outs.clientSecretId);
     // adopt on a name nobody has creates the app.
     const fresh = await provider.create(await checked({ name: "Adopt but new", adopt: true }));
     expect(fresh.outs.clientSecret).toMatch(/^latch_cs_/);

@@ -4,6 +4,7 @@ import {
   fromStruct,
   type ProviderHost,
   proto,
+  resourceRpcs,
   secretValue,
   serializedProviders,
   startProviderHost,
@@ -169,67 +170,6 @@ describe("OAuthApp through the real dynamic-provider host over gRPC", () => {
   });
 });
 
-/** One resource type's RPCs through the host, as the engine sends them (`__provider` in news, olds and state). */
-function rpcs(type: string) {
-  const urn = `urn:pulumi:dev::latch-test::pulumi-nodejs:dynamic/latch:${type}::${type.toLowerCase()}`;
-  const text = texts[type]!;
-  const withProvider = (value: Record<string, unknown>) => ({ ...value, __provider: text });
-  return {
-    async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
-      const request = new proto.CheckRequest();
-      request.setUrn(urn);
-      request.setOlds(toStruct(olds));
-      request.setNews(toStruct(withProvider(news)));
-      const response = await host.call("check", request);
-      expect(response.getFailuresList().map((f: Untyped) => f.getReason())).toEqual([]);
-      return fromStruct(response.getInputs());
-    },
-    async diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-      const request = new proto.DiffRequest();
-      request.setId(id);
-      request.setUrn(urn);
-      request.setOlds(toStruct(olds));
-      request.setNews(toStruct(news));
-      const response = await host.call("diff", request);
-      return { changes: response.getChanges(), replaces: response.getReplacesList() as string[] };
-    },
-    async create(inputs: Record<string, unknown>) {
-      const request = new proto.CreateRequest();
-      request.setUrn(urn);
-      request.setProperties(toStruct(inputs));
-      const response = await host.call("create", request);
-      return { id: response.getId() as string, outs: fromStruct(response.getProperties()) };
-    },
-    async read(id: string, props: Record<string, unknown>) {
-      const request = new proto.ReadRequest();
-      request.setId(id);
-      request.setUrn(urn);
-      request.setProperties(toStruct(props));
-      const response = await host.call("read", request);
-      return {
-        id: response.getId() as string,
-        props: fromStruct(response.getProperties()),
-        inputs: fromStruct(response.getInputs()),
-      };
-    },
-    async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-      const request = new proto.UpdateRequest();
-      request.setId(id);
-      request.setUrn(urn);
-      request.setOlds(toStruct(olds));
-      request.setNews(toStruct(news));
-      return fromStruct((await host.call("update", request)).getProperties());
-    },
-    async delete(id: string, props: Record<string, unknown>) {
-      const request = new proto.DeleteRequest();
-      request.setId(id);
-      request.setUrn(urn);
-      request.setProperties(toStruct(props));
-      await host.call("delete", request);
-    },
-  };
-}
-
 /**
  * check, create, read, diff (none), check and diff of a change, update, read, delete twice, read (gone): every
  * operation with the engine's `__provider` beside the program's properties, which no request to Latch may carry.
@@ -240,7 +180,12 @@ async function fullLifecycle(
   changed: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
   const rpc = rpcs(type);
-  const inputs = await rpc.check({}, news);
+  const checked = async (olds: Record<string, unknown>, props: Record<string, unknown>) => {
+    const { inputs, failures } = await rpc.check(olds, props);
+    expect(failures, type).toEqual([]);
+    return inputs;
+  };
+  const inputs = await checked({}, news);
   expect(inputs.__provider, type).toBe(texts[type]);
   const { id, outs } = await rpc.create(inputs);
   expect(id, type).not.toBe("");
@@ -253,7 +198,7 @@ async function fullLifecycle(
     changes: proto.DiffResponse.DiffChanges.DIFF_NONE,
     replaces: [],
   });
-  const changedInputs = await rpc.check(read.props, { ...news, ...changed });
+  const changedInputs = await checked(read.props, { ...news, ...changed });
   expect((await rpc.diff(id, read.props, changedInputs)).changes, type).toBe(proto.DiffResponse.DiffChanges.DIFF_SOME);
   const updated = await rpc.update(id, read.props, changedInputs);
   expect(updated, type).toMatchObject(changed);
@@ -266,6 +211,8 @@ async function fullLifecycle(
   return updated;
 }
 
+const rpcs = (type: string) => resourceRpcs(host, texts, type);
+
 describe("every resource through every operation of the real host", () => {
   test("Scope, OAuthApp, ClientSecret, IdentityProvider and Webhook: check, create, read, diff, update, delete", async () => {
     await fullLifecycle("Scope", { name: "every:read", description: "Every op" }, { description: "Changed" });
@@ -275,7 +222,9 @@ describe("every resource through every operation of the real host", () => {
       { description: "Changed", redirectUris: ["https://every.example.com/cb2"] },
     );
     const app = rpcs("OAuthApp");
-    const owner = await app.create(await app.check({}, { name: "Every op owner", grantTypes: ["client_credentials"] }));
+    const owner = await app.create(
+      (await app.check({}, { name: "Every op owner", grantTypes: ["client_credentials"] })).inputs,
+    );
     await fullLifecycle("ClientSecret", { app: owner.id, name: "Every op" }, { name: "Every op renamed" });
     await fullLifecycle(
       "IdentityProvider",
@@ -287,6 +236,66 @@ describe("every resource through every operation of the real host", () => {
       { url: "http://127.0.0.1:9/every", events: ["*"], app: owner.id },
       { url: "http://127.0.0.1:9/every2", description: "Changed" },
     );
+    await app.delete(owner.id, owner.outs);
+  });
+});
+
+describe("the secret an OAuthApp manages, through the real host", () => {
+  const revoke = (id: string, overlapSeconds = 0) =>
+    latch.admin.request(
+      "mutation ($id: ID!, $overlap: Int) { revokeClientSecret(id: $id, overlapSeconds: $overlap) { __typename } }",
+      { id, overlap: overlapSeconds },
+    );
+
+  test("rotation touches only it; revoked by hand, refresh shows it and the next update mints another", async () => {
+    const app = rpcs("OAuthApp");
+    const news = { name: "Managed secret", grantTypes: ["client_credentials"], rotationOverlap: 0 };
+    const { inputs } = await app.check({}, news);
+    const created = await app.create(inputs);
+    const extra = rpcs("ClientSecret");
+    const partner = await extra.create((await extra.check({}, { app: created.id, name: "partner" })).inputs);
+    const clientId = created.outs.clientId as string;
+
+    const { inputs: rotation } = await app.check(created.outs, { ...news, rotation: "r1" });
+    const rotated = await app.update(created.id, created.outs, rotation);
+    expect(await secretWorks(latch.server, clientId, rotated.clientSecret)).toBe(true);
+    expect(await secretWorks(latch.server, clientId, created.outs.clientSecret as string)).toBe(false);
+    // The ClientSecret resource's secret is not the app's to rotate: it keeps working, with no expiry.
+    expect(await secretWorks(latch.server, clientId, partner.outs.secret as string)).toBe(true);
+    expect((await extra.read(partner.id, partner.outs)).props).toMatchObject({ status: "ACTIVE", expiresAt: null });
+
+    await revoke(rotated.clientSecretId as string);
+    const refreshed = await app.read(created.id, rotated);
+    expect(refreshed.props).toMatchObject({ clientSecret: null, clientSecretLast4: null });
+    expect((await app.diff(created.id, refreshed.props, rotation)).changes).toBe(
+      proto.DiffResponse.DiffChanges.DIFF_SOME,
+    );
+    const reminted = await app.update(created.id, refreshed.props, rotation);
+    expect(reminted.clientSecret).toMatch(/^latch_cs_/);
+    expect(reminted.clientSecretId).not.toBe(rotated.clientSecretId);
+    expect(await secretWorks(latch.server, clientId, reminted.clientSecret)).toBe(true);
+    expect(await secretWorks(latch.server, clientId, partner.outs.secret as string)).toBe(true);
+    const settled = await app.read(created.id, reminted);
+    expect(settled.props.clientSecret).toBe(reminted.clientSecret);
+    expect((await app.diff(created.id, settled.props, rotation)).changes).toBe(
+      proto.DiffResponse.DiffChanges.DIFF_NONE,
+    );
+    await app.delete(created.id, settled.props);
+  });
+
+  test("a ClientSecret whose secret expired or was revoked by hand is gone on refresh", async () => {
+    const app = rpcs("OAuthApp");
+    const owner = await app.create(
+      (await app.check({}, { name: "Drifting", grantTypes: ["client_credentials"] })).inputs,
+    );
+    const extra = rpcs("ClientSecret");
+    const expiring = await extra.create((await extra.check({}, { app: owner.id, name: "expiring" })).inputs);
+    const revoked = await extra.create((await extra.check({}, { app: owner.id, name: "revoked" })).inputs);
+    await revoke(expiring.id, 1);
+    await revoke(revoked.id);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await extra.read(expiring.id, expiring.outs)).id).toBe("");
+    expect((await extra.read(revoked.id, revoked.outs)).id).toBe("");
     await app.delete(owner.id, owner.outs);
   });
 });

@@ -88,3 +88,66 @@ export async function startProviderHost(): Promise<ProviderHost> {
     },
   };
 }
+
+/** One resource type's RPCs through the host, as the engine sends them (`__provider` in news, olds and state). */
+export function resourceRpcs(host: ProviderHost, texts: Record<string, string>, type: string) {
+  const urn = `urn:pulumi:dev::latch-test::pulumi-nodejs:dynamic/latch:${type}::${type.toLowerCase()}`;
+  const text = texts[type]!;
+  const withProvider = (value: Record<string, unknown>) => ({ ...value, __provider: text });
+  return {
+    async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
+      const request = new proto.CheckRequest();
+      request.setUrn(urn);
+      request.setOlds(toStruct(olds));
+      request.setNews(toStruct(withProvider(news)));
+      const response = await host.call("check", request);
+      const failures: { property: string; reason: string }[] = response
+        .getFailuresList()
+        .map((f: Untyped) => ({ property: f.getProperty(), reason: f.getReason() }));
+      return { inputs: fromStruct(response.getInputs()), failures };
+    },
+    async diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+      const request = new proto.DiffRequest();
+      request.setId(id);
+      request.setUrn(urn);
+      request.setOlds(toStruct(olds));
+      request.setNews(toStruct(news));
+      const response = await host.call("diff", request);
+      return { changes: response.getChanges(), replaces: response.getReplacesList() as string[] };
+    },
+    async create(inputs: Record<string, unknown>) {
+      const request = new proto.CreateRequest();
+      request.setUrn(urn);
+      request.setProperties(toStruct(inputs));
+      const response = await host.call("create", request);
+      return { id: response.getId() as string, outs: fromStruct(response.getProperties()) };
+    },
+    async read(id: string, props: Record<string, unknown>) {
+      const request = new proto.ReadRequest();
+      request.setId(id);
+      request.setUrn(urn);
+      request.setProperties(toStruct(props));
+      const response = await host.call("read", request);
+      return {
+        id: response.getId() as string,
+        props: fromStruct(response.getProperties()),
+        inputs: fromStruct(response.getInputs()),
+      };
+    },
+    async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+      const request = new proto.UpdateRequest();
+      request.setId(id);
+      request.setUrn(urn);
+      request.setOlds(toStruct(olds));
+      request.setNews(toStruct(news));
+      return fromStruct((await host.call("update", request)).getProperties());
+    },
+    async delete(id: string, props: Record<string, unknown>) {
+      const request = new proto.DeleteRequest();
+      request.setId(id);
+      request.setUrn(urn);
+      request.setProperties(toStruct(props));
+      await host.call("delete", request);
+    },
+  };
+}

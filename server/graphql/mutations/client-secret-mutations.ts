@@ -88,7 +88,7 @@ builder.mutationFields((t) => ({
   rotateClientSecret: t.field({
     type: RotateClientSecretPayload,
     description:
-      "Mints a new secret and lets every active one keep working for `overlapSeconds` (or until its own earlier expiry), so a running deploy is never cut off.",
+      "Mints a new secret and lets every active one (or only `clientSecretId`) keep working for `overlapSeconds` (or until its own earlier expiry), so a running deploy is never cut off.",
     errors: {},
     authScopes: { apiKeyScope: "apps:write" },
     args: {
@@ -99,6 +99,11 @@ builder.mutationFields((t) => ({
         description: "How long the current secrets keep working, 0 to 2592000 seconds (30 days). Default one day.",
       }),
       name: t.arg.string({ required: false, description: "A label for the new secret, 1 to 100 characters." }),
+      clientSecretId: t.arg.globalID({
+        required: false,
+        description:
+          "Rotate only this secret of the app (the one a deploy tool manages): the others keep working as they are. One that no longer works is replaced all the same.",
+      }),
     },
     resolve: async (_root, args, context) =>
       rotateClientSecret(
@@ -108,6 +113,7 @@ builder.mutationFields((t) => ({
           organizationId: context.principal.organizationId,
           overlapSeconds: args.overlapSeconds ?? DEFAULT_ROTATION_OVERLAP_SECONDS,
           name: args.name ?? null,
+          clientSecretId: args.clientSecretId ? rowId(args.clientSecretId, "ClientSecret") : null,
           createdById: context.principal.userId,
           actor: actorOf(context.principal),
         },

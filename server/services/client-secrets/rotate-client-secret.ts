@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { ClientSecret } from "../../db/entities/index.ts";
 import { mintClientSecret } from "../applications/mint-client-secret.ts";
+import { NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
 import { checkOverlapSeconds, checkSecretName, lockConfidentialApplication } from "./client-secret-rules.ts";
 
@@ -12,6 +13,8 @@ export type RotateClientSecretInput = {
   readonly organizationId: string;
   readonly overlapSeconds?: number;
   readonly name?: string | null;
+  /** Rotate this secret only (one a deploy tool manages); the app's other secrets stay as they are. */
+  readonly clientSecretId?: string | null;
   readonly createdById?: string | null;
   readonly actor: { readonly type: ActorType; readonly id?: string | null };
 };
@@ -25,8 +28,9 @@ export type RotatedClientSecret = {
 };
 
 /**
- * Rotates an app's secret without cutting a running deploy off: a new secret is minted and every active one keeps
- * working until `now + overlapSeconds` (or its own earlier expiry), so the deploy can switch in its own time.
+ * Rotates an app's secret without cutting a running deploy off: a new secret is minted and every active one (or only
+ * `clientSecretId`, when given) keeps working until `now + overlapSeconds` (or its own earlier expiry), so the deploy
+ * can switch in its own time. A `clientSecretId` that no longer works is replaced all the same.
  */
 export async function rotateClientSecret(
   em: EntityManager,
@@ -38,9 +42,18 @@ export async function rotateClientSecret(
   return em.fork().transactional(async (tx) => {
     const app = await lockConfidentialApplication(tx, input.applicationId, input.organizationId);
     const cutoff = new Date(now.getTime() + overlapSeconds * 1000);
+    if (input.clientSecretId) {
+      const target = await tx.findOne(ClientSecret, { id: input.clientSecretId, application: app.id });
+      if (!target) throw new NotFoundError("ClientSecret");
+    }
     const active = await tx.find(
       ClientSecret,
-      { application: app.id, revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] },
+      {
+        application: app.id,
+        ...(input.clientSecretId ? { id: input.clientSecretId } : {}),
+        revokedAt: null,
+        $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }],
+      },
       { orderBy: { createdAt: "asc", id: "asc" } },
     );
     for (const secret of active) {

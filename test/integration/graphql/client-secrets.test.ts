@@ -112,6 +112,43 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 describe("client secrets", () => {
+  it("rotates only the secret clientSecretId names: the app's other secrets keep working without an expiry", async () => {
+    const app = await newApp();
+    const other: any = await admin.request(CREATE, { applicationId: app.id, name: "partner" });
+    const [managed] = (await secretsOf(app)).filter((secret) => secret.name !== "partner");
+    const scoped = /* GraphQL */ `
+      mutation ($applicationId: ID!, $clientSecretId: ID, $overlapSeconds: Int) {
+        rotateClientSecret(applicationId: $applicationId, clientSecretId: $clientSecretId, overlapSeconds: $overlapSeconds) {
+          __typename
+          ... on RotateClientSecretPayload { secret previousSecretsExpireAt clientSecret { id } }
+          ${ERROR_FIELDS}
+        }
+      }
+    `;
+    const rotated: any = await admin.request(scoped, {
+      applicationId: app.id,
+      clientSecretId: managed.id,
+      overlapSeconds: 0,
+    });
+    expect(rotated.rotateClientSecret.__typename).toBe("RotateClientSecretPayload");
+    await expectRefused(app, app.clientSecret!);
+    await expectWorks(app, other.createClientSecret.secret);
+    await expectWorks(app, rotated.rotateClientSecret.secret);
+    const partner = (await secretsOf(app)).find((secret) => secret.name === "partner");
+    expect(partner).toMatchObject({ status: "ACTIVE", expiresAt: null });
+
+    // The managed secret, already dead, is replaced all the same; another app's secret is not found.
+    const again: any = await admin.request(scoped, { applicationId: app.id, clientSecretId: managed.id });
+    expect(again.rotateClientSecret).toMatchObject({
+      __typename: "RotateClientSecretPayload",
+      previousSecretsExpireAt: null,
+    });
+    const stranger = await newApp();
+    const foreign: any = await admin.request(scoped, { applicationId: stranger.id, clientSecretId: managed.id });
+    expect(foreign.rotateClientSecret).toMatchObject({ __typename: "NotFoundError", code: "NOT_FOUND" });
+    await expectWorks(stranger, stranger.clientSecret!);
+  });
+
   it("rotates without cutting the deploy off: both secrets work during the overlap, then only the new one", async () => {
     const app = await newApp();
     const first = app.clientSecret!;

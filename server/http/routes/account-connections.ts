@@ -1,27 +1,21 @@
-import type { Context, Hono } from "hono";
+import type { Hono } from "hono";
 import { NotFoundError } from "../../services/errors.ts";
 import { listUserConnections } from "../../services/grants/list-user-connections.ts";
 import { revokeGrant } from "../../services/grants/revoke-grant.ts";
-import { resolveSession } from "../../services/sessions/resolve-session.ts";
 import { checkCsrf, csrfKey, issueCsrfToken } from "../csrf.ts";
+import { currentSession } from "../current-session.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderConnectionsPage } from "../pages/connections-page.ts";
 import { renderErrorPage } from "../pages/error-page.ts";
-import { readSessionToken } from "../session-cookie.ts";
 
 const CONNECTIONS_PATH = "/account/connections";
 
 /** The signed-in user's authorized apps, each with a Disconnect button that revokes the grant and its tokens. */
 export function registerAccountConnectionsRoutes(router: Hono, deps: HttpDeps): void {
-  async function currentSession(c: Context, now: Date) {
-    const token = readSessionToken(c, deps.config.secureCookies);
-    return token ? resolveSession(deps.orm.em.fork(), token, now) : null;
-  }
-
   router.get(CONNECTIONS_PATH, async (c) => {
     const now = new Date();
-    const session = await currentSession(c, now);
+    const session = await currentSession(c, deps, now);
     if (!session) return c.redirect(`/login?return_to=${encodeURIComponent(CONNECTIONS_PATH)}`, 302);
     const connections = await listUserConnections(deps.orm.em.fork(), session.user.id);
     const csrfToken = issueCsrfToken(csrfKey(deps.keyring), { sessionId: session.sessionId });
@@ -37,7 +31,7 @@ export function registerAccountConnectionsRoutes(router: Hono, deps: HttpDeps): 
 
   router.post(`${CONNECTIONS_PATH}/:grantId/disconnect`, async (c) => {
     const now = new Date();
-    const session = await currentSession(c, now);
+    const session = await currentSession(c, deps, now);
     if (!session) return c.redirect(`/login?return_to=${encodeURIComponent(CONNECTIONS_PATH)}`, 303);
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const csrf = typeof form.csrf_token === "string" ? form.csrf_token : undefined;

@@ -16,9 +16,9 @@ import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderConsentPage } from "../pages/consent-page.ts";
 import { formActionSource } from "../pages/html.ts";
+import { AUTHORIZE_PATHS } from "../return-to.ts";
 import { readSessionToken } from "../session-cookie.ts";
 
-export const AUTHORIZE_PATHS = ["/oauth2/authorize", "/api/v1/oauth2/authorize", "/oauth/authorize"] as const;
 /** How long a consent form stays valid: long enough to read it, short enough that a leaked form is useless. */
 export const CONSENT_REQUEST_TTL_MS = 10 * 60_000;
 /** prompt=login is satisfied by a sign-in this recent (the round trip through the login page). */

@@ -17,15 +17,9 @@ import { renderErrorPage } from "../pages/error-page.ts";
 import { formActionSource } from "../pages/html.ts";
 import { renderInfoPage } from "../pages/info-page.ts";
 import { renderLoginPage } from "../pages/login-page.ts";
+import { authorizeRequestClientId, safeReturnTo } from "../return-to.ts";
 import { clearSessionCookie, readSessionToken, setSessionCookie } from "../session-cookie.ts";
 
-/** Where a sign-in without a (valid) `return_to` lands. */
-export const DEFAULT_RETURN_TO = "/account/connections";
-
-/** The authorization endpoint's paths (the seeds' aliases included): a `return_to` to one of them is branded. */
-const AUTHORIZE_PATHS = new Set(["/oauth2/authorize", "/api/v1/oauth2/authorize", "/oauth/authorize"]);
-
-const MAX_RETURN_TO_LENGTH = 4096;
 const MAX_EMAIL_LENGTH = 320;
 
 const BAD_CREDENTIALS = "Incorrect email or password.";
@@ -33,25 +27,6 @@ const FORM_EXPIRED = "This sign-in form has expired. Please try again.";
 
 /** `throttle` defaults to {@link DEFAULT_LOGIN_THROTTLE} (limits on failures, per account and per address). */
 export type LoginRouteDeps = HttpDeps & { readonly throttle?: LoginThrottle };
-
-/**
- * `return_to` when it is a same-origin path, else {@link DEFAULT_RETURN_TO}: the open-redirect defence of the
- * login form. It must start with one `/` (not `//` or `/\`, which browsers read as another host), contain no
- * backslash or control character (browsers drop tabs and newlines, turning `/\t/evil` into `//evil`), and resolve
- * to PUBLIC_URL's origin. Returns the normalized path, query and fragment.
- */
-export function safeReturnTo(value: unknown, publicUrl: string): string {
-  if (typeof value !== "string" || value.length === 0 || value.length > MAX_RETURN_TO_LENGTH) return DEFAULT_RETURN_TO;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point.
-  if (!value.startsWith("/") || value.startsWith("//") || /[\\\u0000-\u001f\u007f]/.test(value)) {
-    return DEFAULT_RETURN_TO;
-  }
-  const base = new URL(publicUrl);
-  if (!URL.canParse(value, base)) return DEFAULT_RETURN_TO;
-  const url = new URL(value, base);
-  if (url.origin !== base.origin) return DEFAULT_RETURN_TO;
-  return `${url.pathname}${url.search}${url.hash}`;
-}
 
 /**
  * The browser login: `GET /login` (the form), `POST /login` (email + password → session cookie → 303 to
@@ -183,17 +158,6 @@ function signedOutPage(nonce: string): string {
     nonce,
     action: { label: "Sign in again", href: "/login" },
   });
-}
-
-/**
- * The `client_id` of the authorization request `returnTo` continues (one of the authorization endpoint's paths), or
- * null when it is not one.
- */
-export function authorizeRequestClientId(returnTo: string, publicUrl: string): string | null {
-  const url = new URL(returnTo, publicUrl);
-  const clientId = url.searchParams.get("client_id");
-  if (!AUTHORIZE_PATHS.has(url.pathname) || !clientId || clientId.length > 200) return null;
-  return clientId;
 }
 
 type AuthorizeContext = {

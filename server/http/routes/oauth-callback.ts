@@ -1,28 +1,14 @@
 import type { Context, Hono } from "hono";
 import { UPSTREAM_CALLBACK_PATH, upstreamCallbackUrl } from "../../connections/callback-url.ts";
-import { type TakenUpstreamFlow, takeUpstreamFlow } from "../../connections/flows/take-upstream-flow.ts";
-import { UpstreamError } from "../../connections/upstream-error.ts";
-import { recordEvent } from "../../services/record-event.ts";
+import { acceptUpstreamCallback } from "../../services/upstream-flows/accept-upstream-callback.ts";
+import { answerConnectionCallback } from "../connection-callback.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendErrorPage, sendPage } from "../page-response.ts";
 import { renderFormPostRelayPage } from "../pages/form-post-relay-page.ts";
 import { isFormEncoded, readForm } from "../read-form.ts";
 import { readUpstreamBinding } from "../upstream-binding-cookie.ts";
-import { completeConnectionCallback } from "./connection-flow.ts";
-import { completeUpstreamLogin } from "./upstream-login.ts";
-
-/** What a purpose's handler gets: the consumed flow and the callback URL as the upstream sent it. */
-export type UpstreamCallback = {
-  readonly flow: TakenUpstreamFlow;
-  /**
-   * The callback URL rebuilt on PUBLIC_URL with the response's parameters as its query (those of a form_post response
-   * too), as oauth4webapi's validateAuthResponse wants it.
-   */
-  readonly url: URL;
-  readonly now: Date;
-  /** The name a form_post provider posted beside the response (Apple's `user`, first sign-in only); unverified. */
-  readonly postedName: string | null;
-};
+import type { UpstreamCallback } from "../upstream-callback.ts";
+import { answerUpstreamLogin } from "../upstream-login-callback.ts";
 
 /** The authorization response's parameters (RFC 6749 §4.1.2 and §4.1.2.1, RFC 9207's `iss`), and nothing else. */
 const RESPONSE_PARAMS = ["code", "state", "iss", "error", "error_description", "error_uri"] as const;
@@ -71,18 +57,14 @@ async function completeCallback(
   const now = new Date();
   const url = new URL(upstreamCallbackUrl(deps.config.publicUrl));
   url.search = params.toString();
-  let flow: TakenUpstreamFlow;
-  try {
-    flow = await takeUpstreamFlow(
-      deps.orm.em,
-      deps.keyring,
-      { state: params.get("state") ?? "", browserBinding: readUpstreamBinding(c) },
-      now,
-    );
-  } catch (error) {
-    if (!(error instanceof UpstreamError)) throw error;
-    deps.logger.warn({ code: error.code, reason: error.message }, "upstream callback rejected");
-    await recordCallbackRejected(deps, error, now);
+  const accepted = await acceptUpstreamCallback(
+    deps.orm.em,
+    deps.keyring,
+    { state: params.get("state") ?? "", browserBinding: readUpstreamBinding(c) },
+    now,
+  );
+  if (!accepted.ok) {
+    deps.logger.warn({ code: accepted.error.code, reason: accepted.error.message }, "upstream callback rejected");
     return sendErrorPage(
       c,
       400,
@@ -90,10 +72,11 @@ async function completeCallback(
       "It has expired, was already used, or was opened in another browser. Start again from the app.",
     );
   }
+  const { flow } = accepted;
   const callback: UpstreamCallback = { flow, url, now, postedName: posted };
   return flow.purpose === "login"
-    ? completeUpstreamLogin(c, deps, callback)
-    : completeConnectionCallback(c, deps, callback);
+    ? answerUpstreamLogin(c, deps, callback)
+    : answerConnectionCallback(c, deps, callback);
 }
 
 /** Apple's `user` field: `{"name":{"firstName":"…","lastName":"…"},"email":"…"}`; anything else is no name. */
@@ -107,19 +90,4 @@ function postedName(user: string | null): string | null {
   } catch {
     return null;
   }
-}
-
-async function recordCallbackRejected(deps: HttpDeps, error: UpstreamError, now: Date): Promise<void> {
-  const em = deps.orm.em.fork();
-  recordEvent(
-    em,
-    {
-      type: "upstream.callback_rejected",
-      subjectType: "upstream_flow",
-      actor: { type: "system" },
-      payload: { code: error.code, reason: error.message },
-    },
-    now,
-  );
-  await em.flush();
 }

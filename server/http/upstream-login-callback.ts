@@ -1,0 +1,50 @@
+import type { Context } from "hono";
+import { completeUpstreamLogin } from "../services/users/complete-upstream-login.ts";
+import { clientIp } from "./client-ip.ts";
+import type { HttpDeps } from "./deps.ts";
+import { readSessionToken, setSessionCookie } from "./session-cookie.ts";
+import type { UpstreamCallback } from "./upstream-callback.ts";
+import { upstreamLoginFailurePage, upstreamLoginRefusalPage } from "./upstream-login-pages.ts";
+
+/**
+ * The answer to a sign-in flow's callback: the session cookie and a 303 back to the authorization request (its consent
+ * page), or the readable page of what went wrong.
+ */
+export async function answerUpstreamLogin(c: Context, deps: HttpDeps, callback: UpstreamCallback): Promise<Response> {
+  const https = deps.config.secureCookies;
+  const result = await completeUpstreamLogin(
+    deps.orm.em,
+    {
+      keyring: deps.keyring,
+      publicUrl: deps.config.publicUrl,
+      production: deps.config.production,
+      trustCustomProviderEmails: deps.config.trustCustomProviderEmails,
+    },
+    {
+      flow: callback.flow,
+      callbackUrl: callback.url,
+      postedName: callback.postedName,
+      ip: clientIp(c, deps.config.trustedProxyHops),
+      userAgent: c.req.header("user-agent") ?? null,
+      previousSessionToken: readSessionToken(c, https),
+    },
+    callback.now,
+  );
+  if (!result.ok) {
+    return result.reason === "upstream"
+      ? upstreamLoginFailurePage(c, deps, result.provider, result.error)
+      : upstreamLoginRefusalPage(c, deps, result.provider, result.refusal);
+  }
+  deps.logger.info(
+    {
+      identityProviderId: result.provider.ref.id,
+      kind: result.provider.ref.kind,
+      userId: result.userId,
+      outcome: result.outcome,
+    },
+    "upstream sign-in",
+  );
+  setSessionCookie(c, result.token, result.expiresAt, https);
+  c.header("Cache-Control", "no-store");
+  return c.redirect(result.returnTo, 303);
+}

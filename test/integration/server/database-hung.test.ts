@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintSecret, SECRET_PREFIXES } from "../../../server/crypto/prefixed-secret.ts";
+import { isDatabaseUnavailable } from "../../../server/db/unavailable.ts";
 import { postGraphQL } from "../../support/graphql.ts";
 import { createApp, type TestApp } from "../../support/oauth-fixtures.ts";
 import { startTcpProxy, type TcpProxy } from "../../support/tcp-proxy.ts";
@@ -83,6 +84,16 @@ async function appsNamed(name: string): Promise<number> {
 
 describe("when the database hangs", () => {
   it("answers the token endpoint and /graphql with 503 and Retry-After within a bound, then recovers", async () => {
+    // A slow statement is PostgreSQL's to cancel (statement_timeout); a frozen one, the client deadline's.
+    const [setting] = await server.orm.em.fork().getConnection().execute("show statement_timeout");
+    expect(setting?.statement_timeout).toBe("5s");
+    const slow = await server.orm.em
+      .fork()
+      .getConnection()
+      .execute("select pg_sleep(8)")
+      .catch((error: unknown) => error);
+    expect((slow as { code?: string }).code).toBe("57014");
+    expect(isDatabaseUnavailable(slow)).toBe(true);
     // Warm: every pooled connection is open and idle when the database freezes.
     expect((await redeemUnknownCode()).status).toBe(400);
     expect((await postGraphQL(server.url, { query: "{ viewer { kind } }" }, apiKey)).status).toBe(200);
@@ -138,5 +149,5 @@ describe("when the database hangs", () => {
     expect(cc.status).toBe(200);
     // Nothing half-written: the mutation that answered 503 left nothing behind.
     expect(await appsNamed("Written while frozen")).toBe(0);
-  }, 60_000);
+  }, 90_000);
 });

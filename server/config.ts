@@ -44,6 +44,13 @@ export type Config = {
   readonly trustedProxyHops: number;
   /** When set, `GET /metrics` answers only `Authorization: Bearer <this>`; unset, it answers anyone who reaches it. */
   readonly metricsToken: string | undefined;
+  /**
+   * PostgreSQL's `statement_timeout` for every connection of the pool, in ms (0: none); a statement with no answer
+   * a second later (a hung server or network) is abandoned and its connection closed. Requests then answer 503.
+   */
+  readonly databaseStatementTimeoutMs: number;
+  /** How long a request waits to open a database connection or to get one from the full pool, in ms. */
+  readonly databaseConnectTimeoutMs: number;
 };
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -134,6 +141,14 @@ const schema = z.object({
     emptyToUndefined,
     z.string().min(12, "must be at least 12 characters").max(1024).optional(),
   ),
+  LATCH_DB_STATEMENT_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0).max(600_000).default(5000),
+  ),
+  LATCH_DB_CONNECT_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(100).max(600_000).default(3000),
+  ),
   LATCH_METRICS_TOKEN: z.preprocess(
     emptyToUndefined,
     z.string().min(16, "must be at least 16 characters").max(1024).optional(),
@@ -186,6 +201,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     trustCustomProviderEmails: e.LATCH_TRUST_CUSTOM_PROVIDER_EMAILS === "true",
     trustedProxyHops: e.LATCH_TRUSTED_PROXY_HOPS,
     metricsToken: e.LATCH_METRICS_TOKEN,
+    databaseStatementTimeoutMs: e.LATCH_DB_STATEMENT_TIMEOUT_MS,
+    databaseConnectTimeoutMs: e.LATCH_DB_CONNECT_TIMEOUT_MS,
     graphqlIntrospection: e.LATCH_GRAPHQL_INTROSPECTION
       ? e.LATCH_GRAPHQL_INTROSPECTION === "true"
       : e.NODE_ENV !== "production",

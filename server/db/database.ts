@@ -20,7 +20,8 @@ export type Database = {
  * both under one advisory lock, so replicas started together migrate and bootstrap one at a time.
  */
 export async function openDatabase(
-  config: Pick<Config, "databaseUrl" | "dataDir">,
+  config: Pick<Config, "databaseUrl" | "dataDir"> &
+    Partial<Pick<Config, "databaseStatementTimeoutMs" | "databaseConnectTimeoutMs">>,
   logger: Logger,
   prepare?: (orm: MikroORM) => Promise<void>,
 ): Promise<Database> {
@@ -31,11 +32,22 @@ export async function openDatabase(
     clientUrl = await ensureDatabase(embedded.url, "latch");
   }
   try {
-    const orm = await MikroORM.init(createOrmOptions({ clientUrl }));
+    let migrating = false;
+    const timeouts = {
+      statementMs: config.databaseStatementTimeoutMs ?? 0,
+      connectMs: config.databaseConnectTimeoutMs ?? 30_000,
+      enforced: () => !migrating,
+    };
+    const orm = await MikroORM.init(createOrmOptions({ clientUrl, timeouts }));
     try {
       await withStartUpLock(clientUrl, async () => {
-        const applied = await orm.migrator.up();
-        if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "applied migrations");
+        migrating = true;
+        try {
+          const applied = await migrate(orm);
+          if (applied.length > 0) logger.info({ migrations: applied }, "applied migrations");
+        } finally {
+          migrating = false;
+        }
         await prepare?.(orm);
       });
     } catch (error) {
@@ -54,4 +66,14 @@ export async function openDatabase(
     await embedded?.stop();
     throw error;
   }
+}
+
+/** Applies the pending migrations in one transaction, free of the statement timeout requests run under. */
+async function migrate(orm: MikroORM): Promise<string[]> {
+  const connection = orm.em.getConnection();
+  return connection.transactional(async (trx) => {
+    await connection.execute("set local statement_timeout = 0", [], "run", trx);
+    const applied = await orm.migrator.up({ transaction: trx });
+    return applied.map((migration) => migration.name);
+  });
 }

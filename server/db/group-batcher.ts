@@ -1,4 +1,5 @@
 import { memoized, type OwnedMemo } from "../owned-memo.ts";
+import { isDatabaseUnavailable } from "./unavailable.ts";
 
 /**
  * How many batches run at once (one by default: measured, one in flight gathered bigger batches and cost PostgreSQL
@@ -13,7 +14,8 @@ type Pending<I, O> = { readonly item: I; resolve(output: O): void; reject(error:
  * the next batch takes them all in one statement. The first items of a burst go at once (no timer, no added latency
  * when idle); under load, N requests cost one round trip, one socket write and one commit instead of N, which on a
  * small machine is most of what a statement costs. `run` answers one output per item, in order. A failed batch is
- * retried item by item, so one bad item fails only its own caller.
+ * retried item by item, so one bad item fails only its own caller; when the database is unavailable (or hung), the
+ * batch and everything queued behind it fail at once instead.
  */
 export class GroupBatcher<I, O> {
   readonly #run: (items: I[]) => Promise<O[]>;
@@ -51,6 +53,12 @@ export class GroupBatcher<I, O> {
       const outputs = await this.#run(batch.map((pending) => pending.item));
       for (const [i, pending] of batch.entries()) pending.resolve(outputs[i] as O);
     } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        // Retrying cannot help, and the items queued behind a batch that hung have waited as long already: all of
+        // them fail now (503), rather than each waiting out the database's deadline once more in turn.
+        for (const pending of [...batch, ...this.#queue.splice(0)]) pending.reject(error);
+        return;
+      }
       if (batch.length === 1) {
         batch[0]!.reject(error);
         return;

@@ -3,6 +3,8 @@ export const RETRY_AFTER_SECONDS = 5;
 
 /** PostgreSQL SQLSTATEs (and socket errors) that mean "the database cannot serve us right now", not "the query is wrong". */
 const UNAVAILABLE_SQLSTATES = new Set([
+  // query_canceled: the statement ran into statement_timeout (LATCH_DB_STATEMENT_TIMEOUT_MS), its transaction rolled back.
+  "57014",
   "57P01",
   "57P02",
   "57P03",

@@ -30,6 +30,13 @@ describe("loadConfig", () => {
     expect(loadConfig({ PUBLIC_URL: "https://auth.example.com/" }).publicUrl).toBe("https://auth.example.com");
   });
 
+  it("bounds database waits by default: 5 s statements, 3 s to connect or get a pooled connection", () => {
+    expect(loadConfig({})).toMatchObject({ databaseStatementTimeoutMs: 5000, databaseConnectTimeoutMs: 3000 });
+    expect(loadConfig({ LATCH_DB_STATEMENT_TIMEOUT_MS: "0" }).databaseStatementTimeoutMs).toBe(0);
+    expect(configError({ LATCH_DB_STATEMENT_TIMEOUT_MS: "-1" }).variable).toBe("LATCH_DB_STATEMENT_TIMEOUT_MS");
+    expect(configError({ LATCH_DB_CONNECT_TIMEOUT_MS: "soon" }).variable).toBe("LATCH_DB_CONNECT_TIMEOUT_MS");
+  });
+
   it("treats empty variables as unset", () => {
     expect(loadConfig({ PORT: "", DATABASE_URL: "", LOG_LEVEL: "" }).port).toBe(4000);
   });

@@ -51,3 +51,22 @@ describe("GroupBatcher", () => {
     expect(batches).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
   });
 });
+
+describe("GroupBatcher when the database is unavailable", () => {
+  it("fails the batch and everything queued behind it at once, without retrying item by item", async () => {
+    const batches: number[][] = [];
+    let release: (() => void) | undefined;
+    const unavailable = Object.assign(new Error("The database did not answer within 6000 ms"), { code: "ETIMEDOUT" });
+    const batcher = new GroupBatcher((items: number[]) => {
+      batches.push([...items]);
+      return new Promise<string[]>((_, reject) => {
+        release = () => reject(unavailable);
+      });
+    });
+    const answers = [1, 2, 3, 4].map((i) => batcher.submit(i).catch((error: unknown) => error));
+    expect(batches).toEqual([[1]]);
+    release!();
+    expect(await Promise.all(answers)).toEqual([unavailable, unavailable, unavailable, unavailable]);
+    expect(batches).toEqual([[1]]);
+  });
+});

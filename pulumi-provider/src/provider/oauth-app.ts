@@ -486,7 +486,15 @@ export function createOAuthAppProvider() {
       if (olds.clientId && olds.type === "confidential" && news.type === "confidential" && !olds.clientSecret) {
         changed.push("clientSecret");
       }
-      return diffResult(changed, REPLACE_ON);
+      const result = diffResult(changed, REPLACE_ON);
+      // A new type is a new app with a new client id, under the same unique name: the old one must go first.
+      if (!result.replaces.includes("type")) return result;
+      return {
+        ...result,
+        replaces: [...result.replaces, "clientId"],
+        diffs: [...result.diffs, "clientId"],
+        deleteBeforeReplace: true,
+      };
     },
 
     async create(inputs: OAuthAppDesired): Promise<{ id: string; outs: OAuthAppOutputs }> {

@@ -123,7 +123,7 @@ describe("check", () => {
     expect(diff).toMatchObject({ changes: true, replaces: [] });
     expect(diff.diffs.sort()).toEqual(["enabled", "name", "redirectUris"]);
     const unknownType = await provider.diff("id", olds, { ...olds, type: UNKNOWN as never });
-    expect(unknownType.replaces).toEqual(["type"]);
+    expect(unknownType).toMatchObject({ replaces: ["type", "clientId"], deleteBeforeReplace: true });
   });
 });
 
@@ -170,7 +170,7 @@ describe("OAuthApp lifecycle against a running Latch", () => {
       outs,
       await checked({ ...base, grantTypes: ["authorization_code"], type: "public" }),
     );
-    expect(retyped.replaces).toEqual(["type"]);
+    expect(retyped).toMatchObject({ replaces: ["type", "clientId"], deleteBeforeReplace: true });
     const rotated = await provider.diff(id, outs, await checked({ ...base, rotation: "2026-q1" }));
     expect(rotated).toMatchObject({ changes: true, replaces: [], diffs: ["rotation"] });
   });

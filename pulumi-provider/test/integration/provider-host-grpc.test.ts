@@ -106,8 +106,15 @@ describe("OAuthApp through the real dynamic-provider host over gRPC", () => {
       changes: proto.DiffResponse.DiffChanges.DIFF_SOME,
       replaces: [],
     });
+    // A new type replaces the app, the old one deleted first (the name is unique), and the client id changes.
     const { inputs: publicInputs } = await check(outs, { name: "Over gRPC", type: "public" });
-    expect((await diff(id, outs, publicInputs)).replaces).toEqual(["type"]);
+    expect(await rpcs("OAuthApp").diff(id, outs, publicInputs)).toEqual({
+      changes: proto.DiffResponse.DiffChanges.DIFF_SOME,
+      replaces: ["type", "clientId"],
+      deleteBeforeReplace: true,
+    });
+    const { inputs: renamed } = await check(outs, { name: "Over gRPC, renamed" });
+    expect((await rpcs("OAuthApp").diff(id, outs, renamed)).deleteBeforeReplace).toBe(false);
 
     const update = new proto.UpdateRequest();
     update.setId(id);
@@ -197,6 +204,7 @@ async function fullLifecycle(
   expect(await rpc.diff(id, read.props, inputs), type).toEqual({
     changes: proto.DiffResponse.DiffChanges.DIFF_NONE,
     replaces: [],
+    deleteBeforeReplace: false,
   });
   const changedInputs = await checked(read.props, { ...news, ...changed });
   expect((await rpc.diff(id, read.props, changedInputs)).changes, type).toBe(proto.DiffResponse.DiffChanges.DIFF_SOME);

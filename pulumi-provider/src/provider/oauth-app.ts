@@ -11,6 +11,7 @@ import {
   changedProperties,
   diffResult,
   engineFacing,
+  inOrderOf,
   mutate,
   nullish,
   type ProviderConfig,
@@ -448,12 +449,17 @@ async function reconcile(
 
 function outputsOf(
   app: LiveApp,
-  desired: Pick<OAuthAppDesired, "adopt" | "rotation" | "rotationOverlap">,
+  desired: Pick<OAuthAppDesired, "adopt" | "rotation" | "rotationOverlap"> &
+    Partial<Record<"redirectUris" | "scopes" | "grantTypes", unknown>>,
   secret: AppSecret,
 ): OAuthAppOutputs {
   const live = fromLive(app);
   return nullish({
     ...live,
+    // The server keeps these as sets: the program's order, so a refresh shows only real changes.
+    redirectUris: inOrderOf(live.redirectUris, desired.redirectUris),
+    scopes: inOrderOf(live.scopes, desired.scopes),
+    grantTypes: inOrderOf(live.grantTypes, desired.grantTypes),
     adopt: desired.adopt,
     rotation: desired.rotation,
     rotationOverlap: desired.rotationOverlap,
@@ -583,7 +589,7 @@ export function createOAuthAppProvider() {
       // A secret revoked by hand or expired shows as gone (null), and the next up mints another.
       const outs = outputsOf(
         app,
-        carried,
+        { ...carried, redirectUris: props?.redirectUris, scopes: props?.scopes, grantTypes: props?.grantTypes },
         liveAppSecret(app.clientSecrets, {
           clientSecret: props?.clientSecret ?? null,
           clientSecretId: props?.clientSecretId ?? null,

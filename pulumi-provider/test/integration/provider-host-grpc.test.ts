@@ -307,3 +307,61 @@ describe("the secret an OAuthApp manages, through the real host", () => {
     await app.delete(owner.id, owner.outs);
   });
 });
+
+describe("lists read back in the program's order", () => {
+  test("redirect URIs, grant types, upstream scopes and webhook events: only real changes show after a refresh", async () => {
+    const app = rpcs("OAuthApp");
+    const news = {
+      name: "Ordered",
+      redirectUris: ["https://order.example.com/a", "https://order.example.com/b"],
+      grantTypes: ["refresh_token", "authorization_code"],
+    };
+    const created = await app.create((await app.check({}, news)).inputs);
+    const { inputs: reordered } = await app.check(created.outs, {
+      ...news,
+      redirectUris: ["https://order.example.com/z", "https://order.example.com/a"],
+    });
+    const updated = await app.update(created.id, created.outs, reordered);
+    expect(updated.redirectUris).toEqual(["https://order.example.com/z", "https://order.example.com/a"]);
+    const read = await app.read(created.id, updated);
+    expect(read.props.redirectUris).toEqual(["https://order.example.com/z", "https://order.example.com/a"]);
+    expect(read.props.grantTypes).toEqual(["refresh_token", "authorization_code"]);
+    expect(read.inputs.redirectUris).toEqual(read.props.redirectUris);
+    // One added by hand comes after the program's.
+    await latch.admin.request(
+      "mutation ($id: ID!, $uri: String!) { addRedirectUri(applicationId: $id, uri: $uri) { __typename } }",
+      { id: created.id, uri: "https://order.example.com/by-hand" },
+    );
+    expect((await app.read(created.id, read.props)).props.redirectUris).toEqual([
+      "https://order.example.com/z",
+      "https://order.example.com/a",
+      "https://order.example.com/by-hand",
+    ]);
+
+    const idp = rpcs("IdentityProvider");
+    const upstream = await idp.create(
+      (
+        await idp.check(
+          {},
+          {
+            app: created.id,
+            kind: "github",
+            clientId: "gh",
+            clientSecret: "gh-ordered-1",
+            scopes: ["user:email", "read:user"],
+          },
+        )
+      ).inputs,
+    );
+    expect((await idp.read(upstream.id, upstream.outs)).props.scopes).toEqual(["user:email", "read:user"]);
+
+    const webhook = rpcs("Webhook");
+    const hook = await webhook.create(
+      (await webhook.check({}, { url: "http://127.0.0.1:9/ordered", events: ["grant.revoked", "application.created"] }))
+        .inputs,
+    );
+    expect((await webhook.read(hook.id, hook.outs)).props.events).toEqual(["grant.revoked", "application.created"]);
+    await webhook.delete(hook.id, hook.outs);
+    await app.delete(created.id, read.props);
+  });
+});

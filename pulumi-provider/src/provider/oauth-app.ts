@@ -36,6 +36,7 @@ import {
   UNKNOWN,
   uniqueList,
 } from "./rules.ts";
+import { undefinedScopeFailures } from "./scope-catalogue.ts";
 
 export type OAuthAppType = "confidential" | "public";
 export type AccessTokenFormat = "jwt" | "opaque";
@@ -482,6 +483,10 @@ export function createOAuthAppProvider() {
     async check(_olds: Partial<OAuthAppOutputs>, news: Partial<OAuthAppInputs>) {
       const desired = normalizeOAuthApp(news);
       const failures = validateOAuthApp(news, desired);
+      if (!failures.some((failure) => failure.property === "scopes") && Array.isArray(desired.scopes)) {
+        const settings = (this as ProviderState).settings ?? resolveSettings(undefined);
+        failures.push(...(await undefinedScopeFailures(settings, desired.scopes, subjectOf(desired).resource)));
+      }
       // Structs cannot carry undefined: a missing required input is null (and a failure) instead.
       return { inputs: nullish(desired) as OAuthAppDesired, failures };
     },

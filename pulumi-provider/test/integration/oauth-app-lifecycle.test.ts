@@ -315,8 +315,10 @@ describe("OAuthApp adopt, drift and errors", () => {
       await checked({ name: "Native", type: "public", redirectUris: ["com.example.app:/cb"] }),
     );
     expect(pub.outs.clientSecret).toBeNull();
-    // A custom scope name the organization does not define passes check; the server refuses it.
-    await expect(provider.create(await checked({ name: "Scoped", scopes: ["nope:undefined"] }))).rejects.toThrow(
+    // A custom scope name the organization does not define fails check; the server refuses it all the same.
+    const scoped = await provider.check({}, { name: "Scoped", scopes: ["nope:undefined"] });
+    expect(scoped.failures.map((failure) => failure.property)).toEqual(["scopes"]);
+    await expect(provider.create(scoped.inputs)).rejects.toThrow(
       'OAuthApp "Scoped": scopes: unknown scope "nope:undefined" [VALIDATION_FAILED]',
     );
     const unauthorized = createOAuthAppProvider();

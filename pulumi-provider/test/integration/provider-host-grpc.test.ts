@@ -365,3 +365,26 @@ describe("lists read back in the program's order", () => {
     await app.delete(created.id, read.props);
   });
 });
+
+describe("check knows the organization's scopes", () => {
+  test("a well-formed scope the organization does not define fails at preview, unless a Scope of the program declares it", async () => {
+    const app = rpcs("OAuthApp");
+    const undefinedScope = await app.check({}, { name: "Scoped app", scopes: ["openid", "never:defined"] });
+    expect(undefinedScope.failures).toEqual([
+      {
+        property: "scopes",
+        reason:
+          'unknown scope "never:defined": the organization does not define it (declare it with a Scope resource and pass its name)',
+      },
+    ]);
+    // Declared by a Scope of the same program (its check runs first): not created yet, and fine.
+    const scope = rpcs("Scope");
+    expect((await scope.check({}, { name: "planned:read", description: "Planned" })).failures).toEqual([]);
+    expect((await app.check({}, { name: "Scoped app", scopes: ["planned:read"] })).failures).toEqual([]);
+    // One the organization defines, made outside the program.
+    await latch.admin.request(
+      'mutation { createScope(name: "existing:read", description: "Existing") { __typename } }',
+    );
+    expect((await app.check({}, { name: "Scoped app", scopes: ["existing:read", "email"] })).failures).toEqual([]);
+  });
+});

@@ -198,3 +198,14 @@ export function engineFacing<P extends object>(provider: P, secretFields: readon
   }
   return facing as P;
 }
+
+/**
+ * A list the server keeps as a set, in the order the program gave (`previous`: its inputs or the state), the server's
+ * new items after: a refresh then shows only real changes, never a reordering.
+ */
+export function inOrderOf<T>(live: readonly T[], previous: unknown): T[] {
+  if (!Array.isArray(previous)) return [...live];
+  const kept = previous.filter((item) => live.includes(item as T)) as T[];
+  const unique = [...new Set(kept)];
+  return [...unique, ...live.filter((item) => !unique.includes(item))];
+}

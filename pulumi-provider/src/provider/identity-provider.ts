@@ -11,6 +11,7 @@ import {
   diffResult,
   engineFacing,
   fetchNode,
+  inOrderOf,
   mutate,
   nullish,
   type ProviderConfig,
@@ -109,7 +110,7 @@ function subjectOf(inputs: { kind?: unknown; displayName?: unknown } | undefined
   return { resource: `IdentityProvider${name ? ` "${name}"` : ""}`, fields: { applicationId: "app" } };
 }
 
-function outputsOf(live: LiveProvider, clientSecret: string | null): IdentityProviderOutputs {
+function outputsOf(live: LiveProvider, clientSecret: string | null, scopesOrder?: unknown): IdentityProviderOutputs {
   // A secret whose last four characters differ from the server's was changed by hand: show it as drift.
   const known =
     clientSecret !== null && clientSecretLast4(clientSecret) === live.clientSecretLast4 ? clientSecret : null;
@@ -123,7 +124,7 @@ function outputsOf(live: LiveProvider, clientSecret: string | null): IdentityPro
     authorizationEndpoint: live.authorizationEndpoint,
     tokenEndpoint: live.tokenEndpoint,
     userinfoEndpoint: live.userinfoEndpoint,
-    scopes: live.scopes,
+    scopes: inOrderOf(live.scopes, scopesOrder),
     enabled: live.enabled,
     appleTeamId: live.appleTeamId,
     appleKeyId: live.appleKeyId,
@@ -201,7 +202,7 @@ export function createIdentityProviderProvider() {
       );
       return {
         id: payload.identityProvider.id,
-        outs: outputsOf(payload.identityProvider, inputs.clientSecret),
+        outs: outputsOf(payload.identityProvider, inputs.clientSecret, inputs.scopes),
       };
     },
 
@@ -210,7 +211,7 @@ export function createIdentityProviderProvider() {
       const settings = settingsOf(this as ProviderState, subject);
       const live = await fetchNode<LiveProvider>(settings, id, "IdentityProvider", FIELDS, subject);
       if (!live) return { id: "" };
-      const outs = outputsOf(live, props?.clientSecret ?? null);
+      const outs = outputsOf(live, props?.clientSecret ?? null, props?.scopes);
       const { clientSecretLast4: _last4, ...inputs } = outs;
       return { id, props: outs, inputs };
     },
@@ -232,7 +233,7 @@ export function createIdentityProviderProvider() {
         subject,
         true,
       );
-      return { outs: outputsOf(payload.identityProvider, news.clientSecret) };
+      return { outs: outputsOf(payload.identityProvider, news.clientSecret, news.scopes) };
     },
 
     async delete(id: string, props: Partial<IdentityProviderOutputs>): Promise<void> {

@@ -11,6 +11,7 @@ import {
   changedProperties,
   diffResult,
   engineFacing,
+  inOrderOf,
   mutate,
   nullish,
   type ProviderConfig,
@@ -37,6 +38,7 @@ import {
   UNKNOWN,
   uniqueList,
 } from "./rules.ts";
+import { undefinedScopeFailures } from "./scope-catalogue.ts";
 
 export type OAuthAppType = "confidential" | "public";
 export type AccessTokenFormat = "jwt" | "opaque";
@@ -485,12 +487,17 @@ async function reconcile(
 
 function outputsOf(
   app: LiveApp,
-  desired: Pick<OAuthAppDesired, "adopt" | "rotation" | "rotationOverlap">,
+  desired: Pick<OAuthAppDesired, "adopt" | "rotation" | "rotationOverlap"> &
+    Partial<Record<"redirectUris" | "scopes" | "grantTypes", unknown>>,
   secret: AppSecret,
 ): OAuthAppOutputs {
   const live = fromLive(app);
   return nullish({
     ...live,
+    // The server keeps these as sets: the program's order, so a refresh shows only real changes.
+    redirectUris: inOrderOf(live.redirectUris, desired.redirectUris),
+    scopes: inOrderOf(live.scopes, desired.scopes),
+    grantTypes: inOrderOf(live.grantTypes, desired.grantTypes),
     adopt: desired.adopt,
     rotation: desired.rotation,
     rotationOverlap: desired.rotationOverlap,
@@ -513,6 +520,10 @@ export function createOAuthAppProvider() {
     async check(_olds: Partial<OAuthAppOutputs>, news: Partial<OAuthAppInputs>) {
       const desired = normalizeOAuthApp(news);
       const failures = validateOAuthApp(news, desired);
+      if (!failures.some((failure) => failure.property === "scopes") && Array.isArray(desired.scopes)) {
+        const settings = (this as ProviderState).settings ?? resolveSettings(undefined);
+        failures.push(...(await undefinedScopeFailures(settings, desired.scopes, subjectOf(desired).resource)));
+      }
       // Structs cannot carry undefined: a missing required input is null (and a failure) instead.
       return { inputs: nullish(desired) as OAuthAppDesired, failures };
     },
@@ -523,7 +534,15 @@ export function createOAuthAppProvider() {
       if (olds.clientId && olds.type === "confidential" && news.type === "confidential" && !olds.clientSecret) {
         changed.push("clientSecret");
       }
-      return diffResult(changed, REPLACE_ON);
+      const result = diffResult(changed, REPLACE_ON);
+      // A new type is a new app with a new client id, under the same unique name: the old one must go first.
+      if (!result.replaces.includes("type")) return result;
+      return {
+        ...result,
+        replaces: [...result.replaces, "clientId"],
+        diffs: [...result.diffs, "clientId"],
+        deleteBeforeReplace: true,
+      };
     },
 
     async create(inputs: OAuthAppDesired): Promise<{ id: string; outs: OAuthAppOutputs }> {
@@ -612,7 +631,7 @@ export function createOAuthAppProvider() {
       // A secret revoked by hand or expired shows as gone (null), and the next up mints another.
       const outs = outputsOf(
         app,
-        carried,
+        { ...carried, redirectUris: props?.redirectUris, scopes: props?.scopes, grantTypes: props?.grantTypes },
         liveAppSecret(app.clientSecrets, {
           clientSecret: props?.clientSecret ?? null,
           clientSecretId: props?.clientSecretId ?? null,

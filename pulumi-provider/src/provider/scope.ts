@@ -17,6 +17,7 @@ import {
   settingsOf,
 } from "./common.ts";
 import { customScopeNameProblem, type Failure, isUnknown, scopeDescriptionProblem, UNKNOWN } from "./rules.ts";
+import { declareScope } from "./scope-catalogue.ts";
 
 export type ScopeInputs = {
   /** 1 to 64 lowercase letters, digits or `:._-`; not a built-in name. A change replaces the scope. */
@@ -56,6 +57,8 @@ export function createScopeProvider() {
       if (!isUnknown(inputs.name)) {
         const problem = customScopeNameProblem(inputs.name);
         if (problem) failures.push({ property: "name", reason: problem });
+        // An app of this program may then ask for it before it exists.
+        else declareScope(inputs.name);
       }
       if (!isUnknown(inputs.description)) {
         const problem = scopeDescriptionProblem(inputs.description);

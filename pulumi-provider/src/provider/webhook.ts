@@ -11,6 +11,7 @@ import {
   diffResult,
   engineFacing,
   fetchNode,
+  inOrderOf,
   mutate,
   nullish,
   type ProviderConfig,
@@ -79,10 +80,15 @@ function subjectOf(inputs: { url?: unknown } | undefined, id?: string): ErrorSub
   return { resource: `Webhook${name ? ` "${name}"` : ""}`, fields: { applicationId: "app" } };
 }
 
-function outputsOf(live: LiveWebhook, rotation: string | null, secret: string | null): WebhookOutputs {
+function outputsOf(
+  live: LiveWebhook,
+  rotation: string | null,
+  secret: string | null,
+  eventsOrder?: unknown,
+): WebhookOutputs {
   return nullish({
     url: live.url,
-    events: live.events,
+    events: inOrderOf(live.events, eventsOrder),
     description: live.description,
     app: live.application?.id ?? null,
     active: live.active,
@@ -147,7 +153,10 @@ export function createWebhookProvider() {
         },
         subject,
       );
-      return { id: payload.webhook.id, outs: outputsOf(payload.webhook, inputs.rotation, payload.secret) };
+      return {
+        id: payload.webhook.id,
+        outs: outputsOf(payload.webhook, inputs.rotation, payload.secret, inputs.events),
+      };
     },
 
     async read(id: string, props?: Partial<WebhookOutputs>) {
@@ -160,7 +169,7 @@ export function createWebhookProvider() {
         subject,
       );
       if (!live) return { id: "" };
-      const outs = outputsOf(live, props?.rotation ?? null, props?.secret ?? null);
+      const outs = outputsOf(live, props?.rotation ?? null, props?.secret ?? null, props?.events);
       const { secret: _secret, previousSecretExpiresAt: _previous, disabledAt: _disabled, ...inputs } = outs;
       return { id, props: outs, inputs };
     },
@@ -203,7 +212,7 @@ export function createWebhookProvider() {
       }
       live ??= await fetchNode<LiveWebhook>(settings, id, "Webhook", FIELDS, subject);
       if (!live) throw new Error(`${subject.resource}: the webhook ${id} no longer exists (run \`pulumi refresh\`)`);
-      return { outs: outputsOf(live, news.rotation, secret) };
+      return { outs: outputsOf(live, news.rotation, secret, news.events) };
     },
 
     async delete(id: string, props: Partial<WebhookOutputs>): Promise<void> {

@@ -123,7 +123,7 @@ describe("check", () => {
     expect(diff).toMatchObject({ changes: true, replaces: [] });
     expect(diff.diffs.sort()).toEqual(["enabled", "name", "redirectUris"]);
     const unknownType = await provider.diff("id", olds, { ...olds, type: UNKNOWN as never });
-    expect(unknownType.replaces).toEqual(["type"]);
+    expect(unknownType).toMatchObject({ replaces: ["type", "clientId"], deleteBeforeReplace: true });
   });
 });
 
@@ -170,7 +170,7 @@ describe("OAuthApp lifecycle against a running Latch", () => {
       outs,
       await checked({ ...base, grantTypes: ["authorization_code"], type: "public" }),
     );
-    expect(retyped.replaces).toEqual(["type"]);
+    expect(retyped).toMatchObject({ replaces: ["type", "clientId"], deleteBeforeReplace: true });
     const rotated = await provider.diff(id, outs, await checked({ ...base, rotation: "2026-q1" }));
     expect(rotated).toMatchObject({ changes: true, replaces: [], diffs: ["rotation"] });
   });
@@ -321,8 +321,10 @@ describe("OAuthApp adopt, drift and errors", () => {
       await checked({ name: "Native", type: "public", redirectUris: ["com.example.app:/cb"] }),
     );
     expect(pub.outs.clientSecret).toBeNull();
-    // A custom scope name the organization does not define passes check; the server refuses it.
-    await expect(provider.create(await checked({ name: "Scoped", scopes: ["nope:undefined"] }))).rejects.toThrow(
+    // A custom scope name the organization does not define fails check; the server refuses it all the same.
+    const scoped = await provider.check({}, { name: "Scoped", scopes: ["nope:undefined"] });
+    expect(scoped.failures.map((failure) => failure.property)).toEqual(["scopes"]);
+    await expect(provider.create(scoped.inputs)).rejects.toThrow(
       'OAuthApp "Scoped": scopes: unknown scope "nope:undefined" [VALIDATION_FAILED]',
     );
     const unauthorized = createOAuthAppProvider();

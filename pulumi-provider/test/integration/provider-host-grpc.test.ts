@@ -106,8 +106,15 @@ describe("OAuthApp through the real dynamic-provider host over gRPC", () => {
       changes: proto.DiffResponse.DiffChanges.DIFF_SOME,
       replaces: [],
     });
+    // A new type replaces the app, the old one deleted first (the name is unique), and the client id changes.
     const { inputs: publicInputs } = await check(outs, { name: "Over gRPC", type: "public" });
-    expect((await diff(id, outs, publicInputs)).replaces).toEqual(["type"]);
+    expect(await rpcs("OAuthApp").diff(id, outs, publicInputs)).toEqual({
+      changes: proto.DiffResponse.DiffChanges.DIFF_SOME,
+      replaces: ["type", "clientId"],
+      deleteBeforeReplace: true,
+    });
+    const { inputs: renamed } = await check(outs, { name: "Over gRPC, renamed" });
+    expect((await rpcs("OAuthApp").diff(id, outs, renamed)).deleteBeforeReplace).toBe(false);
 
     const update = new proto.UpdateRequest();
     update.setId(id);
@@ -197,6 +204,7 @@ async function fullLifecycle(
   expect(await rpc.diff(id, read.props, inputs), type).toEqual({
     changes: proto.DiffResponse.DiffChanges.DIFF_NONE,
     replaces: [],
+    deleteBeforeReplace: false,
   });
   const changedInputs = await checked(read.props, { ...news, ...changed });
   expect((await rpc.diff(id, read.props, changedInputs)).changes, type).toBe(proto.DiffResponse.DiffChanges.DIFF_SOME);
@@ -297,5 +305,86 @@ describe("the secret an OAuthApp manages, through the real host", () => {
     expect((await extra.read(expiring.id, expiring.outs)).id).toBe("");
     expect((await extra.read(revoked.id, revoked.outs)).id).toBe("");
     await app.delete(owner.id, owner.outs);
+  });
+});
+
+describe("lists read back in the program's order", () => {
+  test("redirect URIs, grant types, upstream scopes and webhook events: only real changes show after a refresh", async () => {
+    const app = rpcs("OAuthApp");
+    const news = {
+      name: "Ordered",
+      redirectUris: ["https://order.example.com/a", "https://order.example.com/b"],
+      grantTypes: ["refresh_token", "authorization_code"],
+    };
+    const created = await app.create((await app.check({}, news)).inputs);
+    const { inputs: reordered } = await app.check(created.outs, {
+      ...news,
+      redirectUris: ["https://order.example.com/z", "https://order.example.com/a"],
+    });
+    const updated = await app.update(created.id, created.outs, reordered);
+    expect(updated.redirectUris).toEqual(["https://order.example.com/z", "https://order.example.com/a"]);
+    const read = await app.read(created.id, updated);
+    expect(read.props.redirectUris).toEqual(["https://order.example.com/z", "https://order.example.com/a"]);
+    expect(read.props.grantTypes).toEqual(["refresh_token", "authorization_code"]);
+    expect(read.inputs.redirectUris).toEqual(read.props.redirectUris);
+    // One added by hand comes after the program's.
+    await latch.admin.request(
+      "mutation ($id: ID!, $uri: String!) { addRedirectUri(applicationId: $id, uri: $uri) { __typename } }",
+      { id: created.id, uri: "https://order.example.com/by-hand" },
+    );
+    expect((await app.read(created.id, read.props)).props.redirectUris).toEqual([
+      "https://order.example.com/z",
+      "https://order.example.com/a",
+      "https://order.example.com/by-hand",
+    ]);
+
+    const idp = rpcs("IdentityProvider");
+    const upstream = await idp.create(
+      (
+        await idp.check(
+          {},
+          {
+            app: created.id,
+            kind: "github",
+            clientId: "gh",
+            clientSecret: "gh-ordered-1",
+            scopes: ["user:email", "read:user"],
+          },
+        )
+      ).inputs,
+    );
+    expect((await idp.read(upstream.id, upstream.outs)).props.scopes).toEqual(["user:email", "read:user"]);
+
+    const webhook = rpcs("Webhook");
+    const hook = await webhook.create(
+      (await webhook.check({}, { url: "http://127.0.0.1:9/ordered", events: ["grant.revoked", "application.created"] }))
+        .inputs,
+    );
+    expect((await webhook.read(hook.id, hook.outs)).props.events).toEqual(["grant.revoked", "application.created"]);
+    await webhook.delete(hook.id, hook.outs);
+    await app.delete(created.id, read.props);
+  });
+});
+
+describe("check knows the organization's scopes", () => {
+  test("a well-formed scope the organization does not define fails at preview, unless a Scope of the program declares it", async () => {
+    const app = rpcs("OAuthApp");
+    const undefinedScope = await app.check({}, { name: "Scoped app", scopes: ["openid", "never:defined"] });
+    expect(undefinedScope.failures).toEqual([
+      {
+        property: "scopes",
+        reason:
+          'unknown scope "never:defined": the organization does not define it (declare it with a Scope resource and pass its name)',
+      },
+    ]);
+    // Declared by a Scope of the same program (its check runs first): not created yet, and fine.
+    const scope = rpcs("Scope");
+    expect((await scope.check({}, { name: "planned:read", description: "Planned" })).failures).toEqual([]);
+    expect((await app.check({}, { name: "Scoped app", scopes: ["planned:read"] })).failures).toEqual([]);
+    // One the organization defines, made outside the program.
+    await latch.admin.request(
+      'mutation { createScope(name: "existing:read", description: "Existing") { __typename } }',
+    );
+    expect((await app.check({}, { name: "Scoped app", scopes: ["existing:read", "email"] })).failures).toEqual([]);
   });
 });

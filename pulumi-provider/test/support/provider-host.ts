@@ -113,7 +113,11 @@ export function resourceRpcs(host: ProviderHost, texts: Record<string, string>, 
       request.setOlds(toStruct(olds));
       request.setNews(toStruct(news));
       const response = await host.call("diff", request);
-      return { changes: response.getChanges(), replaces: response.getReplacesList() as string[] };
+      return {
+        changes: response.getChanges(),
+        replaces: response.getReplacesList() as string[],
+        deleteBeforeReplace: response.getDeletebeforereplace() as boolean,
+      };
     },
     async create(inputs: Record<string, unknown>) {
       const request = new proto.CreateRequest();

@@ -2,6 +2,8 @@ import {
   InvalidClientError,
   InvalidRequestError,
   OAuthError,
+  RequestNotSupportedError,
+  RequestUriNotSupportedError,
   UnauthorizedClientError,
   UnsupportedResponseTypeError,
 } from "./errors.ts";
@@ -66,6 +68,8 @@ const PARAMS = [
   "code_challenge_method",
   "permissions",
   "guild_id",
+  "request",
+  "request_uri",
 ] as const;
 const PROMPTS = ["none", "consent", "login"] as const;
 // A decimal bitfield below 2^53 fits in 16 digits and survives JSON and JavaScript numbers exactly.
@@ -136,6 +140,12 @@ function readRequest(
   client: AuthorizeClient,
   redirectUri: string | undefined,
 ): Omit<AuthorizeRequest, "state"> {
+  // A request object would replace the outer parameters (OIDC Core §6.1, RFC 9101 §5): ignoring it would issue a
+  // code for a request the client did not make, so both forms are refused until they are supported.
+  if (get("request") !== undefined) throw new RequestNotSupportedError("the request parameter is not supported");
+  if (get("request_uri") !== undefined) {
+    throw new RequestUriNotSupportedError("the request_uri parameter is not supported");
+  }
   // A bot install without redirect URI ends on a confirmation page: no code is issued, so none is asked for.
   const issuesCode = redirectUri !== undefined;
   const responseType = get("response_type");

@@ -105,6 +105,29 @@ describe("bad authorization requests", () => {
     await expectPageOrRedirect(await agent.get(`${authorizeUrl(app)}&guild_id=%00&permissions=%ff`));
   });
 
+  it("refuses request and request_uri with an error redirect, never a code from the outer parameters (#20 item 9)", async () => {
+    const cases = [
+      ["request", "eyJhbGciOiJub25lIn0.eyJzY29wZSI6ImFsbCJ9.", "request_not_supported"],
+      ["request_uri", "https://app.example/request.jwt", "request_uri_not_supported"],
+    ] as const;
+    for (const [name, value, code] of cases) {
+      for (const on of [agent, new UserAgent(server.url)]) {
+        const response = await on.get(authorizeUrl(app, { [name]: value }));
+        expect(response.status, name).toBe(302);
+        const location = new URL(response.headers.get("location")!);
+        expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
+        expect(location.searchParams.get("error")).toBe(code);
+        expect(location.searchParams.get("state")).toBe("st-123");
+        expect(location.searchParams.has("code")).toBe(false);
+      }
+      // An unregistered redirect URI is never redirected to, whatever else is wrong.
+      const page = await agent.get(authorizeUrl(app, { [name]: value, redirect_uri: "https://evil.example/cb" }));
+      await expectPageOrRedirect(page);
+      expect(page.status).toBe(400);
+      expect(page.headers.get("location")).toBeNull();
+    }
+  });
+
   it("answers odd methods and paths without a 500", async () => {
     const post = await fetch(`${server.url}/oauth2/authorize`, { method: "POST", body: "client_id=x" });
     expect(post.status).toBeLessThan(500);

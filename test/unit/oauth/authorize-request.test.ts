@@ -124,6 +124,18 @@ describe("validateAuthorizeRequest: once the redirect URI is trusted", () => {
     );
   });
 
+  it("refuses request and request_uri rather than ignore them (OIDC Core §6, RFC 9101) (#20 item 9)", () => {
+    expect(validate({ request: "eyJhbGciOiJub25lIn0.e30.", state: "s" })).toEqual(
+      redirectError("request_not_supported", /request parameter/, "s"),
+    );
+    expect(validate({ request_uri: "urn:ietf:params:oauth:request_uri:abc", state: "s" })).toEqual(
+      redirectError("request_uri_not_supported", /request_uri parameter/, "s"),
+    );
+    expect(validate({ request: "x", redirect_uri: "https://evil.example/cb" })).toEqual(
+      errorPage("invalid_request", /redirect_uri does not match/),
+    );
+  });
+
   it("redirects unsupported_response_type and invalid_request for response_type", () => {
     expect(validate({ response_type: "token", state: "s" })).toEqual(
       redirectError("unsupported_response_type", /only response_type "code"/, "s"),

@@ -7,7 +7,7 @@ import {
   UnauthorizedClientError,
   UnsupportedResponseTypeError,
 } from "./errors.ts";
-import { findRepeatedParam } from "./form-params.ts";
+import { findRepeatedParam, MAX_PARAMS } from "./form-params.ts";
 import { checkCodeChallenge } from "./pkce.ts";
 import { matchRedirectUri } from "./redirect-uri.ts";
 import { checkScopesAllowed, parseScopeParam } from "./scopes.ts";
@@ -87,6 +87,10 @@ export function validateAuthorizeRequest(params: URLSearchParams, client: Author
   const errorPage = (error: OAuthError): AuthorizeValidation => ({ kind: "error_page", error });
   const get = (name: (typeof PARAMS)[number]) => params.get(name) || undefined;
 
+  // A flood of parameters is refused before anything is read (RFC 6749 §3.1 sets no limit; Latch sets one).
+  if (params.size > MAX_PARAMS) {
+    return errorPage(new InvalidRequestError(`a request may carry at most ${MAX_PARAMS} parameters`));
+  }
   const untrusted = findRepeatedParam(params, ["client_id", "redirect_uri"]);
   if (untrusted !== undefined) return errorPage(repeatedError(untrusted));
   const clientId = get("client_id");
@@ -123,7 +127,8 @@ export function validateAuthorizeRequest(params: URLSearchParams, client: Author
   // A repeated state is ambiguous: echoing either value could hand the client the wrong one.
   const state = params.getAll("state").length === 1 ? get("state") : undefined;
   try {
-    const repeated = findRepeatedParam(params, PARAMS);
+    // §3.1: no parameter, known or not, may be included more than once.
+    const repeated = findRepeatedParam(params);
     if (repeated !== undefined) throw repeatedError(repeated);
     const request = readRequest(get, client, redirectUri);
     return { kind: "ok", request: { ...request, redirectUriProvided: requestedRedirect !== undefined, state } };

@@ -2,10 +2,12 @@ import {
   InvalidClientError,
   InvalidRequestError,
   OAuthError,
+  RequestNotSupportedError,
+  RequestUriNotSupportedError,
   UnauthorizedClientError,
   UnsupportedResponseTypeError,
 } from "./errors.ts";
-import { findRepeatedParam } from "./form-params.ts";
+import { findRepeatedParam, MAX_PARAMS } from "./form-params.ts";
 import { checkCodeChallenge } from "./pkce.ts";
 import { matchRedirectUri } from "./redirect-uri.ts";
 import { checkScopesAllowed, parseScopeParam } from "./scopes.ts";
@@ -66,6 +68,8 @@ const PARAMS = [
   "code_challenge_method",
   "permissions",
   "guild_id",
+  "request",
+  "request_uri",
 ] as const;
 const PROMPTS = ["none", "consent", "login"] as const;
 // A decimal bitfield below 2^53 fits in 16 digits and survives JSON and JavaScript numbers exactly.
@@ -83,6 +87,10 @@ export function validateAuthorizeRequest(params: URLSearchParams, client: Author
   const errorPage = (error: OAuthError): AuthorizeValidation => ({ kind: "error_page", error });
   const get = (name: (typeof PARAMS)[number]) => params.get(name) || undefined;
 
+  // A flood of parameters is refused before anything is read (RFC 6749 §3.1 sets no limit; Latch sets one).
+  if (params.size > MAX_PARAMS) {
+    return errorPage(new InvalidRequestError(`a request may carry at most ${MAX_PARAMS} parameters`));
+  }
   const untrusted = findRepeatedParam(params, ["client_id", "redirect_uri"]);
   if (untrusted !== undefined) return errorPage(repeatedError(untrusted));
   const clientId = get("client_id");
@@ -119,7 +127,8 @@ export function validateAuthorizeRequest(params: URLSearchParams, client: Author
   // A repeated state is ambiguous: echoing either value could hand the client the wrong one.
   const state = params.getAll("state").length === 1 ? get("state") : undefined;
   try {
-    const repeated = findRepeatedParam(params, PARAMS);
+    // §3.1: no parameter, known or not, may be included more than once.
+    const repeated = findRepeatedParam(params);
     if (repeated !== undefined) throw repeatedError(repeated);
     const request = readRequest(get, client, redirectUri);
     return { kind: "ok", request: { ...request, redirectUriProvided: requestedRedirect !== undefined, state } };
@@ -136,6 +145,12 @@ function readRequest(
   client: AuthorizeClient,
   redirectUri: string | undefined,
 ): Omit<AuthorizeRequest, "state"> {
+  // A request object would replace the outer parameters (OIDC Core §6.1, RFC 9101 §5): ignoring it would issue a
+  // code for a request the client did not make, so both forms are refused until they are supported.
+  if (get("request") !== undefined) throw new RequestNotSupportedError("the request parameter is not supported");
+  if (get("request_uri") !== undefined) {
+    throw new RequestUriNotSupportedError("the request_uri parameter is not supported");
+  }
   // A bot install without redirect URI ends on a confirmation page: no code is issued, so none is asked for.
   const issuesCode = redirectUri !== undefined;
   const responseType = get("response_type");

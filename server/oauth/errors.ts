@@ -17,7 +17,9 @@ export type OAuthErrorCode =
   | "insufficient_scope"
   | "login_required"
   | "consent_required"
-  | "interaction_required";
+  | "interaction_required"
+  | "request_not_supported"
+  | "request_uri_not_supported";
 
 /** HTTP status of an error code; the one place codes map to HTTP (RFC 6749 §5.2, RFC 6750 §3.1). */
 export function oauthErrorStatus(code: OAuthErrorCode): number {
@@ -154,6 +156,20 @@ export class ConsentRequiredError extends OAuthError {
 export class InteractionRequiredError extends OAuthError {
   constructor(description: string) {
     super("interaction_required", description);
+  }
+}
+
+/** `request_not_supported`: the `request` parameter (a request object) is not supported (OIDC Core §3.1.2.6, §6). */
+export class RequestNotSupportedError extends OAuthError {
+  constructor(description: string) {
+    super("request_not_supported", description);
+  }
+}
+
+/** `request_uri_not_supported`: the `request_uri` parameter is not supported (OIDC Core §3.1.2.6, RFC 9101 §5.2). */
+export class RequestUriNotSupportedError extends OAuthError {
+  constructor(description: string) {
+    super("request_uri_not_supported", description);
   }
 }
 

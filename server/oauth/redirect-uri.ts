@@ -10,6 +10,25 @@ const AUTHORITY = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/;
 // RFC 8252 §7.3: only loopback IP literals get the any-port rule; "localhost" may resolve elsewhere (§8.3).
 const LOOPBACK_IP = /^http:\/\/(127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?(?=[/?]|$)(.*)$/;
 
+/**
+ * The parameters an authorization response adds to the redirect URI (RFC 6749 §4.1.2, §4.1.2.1, §4.2.2; RFC 9207
+ * §2; OIDC Core §3.2.2.5; OIDC Session Management §3). A registered query holding one would be sent back beside the
+ * server's own, and a client reading the first `code` or `state` reads the registration's, not ours.
+ */
+export const RESPONSE_PARAMETER_NAMES = [
+  "code",
+  "state",
+  "error",
+  "error_description",
+  "error_uri",
+  "iss",
+  "access_token",
+  "id_token",
+  "token_type",
+  "expires_in",
+  "session_state",
+] as const;
+
 type Registration = { ok: true; uri: string } | { ok: false; reason: string };
 
 /**
@@ -35,6 +54,10 @@ export function validateRedirectUriRegistration(uri: string): Registration {
   const scheme = parts[1]!.toLowerCase();
   const authority = parts[2];
   if (authority?.includes("@")) return fail("the redirect URI must not contain userinfo (user:password@)");
+  const clash = responseParameterIn(parts[4]);
+  if (clash !== undefined) {
+    return fail(`the redirect URI's query must not carry "${clash}": the authorization response adds that parameter`);
+  }
 
   if (scheme === "https" || scheme === "http") {
     const hostPort = authority === undefined ? null : AUTHORITY.exec(authority);
@@ -54,6 +77,13 @@ export function validateRedirectUriRegistration(uri: string): Registration {
     );
   }
   return { ok: true, uri };
+}
+
+/** The first response parameter name the raw query names (percent-decoded, as a client would read it), if any. */
+function responseParameterIn(query: string | undefined): string | undefined {
+  if (!query) return undefined;
+  const names = new Set(new URLSearchParams(query).keys());
+  return RESPONSE_PARAMETER_NAMES.find((name) => names.has(name));
 }
 
 /**

@@ -25,6 +25,8 @@ export function buildServerMetadata({ issuer, scopes }: ServerMetadataInput): Re
     issuer,
     authorization_endpoint: at(ENDPOINT_PATHS.authorization),
     token_endpoint: at(ENDPOINT_PATHS.token),
+    // RFC 8414 §2 allows any registered member; clients reading only this document (Authlib, MCP) need userinfo too.
+    userinfo_endpoint: at(ENDPOINT_PATHS.userinfo),
     jwks_uri: at(ENDPOINT_PATHS.jwks),
     scopes_supported: [...scopes],
     response_types_supported: ["code"],
@@ -45,7 +47,6 @@ export function buildServerMetadata({ issuer, scopes }: ServerMetadataInput): Re
 export function buildOpenIdConfiguration(input: ServerMetadataInput): Record<string, unknown> {
   return {
     ...buildServerMetadata(input),
-    userinfo_endpoint: `${input.issuer}${ENDPOINT_PATHS.userinfo}`,
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
     claims_supported: [

@@ -1,7 +1,7 @@
 import type { Context, Hono } from "hono";
 import { verifyPayload } from "../../crypto/signed-payload.ts";
 import { validateAuthorizeRequest } from "../../oauth/authorize-request.ts";
-import { AccessDeniedError, InvalidRequestError } from "../../oauth/errors.ts";
+import { AccessDeniedError, InvalidRequestError, OAuthError } from "../../oauth/errors.ts";
 import { approveAuthorization } from "../../services/oauth/approve-authorization.ts";
 import { loadAuthorizeClient } from "../../services/oauth/load-authorize-client.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
@@ -13,6 +13,7 @@ import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderErrorPage } from "../pages/error-page.ts";
 import { renderInfoPage } from "../pages/info-page.ts";
+import { isFormEncoded, readForm } from "../read-form.ts";
 import { readSessionToken } from "../session-cookie.ts";
 import { consentRequestKey, eligibleWorkspaces } from "./authorize.ts";
 
@@ -32,8 +33,16 @@ export function registerAuthorizeDecisionRoute(router: Hono, deps: HttpDeps): vo
   router.post("/oauth2/authorize/decision", async (c) => {
     const now = new Date();
     const em = deps.orm.em.fork();
-    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-    const field = (name: string) => (typeof form[name] === "string" ? (form[name] as string) : undefined);
+    // The consent page posts a form; anything else carries no decision and fails the CSRF check below.
+    let form: URLSearchParams;
+    try {
+      form = isFormEncoded(c) ? await readForm(c) : new URLSearchParams();
+    } catch (error) {
+      // A repeated field or a flood of them (RFC 6749 §3.1): refused before anything is decided.
+      if (error instanceof OAuthError) return authorizeErrorPage(c, error);
+      throw error;
+    }
+    const field = (name: string) => form.get(name) ?? undefined;
     const token = readSessionToken(c, deps.config.secureCookies);
     const session = token ? await resolveSession(em, token, now) : null;
     if (!session) return expiredPage(c, "You were signed out. Go back to the app and start again.");

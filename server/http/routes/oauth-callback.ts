@@ -28,7 +28,8 @@ export function registerOAuthCallbackRoute(router: Hono, deps: HttpDeps): void {
   router.get(UPSTREAM_CALLBACK_PATH, (c) => completeCallback(c, deps, new URL(c.req.url).searchParams, null));
   router.post(UPSTREAM_CALLBACK_PATH, async (c) => {
     // Anything but a form carries no response: it fails as a callback without `state`.
-    const form = isFormEncoded(c) ? await readForm(c) : new URLSearchParams();
+    // A repeated or flooded form (RFC 6749 §3.1) carries no trustworthy response either.
+    const form = isFormEncoded(c) ? await readForm(c).catch(() => new URLSearchParams()) : new URLSearchParams();
     const response = new URLSearchParams();
     for (const name of RESPONSE_PARAMS) {
       const value = form.get(name);

@@ -127,6 +127,9 @@ describe("redirect URIs", () => {
       "https://*.strict.example/cb",
       "http://strict.example/cb",
       "https://user:pass@strict.example/cb",
+      "https://strict.example/cb?code=planted",
+      "https://strict.example/cb?tenant=a&state=x",
+      "https://strict.example/cb?iss=https://evil.example",
       "not a uri",
       "",
     ]) {
@@ -139,6 +142,26 @@ describe("redirect URIs", () => {
     }
     const listed: any = await admin.request(URIS, { id: app.id });
     expect(listed.node.redirectUris.map((r: { uri: string }) => r.uri)).toEqual(["https://strict.example/cb"]);
+  });
+
+  it("refuses at creation a redirect URI whose query carries a response parameter, naming the field (#20 item 11)", async () => {
+    const result: any = await admin.request(
+      /* GraphQL */ `
+        mutation ($input: CreateApplicationInput!) {
+          createApplication(input: $input) { __typename ... on ValidationError { field message } }
+        }
+      `,
+      {
+        input: {
+          name: "Planted",
+          type: "CONFIDENTIAL",
+          allowedScopes: ["identify"],
+          redirectUris: ["https://planted.example/cb?error=access_denied"],
+        },
+      },
+    );
+    expect(result.createApplication).toMatchObject({ __typename: "ValidationError", field: "redirectUris" });
+    expect(result.createApplication.message).toMatch(/must not carry "error"/);
   });
 
   it("accepts loopback http and private-use schemes for native apps", async () => {

@@ -13,7 +13,7 @@ import {
 } from "../../support/oauth-client.ts";
 import { createApp, createUser, REDIRECT, type TestApp, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
-import { UserAgent } from "../../support/user-agent.ts";
+import { hiddenField, UserAgent } from "../../support/user-agent.ts";
 
 /**
  * Bad input at the authorization endpoint, the consent form and the bearer-protected endpoints: a readable page,
@@ -105,6 +105,42 @@ describe("bad authorization requests", () => {
     await expectPageOrRedirect(await agent.get(`${authorizeUrl(app)}&guild_id=%00&permissions=%ff`));
   });
 
+  it("refuses request and request_uri with an error redirect, never a code from the outer parameters (#20 item 9)", async () => {
+    const cases = [
+      ["request", "eyJhbGciOiJub25lIn0.eyJzY29wZSI6ImFsbCJ9.", "request_not_supported"],
+      ["request_uri", "https://app.example/request.jwt", "request_uri_not_supported"],
+    ] as const;
+    for (const [name, value, code] of cases) {
+      for (const on of [agent, new UserAgent(server.url)]) {
+        const response = await on.get(authorizeUrl(app, { [name]: value }));
+        expect(response.status, name).toBe(302);
+        const location = new URL(response.headers.get("location")!);
+        expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
+        expect(location.searchParams.get("error")).toBe(code);
+        expect(location.searchParams.get("state")).toBe("st-123");
+        expect(location.searchParams.has("code")).toBe(false);
+      }
+      // An unregistered redirect URI is never redirected to, whatever else is wrong.
+      const page = await agent.get(authorizeUrl(app, { [name]: value, redirect_uri: "https://evil.example/cb" }));
+      await expectPageOrRedirect(page);
+      expect(page.status).toBe(400);
+      expect(page.headers.get("location")).toBeNull();
+    }
+  });
+
+  it("refuses any repeated parameter and more than 100 parameters (RFC 6749 §3.1) (#20 item 10)", async () => {
+    const repeated = await agent.get(`${authorizeUrl(app)}&foo=1&foo=2`);
+    expect(repeated.status).toBe(302);
+    const location = new URL(repeated.headers.get("location")!);
+    expect(location.searchParams.get("error")).toBe("invalid_request");
+    expect(location.searchParams.has("code")).toBe(false);
+    const flood = Array.from({ length: 100 }, (_, i) => `x${i}=1`).join("&");
+    const page = await agent.get(`${authorizeUrl(app)}&${flood}`);
+    await expectPageOrRedirect(page);
+    expect(page.status).toBe(400);
+    expect(page.headers.get("location")).toBeNull();
+  });
+
   it("answers odd methods and paths without a 500", async () => {
     const post = await fetch(`${server.url}/oauth2/authorize`, { method: "POST", body: "client_id=x" });
     expect(post.status).toBeLessThan(500);
@@ -135,6 +171,33 @@ describe("bad consent form posts", () => {
       body: JSON.stringify({ decision: "allow" }),
     });
     await expectPageOrRedirect(json);
+  });
+
+  it("refuses a repeated field or more than 100 fields with an error page, never a decision (#20 item 10)", async () => {
+    const consent = await agent.get(authorizeUrl(app, { prompt: "consent" }));
+    const html = await consent.text();
+    const form = { csrf_token: hiddenField(html, "csrf_token"), request_id: hiddenField(html, "request_id") };
+    const repeated = `${new URLSearchParams({ ...form, decision: "allow" })}&decision=allow`;
+    const flood = `${new URLSearchParams({ ...form, decision: "allow" })}&${Array.from({ length: 98 }, (_, i) => `x${i}=1`).join("&")}`;
+    for (const body of [repeated, flood]) {
+      const response = await fetch(`${server.url}/oauth2/authorize/decision`, {
+        method: "POST",
+        redirect: "manual",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          origin: server.url,
+          cookie: [...agent.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+        },
+        body,
+      });
+      await expectPageOrRedirect(response);
+      expect(response.status).toBe(400);
+      expect(response.headers.get("location")).toBeNull();
+    }
+    // (control) the same form once is a decision.
+    const allowed = await agent.post("/oauth2/authorize/decision", { ...form, decision: "allow" });
+    expect(allowed.status).toBe(303);
+    expect(new URL(allowed.headers.get("location")!).searchParams.get("code")).toBeTruthy();
   });
 });
 

@@ -137,6 +137,18 @@ describe.each(ALL_PATHS)("bad requests to %s", (path) => {
     expectOAuthError(await postForm(server, path, ids), 400, "invalid_request");
   });
 
+  it("refuses any repeated parameter and more than 100 parameters, but accepts 100 (#20 item 10)", async () => {
+    const form = new URLSearchParams(validForm(path));
+    const auth = { auth: basicOf(app) };
+    expectOAuthError(await postForm(server, path, `${form}&foo=1&foo=2`, auth), 400, "invalid_request");
+    const filler = (count: number) => Array.from({ length: count }, (_, i) => `x${i}=1`).join("&");
+    const flood = await postForm(server, path, `${form}&${filler(101 - form.size)}`, auth);
+    expectOAuthError(flood, 400, "invalid_request");
+    expect(flood.body.error_description).toMatch(/at most 100 parameters/);
+    const hundred = await postForm(server, path, `${form}&${filler(100 - form.size)}`, auth);
+    expect(hundred.status, hundred.text).toBe(200);
+  });
+
   it("refuses a body over 256 KiB with 413 JSON", async () => {
     const body = `${new URLSearchParams(validForm(path))}&pad=${"a".repeat(256 * 1024 + 1)}`;
     const response = await postOnOwnConnection(`${server.url}${path}`, body, basicOf(app));

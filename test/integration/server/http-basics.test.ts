@@ -125,6 +125,17 @@ describe("discovery", () => {
     expect(metadata.id_token_signing_alg_values_supported).toEqual(["ES256"]);
   });
 
+  it("advertises the same endpoints in the RFC 8414 and the OpenID documents (#20 item 12)", async () => {
+    const oauth = await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json();
+    const openid = await (await fetch(`${server.url}/.well-known/openid-configuration`)).json();
+    const endpointKeys = [...new Set([...Object.keys(oauth), ...Object.keys(openid)])].filter(
+      (key) => key.endsWith("_endpoint") || key === "jwks_uri" || key === "issuer",
+    );
+    expect(endpointKeys).toEqual(expect.arrayContaining(["userinfo_endpoint", "token_endpoint", "jwks_uri"]));
+    for (const key of endpointKeys) expect(oauth[key], key).toBe(openid[key]);
+    expect(oauth.userinfo_endpoint).toBe(`${server.url}/oauth2/userinfo`);
+  });
+
   it("publishes one ES256 public key with no private member", async () => {
     const response = await fetch(`${server.url}/.well-known/jwks.json`);
     expect(response.status).toBe(200);

@@ -40,6 +40,7 @@ describe("authorization server metadata", () => {
     expect(openid.userinfo_endpoint).toBe(`${issuer}/oauth2/userinfo`);
     expect(openid.id_token_signing_alg_values_supported).toEqual(["ES256"]);
     expect(openid.subject_types_supported).toEqual(["public"]);
+    expect(openid).toMatchObject({ request_parameter_supported: false, request_uri_parameter_supported: false });
     expect(openid.claims_supported).toEqual(expect.arrayContaining(["sub", "nonce", "auth_time", "at_hash", "email"]));
     expect(openid.scopes_supported).toEqual(expect.arrayContaining(["openid", "profile", "email", "identify", "all"]));
   });

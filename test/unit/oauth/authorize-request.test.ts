@@ -124,6 +124,30 @@ describe("validateAuthorizeRequest: once the redirect URI is trusted", () => {
     );
   });
 
+  it("refuses request and request_uri rather than ignore them (OIDC Core §6, RFC 9101) (#20 item 9)", () => {
+    expect(validate({ request: "eyJhbGciOiJub25lIn0.e30.", state: "s" })).toEqual(
+      redirectError("request_not_supported", /request parameter/, "s"),
+    );
+    expect(validate({ request_uri: "urn:ietf:params:oauth:request_uri:abc", state: "s" })).toEqual(
+      redirectError("request_uri_not_supported", /request_uri parameter/, "s"),
+    );
+    expect(validate({ request: "x", redirect_uri: "https://evil.example/cb" })).toEqual(
+      errorPage("invalid_request", /redirect_uri does not match/),
+    );
+  });
+
+  it("refuses any repeated parameter and more than 100 parameters (RFC 6749 §3.1) (#20 item 10)", () => {
+    expect(validate("client_id=app_conf&response_type=code&foo=1&foo=2&state=s1")).toEqual(
+      redirectError("invalid_request", /"foo" parameter must not be repeated/, "s1"),
+    );
+    const flood = Array.from({ length: 100 }, (_, i) => `x${i}=1`).join("&");
+    expect(validate(`client_id=app_conf&response_type=code&${flood}`)).toEqual(
+      errorPage("invalid_request", /at most 100 parameters/),
+    );
+    const hundred = `client_id=app_conf&response_type=code&${flood.split("&").slice(2).join("&")}`;
+    expect(validate(hundred)).toMatchObject({ kind: "ok" });
+  });
+
   it("redirects unsupported_response_type and invalid_request for response_type", () => {
     expect(validate({ response_type: "token", state: "s" })).toEqual(
       redirectError("unsupported_response_type", /only response_type "code"/, "s"),

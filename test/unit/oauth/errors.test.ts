@@ -12,6 +12,8 @@ import {
   LoginRequiredError,
   OAuthError,
   oauthErrorStatus,
+  RequestNotSupportedError,
+  RequestUriNotSupportedError,
   ServerError,
   TemporarilyUnavailableError,
   toOAuthErrorBody,
@@ -38,6 +40,8 @@ describe("OAuth errors", () => {
       [new LoginRequiredError("d"), "login_required", 400],
       [new ConsentRequiredError("d"), "consent_required", 400],
       [new InteractionRequiredError("d"), "interaction_required", 400],
+      [new RequestNotSupportedError("d"), "request_not_supported", 400],
+      [new RequestUriNotSupportedError("d"), "request_uri_not_supported", 400],
     ];
     for (const [error, code, status] of cases) {
       expect(error).toBeInstanceOf(OAuthError);

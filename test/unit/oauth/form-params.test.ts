@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { findRepeatedParam, readSingleParams } from "../../../server/oauth/form-params.ts";
+import {
+  checkParamBounds,
+  findRepeatedParam,
+  MAX_PARAMS,
+  readSingleParams,
+} from "../../../server/oauth/form-params.ts";
 
 describe("readSingleParams", () => {
   it("reads the listed parameters and ignores the others", () => {
@@ -37,5 +42,28 @@ describe("findRepeatedParam", () => {
     const params = new URLSearchParams("a=1&b=1&b=2&a=2");
     expect(findRepeatedParam(params, ["b", "a"])).toBe("b");
     expect(findRepeatedParam(params, ["c"])).toBeUndefined();
+  });
+});
+
+describe("checkParamBounds (#20 item 10)", () => {
+  const many = (count: number) => Array.from({ length: count }, (_, i) => `p${i}=v`).join("&");
+  const error = { name: "InvalidRequestError", code: "invalid_request" };
+
+  it(`accepts up to ${MAX_PARAMS} distinct parameters`, () => {
+    expect(() => checkParamBounds(new URLSearchParams(many(MAX_PARAMS)))).not.toThrow();
+    expect(() => checkParamBounds(new URLSearchParams(""))).not.toThrow();
+  });
+
+  it("refuses one parameter more", () => {
+    expect(() => checkParamBounds(new URLSearchParams(many(MAX_PARAMS + 1)))).toThrow(
+      expect.objectContaining({ ...error, description: expect.stringMatching(/at most 100 parameters/) }),
+    );
+  });
+
+  it("refuses any repeated parameter, known or not, even with empty values", () => {
+    for (const query of ["foo=1&foo=2", "grant_type=x&extra=&extra=", "a=1&b=2&a=1"]) {
+      expect(() => checkParamBounds(new URLSearchParams(query)), query).toThrow(expect.objectContaining(error));
+    }
+    expect(findRepeatedParam(new URLSearchParams("a=1&b=2&b=3&a=4"))).toBe("b");
   });
 });

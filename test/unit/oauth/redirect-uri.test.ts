@@ -34,6 +34,22 @@ describe("validateRedirectUriRegistration", () => {
     expect(reason("data:text/html,hi")).toMatch(/not allowed/);
   });
 
+  it("refuses a query carrying an authorization response parameter (#20 item 11)", () => {
+    for (const name of ["code", "state", "error", "error_description", "error_uri", "iss", "access_token"]) {
+      expect(reason(`https://app.example.com/cb?${name}=x`), name).toMatch(new RegExp(`must not carry "${name}"`));
+    }
+    for (const name of ["id_token", "token_type", "expires_in", "session_state"]) {
+      expect(reason(`https://app.example.com/cb?tenant=a&${name}`), name).toMatch(/must not carry/);
+    }
+    // Percent-encoded names are the same name to a client; private-use schemes are checked too.
+    expect(reason("https://app.example.com/cb?c%6Fde=1")).toMatch(/must not carry "code"/);
+    expect(reason("com.example.app:/cb?state=1")).toMatch(/must not carry "state"/);
+    // Names that only look alike are other parameters.
+    for (const uri of ["https://app.example.com/cb?codes=1&Code=2&xstate=3", "https://app.example.com/code?x=state"]) {
+      expect(validateRedirectUriRegistration(uri)).toEqual({ ok: true, uri });
+    }
+  });
+
   it("refuses fragments, userinfo and wildcards", () => {
     expect(reason("https://app.example.com/cb#x")).toMatch(/fragment/);
     expect(reason("https://user:pass@app.example.com/cb")).toMatch(/userinfo/);

@@ -36,6 +36,17 @@ export const MAX_BODY_BYTES = 256 * 1024;
 /** GraphQL over HTTP accepts JSON bodies only (plus the spec's own JSON media type). */
 const GRAPHQL_CONTENT_TYPE = /^application\/(graphql\+)?json\s*(;|$)/i;
 
+/** The methods /graphql answers (HEAD as GET without content); any other is refused with 405 and `Allow`. */
+const GRAPHQL_METHODS = ["GET", "HEAD", "POST", "OPTIONS"];
+
+/** An error before execution, in the GraphQL-over-HTTP error format, with its HTTP status. */
+function graphqlError(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+    status,
+    headers: { ...headers, "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+  });
+}
+
 /** The one request handler: /graphql goes to GraphQL, everything else to the REST router. */
 export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigner }): Hono {
   const deps: HttpDeps = {
@@ -58,8 +69,11 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
 
   app.use(requestEnvelope({ https: deps.config.secureCookies, metrics }));
   // Connection: close, since the unread rest of the body would otherwise be taken for the next request.
-  const tooLarge = (c: Context) =>
-    jsonError(c, 413, "invalid_request", `Request body exceeds ${MAX_BODY_BYTES} bytes`, { Connection: "close" });
+  const tooLarge = (c: Context) => {
+    const message = `Request body exceeds ${MAX_BODY_BYTES} bytes`;
+    if (c.req.path === "/graphql") return graphqlError(413, "PAYLOAD_TOO_LARGE", message, { Connection: "close" });
+    return jsonError(c, 413, "invalid_request", message, { Connection: "close" });
+  };
   const countedLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
   app.use(async (c, next) => {
     // A declared length is checked as declared (Node's parser holds the body to it); only a body of unknown length
@@ -73,14 +87,29 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
     return countedLimit(c, next);
   });
 
-  app.on(["GET", "POST", "OPTIONS"], "/graphql", (c) => {
-    if (c.req.method === "POST" && !GRAPHQL_CONTENT_TYPE.test(c.req.header("content-type") ?? "")) {
-      return c.json(
-        { errors: [{ message: "Content-Type must be application/json", extensions: { code: "BAD_REQUEST" } }] },
-        415,
+  app.all("/graphql", async (c) => {
+    const method = c.req.method;
+    if (!GRAPHQL_METHODS.includes(method)) {
+      return graphqlError(405, "METHOD_NOT_ALLOWED", `${method} is not allowed on /graphql`, {
+        Allow: GRAPHQL_METHODS.join(", "),
+      });
+    }
+    if (method === "POST" && !GRAPHQL_CONTENT_TYPE.test(c.req.header("content-type") ?? "")) {
+      return graphqlError(415, "BAD_REQUEST", "Content-Type must be application/json");
+    }
+    // HEAD is GET without the content (RFC 9110 §9.3.2): yoga knows no HEAD, so it answers the GET, minus its body.
+    const request = method === "HEAD" ? new Request(c.req.raw.url, { headers: c.req.raw.headers }) : c.req.raw;
+    const response = await graphql.fetch(request, {});
+    if (response.status === 406) {
+      return graphqlError(
+        406,
+        "NOT_ACCEPTABLE",
+        "Accept must allow application/graphql-response+json or application/json",
+        Object.fromEntries(response.headers),
       );
     }
-    return graphql.fetch(c.req.raw, {});
+    if (method !== "HEAD") return response;
+    return new Response(null, { status: response.status, headers: new Headers([...response.headers]) });
   });
   registerHealthRoute(app);
   registerMetricsRoute(app, deps.config, metrics);

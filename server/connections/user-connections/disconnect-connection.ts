@@ -6,6 +6,7 @@ import type { Logger } from "../../logger.ts";
 import { NotFoundError } from "../../services/errors.ts";
 import { type ActorType, recordEvent } from "../../services/record-event.ts";
 import { revokeConnectionUpstream, type UpstreamRevocation } from "../revoke-upstream.ts";
+import type { UpstreamNetwork } from "../upstream-request.ts";
 
 export type DisconnectConnectionInput = {
   readonly connectionId: string;
@@ -34,6 +35,7 @@ export type DisconnectedConnection = {
 export async function disconnectConnection(
   em: EntityManager,
   keyring: MasterKeyring,
+  network: UpstreamNetwork,
   input: DisconnectConnectionInput,
   now: Date,
   options: { readonly logger?: Logger } = {},
@@ -53,7 +55,7 @@ export async function disconnectConnection(
         upstreamRevocation: "not_supported",
       };
     }
-    const upstreamRevocation = await revokeConnectionUpstream(keyring, integration, row, options.logger);
+    const upstreamRevocation = await revokeConnectionUpstream(keyring, network, integration, row, options.logger);
     tx.assign(row, {
       status: "revoked",
       accessTokenEncrypted: null,

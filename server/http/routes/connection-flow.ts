@@ -73,6 +73,7 @@ export async function completeConnectionCallback(
     const connected = await completeConnection(
       deps.orm.em,
       deps.keyring,
+      { allowPrivate: deps.config.allowPrivateWebhooks },
       { flow, callbackUrl: callback.url, sessionUserId: session?.user.id ?? null, publicUrl: deps.config.publicUrl },
       callback.now,
     );

@@ -53,7 +53,10 @@ export function registerUpstreamLoginRoutes(router: Hono, deps: HttpDeps): void 
     }
     let provider: LoginProvider;
     try {
-      provider = await resolveLoginProvider(record.row, { production: deps.config.production });
+      provider = await resolveLoginProvider(record.row, {
+        production: deps.config.production,
+        network: { allowPrivate: deps.config.allowPrivateWebhooks },
+      });
     } catch (error) {
       return failure(c, deps, record, toUpstreamError(error, "provider setup"), now);
     }
@@ -96,7 +99,10 @@ export async function completeUpstreamLogin(c: Context, deps: HttpDeps, callback
   }
   let profile: Awaited<ReturnType<typeof fetchLoginProfile>>;
   try {
-    const provider = await resolveLoginProvider(record.row, { production: deps.config.production });
+    const provider = await resolveLoginProvider(record.row, {
+      production: deps.config.production,
+      network: { allowPrivate: deps.config.allowPrivateWebhooks },
+    });
     const tokens = await exchangeLoginCode(
       provider,
       {

@@ -61,6 +61,7 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
     orm: deps.orm,
     logger: deps.logger,
     production: deps.config.production,
+    allowPrivateAddresses: deps.config.allowPrivateWebhooks,
     publicUrl: deps.config.publicUrl,
     introspection: deps.config.graphqlIntrospection,
     keyring: deps.keyring,

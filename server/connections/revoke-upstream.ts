@@ -5,7 +5,7 @@ import type { Logger } from "../logger.ts";
 import { openAccessToken, openRefreshToken } from "./connection-tokens.ts";
 import { integrationClient, integrationClientAuth } from "./integration-client.ts";
 import { toUpstreamError } from "./upstream-error.ts";
-import { upstreamRequestOptions } from "./upstream-request.ts";
+import { type UpstreamNetwork, upstreamRequestOptions } from "./upstream-request.ts";
 
 /** `revoked` at the upstream, `failed` (logged, not fatal), or `not_supported` (no revocation URL, or no token). */
 export type UpstreamRevocation = "revoked" | "failed" | "not_supported";
@@ -17,6 +17,7 @@ export type UpstreamRevocation = "revoked" | "failed" | "not_supported";
  */
 export async function revokeConnectionUpstream(
   keyring: MasterKeyring,
+  network: UpstreamNetwork,
   integration: IntegrationCredential,
   row: Connection,
   logger: Logger | undefined,
@@ -34,7 +35,10 @@ export async function revokeConnectionUpstream(
         upstream.client,
         integrationClientAuth(keyring, integration),
         token.value,
-        { ...upstreamRequestOptions(integration.revocationUrl), additionalParameters: { token_type_hint: token.hint } },
+        {
+          ...upstreamRequestOptions(integration.revocationUrl, network),
+          additionalParameters: { token_type_hint: token.hint },
+        },
       );
       await oauth.processRevocationResponse(response);
     }
@@ -58,6 +62,7 @@ const CONCURRENT_REVOCATIONS = 8;
 /** Revokes the tokens of many connections of one integration, a few at a time, and counts the outcomes. */
 export async function revokeConnectionsUpstream(
   keyring: MasterKeyring,
+  network: UpstreamNetwork,
   integration: IntegrationCredential,
   rows: readonly Connection[],
   logger: Logger | undefined,
@@ -67,7 +72,7 @@ export async function revokeConnectionsUpstream(
     const outcomes = await Promise.all(
       rows
         .slice(i, i + CONCURRENT_REVOCATIONS)
-        .map((row) => revokeConnectionUpstream(keyring, integration, row, logger)),
+        .map((row) => revokeConnectionUpstream(keyring, network, integration, row, logger)),
     );
     for (const outcome of outcomes) counts[outcome]++;
   }

@@ -26,12 +26,19 @@ export const CONNECTION_REFRESH_CRON: CronItem = {
  * the counts when there was anything to do.
  */
 export async function runConnectionRefresh(
-  deps: { readonly orm: MikroORM; readonly keyring: MasterKeyring; readonly logger: Logger },
+  deps: {
+    readonly orm: MikroORM;
+    readonly keyring: MasterKeyring;
+    readonly logger: Logger;
+    /** LATCH_ALLOW_PRIVATE_WEBHOOKS: the address guard of the upstream token endpoints too. */
+    readonly allowPrivateWebhooks: boolean;
+  },
   now: Date,
 ): Promise<RefreshRunSummary> {
   const summary = await refreshExpiringConnections(
     deps.orm.em,
     deps.keyring,
+    { allowPrivate: deps.allowPrivateWebhooks },
     deps.logger,
     now,
     CONNECTION_REFRESH_INTERVAL_MS,

@@ -1,6 +1,6 @@
 import http from "node:http";
 import https from "node:https";
-import type { LookupFunction } from "node:net";
+import { pinnedLookup } from "../net/address-guard.ts";
 import type { DeliveryTarget } from "./ssrf-guard.ts";
 
 /** The part of a response body the delivery log keeps, and all that is ever read. */
@@ -17,14 +17,6 @@ export type PostOutcome =
       readonly durationMs: number;
     }
   | { readonly kind: "error"; readonly error: string; readonly durationMs: number };
-
-/** Answers every lookup with the address already checked, so the connection goes where the SSRF guard looked. */
-function pinnedLookup(target: DeliveryTarget): LookupFunction {
-  return (_hostname, options, callback) => {
-    if (options.all) callback(null, [{ address: target.address, family: target.family }]);
-    else callback(null, target.address, target.family);
-  };
-}
 
 function describeError(error: unknown, timeoutMs: number): string {
   const { code, message } = error as { code?: string; message?: string };

@@ -105,7 +105,8 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
     retrySchedule: options.retrySchedule ?? STANDARD_WEBHOOKS_SCHEDULE_MS,
     disableAfterFailures: options.disableAfterFailures,
     ...(options.lookup ? { lookup: options.lookup } : {}),
-    serviceAccessToken: (integrationId) => getAccessToken(options.orm.em, options.keyring, integrationId),
+    serviceAccessToken: (integrationId) =>
+      getAccessToken(options.orm.em, options.keyring, { allowPrivate: options.allowPrivateWebhooks }, integrationId),
   };
 
   const gate = createEndpointGate(concurrency);

@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import type { UpstreamNetwork } from "../connections/upstream-request.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
 import type { Logger } from "../logger.ts";
 
@@ -25,6 +26,8 @@ export type GraphQLContext = {
   readonly keyring: MasterKeyring;
   readonly publicUrl: string;
   readonly production: boolean;
+  /** The address guard of every server-side call to an upstream (LATCH_ALLOW_PRIVATE_WEBHOOKS). */
+  readonly upstreamNetwork: UpstreamNetwork;
 };
 
 /** The actor recorded on the Events a request's mutations write. */

@@ -22,6 +22,8 @@ export type GraphQLDeps = {
   readonly orm: MikroORM;
   readonly logger: Logger;
   readonly production: boolean;
+  /** LATCH_ALLOW_PRIVATE_WEBHOOKS: upstreams at loopback, private and metadata addresses may be called. */
+  readonly allowPrivateAddresses: boolean;
   readonly publicUrl: string;
   readonly keyring: MasterKeyring;
   /** Verifies user access tokens presented to the control plane. */
@@ -97,6 +99,7 @@ export function createGraphQLHandler(deps: GraphQLDeps): YogaServerInstance<Reco
         keyring: deps.keyring,
         publicUrl: deps.publicUrl,
         production: deps.production,
+        upstreamNetwork: { allowPrivate: deps.allowPrivateAddresses },
       };
     },
     maskedErrors: {

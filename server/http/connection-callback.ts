@@ -30,6 +30,7 @@ export async function answerConnectionCallback(
     const connected = await completeConnection(
       deps.orm.em,
       deps.keyring,
+      { allowPrivate: deps.config.allowPrivateWebhooks },
       { flow, callbackUrl: callback.url, sessionUserId: session?.user.id ?? null, publicUrl: deps.config.publicUrl },
       callback.now,
     );

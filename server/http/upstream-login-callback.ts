@@ -19,6 +19,7 @@ export async function answerUpstreamLogin(c: Context, deps: HttpDeps, callback: 
       publicUrl: deps.config.publicUrl,
       production: deps.config.production,
       trustCustomProviderEmails: deps.config.trustCustomProviderEmails,
+      network: { allowPrivate: deps.config.allowPrivateWebhooks },
     },
     {
       flow: callback.flow,

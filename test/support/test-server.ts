@@ -35,6 +35,8 @@ export async function startTestServer(
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     LATCH_DATA_DIR: dataDir,
     LOG_LEVEL: options.logs ? "debug" : (process.env.TEST_LOG_LEVEL ?? "silent"),
+    // Tests run their upstreams and webhook receivers on 127.0.0.1; a test of the address guard passes "false".
+    LATCH_ALLOW_PRIVATE_WEBHOOKS: "true",
     ...options.env,
   };
   const config = loadConfig(env);

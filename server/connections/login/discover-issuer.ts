@@ -1,6 +1,6 @@
 import * as oauth from "oauth4webapi";
 import { toUpstreamError, UpstreamError } from "../upstream-error.ts";
-import { upstreamRequestOptions } from "../upstream-request.ts";
+import { type UpstreamNetwork, upstreamRequestOptions } from "../upstream-request.ts";
 
 /** Discovery documents change rarely; five minutes spares every sign-in two round trips without pinning a stale one. */
 const CACHE_TTL_MS = 5 * 60_000;
@@ -17,15 +17,21 @@ const cache = new Map<string, { readonly as: oauth.AuthorizationServer; readonly
  * issuer; it is accepted for them, and the id_token's `iss` is then checked against the template filled with its
  * own `tid` claim.
  */
-export async function discoverIssuer(issuer: string, now: number = Date.now()): Promise<oauth.AuthorizationServer> {
-  const cached = cache.get(issuer);
+export async function discoverIssuer(
+  issuer: string,
+  network: UpstreamNetwork,
+  now: number = Date.now(),
+): Promise<oauth.AuthorizationServer> {
+  // Keyed by the address policy too: a document fetched where private issuers are allowed is not one where they are not.
+  const key = `${network.allowPrivate ? "private" : "public"} ${issuer}`;
+  const cached = cache.get(key);
   if (cached && cached.expiresAt > now) return cached.as;
   const issuerUrl = new URL(issuer);
   let as: oauth.AuthorizationServer;
   try {
     const response = await oauth.discoveryRequest(issuerUrl, {
       algorithm: "oidc",
-      ...upstreamRequestOptions(issuerUrl),
+      ...upstreamRequestOptions(issuerUrl, network),
     });
     as = isMicrosoftMultiTenant(issuerUrl)
       ? await processTenantTemplate(response)
@@ -34,7 +40,7 @@ export async function discoverIssuer(issuer: string, now: number = Date.now()): 
     throw toUpstreamError(error, "OpenID Connect discovery");
   }
   if (cache.size >= CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
-  cache.set(issuer, { as, expiresAt: now + CACHE_TTL_MS });
+  cache.set(key, { as, expiresAt: now + CACHE_TTL_MS });
   return as;
 }
 

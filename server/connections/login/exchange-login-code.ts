@@ -50,7 +50,7 @@ export async function exchangeLoginCode(
       params,
       callback.redirectUri,
       callback.codeVerifier,
-      upstreamRequestOptions(as.token_endpoint as string),
+      upstreamRequestOptions(as.token_endpoint as string, provider.network),
     );
     const result = await oauth.processAuthorizationCodeResponse(as, client, response, {
       ...(provider.oidc ? { expectedNonce: callback.nonce as string, requireIdToken: true } : {}),

@@ -1,6 +1,6 @@
 import * as oauth from "oauth4webapi";
 import { toUpstreamError, UpstreamError } from "../upstream-error.ts";
-import { upstreamRequestOptions } from "../upstream-request.ts";
+import { type UpstreamNetwork, upstreamRequestOptions } from "../upstream-request.ts";
 import type { LoginTokens } from "./exchange-login-code.ts";
 import type { LoginProvider } from "./resolve-login-provider.ts";
 
@@ -39,7 +39,7 @@ async function oidcProfile(provider: LoginProvider, tokens: LoginTokens): Promis
       provider.as,
       provider.client,
       tokens.accessToken,
-      upstreamRequestOptions(provider.as.userinfo_endpoint),
+      upstreamRequestOptions(provider.as.userinfo_endpoint, provider.network),
     );
     userinfo = await oauth.processUserInfoResponse(provider.as, provider.client, claims.sub, response);
   }
@@ -58,12 +58,12 @@ async function oidcProfile(provider: LoginProvider, tokens: LoginTokens): Promis
 
 async function githubProfile(provider: LoginProvider, accessToken: string): Promise<UpstreamProfile> {
   const base = provider.as.userinfo_endpoint as string;
-  const user = await getJson(base, accessToken);
+  const user = await getJson(base, accessToken, provider.network);
   const id = user.id;
   if ((typeof id !== "number" && typeof id !== "string") || String(id) === "") {
     throw new UpstreamError("upstream_bad_response", "profile request: the user has no id");
   }
-  const emails = await getJson(`${base.replace(/\/$/, "")}/emails`, accessToken);
+  const emails = await getJson(`${base.replace(/\/$/, "")}/emails`, accessToken, provider.network);
   const list = Array.isArray(emails) ? (emails as Record<string, unknown>[]) : [];
   const chosen =
     list.find((entry) => entry.primary === true && entry.verified === true) ??
@@ -80,7 +80,7 @@ async function githubProfile(provider: LoginProvider, accessToken: string): Prom
 }
 
 async function discordProfile(provider: LoginProvider, accessToken: string): Promise<UpstreamProfile> {
-  const user = await getJson(provider.as.userinfo_endpoint as string, accessToken);
+  const user = await getJson(provider.as.userinfo_endpoint as string, accessToken, provider.network);
   if (typeof user.id !== "string" || user.id === "") {
     throw new UpstreamError("upstream_bad_response", "profile request: the user has no id");
   }
@@ -95,14 +95,14 @@ async function discordProfile(provider: LoginProvider, accessToken: string): Pro
 }
 
 /** A bearer GET (RFC 6750 §2.1) to a provider's JSON API; anything but a 200 with JSON is a bad response. */
-async function getJson(url: string, accessToken: string): Promise<Record<string, unknown>> {
+async function getJson(url: string, accessToken: string, network: UpstreamNetwork): Promise<Record<string, unknown>> {
   const response = await oauth.protectedResourceRequest(
     accessToken,
     "GET",
     new URL(url),
     new Headers({ accept: "application/json" }),
     null,
-    upstreamRequestOptions(url),
+    upstreamRequestOptions(url, network),
   );
   const type = response.headers.get("content-type") ?? "";
   if (response.status !== 200 || !/^application\/([\w.+-]+\+)?json/i.test(type)) {

@@ -1,6 +1,7 @@
 import type * as oauth from "oauth4webapi";
 import type { IdentityProvider, IdentityProviderKind } from "../../db/entities/index.ts";
 import { UpstreamError } from "../upstream-error.ts";
+import type { UpstreamNetwork } from "../upstream-request.ts";
 import { checkUpstreamUrl, type UpstreamUrlPolicy } from "../upstream-url.ts";
 import { discoverIssuer } from "./discover-issuer.ts";
 import { DEFAULT_ISSUERS, KNOWN_ENDPOINTS, OIDC_KINDS } from "./login-provider-kinds.ts";
@@ -16,6 +17,8 @@ export type LoginProvider = {
   readonly scopes: readonly string[];
   /** How the client secret travels (RFC 6749 §2.3.1): Basic unless the provider says it only takes the body form. */
   readonly authMethod: "client_secret_basic" | "client_secret_post";
+  /** The address guard every later call to this provider (token, userinfo) goes through. */
+  readonly network: UpstreamNetwork;
 };
 
 type ProviderRow = Pick<
@@ -30,7 +33,10 @@ type ProviderRow = Pick<
  * Throws an `UpstreamError`: `upstream_misconfigured` when an endpoint is missing or not allowed, or discovery's own
  * `upstream_unreachable` / `upstream_bad_response`.
  */
-export async function resolveLoginProvider(row: ProviderRow, policy: UpstreamUrlPolicy): Promise<LoginProvider> {
+export async function resolveLoginProvider(
+  row: ProviderRow,
+  policy: UpstreamUrlPolicy & { readonly network: UpstreamNetwork },
+): Promise<LoginProvider> {
   const oidc = OIDC_KINDS.has(row.kind);
   const discovered = oidc ? await discoverOrNull(row, policy) : null;
   const known = KNOWN_ENDPOINTS[row.kind];
@@ -72,15 +78,19 @@ export async function resolveLoginProvider(row: ProviderRow, policy: UpstreamUrl
       methods && !methods.includes("client_secret_basic") && methods.includes("client_secret_post")
         ? "client_secret_post"
         : "client_secret_basic",
+    network: policy.network,
   };
 }
 
-async function discoverOrNull(row: ProviderRow, policy: UpstreamUrlPolicy): Promise<oauth.AuthorizationServer | null> {
+async function discoverOrNull(
+  row: ProviderRow,
+  policy: UpstreamUrlPolicy & { readonly network: UpstreamNetwork },
+): Promise<oauth.AuthorizationServer | null> {
   const issuer = row.issuer ?? DEFAULT_ISSUERS[row.kind];
   if (issuer) {
     // Checked again at use: a row written outside production must not reach a loopback issuer in production.
     allowed("issuer", issuer, policy);
-    return discoverIssuer(issuer);
+    return discoverIssuer(issuer, policy.network);
   }
   // An oidc row always has an issuer (the rules require one); without it the overrides must name every endpoint.
   return null;

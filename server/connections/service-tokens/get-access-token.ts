@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { openAccessToken } from "../connection-tokens.ts";
 import { createSingleFlight } from "../single-flight.ts";
+import type { UpstreamNetwork } from "../upstream-request.ts";
 import { findServiceConnection, renewServiceToken } from "./renew-service-token.ts";
 import { isFresh } from "./token-freshness.ts";
 
@@ -23,17 +24,18 @@ const renewals = createSingleFlight<string, string>();
  * be had; its message names what failed and never holds a token or secret.
  *
  * @example
- * const token = await getAccessToken(orm.em, keyring, integration.id);
+ * const token = await getAccessToken(orm.em, keyring, network, integration.id);
  * await fetch(apiUrl, { headers: { authorization: `Bearer ${token}` } });
  */
 export async function getAccessToken(
   em: EntityManager,
   keyring: MasterKeyring,
+  network: UpstreamNetwork,
   integrationId: string,
   now: Date = new Date(),
 ): Promise<string> {
   const connection = await findServiceConnection(em.fork(), integrationId);
   const stored = connection && isFresh(connection, now) ? openAccessToken(keyring, connection) : null;
   if (stored) return stored;
-  return renewals.run(integrationId, () => renewServiceToken(em, keyring, integrationId, now));
+  return renewals.run(integrationId, () => renewServiceToken(em, keyring, network, integrationId, now));
 }

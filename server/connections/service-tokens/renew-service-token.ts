@@ -4,6 +4,7 @@ import { Connection, IntegrationCredential } from "../../db/entities/index.ts";
 import { recordEvent } from "../../services/record-event.ts";
 import { openAccessToken, openRefreshToken, sealTokenResponse } from "../connection-tokens.ts";
 import { toUpstreamError, UpstreamError } from "../upstream-error.ts";
+import type { UpstreamNetwork } from "../upstream-request.ts";
 import { isServiceGrantType, notAServiceIntegration, requestServiceToken } from "./request-service-token.ts";
 import { isFresh, isUnexpired } from "./token-freshness.ts";
 
@@ -30,6 +31,7 @@ export function findServiceConnection(em: EntityManager, integrationId: string):
 export async function renewServiceToken(
   em: EntityManager,
   keyring: MasterKeyring,
+  network: UpstreamNetwork,
   integrationId: string,
   now: Date,
 ): Promise<string> {
@@ -44,7 +46,7 @@ export async function renewServiceToken(
 
     const row = connection ?? newServiceConnection(tx, integration, now);
     try {
-      const response = await acquire(keyring, integration, row);
+      const response = await acquire(keyring, network, integration, row);
       tx.assign(row, {
         ...sealTokenResponse(keyring, row.id, response, now, {
           refreshTokenEncrypted: row.refreshTokenEncrypted ?? null,
@@ -68,11 +70,16 @@ export async function renewServiceToken(
 }
 
 /** A refresh when there is a refresh token, then a new grant if the upstream refuses the refresh. */
-async function acquire(keyring: MasterKeyring, integration: IntegrationCredential, row: Connection) {
+async function acquire(
+  keyring: MasterKeyring,
+  network: UpstreamNetwork,
+  integration: IntegrationCredential,
+  row: Connection,
+) {
   const refreshToken = openRefreshToken(keyring, row);
   if (refreshToken) {
     try {
-      return await requestServiceToken(keyring, integration, refreshToken);
+      return await requestServiceToken(keyring, network, integration, refreshToken);
     } catch (error) {
       // Unreachable or misbehaving: a new grant would fare no better, and the refresh token may still be good.
       if (toUpstreamError(error, "refresh token request").code !== "upstream_error") throw error;
@@ -80,7 +87,7 @@ async function acquire(keyring: MasterKeyring, integration: IntegrationCredentia
       row.refreshTokenEncrypted = null;
     }
   }
-  return requestServiceToken(keyring, integration);
+  return requestServiceToken(keyring, network, integration);
 }
 
 function newServiceConnection(tx: EntityManager, integration: IntegrationCredential, now: Date): Connection {

@@ -4,7 +4,7 @@ import { integrationPasswordAad } from "../../crypto/secret-aad.ts";
 import type { IntegrationCredential } from "../../db/entities/index.ts";
 import { type IntegrationEndpoints, integrationClient, integrationClientAuth, unseal } from "../integration-client.ts";
 import { toUpstreamError, UpstreamError } from "../upstream-error.ts";
-import { upstreamRequestOptions } from "../upstream-request.ts";
+import { type UpstreamNetwork, upstreamRequestOptions } from "../upstream-request.ts";
 
 /** The grant types whose tokens Latch acquires itself, with no user present. */
 export const SERVICE_GRANT_TYPES = ["client_credentials", "password"] as const;
@@ -33,17 +33,18 @@ type ServiceIntegration = IntegrationEndpoints &
  * only for this call. Throws an {@link UpstreamError} that names no secret.
  *
  * @example
- * const response = await requestServiceToken(keyring, integration);
+ * const response = await requestServiceToken(keyring, network, integration);
  * response.access_token; // hand it to sealTokenResponse, never to a log
  */
 export async function requestServiceToken(
   keyring: MasterKeyring,
+  network: UpstreamNetwork,
   integration: ServiceIntegration,
   refreshToken?: string | null,
 ): Promise<oauth.TokenEndpointResponse> {
   if (!isServiceGrantType(integration.grantType)) throw notAServiceIntegration(integration.grantType);
   const { as, client } = integrationClient(integration);
-  const options = upstreamRequestOptions(as.token_endpoint!);
+  const options = upstreamRequestOptions(as.token_endpoint!, network);
   const what = refreshToken ? "refresh token request" : `${integration.grantType} token request`;
   const auth = integrationClientAuth(keyring, integration);
   try {

@@ -5,7 +5,7 @@ import { IntegrationCredential } from "../../db/entities/index.ts";
 import { NotFoundError } from "../../services/errors.ts";
 import { integrationClient, integrationClientAuth } from "../integration-client.ts";
 import { toUpstreamError, UpstreamError } from "../upstream-error.ts";
-import { upstreamRequestOptions } from "../upstream-request.ts";
+import { type UpstreamNetwork, upstreamRequestOptions } from "../upstream-request.ts";
 import { isServiceGrantType, requestServiceToken } from "./request-service-token.ts";
 
 /** What `testIntegration` learned from the upstream: never a token. */
@@ -33,6 +33,7 @@ export type IntegrationTestResult = {
 export async function testIntegration(
   em: EntityManager,
   keyring: MasterKeyring,
+  network: UpstreamNetwork,
   input: { readonly integrationId: string; readonly organizationId: string },
   _now: Date,
 ): Promise<IntegrationTestResult> {
@@ -42,8 +43,8 @@ export async function testIntegration(
   if (!integration) throw new NotFoundError("Integration");
   const { grantType } = integration;
   try {
-    if (!isServiceGrantType(grantType)) return await probeAuthorizationCode(keyring, integration);
-    const response = await requestServiceToken(keyring, integration);
+    if (!isServiceGrantType(grantType)) return await probeAuthorizationCode(keyring, network, integration);
+    const response = await requestServiceToken(keyring, network, integration);
     return {
       ok: true,
       grantType,
@@ -70,6 +71,7 @@ const CLIENT_REFUSED = new Set(["invalid_client", "unauthorized_client"]);
 
 async function probeAuthorizationCode(
   keyring: MasterKeyring,
+  network: UpstreamNetwork,
   integration: IntegrationCredential,
 ): Promise<IntegrationTestResult> {
   const { as, client } = integrationClient(integration);
@@ -86,7 +88,7 @@ async function probeAuthorizationCode(
       auth,
       "authorization_code",
       probe,
-      upstreamRequestOptions(tokenUrl),
+      upstreamRequestOptions(tokenUrl, network),
     );
     await oauth.processGenericTokenEndpointResponse(as, client, response);
   } catch (error) {

@@ -8,7 +8,7 @@ import { sealTokenResponse } from "../connection-tokens.ts";
 import type { TakenUpstreamFlow } from "../flows/take-upstream-flow.ts";
 import { integrationClient, integrationClientAuth, withResponseIssuer } from "../integration-client.ts";
 import { toUpstreamError } from "../upstream-error.ts";
-import { upstreamRequestOptions } from "../upstream-request.ts";
+import { type UpstreamNetwork, upstreamRequestOptions } from "../upstream-request.ts";
 import { ConnectionFailure } from "./connection-failure.ts";
 
 export type CompleteConnectionInput = {
@@ -43,6 +43,7 @@ export type CompletedConnection = {
 export async function completeConnection(
   em: EntityManager,
   keyring: MasterKeyring,
+  network: UpstreamNetwork,
   input: CompleteConnectionInput,
   now: Date,
 ): Promise<CompletedConnection> {
@@ -60,7 +61,7 @@ export async function completeConnection(
     if (!flow.userId || flow.userId !== input.sessionUserId) {
       throw new ConnectionFailure("wrong_user", "the callback arrived in a session of another user, or none");
     }
-    const tokens = await redeemCode(keyring, integration, input);
+    const tokens = await redeemCode(keyring, network, integration, input);
     return await storeConnection(em, keyring, { integration, userId: flow.userId, tokens }, now);
   } catch (error) {
     const failure = toConnectionFailure(error);
@@ -71,6 +72,7 @@ export async function completeConnection(
 
 async function redeemCode(
   keyring: MasterKeyring,
+  network: UpstreamNetwork,
   integration: IntegrationCredential,
   input: CompleteConnectionInput,
 ): Promise<oauth.TokenEndpointResponse> {
@@ -92,7 +94,7 @@ async function redeemCode(
       params,
       upstreamCallbackUrl(input.publicUrl),
       input.flow.codeVerifier,
-      upstreamRequestOptions(integration.tokenUrl),
+      upstreamRequestOptions(integration.tokenUrl, network),
     );
     return await oauth.processAuthorizationCodeResponse(as, upstream.client, response);
   } catch (error) {

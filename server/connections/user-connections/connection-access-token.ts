@@ -4,6 +4,7 @@ import { Connection } from "../../db/entities/index.ts";
 import { isUuid } from "../../uuid.ts";
 import { openAccessToken } from "../connection-tokens.ts";
 import { createSingleFlight } from "../single-flight.ts";
+import type { UpstreamNetwork } from "../upstream-request.ts";
 import { ConnectionUnavailableError } from "./connection-unavailable.ts";
 import { refreshConnection } from "./refresh-connection.ts";
 import { isRefreshDue } from "./refresh-timing.ts";
@@ -22,27 +23,34 @@ const flights = createSingleFlight<string, string>();
  *
  * @example
  * ```ts
- * const token = await getConnectionAccessToken(orm.em, keyring, connection.id, new Date());
+ * const token = await getConnectionAccessToken(orm.em, keyring, network, connection.id, new Date());
  * await fetch(apiUrl, { headers: { authorization: `Bearer ${token}` } });
  * ```
  */
 export function getConnectionAccessToken(
   em: EntityManager,
   keyring: MasterKeyring,
+  network: UpstreamNetwork,
   connectionId: string,
   now: Date,
 ): Promise<string> {
-  return flights.run(connectionId, () => obtain(em, keyring, connectionId, now));
+  return flights.run(connectionId, () => obtain(em, keyring, network, connectionId, now));
 }
 
-async function obtain(em: EntityManager, keyring: MasterKeyring, connectionId: string, now: Date): Promise<string> {
+async function obtain(
+  em: EntityManager,
+  keyring: MasterKeyring,
+  network: UpstreamNetwork,
+  connectionId: string,
+  now: Date,
+): Promise<string> {
   const row = isUuid(connectionId) ? await em.fork().findOne(Connection, { id: connectionId }) : null;
   if (!row) throw new ConnectionUnavailableError("not_found");
   if (row.status !== "active" || !row.accessTokenEncrypted) {
     throw new ConnectionUnavailableError(row.status === "active" ? "needs_reauth" : row.status);
   }
   if (!isRefreshDue(row, now)) return openAccessToken(keyring, row)!;
-  const outcome = await refreshConnection(em, keyring, connectionId, now);
+  const outcome = await refreshConnection(em, keyring, network, connectionId, now);
   switch (outcome.kind) {
     case "valid":
     case "refreshed":

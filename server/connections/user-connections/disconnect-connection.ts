@@ -7,6 +7,7 @@ import { NotFoundError } from "../../services/errors.ts";
 import { type ActorType, recordEvent } from "../../services/record-event.ts";
 import { isUuid } from "../../uuid.ts";
 import { revokeConnectionUpstream, type UpstreamRevocation } from "../revoke-upstream.ts";
+import type { UpstreamNetwork } from "../upstream-request.ts";
 
 export type DisconnectConnectionInput = {
   readonly connectionId: string;
@@ -35,6 +36,7 @@ export type DisconnectedConnection = {
 export async function disconnectConnection(
   em: EntityManager,
   keyring: MasterKeyring,
+  network: UpstreamNetwork,
   input: DisconnectConnectionInput,
   now: Date,
   options: { readonly logger?: Logger } = {},
@@ -54,7 +56,7 @@ export async function disconnectConnection(
         upstreamRevocation: "not_supported",
       };
     }
-    const upstreamRevocation = await revokeConnectionUpstream(keyring, integration, row, options.logger);
+    const upstreamRevocation = await revokeConnectionUpstream(keyring, network, integration, row, options.logger);
     tx.assign(row, {
       status: "revoked",
       accessTokenEncrypted: null,

@@ -7,7 +7,7 @@ import { recordEvent } from "../../services/record-event.ts";
 import { openAccessToken, openRefreshToken, sealTokenResponse } from "../connection-tokens.ts";
 import { integrationClient, integrationClientAuth } from "../integration-client.ts";
 import { toUpstreamError, UpstreamError } from "../upstream-error.ts";
-import { upstreamRequestOptions } from "../upstream-request.ts";
+import { type UpstreamNetwork, upstreamRequestOptions } from "../upstream-request.ts";
 import { isRefreshDue } from "./refresh-timing.ts";
 
 /** What one refresh attempt came to. Tokens appear only in `accessToken`, for the caller that asked. */
@@ -48,6 +48,7 @@ export type RefreshOptions = {
 export async function refreshConnection(
   em: EntityManager,
   keyring: MasterKeyring,
+  network: UpstreamNetwork,
   connectionId: string,
   now: Date,
   options: RefreshOptions = {},
@@ -81,7 +82,7 @@ export async function refreshConnection(
     }
     let tokens: oauth.TokenEndpointResponse;
     try {
-      tokens = await requestRefresh(keyring, integration, refreshToken);
+      tokens = await requestRefresh(keyring, network, integration, refreshToken);
     } catch (error) {
       const failure = toUpstreamError(error, "refresh");
       if (failure.upstreamError === "invalid_grant") return markNeedsReauth(tx, row, integration, failure, now);
@@ -104,6 +105,7 @@ export async function refreshConnection(
 
 async function requestRefresh(
   keyring: MasterKeyring,
+  network: UpstreamNetwork,
   integration: IntegrationCredential,
   refreshToken: string,
 ): Promise<oauth.TokenEndpointResponse> {
@@ -113,7 +115,7 @@ async function requestRefresh(
     upstream.client,
     integrationClientAuth(keyring, integration),
     refreshToken,
-    upstreamRequestOptions(integration.tokenUrl),
+    upstreamRequestOptions(integration.tokenUrl, network),
   );
   return oauth.processRefreshTokenResponse(upstream.as, upstream.client, response);
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import type { Logger } from "../../logger.ts";
 import { RENEWAL_MARGIN_MS } from "../renewal-due.ts";
+import type { UpstreamNetwork } from "../upstream-request.ts";
 import { refreshConnection } from "./refresh-connection.ts";
 
 export type RefreshRunSummary = {
@@ -24,6 +25,7 @@ const BATCH = 200;
 export async function refreshExpiringConnections(
   em: EntityManager,
   keyring: MasterKeyring,
+  network: UpstreamNetwork,
   logger: Logger,
   now: Date,
   lookaheadMs: number,
@@ -43,7 +45,10 @@ export async function refreshExpiringConnections(
   const summary = { refreshed: 0, needsReauth: 0, failed: 0, skipped: 0 };
   for (const { id } of due) {
     try {
-      const outcome = await refreshConnection(em, keyring, id, now, { skipLocked: true, withinMs: lookaheadMs });
+      const outcome = await refreshConnection(em, keyring, network, id, now, {
+        skipLocked: true,
+        withinMs: lookaheadMs,
+      });
       if (outcome.kind === "refreshed") summary.refreshed++;
       else if (outcome.kind === "needs_reauth" || outcome.kind === "failed") {
         if (outcome.kind === "needs_reauth") summary.needsReauth++;

@@ -51,6 +51,7 @@ builder.mutationFields((t) => ({
       disconnectConnection(
         context.em,
         context.keyring,
+        context.upstreamNetwork,
         {
           connectionId: rowId(args.connectionId, "IntegrationConnection"),
           organizationId: context.principal.organizationId,

@@ -208,6 +208,7 @@ builder.mutationFields((t) => ({
       await deleteIntegration(
         context.em,
         context.keyring,
+        context.upstreamNetwork,
         { integrationId, organizationId: context.principal.organizationId, actor: actorOf(context.principal) },
         context.now(),
         { logger: context.logger },
@@ -228,6 +229,7 @@ builder.mutationFields((t) => ({
       const result = await testIntegration(
         context.em,
         context.keyring,
+        context.upstreamNetwork,
         { integrationId, organizationId: context.principal.organizationId },
         context.now(),
       );

@@ -17,7 +17,12 @@ export function registerUpstreamLoginRoutes(router: Hono, deps: HttpDeps): void 
     const returnTo = safeReturnTo(c.req.query("return_to"), deps.config.publicUrl);
     const result = await startUpstreamLogin(
       deps.orm.em,
-      { keyring: deps.keyring, publicUrl: deps.config.publicUrl, production: deps.config.production },
+      {
+        keyring: deps.keyring,
+        publicUrl: deps.config.publicUrl,
+        production: deps.config.production,
+        network: { allowPrivate: deps.config.allowPrivateWebhooks },
+      },
       {
         providerId: c.req.param("providerId") ?? "",
         clientId: authorizeRequestClientId(returnTo, deps.config.publicUrl),

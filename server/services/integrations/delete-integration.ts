@@ -1,6 +1,7 @@
 import { LockMode } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { revokeConnectionsUpstream, type UpstreamRevocationCounts } from "../../connections/revoke-upstream.ts";
+import type { UpstreamNetwork } from "../../connections/upstream-request.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { Connection, IntegrationCredential } from "../../db/entities/index.ts";
 import type { Logger } from "../../logger.ts";
@@ -25,6 +26,7 @@ export type DeletedIntegration = {
 export async function deleteIntegration(
   em: EntityManager,
   keyring: MasterKeyring,
+  network: UpstreamNetwork,
   input: {
     readonly integrationId: string;
     readonly organizationId: string;
@@ -40,7 +42,7 @@ export async function deleteIntegration(
       { integration: integration.id, status: { $ne: "revoked" } },
       { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { createdAt: "asc", id: "asc" } },
     );
-    const upstreamRevocation = await revokeConnectionsUpstream(keyring, integration, live, options.logger);
+    const upstreamRevocation = await revokeConnectionsUpstream(keyring, network, integration, live, options.logger);
     const deleted = { connections: live.length, upstreamRevocation };
     recordIntegrationEvent(tx, "integration.deleted", integration, input.actor, deleted, now);
     await tx.nativeDelete(IntegrationCredential, { id: integration.id });

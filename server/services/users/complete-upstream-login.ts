@@ -7,6 +7,7 @@ import { fetchLoginProfile } from "../../connections/login/fetch-login-profile.t
 import { loginClientSecret } from "../../connections/login/login-client-secret.ts";
 import { resolveLoginProvider } from "../../connections/login/resolve-login-provider.ts";
 import { toUpstreamError, UpstreamError } from "../../connections/upstream-error.ts";
+import type { UpstreamNetwork } from "../../connections/upstream-request.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { type LoginProviderRecord, loadLoginProvider } from "../identity-providers/load-login-provider.ts";
 import { recordUpstreamLoginFailure } from "./record-upstream-login-failure.ts";
@@ -17,6 +18,7 @@ export type CompleteUpstreamLoginDeps = {
   readonly publicUrl: string;
   readonly production: boolean;
   readonly trustCustomProviderEmails: boolean;
+  readonly network: UpstreamNetwork;
 };
 
 export type CompleteUpstreamLoginInput = {
@@ -77,7 +79,7 @@ export async function completeUpstreamLogin(
   }
   let profile: Awaited<ReturnType<typeof fetchLoginProfile>>;
   try {
-    const resolved = await resolveLoginProvider(provider.row, { production: deps.production });
+    const resolved = await resolveLoginProvider(provider.row, { production: deps.production, network: deps.network });
     const tokens = await exchangeLoginCode(
       resolved,
       {

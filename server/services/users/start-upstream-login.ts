@@ -4,6 +4,7 @@ import { startUpstreamFlow } from "../../connections/flows/start-upstream-flow.t
 import { loginAuthorizeUrl } from "../../connections/login/login-authorize-url.ts";
 import { resolveLoginProvider } from "../../connections/login/resolve-login-provider.ts";
 import { toUpstreamError, type UpstreamError } from "../../connections/upstream-error.ts";
+import type { UpstreamNetwork } from "../../connections/upstream-request.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { type LoginProviderRecord, loadLoginProvider } from "../identity-providers/load-login-provider.ts";
 import { recordUpstreamLoginFailure } from "./record-upstream-login-failure.ts";
@@ -33,7 +34,12 @@ export type StartUpstreamLoginResult =
  */
 export async function startUpstreamLogin(
   em: EntityManager,
-  deps: { readonly keyring: MasterKeyring; readonly publicUrl: string; readonly production: boolean },
+  deps: {
+    readonly keyring: MasterKeyring;
+    readonly publicUrl: string;
+    readonly production: boolean;
+    readonly network: UpstreamNetwork;
+  },
   input: StartUpstreamLoginInput,
   now: Date,
 ): Promise<StartUpstreamLoginResult> {
@@ -41,7 +47,7 @@ export async function startUpstreamLogin(
   if (!provider) return { ok: false, reason: "not_found" };
   let resolved: Awaited<ReturnType<typeof resolveLoginProvider>>;
   try {
-    resolved = await resolveLoginProvider(provider.row, { production: deps.production });
+    resolved = await resolveLoginProvider(provider.row, { production: deps.production, network: deps.network });
   } catch (caught) {
     const error = toUpstreamError(caught, "provider setup");
     await recordUpstreamLoginFailure(

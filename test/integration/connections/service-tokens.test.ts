@@ -12,7 +12,12 @@ import { NotFoundError } from "../../../server/services/errors.ts";
 import { type IntegrationFixture, insertIntegration } from "../../support/integration-fixtures.ts";
 import { createUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
-import { introspectUpstream, startUpstreamProvider, type UpstreamProvider } from "../../support/upstream-provider.ts";
+import {
+  introspectUpstream,
+  LOOPBACK_OK,
+  startUpstreamProvider,
+  type UpstreamProvider,
+} from "../../support/upstream-provider.ts";
 
 const SVC = { clientId: "svc", clientSecret: "svc-secret-0123456789abcdef" };
 const WEB = { clientId: "web", clientSecret: "web-secret-0123456789abcdef" };
@@ -46,7 +51,8 @@ afterEach(() => {
 });
 
 const requests = (grantType: string) => upstream.tokenRequests.get(grantType) ?? 0;
-const get = (integrationId: string, now?: Date) => getAccessToken(server.orm.em, server.keyring, integrationId, now);
+const get = (integrationId: string, now?: Date) =>
+  getAccessToken(server.orm.em, server.keyring, LOOPBACK_OK, integrationId, now);
 
 function integration(grantType: IntegrationFixture["grantType"], overrides: Partial<IntegrationFixture> = {}) {
   return insertIntegration(server, {
@@ -156,7 +162,7 @@ describe("service integration tokens", () => {
     // Each call as a separate process would make it: its own transaction, no shared in-process flight.
     const now = new Date();
     const tokens = await Promise.all(
-      Array.from({ length: 4 }, () => renewServiceToken(server.orm.em, server.keyring, row.id, now)),
+      Array.from({ length: 4 }, () => renewServiceToken(server.orm.em, server.keyring, LOOPBACK_OK, row.id, now)),
     );
     expect(new Set(tokens).size).toBe(1);
     expect(requests("password") - before).toBe(1);
@@ -252,7 +258,7 @@ describe("service integration tokens", () => {
 
 describe("testIntegration", () => {
   const run = (integrationId: string, org = organizationId) =>
-    testIntegration(server.orm.em, server.keyring, { integrationId, organizationId: org }, new Date());
+    testIntegration(server.orm.em, server.keyring, LOOPBACK_OK, { integrationId, organizationId: org }, new Date());
 
   it("reports the upstream's answer for good client_credentials and password integrations, without a token", async () => {
     const cc = await integration("client_credentials");

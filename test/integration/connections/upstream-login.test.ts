@@ -491,10 +491,14 @@ describe("sign-in through an app's identity provider", () => {
         new Date(),
       ),
     ).rejects.toMatchObject({ code: "VALIDATION_FAILED", field: "issuer" });
-    await expect(resolveLoginProvider(row, { production: true })).rejects.toMatchObject({
+    await expect(
+      resolveLoginProvider(row, { production: true, network: { allowPrivate: true } }),
+    ).rejects.toMatchObject({
       code: "upstream_misconfigured",
     });
-    await expect(resolveLoginProvider(row, { production: false })).resolves.toMatchObject({
+    await expect(
+      resolveLoginProvider(row, { production: false, network: { allowPrivate: true } }),
+    ).resolves.toMatchObject({
       oidc: true,
       as: { issuer: upstream.issuer, token_endpoint: relay.url },
     });

@@ -12,7 +12,7 @@ import { deleteIntegration } from "../../../server/services/integrations/delete-
 import { insertIntegration } from "../../support/integration-fixtures.ts";
 import { createApp, createUser, signIn, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
-import { startUpstreamProvider, type UpstreamProvider } from "../../support/upstream-provider.ts";
+import { LOOPBACK_OK, startUpstreamProvider, type UpstreamProvider } from "../../support/upstream-provider.ts";
 import { location, UserAgent } from "../../support/user-agent.ts";
 
 const CLIENT_ID = "latch-connections";
@@ -140,7 +140,7 @@ async function openTokens(connectionId: string) {
 }
 
 async function accessToken(connectionId: string, now = new Date()): Promise<string> {
-  const token = await getConnectionAccessToken(server.orm.em, server.keyring, connectionId, now);
+  const token = await getConnectionAccessToken(server.orm.em, server.keyring, LOOPBACK_OK, connectionId, now);
   secrets.add(token);
   return token;
 }
@@ -161,6 +161,7 @@ const job = {
     return server.keyring;
   },
   logger: jobLogger,
+  allowPrivateWebhooks: true,
 };
 
 async function addMember(userId: string): Promise<void> {
@@ -299,7 +300,9 @@ describe("user connections", () => {
     const grants = refreshGrants();
     const due = await dueTime(connectionId);
     const tokens = await Promise.all(
-      Array.from({ length: 50 }, () => getConnectionAccessToken(server.orm.em, server.keyring, connectionId, due)),
+      Array.from({ length: 50 }, () =>
+        getConnectionAccessToken(server.orm.em, server.keyring, LOOPBACK_OK, connectionId, due),
+      ),
     );
     for (const token of tokens) secrets.add(token);
     expect(refreshGrants()).toBe(grants + 1);
@@ -310,8 +313,8 @@ describe("user connections", () => {
     // the second finds the token fresh.
     const later = await dueTime(connectionId);
     const outcomes = await Promise.all([
-      refreshConnection(server.orm.em, server.keyring, connectionId, later),
-      refreshConnection(server.orm.em, server.keyring, connectionId, later),
+      refreshConnection(server.orm.em, server.keyring, LOOPBACK_OK, connectionId, later),
+      refreshConnection(server.orm.em, server.keyring, LOOPBACK_OK, connectionId, later),
     ]);
     expect(outcomes.map((outcome) => outcome.kind).sort()).toEqual(["refreshed", "valid"]);
     expect(refreshGrants()).toBe(grants + 2);
@@ -332,7 +335,7 @@ describe("user connections", () => {
       expect(await accessToken(connectionId, dueNotExpired)).toBe(token);
       const expired = new Date(lastRefreshedAt.getTime() + 5000);
       await expect(
-        getConnectionAccessToken(server.orm.em, server.keyring, connectionId, expired),
+        getConnectionAccessToken(server.orm.em, server.keyring, LOOPBACK_OK, connectionId, expired),
       ).rejects.toMatchObject({ code: "upstream_bad_response" });
     } finally {
       upstream.tokenFailure = undefined;
@@ -346,7 +349,13 @@ describe("user connections", () => {
   it("marks the connection needs_reauth on invalid_grant, and a reconnect makes it active again", async () => {
     upstream.tokenFailure = { kind: "oauth_error", error: "invalid_grant" };
     try {
-      const failed = getConnectionAccessToken(server.orm.em, server.keyring, connectionId, await dueTime(connectionId));
+      const failed = getConnectionAccessToken(
+        server.orm.em,
+        server.keyring,
+        LOOPBACK_OK,
+        connectionId,
+        await dueTime(connectionId),
+      );
       await expect(failed).rejects.toBeInstanceOf(ConnectionUnavailableError);
       await expect(failed).rejects.toMatchObject({ status: "needs_reauth" });
     } finally {
@@ -461,6 +470,7 @@ describe("user connections", () => {
       disconnectConnection(
         server.orm.em,
         server.keyring,
+        LOOPBACK_OK,
         { connectionId, organizationId: crypto.randomUUID(), actor: { type: "user", id: owner.id } },
         now,
       ),
@@ -469,6 +479,7 @@ describe("user connections", () => {
     const result = await disconnectConnection(
       server.orm.em,
       server.keyring,
+      LOOPBACK_OK,
       { connectionId, organizationId, actor: { type: "user", id: owner.id } },
       now,
     );
@@ -499,6 +510,7 @@ describe("user connections", () => {
     const result = await deleteIntegration(
       server.orm.em,
       server.keyring,
+      LOOPBACK_OK,
       { integrationId, organizationId, actor: { type: "user", id: owner.id } },
       new Date(),
     );
@@ -554,6 +566,7 @@ describe("user connections", () => {
     const result = await deleteIntegration(
       server.orm.em,
       server.keyring,
+      LOOPBACK_OK,
       { integrationId: refusing.id, organizationId, actor: { type: "system" } },
       now,
       { logger: jobLogger },

@@ -12,6 +12,7 @@ import { registerAuthorizeRoute } from "./http/routes/authorize.ts";
 import { registerAuthorizeDecisionRoute } from "./http/routes/authorize-decision.ts";
 import { registerConnectionFlowRoutes } from "./http/routes/connection-flow.ts";
 import { CONSOLE_DIST, registerConsoleRoutes } from "./http/routes/console.ts";
+import { registerDevMailRoute } from "./http/routes/dev-mail.ts";
 import { registerHealthRoute } from "./http/routes/health.ts";
 import { registerIntrospectRoute } from "./http/routes/introspect.ts";
 import { registerJwksRoute } from "./http/routes/jwks.ts";
@@ -87,6 +88,7 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
   registerWellKnownMetadataRoutes(app, deps);
   registerJwksRoute(app, deps);
   registerLoginRoutes(app, deps);
+  registerDevMailRoute(app, deps);
   registerAuthorizeRoute(app, deps);
   registerAuthorizeDecisionRoute(app, deps);
   registerTokenRoute(app, deps);

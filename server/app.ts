@@ -19,6 +19,7 @@ import { registerJwksRoute } from "./http/routes/jwks.ts";
 import { registerLoginRoutes } from "./http/routes/login.ts";
 import { registerMetricsRoute } from "./http/routes/metrics.ts";
 import { registerOAuthCallbackRoute } from "./http/routes/oauth-callback.ts";
+import { registerPasswordResetRoutes } from "./http/routes/password-reset.ts";
 import { registerReadyzRoute } from "./http/routes/readyz.ts";
 import { registerRevokeRoute } from "./http/routes/revoke.ts";
 import { registerTokenRoute } from "./http/routes/token.ts";
@@ -89,6 +90,7 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
   registerJwksRoute(app, deps);
   registerLoginRoutes(app, deps);
   registerDevMailRoute(app, deps);
+  registerPasswordResetRoutes(app, deps);
   registerAuthorizeRoute(app, deps);
   registerAuthorizeDecisionRoute(app, deps);
   registerTokenRoute(app, deps);

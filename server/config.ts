@@ -51,6 +51,13 @@ export type Config = {
   readonly databaseStatementTimeoutMs: number;
   /** How long a request waits to open a database connection or to get one from the full pool, in ms. */
   readonly databaseConnectTimeoutMs: number;
+  /**
+   * Where mail is sent (`smtp://user:pass@host:587`, `smtps://…:465`); unset, outside production messages are kept
+   * in memory and listed at `/dev/mail`, and in production they are not sent (a warning is logged for each).
+   */
+  readonly smtpUrl: string | undefined;
+  /** The From of every message Latch sends, e.g. `Latch <no-reply@example.com>`. */
+  readonly mailFrom: string;
 };
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -82,6 +89,12 @@ const postgresUrl = z
   .string()
   .refine((value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol), {
     message: "must be a postgres:// or postgresql:// URL",
+  });
+
+const smtpUrl = z
+  .string()
+  .refine((value) => URL.canParse(value) && /^smtps?:$/.test(new URL(value).protocol) && new URL(value).hostname, {
+    message: "must be an smtp:// or smtps:// URL with a host",
   });
 
 const schema = z.object({
@@ -153,10 +166,25 @@ const schema = z.object({
     emptyToUndefined,
     z.string().min(16, "must be at least 16 characters").max(1024).optional(),
   ),
+  LATCH_SMTP_URL: z.preprocess(emptyToUndefined, smtpUrl.optional()),
+  LATCH_MAIL_FROM: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .max(320)
+      .regex(/^([^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, "must be an address or `Name <address>`")
+      .optional(),
+  ),
 });
 
 /** Secret-bearing variables: their values never appear in an error message. */
-const SECRET_VARIABLES = new Set(["DATABASE_URL", "LATCH_MASTER_KEY", "LATCH_ADMIN_PASSWORD", "LATCH_METRICS_TOKEN"]);
+const SECRET_VARIABLES = new Set([
+  "DATABASE_URL",
+  "LATCH_MASTER_KEY",
+  "LATCH_ADMIN_PASSWORD",
+  "LATCH_METRICS_TOKEN",
+  "LATCH_SMTP_URL",
+]);
 
 /**
  * Reads and validates the settings from `env`.
@@ -203,6 +231,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     metricsToken: e.LATCH_METRICS_TOKEN,
     databaseStatementTimeoutMs: e.LATCH_DB_STATEMENT_TIMEOUT_MS,
     databaseConnectTimeoutMs: e.LATCH_DB_CONNECT_TIMEOUT_MS,
+    smtpUrl: e.LATCH_SMTP_URL,
+    mailFrom: e.LATCH_MAIL_FROM ?? `Latch <no-reply@${new URL(publicUrl).hostname}>`,
     graphqlIntrospection: e.LATCH_GRAPHQL_INTROSPECTION
       ? e.LATCH_GRAPHQL_INTROSPECTION === "true"
       : e.NODE_ENV !== "production",

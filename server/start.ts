@@ -13,6 +13,7 @@ import type { Logger } from "./logger.ts";
 import { loadMasterKeyring } from "./master-key-store.ts";
 import { bootstrapFirstRun, type FirstRunResult } from "./services/bootstrap-first-run.ts";
 import { ensureSigningKey } from "./services/ensure-signing-key.ts";
+import { createMailer } from "./services/mail/create-mailer.ts";
 import { CLIENT_CHANGES_CHANNEL, installClientCache } from "./services/oauth/client-cache.ts";
 import { createTokenSigner } from "./services/oauth/token-signer.ts";
 import { installTokenStateCache, TOKEN_STATE_CHANNEL } from "./services/oauth/token-state-cache.ts";
@@ -70,7 +71,8 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
   try {
     await changes.ready;
     const signer = createTokenSigner({ em: () => database.orm.em.fork(), keyring, issuer: config.publicUrl });
-    const app = createApp({ config, orm: database.orm, logger, keyring, signer });
+    const mailer = createMailer(config, logger);
+    const app = createApp({ config, orm: database.orm, logger, keyring, signer, mailer });
     const rotation = scheduleSigningKeyRotation({
       orm: database.orm,
       keyring,
@@ -117,6 +119,7 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
           if ("closeIdleConnections" in server) server.closeIdleConnections();
         });
         await changes.stop();
+        await mailer.close();
         await stopUsage(database.orm.em);
         await database.close();
       },

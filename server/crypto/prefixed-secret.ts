@@ -14,6 +14,8 @@ export const SECRET_PREFIXES = {
   apiKey: "latch_ak_",
   authorizationCode: "latch_ac_",
   browserSession: "latch_ss_",
+  /** The single-use links mailed to a person (verify an address, reset a password). */
+  accountLink: "latch_al_",
   webhookSecret: "whsec_",
 } as const;
 

@@ -2,6 +2,7 @@ import type { MikroORM } from "@mikro-orm/postgresql";
 import type { Config } from "../config.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
 import type { Logger } from "../logger.ts";
+import type { Mailer } from "../services/mail/mailer.ts";
 import type { TokenSigner } from "../services/oauth/token-signer.ts";
 
 /** What the REST routes need from the process: handed in by app.ts, never imported as globals. */
@@ -11,4 +12,6 @@ export type HttpDeps = {
   readonly logger: Logger;
   readonly keyring: MasterKeyring;
   readonly signer: TokenSigner;
+  /** Sends the account messages (verification, password reset); built once in start.ts. */
+  readonly mailer: Mailer;
 };

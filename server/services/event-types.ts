@@ -33,6 +33,7 @@ export const AUDIT_EVENT_TYPES = [
   "webhook.deleted",
   "webhook.secret_rotated",
   "user.signed_out",
+  "user.password_changed",
   "token.code_replayed",
   "upstream.callback_rejected",
   "connection.connected",

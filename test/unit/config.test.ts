@@ -74,4 +74,17 @@ describe("loadConfig", () => {
     expect(loadConfig({ NODE_ENV: "production" }).production).toBe(true);
     expect(loadConfig({ NODE_ENV: "development" }).production).toBe(false);
   });
+
+  it("reads the mail settings, with a From on PUBLIC_URL's host, and never echoes the SMTP URL", () => {
+    expect(loadConfig({ PUBLIC_URL: "https://auth.example.com" }).mailFrom).toBe("Latch <no-reply@auth.example.com>");
+    const config = loadConfig({
+      LATCH_SMTP_URL: "smtps://u:p@mail.example.com",
+      LATCH_MAIL_FROM: "Acme <id@acme.test>",
+    });
+    expect(config.smtpUrl).toBe("smtps://u:p@mail.example.com");
+    expect(config.mailFrom).toBe("Acme <id@acme.test>");
+    const bad = configError({ LATCH_SMTP_URL: "http://u:hunter2@mail.example.com" });
+    expect(bad.message).toBe("Invalid configuration: LATCH_SMTP_URL must be an smtp:// or smtps:// URL with a host");
+    expect(configError({ LATCH_MAIL_FROM: "not an address" }).variable).toBe("LATCH_MAIL_FROM");
+  });
 });

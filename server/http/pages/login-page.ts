@@ -46,6 +46,7 @@ export function renderLoginPage(input: LoginPageInput): string {
     </div>
     <button class="button primary" type="submit">Sign In</button>
   </form>
+  <p class="small footer"><a href="/forgot-password">Forgot password?</a></p>
   ${
     providers.length > 0
       ? html`<div class="divider">or</div>

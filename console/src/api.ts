@@ -12,6 +12,11 @@ export function chooseOrganization(id: string): void {
   window.localStorage.setItem(ORGANIZATION_KEY, id);
 }
 
+/** Back to the person's first workspace (the one chosen was deleted, or they left it). */
+export function forgetOrganization(): void {
+  window.localStorage.removeItem(ORGANIZATION_KEY);
+}
+
 /** The session ended or never began: the console sends the person to Latch's own login page, and back. */
 export class SignInRequired extends Error {}
 
@@ -49,7 +54,15 @@ export async function request<TResult, TVariables>(
     throw new ApiError(`The server answered ${response.status} without a GraphQL body.`, undefined);
   }
   const first = body.errors?.[0];
-  if (first?.extensions?.code === "UNAUTHENTICATED" || response.status === 401) throw new SignInRequired();
+  if (first?.extensions?.code === "UNAUTHENTICATED" || response.status === 401) {
+    // A workspace the person no longer belongs to (deleted, or removed from it) is not a reason to sign in again:
+    // forget it and ask again in their first workspace.
+    if (organization) {
+      forgetOrganization();
+      return request(document, variables);
+    }
+    throw new SignInRequired();
+  }
   if (first && !body.data) throw new ApiError(first.message, first.extensions?.code);
   if (!body.data) throw new ApiError("The server answered without data.", undefined);
   return body.data;

@@ -7,9 +7,12 @@ import { AppDetailScreen } from "./screens/app-detail.tsx";
 import { AppsScreen } from "./screens/apps.tsx";
 import { AuditLogScreen } from "./screens/audit-log.tsx";
 import { CreateAppScreen } from "./screens/create-app.tsx";
+import { CreateWorkspaceScreen } from "./screens/create-workspace.tsx";
 import { ScopesScreen } from "./screens/scopes.tsx";
 import { WebhookDetailScreen } from "./screens/webhook-detail.tsx";
 import { WebhooksScreen } from "./screens/webhooks.tsx";
+import { WorkspaceSettingsScreen } from "./screens/workspace-settings.tsx";
+import { WorkspaceSwitcher } from "./screens/workspace-switcher.tsx";
 import { ErrorState, LoadingState } from "./states.tsx";
 import { useQuery } from "./use-query.ts";
 
@@ -23,9 +26,20 @@ const VIEWER = graphql(`
         name
         slug
       }
+      organizations {
+        isCurrent
+        role
+        organization {
+          id
+          name
+          slug
+        }
+      }
     }
   }
 `);
+
+type ViewerData = { viewer: { organizations: readonly { isCurrent: boolean; role: string | null }[] } };
 
 /** The console's frame: who is signed in, in which workspace, the navigation, and the screen of the URL. */
 export function ConsoleApp() {
@@ -50,11 +64,14 @@ export function ConsoleApp() {
             <Title order={1} size="h4">
               Latch
             </Title>
-            {viewer.status === "done" && (
-              <Text size="sm" c="dimmed" truncate>
-                {viewer.data.viewer.organization.name}
-              </Text>
-            )}
+            {viewer.status === "done" &&
+              (viewer.data.viewer.organizations.length > 1 ? (
+                <WorkspaceSwitcher workspaces={viewer.data.viewer.organizations} />
+              ) : (
+                <Text size="sm" c="dimmed" truncate>
+                  {viewer.data.viewer.organization.name}
+                </Text>
+              ))}
           </Group>
           <Anchor href="/logout" size="sm">
             Sign out
@@ -92,19 +109,41 @@ export function ConsoleApp() {
           active={route.screen === "audit-log"}
           onClick={go({ screen: "audit-log" })}
         />
+        <NavLink
+          href={hrefFor({ screen: "workspace-settings" })}
+          label="Workspace settings"
+          active={route.screen === "workspace-settings"}
+          onClick={go({ screen: "workspace-settings" })}
+        />
+        {viewer.status === "done" && viewer.data.viewer.kind === "USER" && (
+          <NavLink
+            href={hrefFor({ screen: "create-workspace" })}
+            label="Create workspace"
+            active={route.screen === "create-workspace"}
+            onClick={go({ screen: "create-workspace" })}
+          />
+        )}
         <NavLink href="/account/connections" label="Authorized apps" />
         <NavLink href="/graphql" label="GraphQL explorer" />
       </AppShell.Navbar>
       <AppShell.Main>
         {viewer.status === "loading" && <LoadingState label="Signing you in" />}
         {viewer.status === "error" && <ErrorState message={viewer.message} onRetry={viewer.reload} />}
-        {viewer.status === "done" && <Screen route={route} />}
+        {viewer.status === "done" && <Screen route={route} viewer={viewer.data.viewer} onChange={viewer.reload} />}
       </AppShell.Main>
     </AppShell>
   );
 }
 
-function Screen({ route }: { route: Route }) {
+function Screen({
+  route,
+  viewer,
+  onChange,
+}: {
+  route: Route;
+  viewer: { organization: { id: string; name: string; slug: string } } & ViewerData["viewer"];
+  onChange(): void;
+}) {
   switch (route.screen) {
     case "apps":
       return <AppsScreen />;
@@ -122,6 +161,16 @@ function Screen({ route }: { route: Route }) {
       return <ScopesScreen />;
     case "audit-log":
       return <AuditLogScreen />;
+    case "create-workspace":
+      return <CreateWorkspaceScreen />;
+    case "workspace-settings":
+      return (
+        <WorkspaceSettingsScreen
+          organization={viewer.organization}
+          role={viewer.organizations.find((w) => w.isCurrent)?.role ?? null}
+          onChange={onChange}
+        />
+      );
     case "not-found":
       return <ErrorState message="There is no such page in the console." />;
   }

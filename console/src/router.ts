@@ -10,6 +10,8 @@ export type Route =
   | { readonly screen: "webhook"; readonly id: string }
   | { readonly screen: "scopes" }
   | { readonly screen: "audit-log" }
+  | { readonly screen: "create-workspace" }
+  | { readonly screen: "workspace-settings" }
   | { readonly screen: "not-found" };
 
 export function parseRoute(pathname: string): Route {
@@ -20,6 +22,8 @@ export function parseRoute(pathname: string): Route {
   if (path === "/webhooks") return { screen: "webhooks" };
   if (path === "/scopes") return { screen: "scopes" };
   if (path === "/audit-log") return { screen: "audit-log" };
+  if (path === "/workspaces/new") return { screen: "create-workspace" };
+  if (path === "/settings") return { screen: "workspace-settings" };
   const app = /^\/apps\/([A-Za-z0-9+/=_%-]+)$/.exec(path);
   if (app?.[1]) return { screen: "app", id: decodeURIComponent(app[1]) };
   const webhook = /^\/webhooks\/([A-Za-z0-9+/=_%-]+)$/.exec(path);
@@ -45,6 +49,10 @@ export function hrefFor(route: Route): string {
       return "/console/scopes";
     case "audit-log":
       return "/console/audit-log";
+    case "create-workspace":
+      return "/console/workspaces/new";
+    case "workspace-settings":
+      return "/console/settings";
     case "not-found":
       return "/console";
   }

@@ -11,6 +11,8 @@ import type { GraphQLContext } from "./context.ts";
 export type AuthScopes = {
   /** Any authenticated caller of the organization. */
   member: boolean;
+  /** A person signed in (session or admin token), even one who belongs to no organization yet. */
+  signedIn: boolean;
   /** A credential holding this scope (or `admin`); owners and admins hold `admin`. */
   apiKeyScope: ApiKeyScope;
 };
@@ -38,7 +40,8 @@ export const builder = new SchemaBuilder<{
     // resolves ~4,000 fields, and the per-field wrapper was 12% of the page's allocations.
     runScopesOnType: true,
     authScopes: (context) => ({
-      member: Boolean(context.principal),
+      member: Boolean(context.principal?.organizationId),
+      signedIn: context.principal?.kind === "user" && Boolean(context.principal.userId),
       apiKeyScope: (scope) => apiKeyAllows(context.principal.scopes, scope),
     }),
     unauthorizedError: (_parent, _context, _info, result) => new ForbiddenError(`Not allowed: ${result.message}`),

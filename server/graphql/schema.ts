@@ -31,6 +31,7 @@ import "./mutations/integration-mutations.ts";
 
 import "./types/organization.ts";
 import "./types/viewer.ts";
+import "./mutations/organization-mutations.ts";
 
 /** The control-plane schema: every type module above adds itself to the builder. */
 export const schema = builder.toSchema();

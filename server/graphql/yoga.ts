@@ -65,9 +65,12 @@ async function authenticate(request: Request, deps: GraphQLDeps, now: Date): Pro
   const token = readCookie(request.headers.get("cookie"), sessionCookieName(deps.publicUrl.startsWith("https:")));
   const session = token ? await resolveSession(em, token, now) : null;
   if (!session) throw unauthenticated("Authentication required: send Authorization: Bearer <API key>, or sign in");
-  const member = await authenticateMember(em, session.user.id, request.headers.get("latch-organization") ?? undefined);
-  if (!member) throw unauthenticated("You are not a member of that organization");
-  return member;
+  const named = request.headers.get("latch-organization") ?? undefined;
+  const member = await authenticateMember(em, session.user.id, named);
+  if (member) return member;
+  if (named) throw unauthenticated("You are not a member of that organization");
+  // Signed in but in no workspace yet (just signed up, or removed from the last one): `createOrganization` only.
+  return { kind: "user", organizationId: "", scopes: [], apiKeyId: null, userId: session.user.id, role: null };
 }
 
 function readCookie(header: string | null, name: string): string | undefined {

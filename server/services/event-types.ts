@@ -13,6 +13,8 @@ export const AUDIT_EVENT_TYPES = [
   "api_key.created",
   "api_key.revoked",
   "organization.created",
+  "organization.updated",
+  "organization.deleted",
   "membership.added",
   "membership.removed",
   "membership.role_changed",

@@ -1,6 +1,29 @@
+import { type MembershipRole, Organization } from "../../db/entities/index.ts";
+import { listUserOrganizations } from "../../services/organizations/list-user-organizations.ts";
 import { builder } from "../builder.ts";
 import type { Principal } from "../context.ts";
+import { MembershipRoleEnum } from "./membership.ts";
 import { OrganizationNode } from "./organization.ts";
+
+type ViewerOrganizationRow = { organization: Organization; role: MembershipRole | null; current: boolean };
+
+const ViewerOrganization = builder.objectRef<ViewerOrganizationRow>("ViewerOrganization").implement({
+  description: "A workspace the caller may act in, with their role there.",
+  fields: (t) => ({
+    organization: t.field({
+      type: OrganizationNode,
+      description: "The workspace; send its id or slug as the `Latch-Organization` header to act in it.",
+      resolve: (row) => row.organization,
+    }),
+    role: t.field({
+      type: MembershipRoleEnum,
+      nullable: true,
+      description: "The signed-in member's role; null for an API key, which acts in its own organization only.",
+      resolve: (row) => row.role,
+    }),
+    isCurrent: t.exposeBoolean("current", { description: "Whether this request acts in this workspace." }),
+  }),
+});
 
 const ViewerKind = builder.enumType("ViewerKind", {
   description: "How the caller authenticated.",
@@ -23,6 +46,19 @@ const Viewer = builder.objectRef<Principal>("Viewer").implement({
       type: OrganizationNode,
       description: "The organization the caller acts in.",
       resolve: (principal) => principal.organizationId,
+    }),
+    organizations: t.field({
+      type: [ViewerOrganization],
+      description:
+        "The workspaces the caller may act in, oldest membership first: a signed-in user's memberships with their role; for an API key, its own organization.",
+      resolve: async (principal, _args, context): Promise<ViewerOrganizationRow[]> => {
+        if (principal.kind === "user" && principal.userId) {
+          const rows = await listUserOrganizations(context.em, principal.userId);
+          return rows.map((row) => ({ ...row, current: row.organization.id === principal.organizationId }));
+        }
+        const own = await context.em.findOneOrFail(Organization, { id: principal.organizationId });
+        return [{ organization: own, role: null, current: true }];
+      },
     }),
   }),
 });

@@ -13,3 +13,16 @@ export function needsConsent(input: {
   if (input.prompt === "consent" || input.grantedScopes === null) return true;
   return !isScopeSubset(input.requestedScopes, input.grantedScopes);
 }
+
+/**
+ * The workspaces a user may grant the request to: any of theirs for a user grant; for a bot install only those they
+ * own or administer, and only the one `guild_id` names when it names one.
+ */
+export function eligibleWorkspaces<W extends { readonly id: string; readonly role: string }>(
+  workspaces: readonly W[],
+  request: Pick<AuthorizeRequest, "bot">,
+): W[] {
+  const eligible = request.bot ? workspaces.filter((w) => w.role === "owner" || w.role === "admin") : [...workspaces];
+  const wanted = request.bot?.guildId;
+  return wanted ? eligible.filter((w) => w.id === wanted) : eligible;
+}

@@ -47,4 +47,25 @@ describe("architecture", () => {
   it("keeps the database out of the protocol core and crypto", () => {
     expect(importedLayers("crypto").get("db") ?? []).toEqual([]);
   });
+
+  it("keeps the http face off entities and SQL: it calls services", () => {
+    const offending = sourceFiles(path.join(SERVER, "http")).filter((file) =>
+      /from\s+["'](?:\.\.\/)+db\/(?:entities\/|native-pool|read-rows)|from\s+["']pg["']|from\s+["']@mikro-orm\//.test(
+        readFileSync(file, "utf8").replace(/import type[^;]*;/g, ""),
+      ),
+    );
+    expect(offending.map((file) => path.relative(SERVER, file))).toEqual([]);
+  });
+
+  it("no route imports another route", () => {
+    const routes = path.join(SERVER, "http", "routes");
+    const offending = sourceFiles(routes).filter((file) =>
+      /from\s+["']\.\/[^"']+["']/.test(readFileSync(file, "utf8")),
+    );
+    expect(offending.map((file) => path.relative(SERVER, file))).toEqual([]);
+  });
+
+  it("services never import the webhook worker (events/)", () => {
+    expect(importedLayers("services").get("events") ?? []).toEqual([]);
+  });
 });

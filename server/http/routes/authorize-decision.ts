@@ -1,6 +1,7 @@
 import type { Context, Hono } from "hono";
 import { verifyPayload } from "../../crypto/signed-payload.ts";
 import { validateAuthorizeRequest } from "../../oauth/authorize-request.ts";
+import { eligibleWorkspaces } from "../../oauth/consent.ts";
 import { AccessDeniedError, InvalidRequestError, OAuthError } from "../../oauth/errors.ts";
 import { approveAuthorization } from "../../services/oauth/approve-authorization.ts";
 import { loadAuthorizeClient } from "../../services/oauth/load-authorize-client.ts";
@@ -8,6 +9,7 @@ import { resolveSession } from "../../services/sessions/resolve-session.ts";
 import { countUsage } from "../../services/usage/count-usage.ts";
 import { listUserWorkspaces } from "../../services/users/read-user-profile.ts";
 import { authorizeErrorPage, redirectError, redirectToClient, validationFailure } from "../authorize-responses.ts";
+import { consentRequestKey } from "../consent-request.ts";
 import { checkCsrf, csrfKey } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
@@ -15,7 +17,6 @@ import { renderErrorPage } from "../pages/error-page.ts";
 import { renderInfoPage } from "../pages/info-page.ts";
 import { isFormEncoded, readForm } from "../read-form.ts";
 import { readSessionToken } from "../session-cookie.ts";
-import { consentRequestKey, eligibleWorkspaces } from "./authorize.ts";
 
 function expiredPage(c: Context, message: string): Response {
   return sendPage(c, 400, (nonce) =>

@@ -1,7 +1,7 @@
 import type { Context, Hono } from "hono";
-import { deriveKey } from "../../crypto/derive-key.ts";
 import { signPayload } from "../../crypto/signed-payload.ts";
 import { type AuthorizeRequest, validateAuthorizeRequest } from "../../oauth/authorize-request.ts";
+import { eligibleWorkspaces } from "../../oauth/consent.ts";
 import { AccessDeniedError, ConsentRequiredError, LoginRequiredError } from "../../oauth/errors.ts";
 import { approveAuthorization } from "../../services/oauth/approve-authorization.ts";
 import { findReusableGrant } from "../../services/oauth/find-reusable-grant.ts";
@@ -11,6 +11,7 @@ import { resolveSession } from "../../services/sessions/resolve-session.ts";
 import { countUsage } from "../../services/usage/count-usage.ts";
 import { listUserWorkspaces, type Workspace } from "../../services/users/read-user-profile.ts";
 import { authorizeErrorPage, redirectError, redirectToClient, validationFailure } from "../authorize-responses.ts";
+import { CONSENT_REQUEST_TTL_MS, consentRequestKey } from "../consent-request.ts";
 import { csrfKey, issueCsrfToken } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
@@ -19,21 +20,8 @@ import { formActionSource } from "../pages/html.ts";
 import { AUTHORIZE_PATHS } from "../return-to.ts";
 import { readSessionToken } from "../session-cookie.ts";
 
-/** How long a consent form stays valid: long enough to read it, short enough that a leaked form is useless. */
-export const CONSENT_REQUEST_TTL_MS = 10 * 60_000;
 /** prompt=login is satisfied by a sign-in this recent (the round trip through the login page). */
 const FRESH_LOGIN_MS = 2 * 60_000;
-
-/** Workspaces the user may pick: any for a user grant, only those they administer for a bot install. */
-export function eligibleWorkspaces(workspaces: readonly Workspace[], request: AuthorizeRequest): Workspace[] {
-  const eligible = request.bot ? workspaces.filter((w) => w.role === "owner" || w.role === "admin") : [...workspaces];
-  const wanted = request.bot?.guildId;
-  return wanted ? eligible.filter((w) => w.id === wanted) : eligible;
-}
-
-export function consentRequestKey(deps: HttpDeps): Buffer {
-  return deriveKey(deps.keyring, "consent request v1");
-}
 
 /** The authorization endpoint (RFC 6749 §3.1, §4.1.1): validate, sign in, consent (or reuse consent), then redirect. */
 export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {

@@ -1,9 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { providerLabel } from "../../connections/login/login-provider-kinds.ts";
-import { Application, IdentityProvider, RedirectUri } from "../../db/entities/index.ts";
-import { toAppBranding } from "../../services/oauth/load-authorize-client.ts";
+import { loadSignInContext } from "../../services/oauth/load-sign-in-context.ts";
 import { endSession } from "../../services/sessions/end-session.ts";
 import { loginWithPassword, normalizeEmail } from "../../services/sessions/login-with-password.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
@@ -173,19 +171,11 @@ type AuthorizeContext = {
  */
 async function authorizeContext(em: EntityManager, returnTo: string, publicUrl: string): Promise<AuthorizeContext> {
   const clientId = authorizeRequestClientId(returnTo, publicUrl);
-  if (!clientId) return { branding: null, formAction: [], providers: [] };
-  const app = await em.findOne(Application, { clientId, isActive: true });
-  if (!app) return { branding: null, formAction: [], providers: [] };
-  const redirectUris = await em.find(RedirectUri, { application: app }, { fields: ["uri"], limit: 100 });
-  const providers = await em.find(
-    IdentityProvider,
-    { application: app, enabled: true },
-    { fields: ["kind", "displayName", "issuer"], orderBy: { createdAt: "asc" }, limit: 20 },
-  );
-  const formAction = redirectUris.flatMap(({ uri }) => formActionSource(uri) ?? []);
+  const context = clientId ? await loadSignInContext(em, clientId) : null;
+  if (!context) return { branding: null, formAction: [], providers: [] };
   return {
-    branding: toAppBranding(app),
-    formAction,
-    providers: providers.map((provider) => ({ id: provider.id, label: providerLabel(provider) })),
+    branding: context.branding,
+    formAction: context.redirectUris.flatMap((uri) => formActionSource(uri) ?? []),
+    providers: [...context.providers],
   };
 }

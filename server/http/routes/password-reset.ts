@@ -1,6 +1,7 @@
 import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { MAX_PASSWORD_LENGTH } from "../../crypto/password.ts";
+import { createRateLimiter, type RateLimiter } from "../../db/rate-limit.ts";
 import { normalizeEmail } from "../../services/sessions/login-with-password.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
 import type { AccountLinkProblem } from "../../services/users/account-links.ts";
@@ -16,7 +17,6 @@ import { sendPage } from "../page-response.ts";
 import { renderAccountFormPage } from "../pages/account-form-page.ts";
 import { renderErrorPage } from "../pages/error-page.ts";
 import { renderInfoPage } from "../pages/info-page.ts";
-import { createRateLimiter, type RateLimiter } from "../rate-limit.ts";
 import { readSessionToken } from "../session-cookie.ts";
 
 export const FORGOT_PASSWORD_PATH = "/forgot-password";

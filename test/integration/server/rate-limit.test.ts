@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRateLimiter } from "../../../server/http/rate-limit.ts";
+import { createRateLimiter } from "../../../server/db/rate-limit.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 
 // The login rate limits live in PostgreSQL so every replica counts the same attempts: two servers on one database

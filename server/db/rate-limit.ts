@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { hashSecret } from "../crypto/sha256.ts";
-import { nativePool, query, type Statement } from "../db/native-pool.ts";
+import { nativePool, query, type Statement } from "./native-pool.ts";
 
 /**
  * Sliding-window rate limiting shared by every replica (exact: at most `limit` allowed events in any `windowMs`),

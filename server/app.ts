@@ -22,6 +22,7 @@ import { registerJwksRoute } from "./http/routes/jwks.ts";
 import { registerLoginRoutes } from "./http/routes/login.ts";
 import { registerMetricsRoute } from "./http/routes/metrics.ts";
 import { registerOAuthCallbackRoute } from "./http/routes/oauth-callback.ts";
+import { registerOpenApiRoutes } from "./http/routes/openapi.ts";
 import { registerPasswordResetRoutes } from "./http/routes/password-reset.ts";
 import { registerReadyzRoute } from "./http/routes/readyz.ts";
 import { registerRevokeRoute } from "./http/routes/revoke.ts";
@@ -137,6 +138,7 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
   registerAdminApplicationRoutes(app, deps);
   registerAdminWebhookRoutes(app, deps);
   registerAdminProviderRoutes(app, deps);
+  registerOpenApiRoutes(app, deps);
   registerAccountConnectionsRoutes(app, deps);
   registerConsoleRoutes(app, { distDir: CONSOLE_DIST });
   registerUpstreamLoginRoutes(app, deps);

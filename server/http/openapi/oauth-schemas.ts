@@ -149,6 +149,32 @@ export const GuildSchema = z
     examples: [{ id: "2f3e4d5c-6b7a-4981-8f7e-6d5c4b3a2918", name: "Acme", slug: "acme", owner: true, role: "owner" }],
   });
 
+export const LinkedAccountSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    type: z.string(),
+    verified: z.boolean(),
+    revoked: z.boolean(),
+    visibility: z.number().int(),
+    linked_at: z.string(),
+  })
+  .meta({
+    id: "LinkedAccount",
+    description: "An upstream account linked by signing in with it, in Discord's connection shape.",
+    examples: [
+      {
+        id: "583231",
+        name: "octocat",
+        type: "github",
+        verified: true,
+        revoked: false,
+        visibility: 0,
+        linked_at: "2026-12-07T10:00:00.000Z",
+      },
+    ],
+  });
+
 export const ServerMetadataSchema = z
   .object({
     issuer: z.string(),

@@ -25,7 +25,7 @@ export type Operation = {
   readonly scope?: string;
   readonly body?: Body;
   readonly query?: z.ZodObject;
-  readonly ok: { status: number; schema?: string; description: string; html?: boolean };
+  readonly ok: { status: number; schema?: string; description: string; html?: boolean; array?: boolean };
   readonly errors?: readonly number[];
 };
 
@@ -244,7 +244,17 @@ export const OPERATIONS: readonly Operation[] = [
     tag: "Users",
     auth: "bearer",
     scope: "guilds",
-    ok: { status: 200, schema: "Guild", description: "An array of workspaces." },
+    ok: { status: 200, schema: "Guild", array: true, description: "An array of workspaces." },
+    errors: [401, 403],
+  },
+  {
+    method: "get",
+    path: "/api/v1/users/@me/connections",
+    summary: "The upstream accounts the user linked (connections)",
+    tag: "Users",
+    auth: "bearer",
+    scope: "connections",
+    ok: { status: 200, schema: "LinkedAccount", array: true, description: "An array of linked accounts." },
     errors: [401, 403],
   },
   {
@@ -328,8 +338,9 @@ function operationObject(operation: Operation): object {
         ? {
             content: {
               "application/json": {
-                schema:
-                  operation.ok.schema === "Guild" ? { type: "array", items: ref("Guild") } : ref(operation.ok.schema),
+                schema: operation.ok.array
+                  ? { type: "array", items: ref(operation.ok.schema) }
+                  : ref(operation.ok.schema),
               },
             },
           }

@@ -17,12 +17,14 @@ describe("OpenAPI document", () => {
     const { createApp } = await import("../../../server/app.ts");
     const { loadConfig } = await import("../../../server/config.ts");
     const { createLogger } = await import("../../../server/logger.ts");
+    const { createMailer } = await import("../../../server/services/mail/create-mailer.ts");
     const config = loadConfig({ PUBLIC_URL: server.url, LOG_LEVEL: "silent" });
     const app = createApp({
       config,
       orm: server.orm,
       logger: createLogger("silent"),
       keyring: server.keyring,
+      mailer: createMailer(config, createLogger("silent")),
     } as never);
     const registered = new Set(
       app.routes

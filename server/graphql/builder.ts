@@ -6,7 +6,7 @@ import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import ValidationPlugin from "@pothos/plugin-validation";
 import { type ApiKeyScope, apiKeyAllows } from "../services/api-key-scopes.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../services/errors.ts";
-import type { GraphQLContext } from "./context.ts";
+import { type GraphQLContext, NO_ORGANIZATION } from "./context.ts";
 
 export type AuthScopes = {
   /** Any authenticated caller of the organization. */
@@ -40,8 +40,8 @@ export const builder = new SchemaBuilder<{
     // resolves ~4,000 fields, and the per-field wrapper was 12% of the page's allocations.
     runScopesOnType: true,
     authScopes: (context) => ({
-      member: Boolean(context.principal?.organizationId),
-      signedIn: context.principal?.kind === "user" && Boolean(context.principal.userId),
+      member: context.principal.organizationId !== NO_ORGANIZATION,
+      signedIn: context.principal.kind === "user" && Boolean(context.principal.userId),
       apiKeyScope: (scope) => apiKeyAllows(context.principal.scopes, scope),
     }),
     unauthorizedError: (_parent, _context, _info, result) => new ForbiddenError(`Not allowed: ${result.message}`),

@@ -16,6 +16,12 @@ export type Principal = {
   readonly role: "owner" | "admin" | "member" | null;
 };
 
+/**
+ * The organization of a signed-in user who belongs to none yet: a UUID no row holds, so every organization-scoped
+ * read finds nothing; the `member` scope refuses them, `signedIn` (createOrganization) admits them.
+ */
+export const NO_ORGANIZATION = "00000000-0000-0000-0000-000000000000";
+
 /** Per-request context: one forked EntityManager (MikroORM's unit of work) and the caller. */
 export type GraphQLContext = {
   readonly em: EntityManager;

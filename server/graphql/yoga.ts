@@ -13,7 +13,7 @@ import { resolveAccessToken } from "../services/oauth/resolve-access-token.ts";
 import type { TokenSigner } from "../services/oauth/token-signer.ts";
 import { resolveSession } from "../services/sessions/resolve-session.ts";
 import { sessionCookieName } from "../services/sessions/session-cookie-name.ts";
-import type { GraphQLContext, Principal } from "./context.ts";
+import { type GraphQLContext, NO_ORGANIZATION, type Principal } from "./context.ts";
 import { maskGraphQLError } from "./mask-error.ts";
 import { redactInputValuesPlugin } from "./redact-input-values.ts";
 import { schema } from "./schema.ts";
@@ -70,7 +70,14 @@ async function authenticate(request: Request, deps: GraphQLDeps, now: Date): Pro
   if (member) return member;
   if (named) throw unauthenticated("You are not a member of that organization");
   // Signed in but in no workspace yet (just signed up, or removed from the last one): `createOrganization` only.
-  return { kind: "user", organizationId: "", scopes: [], apiKeyId: null, userId: session.user.id, role: null };
+  return {
+    kind: "user",
+    organizationId: NO_ORGANIZATION,
+    scopes: [],
+    apiKeyId: null,
+    userId: session.user.id,
+    role: null,
+  };
 }
 
 function readCookie(header: string | null, name: string): string | undefined {

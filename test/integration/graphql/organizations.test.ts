@@ -101,6 +101,15 @@ describe("createOrganization", () => {
     const { user, organizationId } = await createUser(server.orm);
     await server.orm.em.fork().nativeDelete(Membership, { organization: organizationId });
     const { gql } = await sessionOf(user);
+    // Until then nothing else answers: each field is refused, none is a 500.
+    for (const query of [
+      "{ organization { name } }",
+      "{ viewer { kind } }",
+      `{ node(id: "${globalId("Membership", crypto.randomUUID())}") { id } }`,
+      `{ node(id: "${globalId("Application", crypto.randomUUID())}") { id } }`,
+    ]) {
+      await expect(gql(query)).rejects.toThrow(/"code":"FORBIDDEN"|not found/i);
+    }
     const created = (await gql(CREATE, { name: "Fresh start" })).createOrganization;
     expect(created.__typename).toBe("OrganizationPayload");
     expect((await gql(MINE)).viewer.organizations).toHaveLength(1);

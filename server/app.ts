@@ -69,6 +69,7 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
     production: deps.config.production,
     allowPrivateAddresses: deps.config.allowPrivateWebhooks,
     publicUrl: deps.config.publicUrl,
+    secureCookies: deps.config.secureCookies,
     introspection: deps.config.graphqlIntrospection,
     keyring: deps.keyring,
     signer: deps.signer,

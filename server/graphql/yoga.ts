@@ -2,6 +2,7 @@ import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationRule } from "graphql";
 import type { MasterKeyring } from "../crypto/master-key.ts";
+import { SECRET_PREFIXES } from "../crypto/prefixed-secret.ts";
 
 type OnValidateArgs = { addValidationRule: (rule: ValidationRule) => void };
 
@@ -25,6 +26,8 @@ export type GraphQLDeps = {
   /** LATCH_ALLOW_PRIVATE_WEBHOOKS: upstreams at loopback, private and metadata addresses may be called. */
   readonly allowPrivateAddresses: boolean;
   readonly publicUrl: string;
+  /** Whether the session cookie is the `Secure` `__Host-` one (config.secureCookies). */
+  readonly secureCookies: boolean;
   readonly keyring: MasterKeyring;
   /** Verifies user access tokens presented to the control plane. */
   readonly signer: TokenSigner;
@@ -52,7 +55,7 @@ async function authenticate(request: Request, deps: GraphQLDeps, now: Date): Pro
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw unauthenticated("Authorization header must be `Bearer <API key>`");
     const presented = match[1]!;
-    if (presented.startsWith("latch_ak_")) {
+    if (presented.startsWith(SECRET_PREFIXES.apiKey)) {
       const principal = await authenticateApiKey(em, presented, now);
       if (!principal) throw unauthenticated("The API key is unknown, revoked or expired");
       return principal;
@@ -62,7 +65,7 @@ async function authenticate(request: Request, deps: GraphQLDeps, now: Date): Pro
     if (!member) throw unauthenticated("The token is invalid, or lacks the admin scope of a workspace you administer");
     return member;
   }
-  const token = readCookie(request.headers.get("cookie"), sessionCookieName(deps.publicUrl.startsWith("https:")));
+  const token = readCookie(request.headers.get("cookie"), sessionCookieName(deps.secureCookies));
   const session = token ? await resolveSession(em, token, now) : null;
   if (!session) throw unauthenticated("Authentication required: send Authorization: Bearer <API key>, or sign in");
   const named = request.headers.get("latch-organization") ?? undefined;

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
+import { SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { type ApiKeyScope, apiKeyAllows } from "../../services/api-key-scopes.ts";
 import { authenticateApiKey } from "../../services/authenticate-api-key.ts";
 import { authenticateAdminToken } from "../../services/authenticate-member.ts";
@@ -60,7 +61,7 @@ export async function authenticateAdmin(c: Context, deps: HttpDeps, scope: ApiKe
   const em = deps.orm.em.fork();
   const now = new Date();
   let caller: AdminCaller | null = null;
-  if (presented.startsWith("latch_ak_")) {
+  if (presented.startsWith(SECRET_PREFIXES.apiKey)) {
     const key = await authenticateApiKey(em, presented, now);
     if (key) {
       caller = {

@@ -5,6 +5,7 @@ import {
   REFRESH_TOKEN_TTL,
 } from "../../db/entities/application-settings.ts";
 import type { Application } from "../../db/entities/index.ts";
+import { definedFields } from "../../defined-fields.ts";
 import { createApplication } from "../../services/applications/create-application.ts";
 import { deleteApplication } from "../../services/applications/delete-application.ts";
 import { setApplicationActive } from "../../services/applications/set-application-active.ts";
@@ -103,11 +104,6 @@ const DeleteApplicationPayload = builder.objectRef<{ id: string }>("DeleteApplic
   fields: (t) => ({ deletedApplicationId: t.exposeID("id", { description: "The global id of the deleted app." }) }),
 });
 
-const defined = <T extends Record<string, unknown>>(input: T) =>
-  Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as {
-    [K in keyof T]: Exclude<T[K], undefined>;
-  };
-
 builder.mutationFields((t) => ({
   createApplication: t.field({
     type: CreateApplicationPayload,
@@ -119,7 +115,7 @@ builder.mutationFields((t) => ({
       createApplication(
         context.em,
         {
-          ...defined({ ...input, description: input.description ?? undefined }),
+          ...definedFields({ ...input, description: input.description ?? undefined }),
           name: input.name,
           type: input.type,
           redirectUris: input.redirectUris ?? [],

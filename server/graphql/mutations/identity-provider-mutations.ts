@@ -1,4 +1,5 @@
 import type { IdentityProvider } from "../../db/entities/index.ts";
+import { definedFields } from "../../defined-fields.ts";
 import { createIdentityProvider } from "../../services/identity-providers/create-identity-provider.ts";
 import { deleteIdentityProvider } from "../../services/identity-providers/delete-identity-provider.ts";
 import { updateIdentityProvider } from "../../services/identity-providers/update-identity-provider.ts";
@@ -79,12 +80,6 @@ const DeleteIdentityProviderPayload = builder.objectRef<{ id: string }>("DeleteI
   }),
 });
 
-/** Input fields GraphQL left out are undefined; null (clear) passes through. */
-const present = <T extends Record<string, unknown>>(input: T) =>
-  Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
-
 builder.mutationFields((t) => ({
   createIdentityProvider: t.field({
     type: IdentityProviderPayload,
@@ -136,7 +131,7 @@ builder.mutationFields((t) => ({
           organizationId: context.principal.organizationId,
           // clientId, scopes and enabled have no "cleared" state: null leaves them as they are.
           changes: {
-            ...present(rest),
+            ...definedFields(rest),
             ...(clientId != null ? { clientId } : {}),
             ...(scopes != null ? { scopes } : {}),
             ...(enabled != null ? { enabled } : {}),

@@ -1,5 +1,6 @@
 import { type IntegrationTestResult, testIntegration } from "../../connections/service-tokens/test-integration.ts";
 import type { IntegrationCredential, IntegrationGrantType } from "../../db/entities/index.ts";
+import { definedFields } from "../../defined-fields.ts";
 import { createIntegration } from "../../services/integrations/create-integration.ts";
 import { deleteIntegration } from "../../services/integrations/delete-integration.ts";
 import { updateIntegration } from "../../services/integrations/update-integration.ts";
@@ -181,7 +182,7 @@ builder.mutationFields((t) => ({
           organizationId: context.principal.organizationId,
           // These have no "cleared" state: null leaves them as they are. tokenUrl: null is refused as required.
           changes: {
-            ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)),
+            ...definedFields(rest),
             ...(domain != null ? { domain } : {}),
             ...(clientId != null ? { clientId } : {}),
             ...(grantType != null ? { grantType } : {}),

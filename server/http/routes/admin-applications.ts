@@ -1,4 +1,5 @@
 import type { Context, Hono } from "hono";
+import { definedFields } from "../../defined-fields.ts";
 import { createApplication } from "../../services/applications/create-application.ts";
 import { deleteApplication } from "../../services/applications/delete-application.ts";
 import { listApplicationViews, readApplicationView } from "../../services/applications/read-application-views.ts";
@@ -20,9 +21,6 @@ import { CreateApplicationSchema, PageQuerySchema, UpdateApplicationSchema } fro
 import { applicationJson } from "../admin-api/admin-views.ts";
 import { ensureOwnApplication } from "../admin-api/ownership.ts";
 import type { HttpDeps } from "../deps.ts";
-
-const defined = (input: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
 
 /**
  * The REST admin API's applications (seed 003): list, create, read, replace, delete, and regenerate the secret. A
@@ -54,7 +52,7 @@ export function registerAdminApplicationRoutes(router: Hono, deps: HttpDeps): vo
       const { application, clientSecret } = await createApplication(
         em(),
         {
-          ...defined({ ...body, description: body.description ?? undefined }),
+          ...definedFields({ ...body, description: body.description ?? undefined }),
           name: body.name,
           type: body.type,
           organizationId: caller.organizationId,
@@ -88,7 +86,7 @@ export function registerAdminApplicationRoutes(router: Hono, deps: HttpDeps): vo
       const now = new Date();
       // Redirect URIs first: they are all validated before anything is written.
       if (redirectUris !== undefined) await replaceRedirectUris(em(), { ...target, uris: redirectUris }, now);
-      await updateApplication(em(), { ...target, changes: defined(changes) }, now);
+      await updateApplication(em(), { ...target, changes: definedFields(changes) }, now);
       if (isActive !== undefined) await setApplicationActive(em(), { ...target, active: isActive }, now);
       return adminJson(c, applicationJson(await view(c, caller.organizationId, applicationId)));
     }),

@@ -10,6 +10,7 @@ import {
   REFRESH_TOKEN_TTL,
 } from "../../db/entities/application-settings.ts";
 import { Application, Organization, RedirectUri, Scope } from "../../db/entities/index.ts";
+import { definedFields } from "../../defined-fields.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
 import {
@@ -94,7 +95,7 @@ export async function createApplication(
         accessTokenFormat: input.accessTokenFormat ?? DEFAULT_ACCESS_TOKEN_FORMAT,
         tokenEndpointAuthMethod,
         isResourceServer,
-        ...Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)),
+        ...definedFields(settings),
         ...branding,
         isActive: true,
         createdBy: input.createdById ?? null,

@@ -39,21 +39,14 @@ export async function ensureGrant(tx: EntityManager, input: EnsureGrantInput, no
     createdAt: now,
     updatedAt: now,
   });
-  recordEvent(
+  recordGrantEvent(
     tx,
+    "grant.created",
+    grant,
+    input,
     {
-      type: "grant.created",
-      organizationId: input.client.organizationId,
-      applicationId: input.client.id,
-      subjectType: "grant",
-      subjectId: grant.id,
-      actor: input.actor,
-      payload: {
-        userId: input.userId,
-        workspaceId: input.organizationId,
-        scopes: expandScopes(input.scopes),
-        permissions: input.permissions,
-      },
+      scopes: expandScopes(input.scopes),
+      permissions: input.permissions,
     },
     now,
   );
@@ -69,22 +62,39 @@ function widenGrant(tx: EntityManager, grant: Grant, input: EnsureGrantInput, no
   grant.scopes = merged;
   if (permissionsChange) grant.permissions = input.permissions;
   grant.updatedAt = now;
+  recordGrantEvent(
+    tx,
+    "grant.updated",
+    grant,
+    input,
+    {
+      scopes: expandScopes(merged),
+      permissions: grant.permissions,
+      previous,
+    },
+    now,
+  );
+}
+
+/** The Event of a consent that created or widened `grant`: who, for which workspace, and what it now allows. */
+function recordGrantEvent(
+  tx: EntityManager,
+  type: "grant.created" | "grant.updated",
+  grant: Grant,
+  input: EnsureGrantInput,
+  details: Record<string, unknown>,
+  now: Date,
+): void {
   recordEvent(
     tx,
     {
-      type: "grant.updated",
+      type,
       organizationId: input.client.organizationId,
       applicationId: input.client.id,
       subjectType: "grant",
       subjectId: grant.id,
       actor: input.actor,
-      payload: {
-        userId: input.userId,
-        workspaceId: input.organizationId,
-        scopes: expandScopes(merged),
-        permissions: grant.permissions,
-        previous,
-      },
+      payload: { userId: input.userId, workspaceId: input.organizationId, ...details },
     },
     now,
   );

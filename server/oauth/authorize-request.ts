@@ -9,7 +9,7 @@ import {
 } from "./errors.ts";
 import { findRepeatedParam, MAX_PARAMS } from "./form-params.ts";
 import { checkCodeChallenge } from "./pkce.ts";
-import { matchRedirectUri } from "./redirect-uri.ts";
+import { matchRedirectUri, requiresPkce } from "./redirect-uri.ts";
 import { checkScopesAllowed, parseScopeParam } from "./scopes.ts";
 
 export { buildAuthorizationRedirect } from "./authorization-response.ts";
@@ -170,11 +170,10 @@ function readRequest(
   const nonce = get("nonce");
   // The nonce is stored with the code and PostgreSQL text cannot hold NUL: refuse it here rather than fail there.
   if (nonce?.includes("\0")) throw new InvalidRequestError("nonce must not contain a NUL character");
-  // Public clients cannot keep a secret, so PKCE is what binds their code to them (RFC 9700 §2.1.1).
   const pkce = checkCodeChallenge(
     get("code_challenge"),
     get("code_challenge_method"),
-    issuesCode && client.type === "public",
+    pkceRequiredFor(client, redirectUri),
   );
   return {
     clientId: client.clientId,
@@ -186,6 +185,17 @@ function readRequest(
     prompt: parsePrompt(get("prompt")),
     bot: scopes.includes("bot") ? parseBotInstall(get("permissions"), get("guild_id")) : undefined,
   };
+}
+
+/**
+ * Why this request must use PKCE, or null: public clients cannot keep a secret, so PKCE is what binds their code to
+ * them (RFC 9700 §2.1.1); a private-use redirect can be claimed by another app on the device (RFC 8252 §8.1).
+ */
+function pkceRequiredFor(client: AuthorizeClient, redirectUri: string | undefined): string | null {
+  if (redirectUri === undefined) return null;
+  if (client.type === "public") return "public clients";
+  if (requiresPkce(redirectUri)) return "a private-use scheme redirect URI";
+  return null;
 }
 
 function parsePrompt(value: string | undefined): AuthorizeRequest["prompt"] {

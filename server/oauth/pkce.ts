@@ -12,17 +12,19 @@ export type CodeChallenge = { codeChallenge: string; codeChallengeMethod: "S256"
 /**
  * Validates `code_challenge` and `code_challenge_method` of an authorization request (RFC 7636 §4.3, §4.4.1):
  * only S256 (an absent method means plain, which is refused); null when no challenge was sent and none is required.
+ * `requiredFor` names why one is required ("public clients"), or is null when it is optional.
  *
  * @throws {InvalidRequestError} when the challenge is required but missing, or malformed, or the method is not S256.
  */
 export function checkCodeChallenge(
   challenge: string | undefined,
   method: string | undefined,
-  required: boolean,
+  requiredFor: string | null,
 ): CodeChallenge | null {
   if (challenge === undefined) {
     if (method !== undefined) throw new InvalidRequestError("code_challenge_method was sent without code_challenge");
-    if (required) throw new InvalidRequestError("code_challenge is required for public clients (PKCE, RFC 7636)");
+    if (requiredFor !== null)
+      throw new InvalidRequestError(`code_challenge is required for ${requiredFor} (PKCE, RFC 7636)`);
     return null;
   }
   // plain puts the verifier itself in the front channel, so it protects nothing against a leaked request (RFC 9700 §2.1.1).

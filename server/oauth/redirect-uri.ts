@@ -29,12 +29,46 @@ export const RESPONSE_PARAMETER_NAMES = [
   "session_state",
 ] as const;
 
-type Registration = { ok: true; uri: string } | { ok: false; reason: string };
+/**
+ * Schemes with a meaning of their own in browsers or operating systems: never a private-use redirect (RFC 8252 §7.1
+ * private-use schemes are ones no one else defines; these run script, read local files or open other programs).
+ */
+const RESERVED_SCHEMES = new Set([
+  "about",
+  "blob",
+  "chrome",
+  "chrome-extension",
+  "data",
+  "file",
+  "filesystem",
+  "ftp",
+  "intent",
+  "javascript",
+  "jar",
+  "mailto",
+  "moz-extension",
+  "ms-settings",
+  "sms",
+  "tel",
+  "urn",
+  "vbscript",
+  "view-source",
+  "ws",
+  "wss",
+]);
+
+/** Why a single-word private-use scheme (`myapp:`) is weaker than a reverse-domain one, shown wherever one is saved. */
+export const SINGLE_WORD_SCHEME_ADVICE =
+  "a single-word scheme can be claimed by any app on the device; a reverse-domain scheme such as com.example.app:/callback is safer (RFC 8252 §7.1). PKCE is required for this redirect URI.";
+
+type Registration = { ok: true; uri: string; advice?: string } | { ok: false; reason: string };
 
 /**
  * Checks a redirect URI an app registers: absolute; https, http only on localhost/127.0.0.1/[::1], or a
- * reverse-domain private-use scheme for native apps; no fragment, userinfo or wildcard (RFC 6749 §3.1.2,
- * RFC 8252 §7.1/§7.3/§8.4, RFC 9700 §4.1.3).
+ * private-use scheme for native apps; no fragment, userinfo or wildcard (RFC 6749 §3.1.2, RFC 8252 §7.1/§7.3/§8.4,
+ * RFC 9700 §4.1.3). A reverse-domain scheme is what RFC 8252 §7.1 asks for (SHOULD); a single-word one (`myapp://cb`,
+ * as seed 003 registers) is accepted with {@link SINGLE_WORD_SCHEME_ADVICE}, and authorization requests to it must use
+ * PKCE ({@link requiresPkce}), but a scheme browsers or systems already define is refused.
  */
 export function validateRedirectUriRegistration(uri: string): Registration {
   const fail = (reason: string): Registration => ({ ok: false, reason });
@@ -71,12 +105,31 @@ export function validateRedirectUriRegistration(uri: string): Registration {
     }
     return { ok: true, uri };
   }
-  if (!scheme.includes(".")) {
+  if (RESERVED_SCHEMES.has(scheme)) {
     return fail(
       `the scheme "${scheme}" is not allowed: use https, http on loopback, or a reverse-domain private-use scheme such as com.example.app (RFC 8252 §7.1)`,
     );
   }
+  if (!scheme.includes(".")) return { ok: true, uri, advice: SINGLE_WORD_SCHEME_ADVICE };
   return { ok: true, uri };
+}
+
+/**
+ * The advice to show beside a registered redirect URI, or null: only single-word private-use schemes get one.
+ */
+export function redirectUriAdvice(uri: string): string | null {
+  const result = validateRedirectUriRegistration(uri);
+  return result.ok ? (result.advice ?? null) : null;
+}
+
+/**
+ * Whether an authorization request to `redirectUri` must carry a PKCE challenge whatever the client type: a
+ * private-use scheme can be claimed by another app on the device, and only PKCE keeps a code intercepted there
+ * useless (RFC 8252 §8.1, RFC 7636 §1).
+ */
+export function requiresPkce(redirectUri: string): boolean {
+  const scheme = URI_PARTS.exec(redirectUri)?.[1]?.toLowerCase();
+  return scheme !== undefined && scheme !== "https" && scheme !== "http";
 }
 
 /** The first response parameter name the raw query names (percent-decoded, as a client would read it), if any. */

@@ -30,6 +30,7 @@ export const APP_DETAIL = graphql(`
       redirectUris {
         id
         uri
+        advice
         createdAt
         lastUsedAt
       }

@@ -27,7 +27,7 @@ const REMOVE = graphql(`
   }
 `);
 
-type RedirectUri = { id: string; uri: string; createdAt: string; lastUsedAt: string | null };
+type RedirectUri = { id: string; uri: string; advice: string | null; createdAt: string; lastUsedAt: string | null };
 
 /** Add and remove an app's redirect URIs; the exact-match rule is said where the URI is typed. */
 export function RedirectUrisPanel(props: {
@@ -100,6 +100,11 @@ export function RedirectUrisPanel(props: {
                 <Table.Tr key={redirect.id}>
                   <Table.Td>
                     <CopyValue value={redirect.uri} label={`redirect URI ${redirect.uri}`} />
+                    {redirect.advice ? (
+                      <Text size="xs" c="orange.9" mt={4}>
+                        {redirect.advice}
+                      </Text>
+                    ) : null}
                   </Table.Td>
                   <Table.Td>{redirect.lastUsedAt ? new Date(redirect.lastUsedAt).toLocaleString() : "never"}</Table.Td>
                   <Table.Td>

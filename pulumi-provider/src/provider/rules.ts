@@ -68,6 +68,31 @@ export function nameProblem(field: string, value: unknown): string | undefined {
   return undefined;
 }
 
+/** server/oauth/redirect-uri.ts RESERVED_SCHEMES: schemes browsers or systems define, never a private-use redirect. */
+const RESERVED_SCHEMES = new Set([
+  "about",
+  "blob",
+  "chrome",
+  "chrome-extension",
+  "data",
+  "file",
+  "filesystem",
+  "ftp",
+  "intent",
+  "javascript",
+  "jar",
+  "mailto",
+  "moz-extension",
+  "ms-settings",
+  "sms",
+  "tel",
+  "urn",
+  "vbscript",
+  "view-source",
+  "ws",
+  "wss",
+]);
+
 /** server/oauth/redirect-uri.ts validateRedirectUriRegistration. */
 export function redirectUriProblem(uri: string): string | undefined {
   if (uri.length === 0) return "the redirect URI is empty";
@@ -94,7 +119,7 @@ export function redirectUriProblem(uri: string): string | undefined {
     }
     return undefined;
   }
-  if (!scheme.includes(".")) {
+  if (RESERVED_SCHEMES.has(scheme)) {
     return `the scheme "${scheme}" is not allowed: use https, http on loopback, or a reverse-domain private-use scheme such as com.example.app (RFC 8252 §7.1)`;
   }
   return undefined;

@@ -1,5 +1,6 @@
 import { RedirectUri } from "../../db/entities/index.ts";
 import type { Row } from "../../db/read-rows.ts";
+import { redirectUriAdvice } from "../../oauth/redirect-uri.ts";
 import { builder } from "../builder.ts";
 import { loadOwnedRows, loadRowsOfApplications } from "../loaders.ts";
 import { ApplicationNode } from "./application.ts";
@@ -17,6 +18,12 @@ export const RedirectUriNode = builder.loadableNode("RedirectUri", {
   fields: (t) => ({
     uri: t.exposeString("uri", {
       description: "Compared by exact string match, except the port of http://127.0.0.1 and http://[::1] (RFC 8252).",
+    }),
+    advice: t.string({
+      nullable: true,
+      description:
+        "Why a safer form exists, or null: set for single-word private-use schemes (myapp://), which any app on the device can claim; authorization requests to them must use PKCE.",
+      resolve: (row) => redirectUriAdvice(row.uri),
     }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When the URI was registered." }),
     lastUsedAt: t.field({

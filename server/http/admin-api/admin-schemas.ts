@@ -125,6 +125,10 @@ const applicationFields = {
   refreshTokenTtl: z.number().int(),
   isActive: z.boolean(),
   providers: z.array(ProviderSchema),
+  warnings: z.array(z.string()).meta({
+    description:
+      "What was saved but could be safer, one sentence each: a single-word private-use redirect scheme (myapp://) gets advice to use a reverse-domain one. Usually empty.",
+  }),
   createdAt: z.string(),
   updatedAt: z.string().nullable().meta({ description: "Null until the first update." }),
 };
@@ -143,6 +147,7 @@ const applicationExample = {
   refreshTokenTtl: 2592000,
   isActive: true,
   providers: [],
+  warnings: [],
   createdAt: NOW,
   updatedAt: null,
 } as const;

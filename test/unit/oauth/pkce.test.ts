@@ -15,30 +15,30 @@ const invalidRequest = (description: RegExp) =>
 
 describe("checkCodeChallenge", () => {
   it("accepts an S256 challenge", () => {
-    expect(checkCodeChallenge(CHALLENGE, "S256", true)).toEqual({
+    expect(checkCodeChallenge(CHALLENGE, "S256", "public clients")).toEqual({
       codeChallenge: CHALLENGE,
       codeChallengeMethod: "S256",
     });
   });
 
   it("returns null without a challenge when none is required", () => {
-    expect(checkCodeChallenge(undefined, undefined, false)).toBeNull();
+    expect(checkCodeChallenge(undefined, undefined, null)).toBeNull();
   });
 
   it("requires a challenge from public clients", () => {
-    expect(() => checkCodeChallenge(undefined, undefined, true)).toThrow(
+    expect(() => checkCodeChallenge(undefined, undefined, "public clients")).toThrow(
       invalidRequest(/^code_challenge is required for public clients \(PKCE, RFC 7636\)$/),
     );
   });
 
   it("refuses the plain PKCE method, explicit or implied by an absent method", () => {
-    expect(() => checkCodeChallenge(CHALLENGE, "plain", false)).toThrow(invalidRequest(/"plain" is not supported/));
-    expect(() => checkCodeChallenge(CHALLENGE, undefined, false)).toThrow(invalidRequest(/only S256 is supported/));
-    expect(() => checkCodeChallenge(CHALLENGE, "s256", false)).toThrow(invalidRequest(/must be S256/));
+    expect(() => checkCodeChallenge(CHALLENGE, "plain", null)).toThrow(invalidRequest(/"plain" is not supported/));
+    expect(() => checkCodeChallenge(CHALLENGE, undefined, null)).toThrow(invalidRequest(/only S256 is supported/));
+    expect(() => checkCodeChallenge(CHALLENGE, "s256", null)).toThrow(invalidRequest(/must be S256/));
   });
 
   it("refuses a method without a challenge", () => {
-    expect(() => checkCodeChallenge(undefined, "S256", false)).toThrow(invalidRequest(/without code_challenge/));
+    expect(() => checkCodeChallenge(undefined, "S256", null)).toThrow(invalidRequest(/without code_challenge/));
   });
 
   it("refuses a challenge that is not 43 canonical base64url characters", () => {
@@ -48,7 +48,7 @@ describe("checkCodeChallenge", () => {
       `${CHALLENGE.slice(0, 42)}+`,
       `${CHALLENGE.slice(0, 42)}N`,
     ]) {
-      expect(() => checkCodeChallenge(bad, "S256", false)).toThrow(invalidRequest(/43 base64url characters/));
+      expect(() => checkCodeChallenge(bad, "S256", null)).toThrow(invalidRequest(/43 base64url characters/));
     }
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { matchRedirectUri, validateRedirectUriRegistration } from "../../../server/oauth/redirect-uri.ts";
+import {
+  matchRedirectUri,
+  redirectUriAdvice,
+  requiresPkce,
+  SINGLE_WORD_SCHEME_ADVICE,
+  validateRedirectUriRegistration,
+} from "../../../server/oauth/redirect-uri.ts";
 
 const reason = (uri: string) => {
   const result = validateRedirectUriRegistration(uri);
@@ -27,11 +33,36 @@ describe("validateRedirectUriRegistration", () => {
     expect(reason("http://127.1/cb")).toMatch(/must use https/);
   });
 
-  it("refuses relative URIs and schemes without a dot", () => {
+  it("refuses relative URIs and schemes that browsers or systems define", () => {
     expect(reason("/callback")).toMatch(/absolute URI/);
-    expect(reason("myapp:/callback")).toMatch(/reverse-domain private-use scheme/);
     expect(reason("javascript:alert(1)")).toMatch(/scheme "javascript" is not allowed/);
     expect(reason("data:text/html,hi")).toMatch(/not allowed/);
+    for (const uri of [
+      "file:///etc/passwd",
+      "vbscript:x",
+      "blob:https://a.example/1",
+      "ws://localhost/cb",
+      "mailto:a@b.c",
+    ]) {
+      expect(reason(uri)).toMatch(/is not allowed: use https/);
+    }
+  });
+
+  it("accepts a single-word private-use scheme (seed 003's myapp://callback) with advice to use a reverse domain", () => {
+    for (const uri of ["myapp://callback", "myapp:/callback"]) {
+      expect(validateRedirectUriRegistration(uri)).toEqual({ ok: true, uri, advice: SINGLE_WORD_SCHEME_ADVICE });
+      expect(redirectUriAdvice(uri)).toMatch(/reverse-domain scheme such as com\.example\.app/);
+    }
+    expect(redirectUriAdvice("com.example.app:/cb")).toBeNull();
+    expect(redirectUriAdvice("https://app.example.com/cb")).toBeNull();
+    expect(redirectUriAdvice("javascript:alert(1)")).toBeNull();
+  });
+
+  it("requires PKCE for every private-use scheme, never for https or loopback http", () => {
+    expect(requiresPkce("myapp://callback")).toBe(true);
+    expect(requiresPkce("com.example.app:/cb")).toBe(true);
+    expect(requiresPkce("https://app.example.com/cb")).toBe(false);
+    expect(requiresPkce("http://127.0.0.1:8080/cb")).toBe(false);
   });
 
   it("refuses a query carrying an authorization response parameter (#20 item 11)", () => {

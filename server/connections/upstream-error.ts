@@ -37,6 +37,18 @@ const ID_TOKEN_CHECKS = new Set<string>([
   oauth.JSON_ATTRIBUTE_COMPARISON,
 ]);
 
+/**
+ * The OAuth error a `WWW-Authenticate` answer stands for: the `error` parameter when a challenge names one; otherwise
+ * a Bearer (or DPoP) challenge refuses a token (RFC 6750 §3.1: invalid_token), and any other scheme, Basic above all,
+ * refuses the client's own authentication (RFC 6749 §5.2: invalid_client, "MUST include the WWW-Authenticate header").
+ */
+function challengeError(challenges: readonly oauth.WWWAuthenticateChallenge[]): string {
+  const named = challenges.find((challenge) => typeof challenge.parameters.error === "string");
+  if (named) return named.parameters.error!;
+  const tokenSchemes = new Set(["bearer", "dpop"]);
+  return challenges.some((challenge) => tokenSchemes.has(challenge.scheme)) ? "invalid_token" : "invalid_client";
+}
+
 /** Maps whatever oauth4webapi or fetch threw into an {@link UpstreamError}; `what` names the call ("token request"). */
 export function toUpstreamError(error: unknown, what: string): UpstreamError {
   if (error instanceof UpstreamError) return error;
@@ -48,8 +60,9 @@ export function toUpstreamError(error: unknown, what: string): UpstreamError {
     });
   }
   if (error instanceof oauth.WWWAuthenticateChallengeError) {
-    return new UpstreamError("upstream_error", `${what} was refused (HTTP ${error.status})`, {
-      upstreamError: error.cause[0]?.parameters.error ?? "invalid_token",
+    const code = challengeError(error.cause);
+    return new UpstreamError("upstream_error", `${what} was refused with ${code} (HTTP ${error.status})`, {
+      upstreamError: code,
       cause: error,
     });
   }

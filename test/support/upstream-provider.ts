@@ -36,7 +36,13 @@ export type UpstreamClient = {
 /** What the token endpoint answers instead of running the grant, until cleared. */
 export type TokenFailure =
   | { readonly kind: "html" }
-  | { readonly kind: "oauth_error"; readonly error: string; readonly status?: number }
+  | {
+      readonly kind: "oauth_error";
+      readonly error: string;
+      readonly status?: number;
+      /** A `WWW-Authenticate` header to send with it, as servers do with 401 invalid_client (RFC 6749 §5.2). */
+      readonly challenge?: string;
+    }
   | { readonly kind: "slow"; readonly ms: number };
 
 export type UpstreamOptions = {
@@ -233,6 +239,7 @@ export async function startUpstreamProvider(options: UpstreamOptions): Promise<U
       }
       if (failure?.kind === "oauth_error") {
         ctx.status = failure.status ?? 400;
+        if (failure.challenge) ctx.set("WWW-Authenticate", failure.challenge);
         ctx.body = { error: failure.error, error_description: `forced ${failure.error}` };
         return;
       }

@@ -256,6 +256,34 @@ describe("service integration tokens", () => {
   });
 });
 
+describe("an upstream token endpoint that refuses the client (RFC 6749 §5.2)", () => {
+  it.each([
+    ["with a Basic challenge", 'Basic realm="upstream"'],
+    ["with a challenge that names the error", 'Basic realm="upstream", error="invalid_client"'],
+    ["without a challenge", undefined],
+  ])("is reported as invalid_client %s, not invalid_token", async (_name, challenge) => {
+    const row = await integration("client_credentials");
+    upstream.tokenFailure = { kind: "oauth_error", error: "invalid_client", status: 401, challenge };
+    try {
+      const error = await rejection(get(row.id));
+      expect(error).toMatchObject({ code: "upstream_error", upstreamError: "invalid_client" });
+      expect(error.message).toMatch(/invalid_client/);
+    } finally {
+      upstream.tokenFailure = undefined;
+    }
+  });
+
+  it("keeps invalid_token for a Bearer challenge without an error (a resource refusing a token, RFC 6750 §3)", async () => {
+    const row = await integration("client_credentials");
+    upstream.tokenFailure = { kind: "oauth_error", error: "whatever", status: 401, challenge: 'Bearer realm="api"' };
+    try {
+      expect(await rejection(get(row.id))).toMatchObject({ code: "upstream_error", upstreamError: "invalid_token" });
+    } finally {
+      upstream.tokenFailure = undefined;
+    }
+  });
+});
+
 describe("testIntegration", () => {
   const run = (integrationId: string, org = organizationId) =>
     testIntegration(server.orm.em, server.keyring, LOOPBACK_OK, { integrationId, organizationId: org }, new Date());

@@ -115,7 +115,12 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
   });
 
   router.get("/logout", async (c) => {
-    const session = await resolveSession(deps.orm.em.fork(), readSessionToken(c, https), new Date(), deps.config.sessionPolicy);
+    const session = await resolveSession(
+      deps.orm.em.fork(),
+      readSessionToken(c, https),
+      new Date(),
+      deps.config.sessionPolicy,
+    );
     if (!session) {
       clearSessionCookie(c, https);
       return sendPage(c, 200, signedOutPage);

@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { DEFAULT_SESSION_POLICY } from "../../config.ts";
 import { mintSecret, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
-import { DEFAULT_SESSION_POLICY } from "../../config.ts";
 import { Session, User } from "../../db/entities/index.ts";
 
 /**

@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { DEFAULT_SESSION_POLICY, type SessionPolicy } from "../../config.ts";
 import { hasValidChecksum, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
-import { DEFAULT_SESSION_POLICY, type SessionPolicy } from "../../config.ts";
 import { Session } from "../../db/entities/index.ts";
 
 /** The signed-in browser's user, as routes and pages need it. Plain data. */

@@ -70,6 +70,7 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
     allowPrivateAddresses: deps.config.allowPrivateWebhooks,
     publicUrl: deps.config.publicUrl,
     secureCookies: deps.config.secureCookies,
+    sessionPolicy: deps.config.sessionPolicy,
     introspection: deps.config.graphqlIntrospection,
     keyring: deps.keyring,
     signer: deps.signer,

@@ -58,6 +58,20 @@ export type Config = {
   readonly smtpUrl: string | undefined;
   /** The From of every message Latch sends, e.g. `Latch <no-reply@example.com>`. */
   readonly mailFrom: string;
+  /** How long a browser session lasts: unused (idle) and at most (absolute), from LATCH_SESSION_*_TIMEOUT. */
+  readonly sessionPolicy: SessionPolicy;
+};
+
+/**
+ * The lifetime of a browser session: it ends after `idleTimeoutMs` without a request, and `absoluteTimeoutMs` after
+ * sign-in whatever happens (a stolen cookie stops working by then). Idle is never longer than absolute.
+ */
+export type SessionPolicy = { readonly idleTimeoutMs: number; readonly absoluteTimeoutMs: number };
+
+/** 7 days idle, 30 days at most (OWASP session management: bounded, and renewed only by signing in again). */
+export const DEFAULT_SESSION_POLICY: SessionPolicy = {
+  idleTimeoutMs: 7 * 24 * 60 * 60_000,
+  absoluteTimeoutMs: 30 * 24 * 60 * 60_000,
 };
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -96,6 +110,19 @@ const smtpUrl = z
   .refine((value) => URL.canParse(value) && /^smtps?:$/.test(new URL(value).protocol) && new URL(value).hostname, {
     message: "must be an smtp:// or smtps:// URL with a host",
   });
+
+const DURATION_UNITS_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const MAX_SESSION_MS = 365 * 86_400_000;
+
+/** A duration: a whole number with a unit (`45s`, `30m`, `12h`, `7d`) or bare seconds; at least 1 s, at most a year. */
+const duration = z
+  .string()
+  .regex(/^\d{1,9}[smhd]?$/, "must be a whole number of seconds, or one with a unit: 45s, 30m, 12h, 7d")
+  .transform((value) => {
+    const unit = /[smhd]$/.test(value) ? value.slice(-1) : "s";
+    return Number.parseInt(value, 10) * DURATION_UNITS_MS[unit]!;
+  })
+  .refine((ms) => ms >= 1000 && ms <= MAX_SESSION_MS, { message: "must be between 1 second and 365 days" });
 
 const schema = z.object({
   PORT: z.preprocess(
@@ -167,6 +194,8 @@ const schema = z.object({
     z.string().min(16, "must be at least 16 characters").max(1024).optional(),
   ),
   LATCH_SMTP_URL: z.preprocess(emptyToUndefined, smtpUrl.optional()),
+  LATCH_SESSION_IDLE_TIMEOUT: z.preprocess(emptyToUndefined, duration.optional()),
+  LATCH_SESSION_ABSOLUTE_TIMEOUT: z.preprocess(emptyToUndefined, duration.optional()),
   LATCH_MAIL_FROM: z.preprocess(
     emptyToUndefined,
     z
@@ -207,6 +236,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       "is required when DATABASE_URL is set (32 random bytes, base64: `openssl rand -base64 32`)",
     );
   }
+  const sessionPolicy: SessionPolicy = {
+    idleTimeoutMs: e.LATCH_SESSION_IDLE_TIMEOUT ?? DEFAULT_SESSION_POLICY.idleTimeoutMs,
+    absoluteTimeoutMs: e.LATCH_SESSION_ABSOLUTE_TIMEOUT ?? DEFAULT_SESSION_POLICY.absoluteTimeoutMs,
+  };
+  if (sessionPolicy.idleTimeoutMs > sessionPolicy.absoluteTimeoutMs) {
+    // Checked on the pair: an idle timeout alone, shorter than the default absolute one, is fine.
+    throw new ConfigError(
+      e.LATCH_SESSION_IDLE_TIMEOUT ? "LATCH_SESSION_IDLE_TIMEOUT" : "LATCH_SESSION_ABSOLUTE_TIMEOUT",
+      "makes the idle timeout longer than the absolute one (LATCH_SESSION_ABSOLUTE_TIMEOUT)",
+    );
+  }
   const port = e.PORT;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, "");
   return {
@@ -233,6 +273,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     databaseConnectTimeoutMs: e.LATCH_DB_CONNECT_TIMEOUT_MS,
     smtpUrl: e.LATCH_SMTP_URL,
     mailFrom: e.LATCH_MAIL_FROM ?? `Latch <no-reply@${new URL(publicUrl).hostname}>`,
+    sessionPolicy,
     graphqlIntrospection: e.LATCH_GRAPHQL_INTROSPECTION
       ? e.LATCH_GRAPHQL_INTROSPECTION === "true"
       : e.NODE_ENV !== "production",

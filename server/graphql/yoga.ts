@@ -1,6 +1,7 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import type { MikroORM } from "@mikro-orm/postgresql";
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationRule } from "graphql";
+import type { SessionPolicy } from "../config.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
 import { SECRET_PREFIXES } from "../crypto/prefixed-secret.ts";
 
@@ -28,6 +29,8 @@ export type GraphQLDeps = {
   readonly publicUrl: string;
   /** Whether the session cookie is the `Secure` `__Host-` one (config.secureCookies). */
   readonly secureCookies: boolean;
+  /** How long browser sessions last (config.sessionPolicy); the defaults when not given. */
+  readonly sessionPolicy?: SessionPolicy;
   readonly keyring: MasterKeyring;
   /** Verifies user access tokens presented to the control plane. */
   readonly signer: TokenSigner;
@@ -66,7 +69,7 @@ async function authenticate(request: Request, deps: GraphQLDeps, now: Date): Pro
     return member;
   }
   const token = readCookie(request.headers.get("cookie"), sessionCookieName(deps.secureCookies));
-  const session = token ? await resolveSession(em, token, now) : null;
+  const session = token ? await resolveSession(em, token, now, deps.sessionPolicy) : null;
   if (!session) throw unauthenticated("Authentication required: send Authorization: Bearer <API key>, or sign in");
   const named = request.headers.get("latch-organization") ?? undefined;
   const member = await authenticateMember(em, session.user.id, named);

@@ -6,5 +6,5 @@ import { readSessionToken } from "./session-cookie.ts";
 /** The browser session the request's cookie names, if it is live. */
 export async function currentSession(c: Context, deps: HttpDeps, now: Date) {
   const token = readSessionToken(c, deps.config.secureCookies);
-  return token ? resolveSession(deps.orm.em.fork(), token, now) : null;
+  return token ? resolveSession(deps.orm.em.fork(), token, now, deps.config.sessionPolicy) : null;
 }

@@ -28,6 +28,7 @@ export async function answerUpstreamLogin(c: Context, deps: HttpDeps, callback: 
       ip: clientIp(c, deps.config.trustedProxyHops),
       userAgent: c.req.header("user-agent") ?? null,
       previousSessionToken: readSessionToken(c, https),
+      absoluteTimeoutMs: deps.config.sessionPolicy.absoluteTimeoutMs,
     },
     callback.now,
   );

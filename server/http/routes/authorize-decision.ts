@@ -45,7 +45,7 @@ export function registerAuthorizeDecisionRoute(router: Hono, deps: HttpDeps): vo
     }
     const field = (name: string) => form.get(name) ?? undefined;
     const token = readSessionToken(c, deps.config.secureCookies);
-    const session = token ? await resolveSession(em, token, now) : null;
+    const session = token ? await resolveSession(em, token, now, deps.config.sessionPolicy) : null;
     if (!session) return expiredPage(c, "You were signed out. Go back to the app and start again.");
     if (
       !checkCsrf(

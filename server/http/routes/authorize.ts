@@ -39,7 +39,7 @@ export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {
     const request = validation.request;
 
     const token = readSessionToken(c, deps.config.secureCookies);
-    const session = token ? await resolveSession(em, token, now) : null;
+    const session = token ? await resolveSession(em, token, now, deps.config.sessionPolicy) : null;
     const stale = request.prompt === "login" && session && now.getTime() - session.authTime.getTime() > FRESH_LOGIN_MS;
     if (!session || stale) {
       if (request.prompt === "none" && request.redirectUri) {

@@ -95,7 +95,13 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
     }
     const result = await loginWithPassword(
       deps.orm.em.fork(),
-      { email, password, ip, userAgent: c.req.header("user-agent") ?? null },
+      {
+        email,
+        password,
+        ip,
+        userAgent: c.req.header("user-agent") ?? null,
+        absoluteTimeoutMs: deps.config.sessionPolicy.absoluteTimeoutMs,
+      },
       now,
     );
     if (!result.ok) return showLogin(c, 401, { returnTo, email, error: BAD_CREDENTIALS });
@@ -109,7 +115,12 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
   });
 
   router.get("/logout", async (c) => {
-    const session = await resolveSession(deps.orm.em.fork(), readSessionToken(c, https), new Date());
+    const session = await resolveSession(
+      deps.orm.em.fork(),
+      readSessionToken(c, https),
+      new Date(),
+      deps.config.sessionPolicy,
+    );
     if (!session) {
       clearSessionCookie(c, https);
       return sendPage(c, 200, signedOutPage);
@@ -129,7 +140,7 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
     const form = await c.req.parseBody();
     const now = new Date();
     const token = readSessionToken(c, https);
-    const session = await resolveSession(deps.orm.em.fork(), token, now);
+    const session = await resolveSession(deps.orm.em.fork(), token, now, deps.config.sessionPolicy);
     if (session) {
       const binding = { sessionId: session.sessionId };
       if (!checkCsrf(c, { key, publicUrl: deps.config.publicUrl, binding }, form.csrf_token)) {

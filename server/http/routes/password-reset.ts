@@ -191,7 +191,7 @@ export function registerPasswordResetRoutes(
     if (!csrfOk(c, form.csrf_token)) return formExpired(c);
     const now = new Date();
     const em = deps.orm.em.fork();
-    const current = await resolveSession(em, readSessionToken(c, https), now);
+    const current = await resolveSession(em, readSessionToken(c, https), now, deps.config.sessionPolicy);
     const result = await resetPassword(em, { token, password, keepSessionId: current?.sessionId ?? null }, now);
     if (!result.ok) {
       if (result.problem === "password") return newPasswordForm(c, 400, token, result.message);

@@ -1,10 +1,14 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { DEFAULT_SESSION_POLICY } from "../../config.ts";
 import { mintSecret, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { Session, User } from "../../db/entities/index.ts";
 
-/** Absolute lifetime of a browser session: it is never extended, so a stolen cookie stops working within this. */
-export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/**
+ * Default absolute lifetime of a browser session (LATCH_SESSION_ABSOLUTE_TIMEOUT's default): it is never extended,
+ * so a stolen cookie stops working within this.
+ */
+export const SESSION_TTL_MS = DEFAULT_SESSION_POLICY.absoluteTimeoutMs;
 
 /** Longest user agent stored; the header is attacker-chosen and only informational. */
 const MAX_USER_AGENT_LENGTH = 512;
@@ -15,6 +19,8 @@ export type CreateSessionInput = {
   readonly authMethod: string;
   readonly ip: string | null;
   readonly userAgent: string | null;
+  /** The absolute timeout (config.sessionPolicy); {@link SESSION_TTL_MS} when not given. */
+  readonly absoluteTimeoutMs?: number;
 };
 
 export type CreatedSession = {
@@ -27,7 +33,7 @@ export type CreatedSession = {
 /** Starts a browser session for a user who just authenticated. Flushes (inside the caller's transaction, if any). */
 export async function createSession(em: EntityManager, input: CreateSessionInput, now: Date): Promise<CreatedSession> {
   const token = mintSecret(SECRET_PREFIXES.browserSession);
-  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  const expiresAt = new Date(now.getTime() + (input.absoluteTimeoutMs ?? SESSION_TTL_MS));
   const session = em.create(Session, {
     user: em.getReference(User, input.userId),
     tokenHash: hashSecret(token),

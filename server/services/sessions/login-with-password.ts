@@ -9,6 +9,8 @@ export type LoginWithPasswordInput = {
   readonly password: string;
   readonly ip: string | null;
   readonly userAgent: string | null;
+  /** The absolute session timeout (config.sessionPolicy); the default when not given. */
+  readonly absoluteTimeoutMs?: number;
 };
 
 export type LoginWithPasswordResult =
@@ -63,7 +65,13 @@ export async function loginWithPassword(
     }
     const session = await createSession(
       tx,
-      { userId: user.id, authMethod: "password", ip: input.ip, userAgent: input.userAgent },
+      {
+        userId: user.id,
+        authMethod: "password",
+        ip: input.ip,
+        userAgent: input.userAgent,
+        ...(input.absoluteTimeoutMs !== undefined && { absoluteTimeoutMs: input.absoluteTimeoutMs }),
+      },
       now,
     );
     await tx.nativeUpdate(User, { id: user.id }, { lastLoginAt: now });

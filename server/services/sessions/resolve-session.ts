@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { DEFAULT_SESSION_POLICY, type SessionPolicy } from "../../config.ts";
 import { hasValidChecksum, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { Session } from "../../db/entities/index.ts";
@@ -21,22 +22,33 @@ export type ResolvedSession = {
 const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 /**
- * The session a cookie's token names, or null when it is unknown, expired or not a session token at all (checked
- * by prefix and checksum before any lookup). Expiry is absolute: resolving never extends a session.
+ * The session a cookie's token names, or null when it is unknown, ended, timed out or not a session token at all
+ * (checked by prefix and checksum before any lookup). A session times out `policy.idleTimeoutMs` after its last
+ * request (`lastSeenAt`, which resolving moves forward) and `policy.absoluteTimeoutMs` after sign-in, and at its
+ * row's `expiresAt` (the absolute timeout in force when it began), whichever comes first: resolving never extends
+ * the absolute end, and a shorter policy set later applies to sessions already open.
  */
 export async function resolveSession(
   em: EntityManager,
   token: string | null | undefined,
   now: Date,
+  policy: SessionPolicy = DEFAULT_SESSION_POLICY,
 ): Promise<ResolvedSession | null> {
   if (!token?.startsWith(SECRET_PREFIXES.browserSession) || !hasValidChecksum(token)) return null;
   const session = await em.findOne(
     Session,
-    { tokenHash: hashSecret(token), expiresAt: { $gt: now } },
+    {
+      tokenHash: hashSecret(token),
+      expiresAt: { $gt: now },
+      createdAt: { $gt: new Date(now.getTime() - policy.absoluteTimeoutMs) },
+      lastSeenAt: { $gt: new Date(now.getTime() - policy.idleTimeoutMs) },
+    },
     { populate: ["user"] },
   );
   if (!session) return null;
-  if (now.getTime() - session.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS) {
+  // With a short idle timeout, written often enough that a session in use never looks idle.
+  const resolution = Math.min(LAST_SEEN_RESOLUTION_MS, policy.idleTimeoutMs / 4);
+  if (now.getTime() - session.lastSeenAt.getTime() >= resolution) {
     await em.nativeUpdate(Session, { id: session.id }, { lastSeenAt: now });
   }
   const user = session.user.getEntity();

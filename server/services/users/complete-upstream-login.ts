@@ -31,6 +31,8 @@ export type CompleteUpstreamLoginInput = {
   readonly ip: string | null;
   readonly userAgent: string | null;
   readonly previousSessionToken: string | undefined;
+  /** The absolute session timeout (config.sessionPolicy); the default when not given. */
+  readonly absoluteTimeoutMs?: number;
 };
 
 export type CompleteUpstreamLoginResult =
@@ -111,6 +113,7 @@ export async function completeUpstreamLogin(
       ip: input.ip,
       userAgent: input.userAgent,
       previousSessionToken: input.previousSessionToken,
+      ...(input.absoluteTimeoutMs !== undefined && { absoluteTimeoutMs: input.absoluteTimeoutMs }),
     },
     now,
   );

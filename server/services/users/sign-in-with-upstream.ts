@@ -26,6 +26,8 @@ export type UpstreamSignInInput = {
   readonly userAgent: string | null;
   /** The session cookie this browser already holds: it ends, as on a password sign-in. */
   readonly previousSessionToken: string | null | undefined;
+  /** The absolute session timeout (config.sessionPolicy); the default when not given. */
+  readonly absoluteTimeoutMs?: number;
 };
 
 /** Why an upstream account could not be signed in; stable, recorded as the `user.login_failed` reason. */
@@ -125,7 +127,13 @@ async function signIn(tx: EntityManager, input: UpstreamSignInInput, now: Date):
   await endSession(tx, input.previousSessionToken, now);
   const session = await createSession(
     tx,
-    { userId, authMethod: provider.kind, ip: input.ip, userAgent: input.userAgent },
+    {
+      userId,
+      authMethod: provider.kind,
+      ip: input.ip,
+      userAgent: input.userAgent,
+      ...(input.absoluteTimeoutMs !== undefined && { absoluteTimeoutMs: input.absoluteTimeoutMs }),
+    },
     now,
   );
   await tx.nativeUpdate(User, { id: userId }, { lastLoginAt: now });

@@ -143,7 +143,8 @@ describe("POST /login", () => {
     const stored = await em.findOneOrFail(Session, { id: session!.sessionId });
     expect(stored.tokenHash).not.toContain(token);
     expect(stored.authMethod).toBe("password");
-    expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBe(12 * 60 * 60 * 1000);
+    // LATCH_SESSION_ABSOLUTE_TIMEOUT's default: 30 days.
+    expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBe(30 * 24 * 60 * 60 * 1000);
     const signedIn = await em.findOneOrFail(Event, { type: "user.signed_in", subjectId: session!.user.id });
     expect(signedIn.payload).toMatchObject({ method: "password" });
     expect(JSON.stringify(await em.find(Event, {}))).not.toContain(PASSWORD);

@@ -26,6 +26,8 @@ export const APP_DETAIL = graphql(`
       refreshTokenTtl
       refreshTokenRotation
       refreshReuseInterval
+      tokenEndpointAuthMethod
+      isResourceServer
       activeGrantCount
       redirectUris {
         id

@@ -5,6 +5,7 @@ import {
   Group,
   NumberInput,
   Paper,
+  Radio,
   SegmentedControl,
   Stack,
   Switch,
@@ -46,6 +47,9 @@ export const REUSE_INTERVAL = REFRESH_REUSE_INTERVAL;
 
 export type AppSettings = {
   readonly id: string;
+  readonly type: "CONFIDENTIAL" | "PUBLIC";
+  readonly tokenEndpointAuthMethod: AuthMethod | null;
+  readonly isResourceServer: boolean;
   readonly accessTokenFormat: "JWT" | "OPAQUE";
   readonly accessTokenTtl: number;
   readonly refreshTokenTtl: number;
@@ -54,7 +58,27 @@ export type AppSettings = {
   readonly allowedScopes: readonly string[];
 };
 
-/** An app's token settings (format, lifetimes, refresh rotation and its retry interval) and its allowed scopes. */
+type AuthMethod = "ANY" | "CLIENT_SECRET_BASIC" | "CLIENT_SECRET_POST";
+
+/** The choices of TokenEndpointAuthMethod, in the words of RFC 6749 §2.3.1. */
+const AUTH_METHODS: readonly { value: AuthMethod; label: string; description: string }[] = [
+  { value: "ANY", label: "Either", description: "HTTP Basic or the form body, whichever the client sends." },
+  {
+    value: "CLIENT_SECRET_BASIC",
+    label: "HTTP Basic only",
+    description: "client_secret_basic: a secret sent in the form body is refused.",
+  },
+  {
+    value: "CLIENT_SECRET_POST",
+    label: "Form body only",
+    description: "client_secret_post: an Authorization header is refused.",
+  },
+];
+
+/**
+ * An app's token settings (format, lifetimes, refresh rotation and its retry interval), for a confidential app its
+ * client authentication method and whether it is a resource server, and its allowed scopes.
+ */
 export function SettingsPanel({ app, onChange }: { app: AppSettings; onChange(): void }) {
   const [format, setFormat] = useState(app.accessTokenFormat);
   const [accessTtl, setAccessTtl] = useState<number | string>(app.accessTokenTtl);
@@ -62,6 +86,9 @@ export function SettingsPanel({ app, onChange }: { app: AppSettings; onChange():
   const [rotation, setRotation] = useState(app.refreshTokenRotation);
   const [interval, setReuse] = useState<number | string>(app.refreshReuseInterval);
   const [scopes, setScopes] = useState<string[]>([...app.allowedScopes]);
+  const [authMethod, setAuthMethod] = useState<AuthMethod>(app.tokenEndpointAuthMethod ?? "ANY");
+  const [resourceServer, setResourceServer] = useState(app.isResourceServer);
+  const confidential = app.type === "CONFIDENTIAL";
   const [saved, setSaved] = useState(false);
   const catalogue = useQuery(SCOPES);
   const action = useAction();
@@ -80,6 +107,7 @@ export function SettingsPanel({ app, onChange }: { app: AppSettings; onChange():
               refreshTokenRotation: rotation,
               refreshReuseInterval: rotation ? Number(interval) : 0,
               allowedScopes: scopes,
+              ...(confidential && { tokenEndpointAuthMethod: authMethod, isResourceServer: resourceServer }),
             },
           })
         ).updateApplication,
@@ -164,6 +192,38 @@ export function SettingsPanel({ app, onChange }: { app: AppSettings; onChange():
           )}
         </Stack>
       </Paper>
+      {confidential && (
+        <Paper withBorder p="md">
+          <Stack>
+            <Title order={3} size="h5">
+              Client authentication
+            </Title>
+            <Radio.Group
+              label="How the app sends its client secret"
+              description="At the token, revocation and introspection endpoints (RFC 7591 token_endpoint_auth_method)."
+              value={authMethod}
+              onChange={(value) => setAuthMethod(value as AuthMethod)}
+            >
+              <Stack gap="xs" mt="xs">
+                {AUTH_METHODS.map((method) => (
+                  <Radio
+                    key={method.value}
+                    value={method.value}
+                    label={method.label}
+                    description={method.description}
+                  />
+                ))}
+              </Stack>
+            </Radio.Group>
+            <Switch
+              label="Resource server"
+              description="It may introspect the tokens of every app of this workspace; any other app only its own (RFC 7662 §4)."
+              checked={resourceServer}
+              onChange={(e) => setResourceServer(e.currentTarget.checked)}
+            />
+          </Stack>
+        </Paper>
+      )}
       <Paper withBorder p="md">
         <Stack>
           <Title order={3} size="h5">

@@ -41,3 +41,12 @@ export class ForbiddenError extends ServiceError {
     super("FORBIDDEN", message);
   }
 }
+
+/** Too many of one action in a short time (resending an invitation); try again after `retryAfterSeconds`. */
+export class RateLimitedError extends ServiceError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super("RATE_LIMITED", message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

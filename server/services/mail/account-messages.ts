@@ -30,3 +30,32 @@ export function resetPasswordMessage(input: { to: string; link: string; minutes:
     ],
   });
 }
+
+/**
+ * The invitation to join an organization (valid `days` days). Names the organization and, when a person sent it,
+ * who: the words a recipient needs to tell a real invitation from a phishing one.
+ */
+export function invitationMessage(input: {
+  to: string;
+  link: string;
+  organizationName: string;
+  inviterName: string | null;
+  role: string;
+  days: number;
+}): MailMessage {
+  const who = input.inviterName ? `${input.inviterName} invited you` : "You have been invited";
+  return renderMessage({
+    kind: "invitation",
+    to: input.to,
+    subject: `Join ${input.organizationName} on Latch`,
+    intro: [
+      `${who} to join the workspace ${input.organizationName} as ${/^[aeiou]/.test(input.role) ? "an" : "a"} ${input.role}.`,
+      "Accept to sign in, or to create your account with this email address if you have none.",
+    ],
+    action: { label: "Accept invitation", url: input.link },
+    outro: [
+      `The link works once and expires in ${input.days} days.`,
+      "If you did not expect this invitation, you can ignore this message.",
+    ],
+  });
+}

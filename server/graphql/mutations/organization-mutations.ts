@@ -6,7 +6,7 @@ import { updateOrganization } from "../../services/organizations/update-organiza
 import { builder } from "../builder.ts";
 import { actorOf, type GraphQLContext } from "../context.ts";
 import { rowId } from "../global-id.ts";
-import { OrganizationNode } from "../types/organization.ts";
+import { OrganizationNode, SignUpPolicyEnum } from "../types/organization.ts";
 
 const OrganizationPayload = builder.objectRef<{ organization: Organization }>("OrganizationPayload").implement({
   description: "The workspace after the change.",
@@ -58,17 +58,32 @@ builder.mutationFields((t) => ({
   updateOrganization: t.field({
     type: OrganizationPayload,
     description:
-      "Renames the workspace the request acts in (owners, admins, admin API keys). The slug stays, so headers and scripts that name it keep working.",
+      "Renames the workspace the request acts in and sets its sign-up policy and email-verification rule (owners, admins, admin API keys). Left-out fields stay. The slug stays, so headers and scripts that name it keep working.",
     errors: { union: { description: "The payload, or the typed error that kept anything from changing." } },
     authScopes: { apiKeyScope: "admin" },
     args: {
       id: t.arg.globalID({ required: true, description: "The workspace: the one this request acts in." }),
       name: t.arg.string({ required: false, description: "The new display name, 1 to 100 characters." }),
+      signUpPolicy: t.arg({
+        type: SignUpPolicyEnum,
+        required: false,
+        description: "Who may sign up through its apps.",
+      }),
+      requireVerifiedEmail: t.arg.boolean({
+        required: false,
+        description: "Whether consent to its apps needs a verified email.",
+      }),
     },
     resolve: async (_root, args, context) => {
       const organization = await updateOrganization(
         context.em,
-        { organizationId: actingOrganization(args.id, context), name: args.name, actor: actorOf(context.principal) },
+        {
+          organizationId: actingOrganization(args.id, context),
+          name: args.name,
+          signUpPolicy: args.signUpPolicy,
+          requireVerifiedEmail: args.requireVerifiedEmail,
+          actor: actorOf(context.principal),
+        },
         context.now(),
       );
       return { organization };

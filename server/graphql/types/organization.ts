@@ -14,6 +14,15 @@ async function loadOrganizations(ids: readonly string[], context: GraphQLContext
   return ids.map((id) => byId.get(id) ?? new NotFoundError("Organization"));
 }
 
+export const SignUpPolicyEnum = builder.enumType("SignUpPolicy", {
+  description: "Who may create an account on the login page of the organization's apps.",
+  values: {
+    OPEN: { value: "OPEN", description: 'Anyone: the login page offers "Create account".' },
+    INVITE_ONLY: { value: "INVITE_ONLY", description: "Only people the organization invited." },
+    CLOSED: { value: "CLOSED", description: "No one: accounts are created by the operator (the default)." },
+  } as const,
+});
+
 export const OrganizationNode = builder.loadableNode(Organization, {
   name: "Organization",
   description: "A workspace: it owns applications, scopes, webhooks and API keys.",
@@ -22,6 +31,14 @@ export const OrganizationNode = builder.loadableNode(Organization, {
   fields: (t) => ({
     name: t.exposeString("name", { description: "The display name." }),
     slug: t.exposeString("slug", { description: "URL-safe unique name" }),
+    signUpPolicy: t.field({
+      type: SignUpPolicyEnum,
+      description: "Who may create an account while authorizing one of the organization's apps.",
+      resolve: (organization) => organization.signUpPolicy,
+    }),
+    requireVerifiedEmail: t.exposeBoolean("requireVerifiedEmail", {
+      description: "Whether a person must have verified their email before consenting to one of its apps.",
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When the organization was created." }),
   }),
 });

@@ -146,6 +146,57 @@ describe("updateOrganization", () => {
   });
 });
 
+describe("sign-up settings", () => {
+  const SETTINGS = `mutation ($id: ID!, $signUpPolicy: SignUpPolicy, $requireVerifiedEmail: Boolean) {
+    updateOrganization(id: $id, signUpPolicy: $signUpPolicy, requireVerifiedEmail: $requireVerifiedEmail) {
+      __typename ... on OrganizationPayload { organization { name signUpPolicy requireVerifiedEmail } } ${ERRORS} } }`;
+
+  it("starts CLOSED without a verification rule, and owners and admins set both; members cannot", async () => {
+    const { user: admin, organizationId } = await createUser(server.orm, { role: "admin", orgName: "Settings Co" });
+    const { gql } = await sessionOf(admin);
+    const before = await gql("{ organization { signUpPolicy requireVerifiedEmail } }");
+    expect(before.organization).toEqual({ signUpPolicy: "CLOSED", requireVerifiedEmail: false });
+
+    const id = globalId("Organization", organizationId);
+    const set = (await gql(SETTINGS, { id, signUpPolicy: "OPEN", requireVerifiedEmail: true })).updateOrganization;
+    expect(set.organization).toEqual({ name: "Settings Co", signUpPolicy: "OPEN", requireVerifiedEmail: true });
+    const row = await server.orm.em.fork().findOneOrFail(Organization, { id: organizationId });
+    expect([row.signUpPolicy, row.requireVerifiedEmail]).toEqual(["OPEN", true]);
+    const [event] = await server.orm.em.fork().find(Event, { organizationId, type: "organization.updated" });
+    expect(event!.payload).toEqual({
+      signUpPolicy: "OPEN",
+      previousSignUpPolicy: "CLOSED",
+      requireVerifiedEmail: true,
+    });
+
+    // A left-out field stays; a rename alone leaves the policy as it is.
+    const renamed = (await gql(UPDATE, { id, name: "Settings Ltd" })).updateOrganization;
+    expect(renamed.__typename).toBe("OrganizationPayload");
+    const after = await gql("{ organization { name signUpPolicy requireVerifiedEmail } }");
+    expect(after.organization).toEqual({ name: "Settings Ltd", signUpPolicy: "OPEN", requireVerifiedEmail: true });
+
+    const { user: member, organizationId: theirs } = await createUser(server.orm, { role: "member" });
+    const asMember = (
+      await (await sessionOf(member)).gql(SETTINGS, { id: globalId("Organization", theirs), signUpPolicy: "OPEN" })
+    ).updateOrganization;
+    expect(asMember.__typename).toBe("ForbiddenError");
+    const untouched = await server.orm.em.fork().findOneOrFail(Organization, { id: theirs });
+    expect(untouched.signUpPolicy).toBe("CLOSED");
+  });
+
+  it("refuses a value outside the enum and another organization's id", async () => {
+    const { gql } = await sessionOf(owner);
+    await expect(gql(SETTINGS, { id: globalId("Organization", homeId), signUpPolicy: "EVERYONE" })).rejects.toThrow(
+      /SignUpPolicy/,
+    );
+    const { organizationId: other } = await createUser(server.orm);
+    const hijack = (await gql(SETTINGS, { id: globalId("Organization", other), signUpPolicy: "OPEN" }))
+      .updateOrganization;
+    expect(hijack).toMatchObject({ __typename: "ValidationError", field: "id" });
+    expect((await server.orm.em.fork().findOneOrFail(Organization, { id: other })).signUpPolicy).toBe("CLOSED");
+  });
+});
+
 describe("deleteOrganization", () => {
   it("refuses non-owners, API keys, a wrong name and the user's only workspace", async () => {
     const { gql } = await sessionOf(owner);

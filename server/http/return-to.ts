@@ -41,3 +41,13 @@ export function authorizeRequestClientId(returnTo: string, publicUrl: string): s
   if (!AUTHORIZE_PATH_SET.has(url.pathname) || !clientId || clientId.length > 200) return null;
   return clientId;
 }
+
+const CONNECTION_START = /^\/connections\/([^/]{1,100})\/start$/;
+
+/**
+ * The integration id of the connection start (`/connections/:integrationId/start`, seed 004's Connect popup) that
+ * `returnTo` continues, or null when it is not one.
+ */
+export function connectionStartIntegrationId(returnTo: string, publicUrl: string): string | null {
+  return CONNECTION_START.exec(new URL(returnTo, publicUrl).pathname)?.[1] ?? null;
+}

@@ -1,11 +1,13 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { loadConnectionSignInContext } from "../../services/integrations/load-connection-sign-in-context.ts";
 import { loadSignInContext } from "../../services/oauth/load-sign-in-context.ts";
 import { endSession } from "../../services/sessions/end-session.ts";
 import { loginWithPassword, normalizeEmail } from "../../services/sessions/login-with-password.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
 import { clientIp } from "../client-ip.ts";
+import { POPUP_OPENER_POLICY } from "../connection-callback.ts";
 import { checkCsrf, csrfKey, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
 import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE, type LoginThrottle } from "../login-throttle.ts";
@@ -15,7 +17,7 @@ import { renderErrorPage } from "../pages/error-page.ts";
 import { formActionSource } from "../pages/html.ts";
 import { renderInfoPage } from "../pages/info-page.ts";
 import { renderLoginPage } from "../pages/login-page.ts";
-import { authorizeRequestClientId, safeReturnTo } from "../return-to.ts";
+import { authorizeRequestClientId, connectionStartIntegrationId, safeReturnTo } from "../return-to.ts";
 import { clearSessionCookie, readSessionToken, setSessionCookie } from "../session-cookie.ts";
 
 const MAX_EMAIL_LENGTH = 320;
@@ -41,7 +43,7 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
     page: { returnTo: string; email?: string; error?: string; headers?: Record<string, string> },
   ): Promise<Response> {
     const anonymousId = ensureAnonymousCsrfId(c, https);
-    const { branding, formAction, providers } = await authorizeContext(
+    const { branding, formAction, providers, headers } = await authorizeContext(
       deps.orm.em.fork(),
       page.returnTo,
       deps.config.publicUrl,
@@ -60,7 +62,7 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
           ...(page.email !== undefined && { email: page.email }),
           ...(page.error !== undefined && { error: page.error }),
         }),
-      { formAction, ...(page.headers && { headers: page.headers }) },
+      { formAction, headers: { ...headers, ...page.headers } },
     );
   }
 
@@ -173,6 +175,8 @@ type AuthorizeContext = {
   readonly branding: Branding | null;
   readonly formAction: string[];
   readonly providers: { readonly id: string; readonly label: string }[];
+  /** Response headers the continuation needs: the connection popup's opener policy. */
+  readonly headers: Record<string, string>;
 };
 
 /**
@@ -181,12 +185,33 @@ type AuthorizeContext = {
  * login POST's redirect chain may end at one.
  */
 async function authorizeContext(em: EntityManager, returnTo: string, publicUrl: string): Promise<AuthorizeContext> {
+  const integrationId = connectionStartIntegrationId(returnTo, publicUrl);
+  if (integrationId) return connectionContext(em, integrationId);
   const clientId = authorizeRequestClientId(returnTo, publicUrl);
   const context = clientId ? await loadSignInContext(em, clientId) : null;
-  if (!context) return { branding: null, formAction: [], providers: [] };
+  if (!context) return NO_CONTEXT;
   return {
     branding: context.branding,
     formAction: context.redirectUris.flatMap((uri) => formActionSource(uri) ?? []),
     providers: [...context.providers],
+    headers: {},
+  };
+}
+
+const NO_CONTEXT: AuthorizeContext = { branding: null, formAction: [], providers: [], headers: {} };
+
+/**
+ * A sign-in inside seed 004's Connect popup: its POST ends at the upstream's consent (Chrome applies `form-action` to
+ * every redirect hop), and the page must keep `window.opener`, which `same-origin` would sever for good, or the
+ * result could never reach the app's page.
+ */
+async function connectionContext(em: EntityManager, integrationId: string): Promise<AuthorizeContext> {
+  const context = await loadConnectionSignInContext(em, integrationId);
+  if (!context) return NO_CONTEXT;
+  return {
+    branding: null,
+    formAction: [formActionSource(context.authorizeUrl)].filter((source) => source !== null),
+    providers: [],
+    headers: POPUP_OPENER_POLICY,
   };
 }

@@ -1,12 +1,21 @@
+import { mkdir } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Browser } from "playwright-core";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../../support/browser.ts";
 import { insertIntegration } from "../../support/integration-fixtures.ts";
 import { createApp, createUser, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { startUpstreamProvider, type UpstreamProvider } from "../../support/upstream-provider.ts";
+
+const OUTPUT = path.resolve(import.meta.dirname, "../../../test-output/connection-popup");
+
+async function saveScreenshot(page: Page, name: string): Promise<void> {
+  await mkdir(OUTPUT, { recursive: true });
+  await page.screenshot({ path: path.join(OUTPUT, `${name}.png`), fullPage: true });
+}
 
 let server: TestServer;
 let upstream: UpstreamProvider;
@@ -99,4 +108,43 @@ describe("connection popup in Chromium", () => {
     expect(rows).toEqual([{ id: result.data.connectionId, status: "active" }]);
     await context.close();
   }, 60_000);
+
+  it("connects a person who is signed out when the journey starts: sign in inside the popup, then on to the provider", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const start = `${server.url}/connections/${integrationId}/start?origin=${encodeURIComponent(openerOrigin)}`;
+    await page.goto(`${openerOrigin}/?start=${encodeURIComponent(start)}`);
+    const [popup] = await Promise.all([page.waitForEvent("popup"), page.getByRole("button").click()]);
+    await popup.waitForURL(/\/login\?return_to=/);
+    // The popup's opener must survive the sign-in page, or the result has nowhere to go.
+    expect(await popup.evaluate(() => window.opener !== null)).toBe(true);
+    const blocked: string[] = [];
+    popup.on("console", (message) => {
+      if (/Content Security Policy|form-action/i.test(message.text())) blocked.push(message.text());
+    });
+    await popup.getByLabel("Email").fill(user.email);
+    await popup.getByLabel("Password").fill(user.password);
+    await saveScreenshot(popup, "connection-popup-signed-out-login");
+    await popup.getByRole("button", { name: "Sign In" }).click();
+    await popup.waitForEvent("close", { timeout: 20_000 });
+    expect(blocked).toEqual([]);
+    await expect.poll(async () => page.locator("#result").textContent(), { timeout: 10_000 }).not.toBe("waiting");
+    const result = JSON.parse((await page.locator("#result").textContent()) ?? "{}");
+    expect(result).toMatchObject({
+      origin: new URL(server.url).origin,
+      data: { type: "latch:connection", status: "connected", integrationId, connectionId: expect.any(String) },
+    });
+    await context.close();
+  }, 60_000);
+
+  it("keeps the default opener policy and form-action 'self' on a login page that continues nothing", async () => {
+    const response = await fetch(`${server.url}/login`);
+    expect(response.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+    expect(response.headers.get("content-security-policy")).toMatch(/form-action 'self'(;|$)/);
+    const unknown = await fetch(
+      `${server.url}/login?return_to=${encodeURIComponent(`/connections/${crypto.randomUUID()}/start`)}`,
+    );
+    expect(unknown.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+    expect(unknown.headers.get("content-security-policy")).toMatch(/form-action 'self'(;|$)/);
+  });
 });

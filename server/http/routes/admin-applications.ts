@@ -3,10 +3,8 @@ import { definedFields } from "../../defined-fields.ts";
 import { createApplication } from "../../services/applications/create-application.ts";
 import { deleteApplication } from "../../services/applications/delete-application.ts";
 import { listApplicationViews, readApplicationView } from "../../services/applications/read-application-views.ts";
-import { setApplicationActive } from "../../services/applications/set-application-active.ts";
-import { updateApplication } from "../../services/applications/update-application.ts";
+import { replaceApplication } from "../../services/applications/replace-application.ts";
 import { rotateClientSecret } from "../../services/client-secrets/rotate-client-secret.ts";
-import { replaceRedirectUris } from "../../services/redirect-uris/replace-redirect-uris.ts";
 import {
   AdminResponse,
   adminError,
@@ -82,12 +80,17 @@ export function registerAdminApplicationRoutes(router: Hono, deps: HttpDeps): vo
       const applicationId = param(c, "appId");
       await ensureOwnApplication(c, deps, caller, applicationId);
       const { redirectUris, isActive, ...changes } = await readJsonBody(c, UpdateApplicationSchema);
-      const target = { applicationId, organizationId: caller.organizationId, actor: caller.actor };
-      const now = new Date();
-      // Redirect URIs first: they are all validated before anything is written.
-      if (redirectUris !== undefined) await replaceRedirectUris(em(), { ...target, uris: redirectUris }, now);
-      await updateApplication(em(), { ...target, changes: definedFields(changes) }, now);
-      if (isActive !== undefined) await setApplicationActive(em(), { ...target, active: isActive }, now);
+      await replaceApplication(
+        em(),
+        {
+          applicationId,
+          organizationId: caller.organizationId,
+          actor: caller.actor,
+          changes: definedFields(changes),
+          ...definedFields({ redirectUris, isActive }),
+        },
+        new Date(),
+      );
       return adminJson(c, applicationJson(await view(c, caller.organizationId, applicationId)));
     }),
   );

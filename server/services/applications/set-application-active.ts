@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Application } from "../../db/entities/index.ts";
+import { inTransaction } from "../../db/transaction.ts";
 import { NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
 import { revokeApplicationAccess } from "./revoke-application-access.ts";
@@ -19,7 +20,7 @@ export async function setApplicationActive(
   },
   now: Date,
 ): Promise<Application> {
-  return em.fork().transactional(async (tx) => {
+  return inTransaction(em, async (tx) => {
     const app = await tx.findOne(Application, { id: input.applicationId, organization: input.organizationId });
     if (!app) throw new NotFoundError("Application");
     if (app.isActive === input.active) return app;

@@ -1,6 +1,7 @@
 import { type EntityManager, UniqueConstraintViolationException } from "@mikro-orm/postgresql";
 import { SECONDS_SETTINGS, type SecondsRange } from "../../db/entities/application-settings.ts";
 import { Application, Scope } from "../../db/entities/index.ts";
+import { inTransaction } from "../../db/transaction.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
 import {
@@ -89,7 +90,7 @@ export async function updateApplication(
   now: Date,
 ): Promise<Application> {
   try {
-    return await em.fork().transactional(async (tx) => {
+    return await inTransaction(em, async (tx) => {
       const app = await tx.findOne(Application, { id: input.applicationId, organization: input.organizationId });
       if (!app) throw new NotFoundError("Application");
       const next = await validated(tx, app, input.changes);

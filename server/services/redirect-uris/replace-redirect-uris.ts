@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Application, RedirectUri } from "../../db/entities/index.ts";
+import { inTransaction } from "../../db/transaction.ts";
 import { checkRedirectUris } from "../applications/application-rules.ts";
 import { NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
@@ -19,7 +20,7 @@ export async function replaceRedirectUris(
   now: Date,
 ): Promise<{ changed: boolean }> {
   const wanted = checkRedirectUris(input.uris);
-  return em.fork().transactional(async (tx) => {
+  return inTransaction(em, async (tx) => {
     const app = await tx.findOne(Application, { id: input.applicationId, organization: input.organizationId });
     if (!app) throw new NotFoundError("Application");
     const existing = await tx.find(RedirectUri, { application: app.id });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiKeyFor } from "../../support/control-plane.ts";
-import { token } from "../../support/oauth-client.ts";
-import { createApp, createUser } from "../../support/oauth-fixtures.ts";
+import { postAsClient, token } from "../../support/oauth-client.ts";
+import { authorizeInBrowser, createApp, createUser, REDIRECT } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
+import { UserAgent } from "../../support/user-agent.ts";
 
 let server: TestServer;
 let organizationId: string;
@@ -151,6 +152,73 @@ describe("REST admin API: applications", () => {
     const bad = await call("PUT", `/api/applications/${app.id}`, admin, { redirectUris: ["ftp://x"] });
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe("redirectUris");
+  });
+
+  it("PUT is all or nothing: a name conflict or a bad field leaves the redirect URIs and the active flag as they were", async () => {
+    await call("POST", "/api/applications", admin, { name: "Taken Name" });
+    const { body: app } = await call("POST", "/api/applications", admin, {
+      name: "Atomic",
+      redirectUris: ["https://a.example.com/cb"],
+    });
+    const events = () =>
+      server.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ type: string }[]>("select type from events where application_id = ? order by created_at", [app.id]);
+    const before = (await events()).length;
+    const conflict = await call("PUT", `/api/applications/${app.id}`, admin, {
+      name: "Taken Name",
+      redirectUris: ["https://z.example.com/cb"],
+      isActive: false,
+    });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error.field).toBe("name");
+    const invalid = await call("PUT", `/api/applications/${app.id}`, admin, {
+      redirectUris: ["https://z.example.com/cb"],
+      accessTokenTtl: 5,
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.field).toBe("accessTokenTtl");
+    const read = await call("GET", `/api/applications/${app.id}`, admin);
+    expect(read.body).toMatchObject({ name: "Atomic", redirectUris: ["https://a.example.com/cb"], isActive: true });
+    expect(read.body.updatedAt).toBeNull();
+    expect((await events()).length).toBe(before);
+  });
+
+  it("accepts an owner's access token with the admin scope, and refuses a member's or one without the scope", async () => {
+    const { organizationId: home } = await createUser(server.orm);
+    const client = await createApp(server.orm, home, { allowedScopes: ["identify", "admin"] });
+    const tokenFor = async (role: "owner" | "member", scope: string) => {
+      const { user, organizationId: workspace } = await createUser(server.orm, { role });
+      const url = `/oauth2/authorize?${new URLSearchParams({ client_id: client.clientId, redirect_uri: REDIRECT, response_type: "code", scope })}`;
+      const callback = await authorizeInBrowser(new UserAgent(server.url), user, url, { workspace });
+      const { body } = await postAsClient(server.url, "/oauth2/token", client, {
+        grant_type: "authorization_code",
+        code: callback.searchParams.get("code")!,
+        redirect_uri: REDIRECT,
+      });
+      return { accessToken: body.access_token as string, workspace };
+    };
+    const owner = await tokenFor("owner", "identify admin");
+    const created = await call("POST", "/api/applications", owner.accessToken, { name: "Made With A Token" });
+    expect(created.status).toBe(201);
+    const listed = await call("GET", "/api/applications", owner.accessToken);
+    expect(listed.status).toBe(200);
+    // The token's workspace is the organization: the app is there, and nothing of another organization is.
+    expect(listed.body.data.map((a: { name: string }) => a.name)).toEqual(["Made With A Token"]);
+    const rows = await server.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ organization_id: string }[]>("select organization_id from applications where id = ?", [
+        created.body.id,
+      ]);
+    expect(rows[0]!.organization_id).toBe(owner.workspace);
+    for (const refused of [await tokenFor("owner", "identify"), await tokenFor("member", "identify admin")]) {
+      const answer = await call("GET", "/api/applications", refused.accessToken);
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get("www-authenticate")).toMatch(/^Bearer .*error="invalid_token"/);
+      expect(answer.body.error.code).toBe("unauthorized");
+    }
   });
 
   it("regenerate-secret: the new secret works and the previous one stops working at once", async () => {

@@ -21,7 +21,13 @@ export type AccountLinkLookup =
  */
 export function issueAccountLink(
   em: EntityManager,
-  input: { readonly user: User; readonly purpose: AccountTokenPurpose; readonly ttlMs: number },
+  input: {
+    readonly user: User;
+    readonly purpose: AccountTokenPurpose;
+    readonly ttlMs: number;
+    /** The address the link is mailed to, when not the account's own (a `change_email` link goes to the new one). */
+    readonly email?: string;
+  },
   now: Date,
 ): string {
   const token = mintSecret(SECRET_PREFIXES.accountLink);
@@ -29,7 +35,7 @@ export function issueAccountLink(
     user: input.user,
     purpose: input.purpose,
     tokenHash: hashSecret(token),
-    email: input.user.email,
+    email: input.email ?? input.user.email,
     createdAt: now,
     expiresAt: new Date(now.getTime() + input.ttlMs),
   });

@@ -1,4 +1,4 @@
-import type { StartedUpstreamFlow } from "../flows/start-upstream-flow.ts";
+import type { StartedUpstreamFlow } from "../../services/upstream-flows/start-upstream-flow.ts";
 import { FORM_POST_KINDS } from "./login-provider-kinds.ts";
 import type { LoginProvider } from "./resolve-login-provider.ts";
 

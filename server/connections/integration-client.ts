@@ -2,16 +2,23 @@ import * as oauth from "oauth4webapi";
 import { openString } from "../crypto/envelope.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
 import { integrationSecretAad } from "../crypto/secret-aad.ts";
-import type { IntegrationCredential } from "../db/entities/index.ts";
-import { ValidationError } from "../services/errors.ts";
 import { UpstreamError } from "./upstream-error.ts";
-import { checkUpstreamUrl } from "./upstream-url.ts";
+import { assessUpstreamUrl } from "./upstream-url.ts";
+
+/** The columns of an integration whose client secret its outbound calls present (sealed under the integration's id). */
+export type IntegrationSecret = {
+  readonly id: string;
+  /** Envelope ciphertext; opened only for the one call that presents it. */
+  readonly clientSecretEncrypted: string;
+};
 
 /** The columns of an integration that its outbound calls need. */
-export type IntegrationEndpoints = Pick<
-  IntegrationCredential,
-  "id" | "clientId" | "clientSecretEncrypted" | "authorizeUrl" | "tokenUrl" | "revocationUrl"
->;
+export type IntegrationEndpoints = IntegrationSecret & {
+  readonly clientId: string;
+  readonly authorizeUrl?: string | null | undefined;
+  readonly tokenUrl: string;
+  readonly revocationUrl?: string | null | undefined;
+};
 
 /**
  * The oauth4webapi view of an integration: its server's endpoints and our client registration there. Shared by user
@@ -50,10 +57,7 @@ export function integrationClient(integration: IntegrationEndpoints): Integratio
  * client_secret_basic (RFC 6749 §2.3.1), the method every server must support. The secret is unsealed here, for the
  * one call the returned value is handed to, and never kept.
  */
-export function integrationClientAuth(
-  keyring: MasterKeyring,
-  integration: Pick<IntegrationCredential, "id" | "clientSecretEncrypted">,
-): oauth.ClientAuth {
+export function integrationClientAuth(keyring: MasterKeyring, integration: IntegrationSecret): oauth.ClientAuth {
   return oauth.ClientSecretBasic(
     unseal(keyring, integration.clientSecretEncrypted, integrationSecretAad(integration.id), "client secret"),
   );
@@ -91,10 +95,7 @@ export function withResponseIssuer(
 }
 
 function checked(field: string, value: string | null | undefined): string | null {
-  try {
-    return checkUpstreamUrl(field, value, { production: false });
-  } catch (error) {
-    if (error instanceof ValidationError) throw new UpstreamError("upstream_misconfigured", error.message);
-    throw error;
-  }
+  const assessed = assessUpstreamUrl(field, value, { production: false });
+  if ("problem" in assessed) throw new UpstreamError("upstream_misconfigured", assessed.problem);
+  return assessed.url;
 }

@@ -9,7 +9,7 @@ export const UPSTREAM_TIMEOUT_MS = 10_000;
 
 /**
  * oauth4webapi options for a call to `url`: a timeout, the address guard of `network` (every connection goes through
- * {@link guardedFetch}), and plain http allowed only for loopback URLs, which {@link checkUpstreamUrl} admitted only
+ * {@link guardedFetch}), and plain http allowed only for loopback URLs, which {@link assessUpstreamUrl} admits only
  * outside production. Everything else must be https (oauth4webapi's default).
  */
 export function upstreamRequestOptions(

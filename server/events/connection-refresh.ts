@@ -1,11 +1,11 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
 import type { CronItem } from "graphile-worker";
+import type { MasterKeyring } from "../crypto/master-key.ts";
+import type { Logger } from "../logger.ts";
 import {
   type RefreshRunSummary,
   refreshExpiringConnections,
-} from "../connections/user-connections/refresh-expiring-connections.ts";
-import type { MasterKeyring } from "../crypto/master-key.ts";
-import type { Logger } from "../logger.ts";
+} from "../services/connections/refresh-expiring-connections.ts";
 
 /** graphile-worker task (cron, every minute) that refreshes user connections before their tokens expire. */
 export const CONNECTION_REFRESH_TASK = "latch_refresh_connections";

@@ -10,11 +10,11 @@ import {
 } from "graphile-worker";
 import pg from "pg";
 import type { Config } from "../config.ts";
-import { pruneUpstreamFlows } from "../connections/flows/prune-upstream-flows.ts";
-import { getAccessToken } from "../connections/service-tokens/get-access-token.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
 import { startChangeListener } from "../db/change-listener.ts";
 import type { Logger } from "../logger.ts";
+import { getAccessToken } from "../services/service-tokens/get-access-token.ts";
+import { pruneUpstreamFlows } from "../services/upstream-flows/prune-upstream-flows.ts";
 import { CONNECTION_REFRESH_CRON, CONNECTION_REFRESH_TASK, runConnectionRefresh } from "./connection-refresh.ts";
 import { type DeliveryContext, deliverWebhook } from "./deliver.ts";
 import { dispatchPendingEvents } from "./dispatch.ts";

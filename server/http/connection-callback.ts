@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { completeConnection } from "../connections/user-connections/complete-connection.ts";
-import { ConnectionFailure, type ConnectionFailureReason } from "../connections/user-connections/connection-failure.ts";
+import { completeConnection } from "../services/connections/complete-connection.ts";
+import { ConnectionFailure, type ConnectionFailureReason } from "../services/connections/connection-failure.ts";
 import { currentSession } from "./current-session.ts";
 import type { HttpDeps } from "./deps.ts";
 import { sendPage } from "./page-response.ts";

@@ -1,4 +1,4 @@
-import type { TakenUpstreamFlow } from "../connections/flows/take-upstream-flow.ts";
+import type { TakenUpstreamFlow } from "../services/upstream-flows/take-upstream-flow.ts";
 
 /** What a purpose's handler gets from `/oauth/callback`: the consumed flow and the callback URL the upstream sent. */
 export type UpstreamCallback = {

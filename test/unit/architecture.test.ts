@@ -65,6 +65,17 @@ describe("architecture", () => {
     expect(offending.map((file) => path.relative(SERVER, file))).toEqual([]);
   });
 
+  it("keeps the outbound OAuth client pure I/O: connections/ imports no services, db, entities, faces or worker", () => {
+    const layers = importedLayers("connections");
+    for (const forbidden of ["services", "db", "http", "graphql", "events"]) {
+      expect(layers.get(forbidden) ?? [], `connections/ imports ${forbidden}/`).toEqual([]);
+    }
+    const offending = sourceFiles(path.join(SERVER, "connections")).filter((file) =>
+      /from\s+["'](?:pg|@mikro-orm\/[^"']+)["']/.test(readFileSync(file, "utf8")),
+    );
+    expect(offending.map((file) => path.relative(SERVER, file))).toEqual([]);
+  });
+
   it("services never import the webhook worker (events/)", () => {
     expect(importedLayers("services").get("events") ?? []).toEqual([]);
   });

@@ -1,7 +1,7 @@
-import type { IdentityProviderKind } from "../../db/entities/index.ts";
+import type { LoginProviderKind } from "./login-provider-kinds.ts";
 
 export type EmailTrustInput = {
-  readonly kind: IdentityProviderKind;
+  readonly kind: LoginProviderKind;
   readonly issuer?: string | null | undefined;
   readonly authorizationEndpoint?: string | null | undefined;
   readonly tokenEndpoint?: string | null | undefined;

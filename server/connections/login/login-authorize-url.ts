@@ -1,13 +1,19 @@
-import type { StartedUpstreamFlow } from "../flows/start-upstream-flow.ts";
 import { FORM_POST_KINDS } from "./login-provider-kinds.ts";
 import type { LoginProvider } from "./resolve-login-provider.ts";
+
+/** What a started upstream flow hands the authorization request: its `state`, S256 challenge and OpenID nonce. */
+export type AuthorizeFlow = {
+  readonly state: string;
+  readonly codeChallenge: string;
+  readonly nonce: string | undefined;
+};
 
 /**
  * The upstream authorization request of a sign-in (RFC 6749 §4.1.1): code flow with the flow's `state`, an RFC 7636
  * S256 challenge, for OpenID providers the flow's `nonce` (Core §3.1.2.1), and `response_mode=form_post` for the
  * kinds that require it.
  */
-export function loginAuthorizeUrl(provider: LoginProvider, flow: StartedUpstreamFlow, redirectUri: string): URL {
+export function loginAuthorizeUrl(provider: LoginProvider, flow: AuthorizeFlow, redirectUri: string): URL {
   const url = new URL(provider.as.authorization_endpoint as string);
   url.searchParams.set("client_id", provider.client.client_id);
   url.searchParams.set("redirect_uri", redirectUri);

@@ -1,10 +1,17 @@
 import { openString } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { identityProviderSecretAad } from "../../crypto/secret-aad.ts";
-import type { IdentityProvider } from "../../db/entities/index.ts";
 import { signAppleClientSecret } from "./apple-client-secret.ts";
 
-type SecretRow = Pick<IdentityProvider, "id" | "clientId" | "clientSecretEncrypted" | "appleTeamId" | "appleKeyId">;
+/** The columns of an identity provider that its client secret is made from. */
+type SecretRow = {
+  readonly id: string;
+  readonly clientId: string;
+  /** Envelope ciphertext, sealed under the provider's id. */
+  readonly clientSecretEncrypted: string;
+  readonly appleTeamId?: string | null | undefined;
+  readonly appleKeyId?: string | null | undefined;
+};
 
 /**
  * The client secret one token request to the provider presents, opened only for it: the stored secret, or for an

@@ -1,19 +1,24 @@
-import type { IdentityProviderKind } from "../../db/entities/index.ts";
+/**
+ * The upstream sign-in providers this client knows how to speak to; an identity provider row (`kind`) names one of
+ * them, and the entity takes its enum from here.
+ */
+export const loginProviderKinds = ["google", "github", "microsoft", "apple", "discord", "oidc"] as const;
+export type LoginProviderKind = (typeof loginProviderKinds)[number];
 
 /** Kinds whose sign-in is OpenID Connect: endpoints come from discovery, and an id_token (with our nonce) is required. */
-export const OIDC_KINDS: ReadonlySet<IdentityProviderKind> = new Set(["google", "microsoft", "apple", "oidc"]);
+export const OIDC_KINDS: ReadonlySet<LoginProviderKind> = new Set(["google", "microsoft", "apple", "oidc"]);
 
 /**
  * Kinds whose authorization response comes back as a cross-site form POST (OAuth 2.0 Form Post Response Mode): Apple
  * refuses a request for `name` or `email` in any other mode.
  */
-export const FORM_POST_KINDS: ReadonlySet<IdentityProviderKind> = new Set(["apple"]);
+export const FORM_POST_KINDS: ReadonlySet<LoginProviderKind> = new Set(["apple"]);
 
 /**
  * The issuer each well-known OIDC kind uses when the row names none. Microsoft's is the multi-tenant `common`
  * endpoint, whose discovery names a `{tenantid}` template rather than itself (see `discover-issuer.ts`).
  */
-export const DEFAULT_ISSUERS: Partial<Record<IdentityProviderKind, string>> = {
+export const DEFAULT_ISSUERS: Partial<Record<LoginProviderKind, string>> = {
   google: "https://accounts.google.com",
   microsoft: "https://login.microsoftonline.com/common/v2.0",
   apple: "https://appleid.apple.com",
@@ -27,7 +32,7 @@ export type OAuthEndpoints = {
 };
 
 /** The documented endpoints of the plain OAuth 2.0 kinds, which publish no discovery document. */
-export const KNOWN_ENDPOINTS: Partial<Record<IdentityProviderKind, OAuthEndpoints>> = {
+export const KNOWN_ENDPOINTS: Partial<Record<LoginProviderKind, OAuthEndpoints>> = {
   github: {
     authorization: "https://github.com/login/oauth/authorize",
     token: "https://github.com/login/oauth/access_token",
@@ -40,7 +45,7 @@ export const KNOWN_ENDPOINTS: Partial<Record<IdentityProviderKind, OAuthEndpoint
   },
 };
 
-const KIND_LABELS: Record<IdentityProviderKind, string> = {
+const KIND_LABELS: Record<LoginProviderKind, string> = {
   google: "Google",
   github: "GitHub",
   microsoft: "Microsoft",
@@ -51,7 +56,7 @@ const KIND_LABELS: Record<IdentityProviderKind, string> = {
 
 /** What "Continue with …" names: the admin's display name, else the kind's (an `oidc` one falls back to its host). */
 export function providerLabel(provider: {
-  readonly kind: IdentityProviderKind;
+  readonly kind: LoginProviderKind;
   readonly displayName?: string | null;
   readonly issuer?: string | null;
 }): string {

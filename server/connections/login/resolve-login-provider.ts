@@ -1,15 +1,14 @@
 import type * as oauth from "oauth4webapi";
-import type { IdentityProvider, IdentityProviderKind } from "../../db/entities/index.ts";
 import { UpstreamError } from "../upstream-error.ts";
 import type { UpstreamNetwork } from "../upstream-request.ts";
-import { checkUpstreamUrl, type UpstreamUrlPolicy } from "../upstream-url.ts";
+import { assessUpstreamUrl, type UpstreamUrlPolicy } from "../upstream-url.ts";
 import { discoverIssuer } from "./discover-issuer.ts";
-import { DEFAULT_ISSUERS, KNOWN_ENDPOINTS, OIDC_KINDS } from "./login-provider-kinds.ts";
+import { DEFAULT_ISSUERS, KNOWN_ENDPOINTS, type LoginProviderKind, OIDC_KINDS } from "./login-provider-kinds.ts";
 
 /** Everything a sign-in through one provider needs, with no secret in it. */
 export type LoginProvider = {
   readonly id: string;
-  readonly kind: IdentityProviderKind;
+  readonly kind: LoginProviderKind;
   readonly as: oauth.AuthorizationServer;
   readonly client: oauth.Client;
   /** OpenID Connect: an id_token with our nonce is required, and its `iss` names the account's namespace. */
@@ -21,10 +20,17 @@ export type LoginProvider = {
   readonly network: UpstreamNetwork;
 };
 
-type ProviderRow = Pick<
-  IdentityProvider,
-  "id" | "kind" | "clientId" | "issuer" | "authorizationEndpoint" | "tokenEndpoint" | "userinfoEndpoint" | "scopes"
->;
+/** The columns of an identity provider that say how to reach it; each endpoint set here overrides discovery. */
+type ProviderRow = {
+  readonly id: string;
+  readonly kind: LoginProviderKind;
+  readonly clientId: string;
+  readonly issuer?: string | null | undefined;
+  readonly authorizationEndpoint?: string | null | undefined;
+  readonly tokenEndpoint?: string | null | undefined;
+  readonly userinfoEndpoint?: string | null | undefined;
+  readonly scopes: readonly string[];
+};
 
 /**
  * A provider row's endpoints: the row's overrides win; otherwise OpenID Connect discovery from its issuer (the kind's
@@ -98,9 +104,7 @@ async function discoverOrNull(
 
 function allowed(field: string, value: string | undefined, policy: UpstreamUrlPolicy): void {
   if (value === undefined) return;
-  try {
-    checkUpstreamUrl(field, value, policy);
-  } catch {
+  if ("problem" in assessUpstreamUrl(field, value, policy)) {
     throw new UpstreamError("upstream_misconfigured", `the provider's ${field} is not an allowed URL`);
   }
 }

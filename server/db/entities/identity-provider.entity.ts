@@ -1,8 +1,10 @@
 import { defineEntity, p } from "@mikro-orm/postgresql";
+import { type LoginProviderKind, loginProviderKinds } from "../../connections/login/login-provider-kinds.ts";
 import { Application } from "./application.entity.ts";
 
-export const identityProviderKinds = ["google", "github", "microsoft", "apple", "discord", "oidc"] as const;
-export type IdentityProviderKind = (typeof identityProviderKinds)[number];
+/** The kinds the outbound client can sign in with (one list, kept beside the endpoints each kind uses). */
+export const identityProviderKinds = loginProviderKinds;
+export type IdentityProviderKind = LoginProviderKind;
 
 /** An upstream login provider offered on an application's login page ("Continue with ..."). */
 export const IdentityProviderSchema = defineEntity({

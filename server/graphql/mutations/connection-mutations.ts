@@ -1,7 +1,4 @@
-import {
-  type DisconnectedConnection,
-  disconnectConnection,
-} from "../../connections/user-connections/disconnect-connection.ts";
+import { type DisconnectedConnection, disconnectConnection } from "../../services/connections/disconnect-connection.ts";
 import { builder } from "../builder.ts";
 import { actorOf } from "../context.ts";
 import { rowId } from "../global-id.ts";

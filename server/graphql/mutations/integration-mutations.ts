@@ -1,9 +1,9 @@
-import { type IntegrationTestResult, testIntegration } from "../../connections/service-tokens/test-integration.ts";
 import type { IntegrationCredential, IntegrationGrantType } from "../../db/entities/index.ts";
 import { definedFields } from "../../defined-fields.ts";
 import { createIntegration } from "../../services/integrations/create-integration.ts";
 import { deleteIntegration } from "../../services/integrations/delete-integration.ts";
 import { updateIntegration } from "../../services/integrations/update-integration.ts";
+import { type IntegrationTestResult, testIntegration } from "../../services/service-tokens/test-integration.ts";
 import { builder } from "../builder.ts";
 import { actorOf } from "../context.ts";
 import { rowId } from "../global-id.ts";

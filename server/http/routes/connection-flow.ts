@@ -1,6 +1,6 @@
 import type { Context, Hono } from "hono";
 import { UpstreamError } from "../../connections/upstream-error.ts";
-import { startConnection } from "../../connections/user-connections/start-connection.ts";
+import { startConnection } from "../../services/connections/start-connection.ts";
 import { NotFoundError, ValidationError } from "../../services/errors.ts";
 import { POPUP_OPENER_POLICY } from "../connection-callback.ts";
 import { currentSession } from "../current-session.ts";

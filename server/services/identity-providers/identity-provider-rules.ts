@@ -1,6 +1,7 @@
 import { type EntityManager, LockMode } from "@mikro-orm/postgresql";
-import { checkUpstreamUrl, type UpstreamUrlPolicy } from "../../connections/upstream-url.ts";
+import type { UpstreamUrlPolicy } from "../../connections/upstream-url.ts";
 import { Application, type IdentityProviderKind, identityProviderKinds } from "../../db/entities/index.ts";
+import { checkUpstreamUrl } from "../check-upstream-url.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 
 /** Shorter upstream secrets would let `last4` give away too much of them; real providers issue far longer ones. */

@@ -1,10 +1,10 @@
 import { LockMode } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { revokeConnectionsUpstream, type UpstreamRevocationCounts } from "../../connections/revoke-upstream.ts";
 import type { UpstreamNetwork } from "../../connections/upstream-request.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { Connection, IntegrationCredential } from "../../db/entities/index.ts";
 import type { Logger } from "../../logger.ts";
+import { revokeConnectionsUpstream, type UpstreamRevocationCounts } from "../connections/revoke-upstream.ts";
 import type { ActorType } from "../record-event.ts";
 import { recordIntegrationEvent } from "./integration-event.ts";
 import { findIntegration } from "./integration-rules.ts";

@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { checkUpstreamUrl, type UpstreamUrlPolicy } from "../../connections/upstream-url.ts";
+import type { UpstreamUrlPolicy } from "../../connections/upstream-url.ts";
 import { IntegrationCredential, type IntegrationGrantType, integrationGrantTypes } from "../../db/entities/index.ts";
+import { checkUpstreamUrl } from "../check-upstream-url.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 
 export { checkClientId, checkClientSecret, checkScopes } from "../identity-providers/identity-provider-rules.ts";

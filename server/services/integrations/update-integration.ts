@@ -1,9 +1,10 @@
 import { type EntityManager, UniqueConstraintViolationException } from "@mikro-orm/postgresql";
-import { checkUpstreamUrl, type UpstreamUrlPolicy } from "../../connections/upstream-url.ts";
+import type { UpstreamUrlPolicy } from "../../connections/upstream-url.ts";
 import { seal } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { integrationPasswordAad, integrationSecretAad } from "../../crypto/secret-aad.ts";
 import type { IntegrationCredential } from "../../db/entities/index.ts";
+import { checkUpstreamUrl } from "../check-upstream-url.ts";
 import type { ActorType } from "../record-event.ts";
 import { recordIntegrationEvent } from "./integration-event.ts";
 import {

@@ -1,8 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { type TakenUpstreamFlow, takeUpstreamFlow } from "../../connections/flows/take-upstream-flow.ts";
 import { UpstreamError } from "../../connections/upstream-error.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { recordEvent } from "../record-event.ts";
+import { type TakenUpstreamFlow, takeUpstreamFlow } from "./take-upstream-flow.ts";
 
 export type AcceptedUpstreamCallback =
   | { readonly ok: true; readonly flow: TakenUpstreamFlow }

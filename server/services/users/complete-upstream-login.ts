@@ -1,6 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { upstreamCallbackUrl } from "../../connections/callback-url.ts";
-import type { TakenUpstreamFlow } from "../../connections/flows/take-upstream-flow.ts";
 import { providerVouchesForEmail } from "../../connections/login/email-trust.ts";
 import { exchangeLoginCode } from "../../connections/login/exchange-login-code.ts";
 import { fetchLoginProfile } from "../../connections/login/fetch-login-profile.ts";
@@ -10,6 +9,7 @@ import { toUpstreamError, UpstreamError } from "../../connections/upstream-error
 import type { UpstreamNetwork } from "../../connections/upstream-request.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { type LoginProviderRecord, loadLoginProvider } from "../identity-providers/load-login-provider.ts";
+import type { TakenUpstreamFlow } from "../upstream-flows/take-upstream-flow.ts";
 import { recordUpstreamLoginFailure } from "./record-upstream-login-failure.ts";
 import { signInWithUpstream, type UpstreamSignInRefusal } from "./sign-in-with-upstream.ts";
 

@@ -1,12 +1,12 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { upstreamCallbackUrl } from "../../connections/callback-url.ts";
-import { startUpstreamFlow } from "../../connections/flows/start-upstream-flow.ts";
 import { loginAuthorizeUrl } from "../../connections/login/login-authorize-url.ts";
 import { resolveLoginProvider } from "../../connections/login/resolve-login-provider.ts";
 import { toUpstreamError, type UpstreamError } from "../../connections/upstream-error.ts";
 import type { UpstreamNetwork } from "../../connections/upstream-request.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { type LoginProviderRecord, loadLoginProvider } from "../identity-providers/load-login-provider.ts";
+import { startUpstreamFlow } from "../upstream-flows/start-upstream-flow.ts";
 import { recordUpstreamLoginFailure } from "./record-upstream-login-failure.ts";
 
 export type StartUpstreamLoginInput = {

@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { isServiceGrantType } from "../../connections/service-tokens/request-service-token.ts";
 import { IntegrationCredential } from "../../db/entities/index.ts";
 import { ValidationError } from "../errors.ts";
+import { isServiceGrantType } from "../service-tokens/request-service-token.ts";
 
 /**
  * The service integration whose access token authenticates a webhook's deliveries (Authorization: Bearer, RFC 6750

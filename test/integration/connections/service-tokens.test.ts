@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { sealTokenResponse } from "../../../server/connections/connection-tokens.ts";
-import { getAccessToken } from "../../../server/connections/service-tokens/get-access-token.ts";
+import { UpstreamError } from "../../../server/connections/upstream-error.ts";
+import { Connection, Event } from "../../../server/db/entities/index.ts";
+import { sealTokenResponse } from "../../../server/services/connections/connection-tokens.ts";
+import { NotFoundError } from "../../../server/services/errors.ts";
+import { getAccessToken } from "../../../server/services/service-tokens/get-access-token.ts";
 import {
   renewServiceToken,
   SERVICE_TOKEN_FAILED_EVENT,
-} from "../../../server/connections/service-tokens/renew-service-token.ts";
-import { testIntegration } from "../../../server/connections/service-tokens/test-integration.ts";
-import { UpstreamError } from "../../../server/connections/upstream-error.ts";
-import { Connection, Event } from "../../../server/db/entities/index.ts";
-import { NotFoundError } from "../../../server/services/errors.ts";
+} from "../../../server/services/service-tokens/renew-service-token.ts";
+import { testIntegration } from "../../../server/services/service-tokens/test-integration.ts";
 import { type IntegrationFixture, insertIntegration } from "../../support/integration-fixtures.ts";
 import { createUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";

@@ -1,9 +1,12 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pruneUpstreamFlows, UPSTREAM_FLOW_KEEP_MS } from "../../../server/connections/flows/prune-upstream-flows.ts";
-import { startUpstreamFlow } from "../../../server/connections/flows/start-upstream-flow.ts";
-import { takeUpstreamFlow } from "../../../server/connections/flows/take-upstream-flow.ts";
 import { UpstreamFlow } from "../../../server/db/entities/index.ts";
+import {
+  pruneUpstreamFlows,
+  UPSTREAM_FLOW_KEEP_MS,
+} from "../../../server/services/upstream-flows/prune-upstream-flows.ts";
+import { startUpstreamFlow } from "../../../server/services/upstream-flows/start-upstream-flow.ts";
+import { takeUpstreamFlow } from "../../../server/services/upstream-flows/take-upstream-flow.ts";
 import { openTestPool } from "../../support/test-database.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 

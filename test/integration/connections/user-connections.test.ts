@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openRefreshToken, sealTokenResponse } from "../../../server/connections/connection-tokens.ts";
-import { getConnectionAccessToken } from "../../../server/connections/user-connections/connection-access-token.ts";
-import { ConnectionUnavailableError } from "../../../server/connections/user-connections/connection-unavailable.ts";
-import { disconnectConnection } from "../../../server/connections/user-connections/disconnect-connection.ts";
-import { refreshConnection } from "../../../server/connections/user-connections/refresh-connection.ts";
 import { Connection, Membership } from "../../../server/db/entities/index.ts";
 import { runConnectionRefresh } from "../../../server/events/connection-refresh.ts";
 import { createLogger } from "../../../server/logger.ts";
+import { getConnectionAccessToken } from "../../../server/services/connections/connection-access-token.ts";
+import { openRefreshToken, sealTokenResponse } from "../../../server/services/connections/connection-tokens.ts";
+import { ConnectionUnavailableError } from "../../../server/services/connections/connection-unavailable.ts";
+import { disconnectConnection } from "../../../server/services/connections/disconnect-connection.ts";
+import { refreshConnection } from "../../../server/services/connections/refresh-connection.ts";
 import { NotFoundError } from "../../../server/services/errors.ts";
 import { deleteIntegration } from "../../../server/services/integrations/delete-integration.ts";
 import { insertIntegration } from "../../support/integration-fixtures.ts";

@@ -1,4 +1,4 @@
-import { renewalDueAt } from "../renewal-due.ts";
+import { renewalDueAt } from "../connections/renewal-due.ts";
 
 /** How long a token is taken to live when the upstream gave no `expires_in` (RFC 6749 §5.1 makes it optional). */
 export const ASSUMED_LIFETIME_MS = 60 * 60_000;

@@ -1,10 +1,15 @@
 import * as oauth from "oauth4webapi";
+import {
+  type IntegrationEndpoints,
+  integrationClient,
+  integrationClientAuth,
+  unseal,
+} from "../../connections/integration-client.ts";
+import { toUpstreamError, UpstreamError } from "../../connections/upstream-error.ts";
+import { type UpstreamNetwork, upstreamRequestOptions } from "../../connections/upstream-request.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { integrationPasswordAad } from "../../crypto/secret-aad.ts";
 import type { IntegrationCredential } from "../../db/entities/index.ts";
-import { type IntegrationEndpoints, integrationClient, integrationClientAuth, unseal } from "../integration-client.ts";
-import { toUpstreamError, UpstreamError } from "../upstream-error.ts";
-import { type UpstreamNetwork, upstreamRequestOptions } from "../upstream-request.ts";
 
 /** The grant types whose tokens Latch acquires itself, with no user present. */
 export const SERVICE_GRANT_TYPES = ["client_credentials", "password"] as const;

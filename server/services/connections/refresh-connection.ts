@@ -1,13 +1,13 @@
 import { LockMode } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import * as oauth from "oauth4webapi";
+import { integrationClient, integrationClientAuth } from "../../connections/integration-client.ts";
+import { toUpstreamError, UpstreamError } from "../../connections/upstream-error.ts";
+import { type UpstreamNetwork, upstreamRequestOptions } from "../../connections/upstream-request.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { Connection, type ConnectionStatus, IntegrationCredential } from "../../db/entities/index.ts";
-import { recordEvent } from "../../services/record-event.ts";
-import { openAccessToken, openRefreshToken, sealTokenResponse } from "../connection-tokens.ts";
-import { integrationClient, integrationClientAuth } from "../integration-client.ts";
-import { toUpstreamError, UpstreamError } from "../upstream-error.ts";
-import { type UpstreamNetwork, upstreamRequestOptions } from "../upstream-request.ts";
+import { recordEvent } from "../record-event.ts";
+import { openAccessToken, openRefreshToken, sealTokenResponse } from "./connection-tokens.ts";
 import { isRefreshDue } from "./refresh-timing.ts";
 
 /** What one refresh attempt came to. Tokens appear only in `accessToken`, for the caller that asked. */

@@ -1,15 +1,15 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import * as oauth from "oauth4webapi";
+import { upstreamCallbackUrl } from "../../connections/callback-url.ts";
+import { integrationClient, integrationClientAuth, withResponseIssuer } from "../../connections/integration-client.ts";
+import { toUpstreamError } from "../../connections/upstream-error.ts";
+import { type UpstreamNetwork, upstreamRequestOptions } from "../../connections/upstream-request.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { Connection, IntegrationCredential } from "../../db/entities/index.ts";
-import { type ActorType, recordEvent } from "../../services/record-event.ts";
-import { upstreamCallbackUrl } from "../callback-url.ts";
-import { sealTokenResponse } from "../connection-tokens.ts";
-import type { TakenUpstreamFlow } from "../flows/take-upstream-flow.ts";
-import { integrationClient, integrationClientAuth, withResponseIssuer } from "../integration-client.ts";
-import { toUpstreamError } from "../upstream-error.ts";
-import { type UpstreamNetwork, upstreamRequestOptions } from "../upstream-request.ts";
+import { type ActorType, recordEvent } from "../record-event.ts";
+import type { TakenUpstreamFlow } from "../upstream-flows/take-upstream-flow.ts";
 import { ConnectionFailure } from "./connection-failure.ts";
+import { sealTokenResponse } from "./connection-tokens.ts";
 
 export type CompleteConnectionInput = {
   /** The pending flow the callback's state named, already consumed. */

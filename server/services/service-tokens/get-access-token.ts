@@ -1,8 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import type { UpstreamNetwork } from "../../connections/upstream-request.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
-import { openAccessToken } from "../connection-tokens.ts";
+import { openAccessToken } from "../connections/connection-tokens.ts";
 import { createSingleFlight } from "../single-flight.ts";
-import type { UpstreamNetwork } from "../upstream-request.ts";
 import { findServiceConnection, renewServiceToken } from "./renew-service-token.ts";
 import { isFresh } from "./token-freshness.ts";
 

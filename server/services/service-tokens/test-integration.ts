@@ -1,11 +1,11 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import * as oauth from "oauth4webapi";
+import { integrationClient, integrationClientAuth } from "../../connections/integration-client.ts";
+import { toUpstreamError, UpstreamError } from "../../connections/upstream-error.ts";
+import { type UpstreamNetwork, upstreamRequestOptions } from "../../connections/upstream-request.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { IntegrationCredential } from "../../db/entities/index.ts";
-import { NotFoundError } from "../../services/errors.ts";
-import { integrationClient, integrationClientAuth } from "../integration-client.ts";
-import { toUpstreamError, UpstreamError } from "../upstream-error.ts";
-import { type UpstreamNetwork, upstreamRequestOptions } from "../upstream-request.ts";
+import { NotFoundError } from "../errors.ts";
 import { isServiceGrantType, requestServiceToken } from "./request-service-token.ts";
 
 /** What `testIntegration` learned from the upstream: never a token. */

@@ -1,12 +1,12 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { upstreamCallbackUrl } from "../../connections/callback-url.ts";
+import { integrationClient } from "../../connections/integration-client.ts";
+import { UpstreamError } from "../../connections/upstream-error.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { IntegrationCredential, Membership } from "../../db/entities/index.ts";
-import { NotFoundError, ValidationError } from "../../services/errors.ts";
 import { isUuid } from "../../uuid.ts";
-import { upstreamCallbackUrl } from "../callback-url.ts";
-import { startUpstreamFlow } from "../flows/start-upstream-flow.ts";
-import { integrationClient } from "../integration-client.ts";
-import { UpstreamError } from "../upstream-error.ts";
+import { NotFoundError, ValidationError } from "../errors.ts";
+import { startUpstreamFlow } from "../upstream-flows/start-upstream-flow.ts";
 import { resolveOpenerOrigin } from "./opener-origin.ts";
 
 export type StartConnectionInput = {

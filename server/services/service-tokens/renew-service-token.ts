@@ -1,10 +1,10 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { toUpstreamError, UpstreamError } from "../../connections/upstream-error.ts";
+import type { UpstreamNetwork } from "../../connections/upstream-request.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { Connection, IntegrationCredential } from "../../db/entities/index.ts";
-import { recordEvent } from "../../services/record-event.ts";
-import { openAccessToken, openRefreshToken, sealTokenResponse } from "../connection-tokens.ts";
-import { toUpstreamError, UpstreamError } from "../upstream-error.ts";
-import type { UpstreamNetwork } from "../upstream-request.ts";
+import { openAccessToken, openRefreshToken, sealTokenResponse } from "../connections/connection-tokens.ts";
+import { recordEvent } from "../record-event.ts";
 import { isServiceGrantType, notAServiceIntegration, requestServiceToken } from "./request-service-token.ts";
 import { isFresh, isUnexpired } from "./token-freshness.ts";
 

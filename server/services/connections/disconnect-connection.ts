@@ -1,13 +1,13 @@
 import { LockMode } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
+import type { UpstreamNetwork } from "../../connections/upstream-request.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { Connection, IntegrationCredential } from "../../db/entities/index.ts";
 import type { Logger } from "../../logger.ts";
-import { NotFoundError } from "../../services/errors.ts";
-import { type ActorType, recordEvent } from "../../services/record-event.ts";
 import { isUuid } from "../../uuid.ts";
-import { revokeConnectionUpstream, type UpstreamRevocation } from "../revoke-upstream.ts";
-import type { UpstreamNetwork } from "../upstream-request.ts";
+import { NotFoundError } from "../errors.ts";
+import { type ActorType, recordEvent } from "../record-event.ts";
+import { revokeConnectionUpstream, type UpstreamRevocation } from "./revoke-upstream.ts";
 
 export type DisconnectConnectionInput = {
   readonly connectionId: string;

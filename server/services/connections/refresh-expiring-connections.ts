@@ -1,9 +1,9 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import type { UpstreamNetwork } from "../../connections/upstream-request.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import type { Logger } from "../../logger.ts";
-import { RENEWAL_MARGIN_MS } from "../renewal-due.ts";
-import type { UpstreamNetwork } from "../upstream-request.ts";
 import { refreshConnection } from "./refresh-connection.ts";
+import { RENEWAL_MARGIN_MS } from "./renewal-due.ts";
 
 export type RefreshRunSummary = {
   readonly refreshed: number;

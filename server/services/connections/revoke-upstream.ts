@@ -1,11 +1,11 @@
 import * as oauth from "oauth4webapi";
-import type { MasterKeyring } from "../crypto/master-key.ts";
-import type { Connection, IntegrationCredential } from "../db/entities/index.ts";
-import type { Logger } from "../logger.ts";
+import { integrationClient, integrationClientAuth } from "../../connections/integration-client.ts";
+import { toUpstreamError } from "../../connections/upstream-error.ts";
+import { type UpstreamNetwork, upstreamRequestOptions } from "../../connections/upstream-request.ts";
+import type { MasterKeyring } from "../../crypto/master-key.ts";
+import type { Connection, IntegrationCredential } from "../../db/entities/index.ts";
+import type { Logger } from "../../logger.ts";
 import { openAccessToken, openRefreshToken } from "./connection-tokens.ts";
-import { integrationClient, integrationClientAuth } from "./integration-client.ts";
-import { toUpstreamError } from "./upstream-error.ts";
-import { type UpstreamNetwork, upstreamRequestOptions } from "./upstream-request.ts";
 
 /** `revoked` at the upstream, `failed` (logged, not fatal), or `not_supported` (no revocation URL, or no token). */
 export type UpstreamRevocation = "revoked" | "failed" | "not_supported";

@@ -1,4 +1,4 @@
-import { renewalDueAt } from "../renewal-due.ts";
+import { renewalDueAt } from "./renewal-due.ts";
 
 /** The token columns of a Connection row that decide when it is refreshed. */
 export type ConnectionExpiry = {

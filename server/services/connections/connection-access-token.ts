@@ -1,10 +1,10 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import type { UpstreamNetwork } from "../../connections/upstream-request.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { Connection } from "../../db/entities/index.ts";
 import { isUuid } from "../../uuid.ts";
-import { openAccessToken } from "../connection-tokens.ts";
 import { createSingleFlight } from "../single-flight.ts";
-import type { UpstreamNetwork } from "../upstream-request.ts";
+import { openAccessToken } from "./connection-tokens.ts";
 import { ConnectionUnavailableError } from "./connection-unavailable.ts";
 import { refreshConnection } from "./refresh-connection.ts";
 import { isRefreshDue } from "./refresh-timing.ts";

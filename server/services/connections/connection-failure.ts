@@ -1,4 +1,4 @@
-import type { UpstreamErrorCode } from "../upstream-error.ts";
+import type { UpstreamErrorCode } from "../../connections/upstream-error.ts";
 
 /** Why a connection attempt ended without a connection: the `reason` of a `connection.failed` Event. */
 export type ConnectionFailureReason =

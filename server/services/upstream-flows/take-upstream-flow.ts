@@ -1,10 +1,10 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { UpstreamError } from "../../connections/upstream-error.ts";
 import { openString } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { upstreamFlowVerifierAad } from "../../crypto/secret-aad.ts";
 import { hashSecret, safeEqual } from "../../crypto/sha256.ts";
 import type { UpstreamFlowPurpose } from "../../db/entities/index.ts";
-import { UpstreamError } from "../upstream-error.ts";
 
 export type TakenUpstreamFlow = {
   readonly flowId: string;

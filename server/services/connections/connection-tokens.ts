@@ -1,7 +1,7 @@
 import type * as oauth from "oauth4webapi";
-import { openString, seal } from "../crypto/envelope.ts";
-import type { MasterKeyring } from "../crypto/master-key.ts";
-import { connectionAccessTokenAad, connectionRefreshTokenAad } from "../crypto/secret-aad.ts";
+import { openString, seal } from "../../crypto/envelope.ts";
+import type { MasterKeyring } from "../../crypto/master-key.ts";
+import { connectionAccessTokenAad, connectionRefreshTokenAad } from "../../crypto/secret-aad.ts";
 
 /** The columns of a Connection row that hold its tokens, sealed. */
 export type SealedConnectionTokens = {

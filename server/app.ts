@@ -18,6 +18,7 @@ import { CONSOLE_DIST, registerConsoleRoutes } from "./http/routes/console.ts";
 import { registerDevMailRoute } from "./http/routes/dev-mail.ts";
 import { registerHealthRoute } from "./http/routes/health.ts";
 import { registerIntrospectRoute } from "./http/routes/introspect.ts";
+import { registerInvitationRoutes } from "./http/routes/invitations.ts";
 import { registerJwksRoute } from "./http/routes/jwks.ts";
 import { registerLoginRoutes } from "./http/routes/login.ts";
 import { registerMetricsRoute } from "./http/routes/metrics.ts";
@@ -74,6 +75,7 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
     introspection: deps.config.graphqlIntrospection,
     keyring: deps.keyring,
     signer: deps.signer,
+    mailer: deps.mailer,
   });
 
   app.use(requestEnvelope({ https: deps.config.secureCookies, metrics }));
@@ -128,6 +130,7 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
   registerLoginRoutes(app, deps);
   registerDevMailRoute(app, deps);
   registerPasswordResetRoutes(app, deps);
+  registerInvitationRoutes(app, deps);
   registerAuthorizeRoute(app, deps);
   registerAuthorizeDecisionRoute(app, deps);
   registerTokenRoute(app, deps);

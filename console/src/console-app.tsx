@@ -8,6 +8,7 @@ import { AppsScreen } from "./screens/apps.tsx";
 import { AuditLogScreen } from "./screens/audit-log.tsx";
 import { CreateAppScreen } from "./screens/create-app.tsx";
 import { CreateWorkspaceScreen } from "./screens/create-workspace.tsx";
+import { MembersScreen } from "./screens/members.tsx";
 import { ScopesScreen } from "./screens/scopes.tsx";
 import { WebhookDetailScreen } from "./screens/webhook-detail.tsx";
 import { WebhooksScreen } from "./screens/webhooks.tsx";
@@ -110,6 +111,12 @@ export function ConsoleApp() {
           onClick={go({ screen: "audit-log" })}
         />
         <NavLink
+          href={hrefFor({ screen: "members" })}
+          label="Members"
+          active={route.screen === "members"}
+          onClick={go({ screen: "members" })}
+        />
+        <NavLink
           href={hrefFor({ screen: "workspace-settings" })}
           label="Workspace settings"
           active={route.screen === "workspace-settings"}
@@ -171,6 +178,8 @@ function Screen({
           onChange={onChange}
         />
       );
+    case "members":
+      return <MembersScreen />;
     case "not-found":
       return <ErrorState message="There is no such page in the console." />;
   }

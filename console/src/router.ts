@@ -12,6 +12,7 @@ export type Route =
   | { readonly screen: "audit-log" }
   | { readonly screen: "create-workspace" }
   | { readonly screen: "workspace-settings" }
+  | { readonly screen: "members" }
   | { readonly screen: "not-found" };
 
 export function parseRoute(pathname: string): Route {
@@ -24,6 +25,7 @@ export function parseRoute(pathname: string): Route {
   if (path === "/audit-log") return { screen: "audit-log" };
   if (path === "/workspaces/new") return { screen: "create-workspace" };
   if (path === "/settings") return { screen: "workspace-settings" };
+  if (path === "/members") return { screen: "members" };
   const app = /^\/apps\/([A-Za-z0-9+/=_%-]+)$/.exec(path);
   if (app?.[1]) return { screen: "app", id: decodeURIComponent(app[1]) };
   const webhook = /^\/webhooks\/([A-Za-z0-9+/=_%-]+)$/.exec(path);
@@ -53,6 +55,8 @@ export function hrefFor(route: Route): string {
       return "/console/workspaces/new";
     case "workspace-settings":
       return "/console/settings";
+    case "members":
+      return "/console/members";
     case "not-found":
       return "/console";
   }

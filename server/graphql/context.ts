@@ -2,6 +2,8 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { UpstreamNetwork } from "../connections/upstream-request.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
 import type { Logger } from "../logger.ts";
+import type { InvitationLimits } from "../services/invitations/invitation-limits.ts";
+import type { Mailer } from "../services/mail/mailer.ts";
 
 /**
  * The authenticated caller of one GraphQL request, as plain data: an API key of an organization, or a signed-in
@@ -34,6 +36,10 @@ export type GraphQLContext = {
   readonly production: boolean;
   /** The address guard of every server-side call to an upstream (LATCH_ALLOW_PRIVATE_WEBHOOKS). */
   readonly upstreamNetwork: UpstreamNetwork;
+  /** Sends the invitations the control plane mails. */
+  readonly mailer: Mailer;
+  /** The shared limits on invitation mail. */
+  readonly invitationLimits: InvitationLimits;
 };
 
 /** The actor recorded on the Events a request's mutations write. */

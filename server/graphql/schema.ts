@@ -24,6 +24,8 @@ import "./mutations/webhook-mutations.ts";
 import "./mutations/webhook-delivery-mutations.ts";
 import "./mutations/api-key-mutations.ts";
 import "./mutations/membership-mutations.ts";
+import "./types/invitation.ts";
+import "./mutations/invitation-mutations.ts";
 import "./types/integration.ts";
 import "./types/connection.ts";
 import "./mutations/connection-mutations.ts";

@@ -11,6 +11,8 @@ import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import type { Logger } from "../logger.ts";
 import { authenticateApiKey } from "../services/authenticate-api-key.ts";
 import { authenticateAdminToken, authenticateMember } from "../services/authenticate-member.ts";
+import { createInvitationLimits } from "../services/invitations/invitation-limits.ts";
+import type { Mailer } from "../services/mail/mailer.ts";
 import { resolveAccessToken } from "../services/oauth/resolve-access-token.ts";
 import type { TokenSigner } from "../services/oauth/token-signer.ts";
 import { resolveSession } from "../services/sessions/resolve-session.ts";
@@ -36,6 +38,8 @@ export type GraphQLDeps = {
   readonly signer: TokenSigner;
   /** Schema introspection; off in production unless LATCH_GRAPHQL_INTROSPECTION=true. */
   readonly introspection: boolean;
+  /** Mails invitations (built once in start.ts). */
+  readonly mailer: Mailer;
 };
 
 const unauthenticated = (message: string) =>
@@ -99,6 +103,7 @@ function readCookie(header: string | null, name: string): string | undefined {
  * cost, aliases and tokens stop expensive queries before execution; unexpected errors are masked.
  */
 export function createGraphQLHandler(deps: GraphQLDeps): YogaServerInstance<Record<string, unknown>, GraphQLContext> {
+  const invitationLimits = createInvitationLimits(deps.orm.em);
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -116,6 +121,8 @@ export function createGraphQLHandler(deps: GraphQLDeps): YogaServerInstance<Reco
         publicUrl: deps.publicUrl,
         production: deps.production,
         upstreamNetwork: { allowPrivate: deps.allowPrivateAddresses },
+        mailer: deps.mailer,
+        invitationLimits,
       };
     },
     maskedErrors: {

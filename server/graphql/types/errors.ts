@@ -2,6 +2,7 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  RateLimitedError,
   type ServiceError,
   ValidationError,
 } from "../../services/errors.ts";
@@ -46,4 +47,13 @@ builder.objectType(ForbiddenError, {
   name: "ForbiddenError",
   description: "The caller's credential or role does not allow this.",
   interfaces: [ErrorInterface],
+});
+
+builder.objectType(RateLimitedError, {
+  name: "RateLimitedError",
+  description: "Too many of this action in a short time (such as resending an invitation); nothing changed.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    retryAfterSeconds: t.exposeInt("retryAfterSeconds", { description: "Seconds until it may be tried again." }),
+  }),
 });

@@ -20,11 +20,13 @@ export function createInvitationLimits(em: EntityManager): InvitationLimits {
 /** Counts one invitation mail against both limits, or throws {@link RateLimitedError} saying when to retry. */
 export async function consumeInvitationMail(
   limits: InvitationLimits,
-  keys: { readonly invitationId: string | null; readonly organizationId: string },
+  keys: { readonly invitationId: string; readonly organizationId: string },
   now: Date,
 ): Promise<void> {
-  const checks: [RateLimiter, string][] = [[limits.perOrganization, keys.organizationId]];
-  if (keys.invitationId) checks.unshift([limits.perInvitation, keys.invitationId]);
+  const checks: [RateLimiter, string][] = [
+    [limits.perInvitation, keys.invitationId],
+    [limits.perOrganization, keys.organizationId],
+  ];
   for (const [limiter, key] of checks) {
     const decision = await limiter.consume(key, now);
     if (!decision.allowed) {

@@ -55,16 +55,14 @@ export async function inviteMember(
     const inviterId = input.actor.type === "user" ? (input.actor.id ?? null) : null;
     const inviter = inviterId ? await tx.findOne(User, { id: inviterId }) : null;
     const pending = await tx.findOne(Invitation, { ...pendingWhere(organization.id, now), emailNormalized });
-    await consumeInvitationMail(
-      deps.limits,
-      { invitationId: pending?.id ?? null, organizationId: organization.id },
-      now,
-    );
+    const id = pending?.id ?? crypto.randomUUID();
+    await consumeInvitationMail(deps.limits, { invitationId: id, organizationId: organization.id }, now);
     const fresh = mintInvitationToken();
     const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
     const row =
       pending ??
       tx.create(Invitation, {
+        id,
         organization,
         email,
         emailNormalized,

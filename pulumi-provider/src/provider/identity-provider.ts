@@ -63,6 +63,11 @@ export type IdentityProviderInputs = {
   appleTeamId?: string | null;
   /** `apple` only, with `appleTeamId`: the id Apple gave the .p8 key. */
   appleKeyId?: string | null;
+  /**
+   * Take over the app's existing provider of this `kind` (an app has at most one of each; a retained one, one made
+   * in the console): every input, the upstream secret included, is written to it.
+   */
+  adopt?: boolean;
 };
 
 export type IdentityProviderDesired = Required<{
@@ -110,7 +115,29 @@ function subjectOf(inputs: { kind?: unknown; displayName?: unknown } | undefined
   return { resource: `IdentityProvider${name ? ` "${name}"` : ""}`, fields: { applicationId: "app" } };
 }
 
-function outputsOf(live: LiveProvider, clientSecret: string | null, scopesOrder?: unknown): IdentityProviderOutputs {
+/** The app's provider of this kind, or null. */
+async function findByKind(
+  settings: LatchSettings,
+  app: string,
+  kind: string,
+  subject: ErrorSubject,
+): Promise<LiveProvider | null> {
+  const application = await fetchNode<{ identityProviders: LiveProvider[] }>(
+    settings,
+    app,
+    "Application",
+    `identityProviders { ${FIELDS} }`,
+    subject,
+  );
+  return application?.identityProviders.find((live) => live.kind.toLowerCase() === kind) ?? null;
+}
+
+function outputsOf(
+  live: LiveProvider,
+  clientSecret: string | null,
+  scopesOrder?: unknown,
+  adopt = false,
+): IdentityProviderOutputs {
   // A secret whose last four characters differ from the server's was changed by hand: show it as drift.
   const known =
     clientSecret !== null && clientSecretLast4(clientSecret) === live.clientSecretLast4 ? clientSecret : null;
@@ -128,6 +155,7 @@ function outputsOf(live: LiveProvider, clientSecret: string | null, scopesOrder?
     enabled: live.enabled,
     appleTeamId: live.appleTeamId,
     appleKeyId: live.appleKeyId,
+    adopt,
     clientSecretLast4: live.clientSecretLast4,
   }) as IdentityProviderOutputs;
 }
@@ -163,6 +191,7 @@ export function createIdentityProviderProvider() {
         enabled: news.enabled === undefined || news.enabled === null ? true : news.enabled,
         appleTeamId: optionalText(news.appleTeamId),
         appleKeyId: optionalText(news.appleKeyId),
+        adopt: news.adopt === undefined || news.adopt === null ? false : news.adopt,
       };
       const failures: Failure[] = [];
       const add = (property: string, reason: string | undefined) => {
@@ -182,6 +211,7 @@ export function createIdentityProviderProvider() {
         if (!isUnknown(inputs[field])) add(field, httpsUrlProblem(field, inputs[field]));
       }
       if (Array.isArray(inputs.scopes)) add("scopes", upstreamScopesProblem(inputs.scopes));
+      if (!isUnknown(inputs.adopt) && typeof inputs.adopt !== "boolean") add("adopt", "adopt must be true or false");
       // Structs cannot carry undefined: a missing required input is null (and a failure) instead.
       return { inputs: nullish(inputs) as IdentityProviderDesired, failures };
     },
@@ -192,9 +222,27 @@ export function createIdentityProviderProvider() {
 
     async create(inputs: IdentityProviderDesired): Promise<{ id: string; outs: IdentityProviderOutputs }> {
       const subject = subjectOf(inputs);
-      const { app, kind, ...rest } = inputs;
+      const settings = settingsOf(this as ProviderState, subject);
+      const { app, kind, adopt, ...rest } = inputs;
+      if (adopt) {
+        const existing = await findByKind(settings, app, kind, subject);
+        if (existing) {
+          const adopted = await mutate<{ identityProvider: LiveProvider }>(
+            settings,
+            "updateIdentityProvider",
+            `mutation LatchPulumiAdoptIdp($input: UpdateIdentityProviderInput!) { updateIdentityProvider(input: $input) { ${PAYLOAD} } }`,
+            { input: { id: existing.id, ...rest } },
+            { ...subject, property: "adopt" },
+            true,
+          );
+          return {
+            id: existing.id,
+            outs: outputsOf(adopted.identityProvider, inputs.clientSecret, inputs.scopes, true),
+          };
+        }
+      }
       const payload = await mutate<{ identityProvider: LiveProvider }>(
-        settingsOf(this as ProviderState, subject),
+        settings,
         "createIdentityProvider",
         `mutation LatchPulumiCreateIdp($input: CreateIdentityProviderInput!) { createIdentityProvider(input: $input) { ${PAYLOAD} } }`,
         { input: { ...rest, applicationId: app, kind: kind.toUpperCase() } },
@@ -202,7 +250,7 @@ export function createIdentityProviderProvider() {
       );
       return {
         id: payload.identityProvider.id,
-        outs: outputsOf(payload.identityProvider, inputs.clientSecret, inputs.scopes),
+        outs: outputsOf(payload.identityProvider, inputs.clientSecret, inputs.scopes, adopt),
       };
     },
 
@@ -211,7 +259,7 @@ export function createIdentityProviderProvider() {
       const settings = settingsOf(this as ProviderState, subject);
       const live = await fetchNode<LiveProvider>(settings, id, "IdentityProvider", FIELDS, subject);
       if (!live) return { id: "" };
-      const outs = outputsOf(live, props?.clientSecret ?? null, props?.scopes);
+      const outs = outputsOf(live, props?.clientSecret ?? null, props?.scopes, props?.adopt ?? false);
       const { clientSecretLast4: _last4, ...inputs } = outs;
       return { id, props: outs, inputs };
     },
@@ -233,7 +281,7 @@ export function createIdentityProviderProvider() {
         subject,
         true,
       );
-      return { outs: outputsOf(payload.identityProvider, news.clientSecret, news.scopes) };
+      return { outs: outputsOf(payload.identityProvider, news.clientSecret, news.scopes, news.adopt) };
     },
 
     async delete(id: string, props: Partial<IdentityProviderOutputs>): Promise<void> {

@@ -6,7 +6,7 @@
  * settings captured (they live on `this.settings`, filled by `configure()` in the engine's host process).
  */
 import { APP_SECRETS_FIELD, type AppSecret, type LiveAppSecret, liveAppSecret, mintAppSecret } from "./app-secret.ts";
-import { type ErrorSubject, graphql, isNotFound, type LatchSettings, resolveSettings } from "./client.ts";
+import { type ErrorSubject, graphql, isNotFound, type LatchSettings, latchError, resolveSettings } from "./client.ts";
 import {
   changedProperties,
   diffResult,
@@ -26,6 +26,7 @@ import {
   type Failure,
   grantTypesProblems,
   isUnknown,
+  maxLengthProblem,
   nameProblem,
   optionalText,
   publicUrlProblem,
@@ -74,8 +75,21 @@ export type OAuthAppInputs = {
   termsOfServiceUrl?: string | null;
   /** Default true; false disables the app (and revokes its tokens and grants). */
   enabled?: boolean;
-  /** Take over an existing app of the same name instead of failing on the name conflict. */
-  adopt?: boolean;
+  /**
+   * Take over an existing app of the same name instead of failing on the name conflict. An app another stack
+   * manages (its `managedBy` marker names another stack) is refused unless `"force"`.
+   */
+  adopt?: boolean | "force";
+  /**
+   * The stack that manages the app, `pulumi:<org>/<project>/<stack>`: recorded on the app (its `managedBy`) at
+   * create and adopt. The OAuthApp resource fills it in from the running stack.
+   */
+  managedBy?: string | null;
+  /**
+   * Delete leaves the app in place and clears its `managedBy` marker, so another stack can adopt it. The OAuthApp
+   * resource sets it from the `retainOnDelete` resource option.
+   */
+  retainOnDelete?: boolean;
   /** Any string; changing it rotates the client secret in place. */
   rotation?: string | null;
   /** How long the previous secret keeps working after a rotation: seconds or `30m`, `24h`, `7d`. Default 24h. */
@@ -105,7 +119,9 @@ export type OAuthAppDesired = {
   privacyPolicyUrl: string | null;
   termsOfServiceUrl: string | null;
   enabled: boolean;
-  adopt: boolean;
+  adopt: boolean | "force";
+  managedBy: string | null;
+  retainOnDelete: boolean;
   rotation: string | null;
   rotationOverlap: number;
 };
@@ -160,6 +176,8 @@ const DIFFED = [
   "privacyPolicyUrl",
   "termsOfServiceUrl",
   "enabled",
+  "managedBy",
+  "retainOnDelete",
   "rotation",
 ] as const;
 const UNORDERED = ["redirectUris", "scopes", "grantTypes"];
@@ -194,7 +212,7 @@ const APP_FIELDS = `
 fragment AppFields on Application {
   id clientId name description type grantTypes allowPasswordGrant allowedScopes accessTokenFormat
   accessTokenTtl refreshTokenTtl refreshTokenRotation refreshReuseInterval tokenEndpointAuthMethod isResourceServer
-  logoUrl primaryColor secondaryColor homepageUrl privacyPolicyUrl termsOfServiceUrl isActive
+  logoUrl primaryColor secondaryColor homepageUrl privacyPolicyUrl termsOfServiceUrl isActive managedBy
   redirectUris { id uri } ${APP_SECRETS_FIELD}
 }`;
 
@@ -222,6 +240,7 @@ type LiveApp = {
   privacyPolicyUrl: string | null;
   termsOfServiceUrl: string | null;
   isActive: boolean;
+  managedBy: string | null;
   redirectUris: { id: string; uri: string }[];
   clientSecrets: LiveAppSecret[];
 };
@@ -268,7 +287,9 @@ export function normalizeOAuthApp(news: Partial<OAuthAppInputs>): OAuthAppDesire
     privacyPolicyUrl: optionalText(news.privacyPolicyUrl),
     termsOfServiceUrl: optionalText(news.termsOfServiceUrl),
     enabled: bool(news.enabled, OAUTH_APP_DEFAULTS.enabled),
-    adopt: bool(news.adopt, false),
+    adopt: news.adopt === "force" ? "force" : bool(news.adopt, false),
+    managedBy: optionalText(news.managedBy),
+    retainOnDelete: bool(news.retainOnDelete, false),
     rotation: news.rotation === undefined || news.rotation === null ? null : String(news.rotation),
     rotationOverlap: rotationOverlapSeconds(news.rotationOverlap),
   };
@@ -303,10 +324,14 @@ export function validateOAuthApp(news: Partial<OAuthAppInputs>, desired: OAuthAp
     "refreshTokenRotation",
     "isResourceServer",
     "enabled",
-    "adopt",
+    "retainOnDelete",
   ] as const) {
     if (known(property) && typeof desired[property] !== "boolean") add(property, `${property} must be true or false`);
   }
+  if (known("adopt") && typeof desired.adopt !== "boolean" && desired.adopt !== "force") {
+    add("adopt", `adopt must be true, false or "force"`);
+  }
+  if (known("managedBy")) add("managedBy", maxLengthProblem("managedBy", desired.managedBy, 200));
   if (known("accessTokenFormat") && desired.accessTokenFormat !== "jwt" && desired.accessTokenFormat !== "opaque") {
     add("accessTokenFormat", `accessTokenFormat must be "jwt" or "opaque"`);
   }
@@ -340,7 +365,7 @@ export function validateOAuthApp(news: Partial<OAuthAppInputs>, desired: OAuthAp
 
 function fromLive(
   app: LiveApp,
-): Omit<OAuthAppDesired, "adopt" | "rotation" | "rotationOverlap"> & { clientId: string } {
+): Omit<OAuthAppDesired, "adopt" | "retainOnDelete" | "rotation" | "rotationOverlap"> & { clientId: string } {
   return {
     name: app.name,
     description: app.description,
@@ -363,6 +388,7 @@ function fromLive(
     privacyPolicyUrl: app.privacyPolicyUrl,
     termsOfServiceUrl: app.termsOfServiceUrl,
     enabled: app.isActive,
+    managedBy: app.managedBy,
     clientId: app.clientId,
   };
 }
@@ -428,6 +454,8 @@ async function reconcile(
       changes[apiName] = apiValue(property, desired[property]);
     }
   }
+  // The stack marker: written when the program knows its stack, never cleared by an update.
+  if (desired.managedBy !== null && live.managedBy !== desired.managedBy) changes.managedBy = desired.managedBy;
   let app = live;
   if (Object.keys(changes).length > 0) {
     const payload = await mutate<{ application: LiveApp }>(
@@ -485,9 +513,42 @@ async function reconcile(
   return refreshed;
 }
 
+/**
+ * The stack that manages `live` when it is not this one (nor unmanaged), unless the program forces the takeover:
+ * another stack's app is never rewritten, nor its secret rotated, by accident.
+ */
+function foreignStackProblem(
+  live: LiveApp,
+  desired: Pick<OAuthAppDesired, "adopt" | "managedBy">,
+  subject: ErrorSubject,
+): Error | undefined {
+  if (live.managedBy === null || live.managedBy === desired.managedBy || desired.adopt === "force") return undefined;
+  return latchError(
+    { ...subject, property: "adopt" },
+    `the app is managed by ${live.managedBy}${desired.managedBy ? `, not ${desired.managedBy}` : ""}; set \`adopt: "force"\` to take it over (the other stack then no longer manages it)`,
+    { code: "MANAGED_ELSEWHERE" },
+  );
+}
+
+/** Clears the stack marker, if it is still ours: the app stays, and another stack may adopt it. */
+async function release(settings: LatchSettings, id: string, managedBy: string | null, subject: ErrorSubject) {
+  const live = await fetchApp(settings, id, subject);
+  if (!live || live.managedBy === null || live.managedBy !== managedBy) return;
+  await mutate(
+    settings,
+    "updateApplication",
+    `mutation LatchPulumiReleaseApp($input: UpdateApplicationInput!) {
+      updateApplication(input: $input) { __typename ...MutationErrors }
+    }`,
+    { input: { id, managedBy: null } },
+    subject,
+    true,
+  );
+}
+
 function outputsOf(
   app: LiveApp,
-  desired: Pick<OAuthAppDesired, "adopt" | "rotation" | "rotationOverlap"> &
+  desired: Pick<OAuthAppDesired, "adopt" | "retainOnDelete" | "rotation" | "rotationOverlap"> &
     Partial<Record<"redirectUris" | "scopes" | "grantTypes", unknown>>,
   secret: AppSecret,
 ): OAuthAppOutputs {
@@ -499,6 +560,7 @@ function outputsOf(
     scopes: inOrderOf(live.scopes, desired.scopes),
     grantTypes: inOrderOf(live.grantTypes, desired.grantTypes),
     adopt: desired.adopt,
+    retainOnDelete: desired.retainOnDelete,
     rotation: desired.rotation,
     rotationOverlap: desired.rotationOverlap,
     clientSecret: live.type === "public" ? null : secret.clientSecret,
@@ -551,6 +613,8 @@ export function createOAuthAppProvider() {
       if (inputs.adopt) {
         const existing = await findAppByName(settings, inputs.name, subject);
         if (existing) {
+          const foreign = foreignStackProblem(existing, inputs, subject);
+          if (foreign) throw foreign;
           if (existing.type.toLowerCase() !== inputs.type) {
             throw new Error(
               `${subject.resource}: type: cannot adopt the existing ${existing.type.toLowerCase()} app as ${inputs.type} (the type cannot change in place)`,
@@ -625,6 +689,7 @@ export function createOAuthAppProvider() {
       const carried = normalizeOAuthApp({
         name: app.name,
         adopt: props?.adopt ?? false,
+        retainOnDelete: props?.retainOnDelete ?? false,
         rotation: props?.rotation ?? null,
         rotationOverlap: props?.rotationOverlap ?? OAUTH_APP_DEFAULTS.rotationOverlap,
       });
@@ -657,6 +722,8 @@ export function createOAuthAppProvider() {
       if (live.type.toLowerCase() !== news.type) {
         throw new Error(`${subject.resource}: type: the type cannot change in place; the app must be replaced`);
       }
+      const foreign = foreignStackProblem(live, news, subject);
+      if (foreign) throw foreign;
       const app = await reconcile(settings, live, news, subject);
       let secret = liveAppSecret(app.clientSecrets, {
         clientSecret: olds.clientSecret ?? null,
@@ -682,6 +749,10 @@ export function createOAuthAppProvider() {
     async delete(id: string, props: Partial<OAuthAppOutputs>): Promise<void> {
       const subject = subjectOf(props, id);
       const settings = settingsOf(this as ProviderState, subject);
+      if (props.retainOnDelete) {
+        await release(settings, id, props.managedBy ?? null, subject);
+        return;
+      }
       try {
         await mutate(
           settings,

@@ -3,7 +3,7 @@
  * replaces it); the description changes in place. Serialized into the state: no runtime imports besides the other
  * provider modules, globals only.
  */
-import { type ErrorSubject, type LatchSettings, resolveSettings } from "./client.ts";
+import { type ErrorSubject, graphql, type LatchSettings, resolveSettings } from "./client.ts";
 import {
   changedProperties,
   deleteIdempotently,
@@ -24,8 +24,10 @@ export type ScopeInputs = {
   name: string;
   /** Shown on the consent page, 1 to 200 characters. */
   description: string;
+  /** Take over a scope of that name that already exists (a retained one, one made in the console). */
+  adopt?: boolean;
 };
-export type ScopeOutputs = ScopeInputs;
+export type ScopeOutputs = Required<ScopeInputs>;
 
 const FIELDS = "id name description";
 type LiveScope = { id: string; name: string; description: string };
@@ -35,7 +37,42 @@ function subjectOf(inputs: { name?: unknown } | undefined, id?: string): ErrorSu
   return { resource: `Scope${name ? ` "${name}"` : ""}` };
 }
 
-const outputsOf = (scope: LiveScope): ScopeOutputs => ({ name: scope.name, description: scope.description });
+const outputsOf = (scope: LiveScope, adopt = false): ScopeOutputs => ({
+  name: scope.name,
+  description: scope.description,
+  adopt,
+});
+
+/** The organization's custom scope of that name, or null. */
+export async function findScopeByName(
+  settings: LatchSettings,
+  name: string,
+  subject: ErrorSubject,
+): Promise<LiveScope | null> {
+  const data = await graphql<{ scopes: { name: string; scope: LiveScope | null }[] }>(
+    settings,
+    `query LatchPulumiScopeByName { scopes { name scope { ${FIELDS} } } }`,
+    {},
+    { subject, idempotent: true },
+  );
+  return data.scopes.find((definition) => definition.name === name)?.scope ?? null;
+}
+
+async function updateDescription(settings: LatchSettings, id: string, description: string, subject: ErrorSubject) {
+  const payload = await mutate<{ scope: LiveScope }>(
+    settings,
+    "updateScope",
+    `mutation LatchPulumiUpdateScope($id: ID!, $description: String!) {
+      updateScope(id: $id, description: $description) {
+        __typename ...MutationErrors ... on ScopePayload { scope { ${FIELDS} } }
+      }
+    }`,
+    { id, description },
+    subject,
+    true,
+  );
+  return payload.scope;
+}
 
 export function createScopeProvider() {
   const provider = {
@@ -52,6 +89,7 @@ export function createScopeProvider() {
           typeof news.description === "string" && !isUnknown(news.description)
             ? news.description.trim()
             : (news.description as string),
+        adopt: news.adopt === undefined || news.adopt === null ? false : news.adopt,
       };
       const failures: Failure[] = [];
       if (!isUnknown(inputs.name)) {
@@ -60,32 +98,54 @@ export function createScopeProvider() {
         // An app of this program may then ask for it before it exists.
         else declareScope(inputs.name);
       }
+      if (!isUnknown(inputs.adopt) && typeof inputs.adopt !== "boolean") {
+        failures.push({ property: "adopt", reason: "adopt must be true or false" });
+      }
       if (!isUnknown(inputs.description)) {
         const problem = scopeDescriptionProblem(inputs.description);
         if (problem) failures.push({ property: "description", reason: problem });
       }
       // Structs cannot carry undefined: a missing required input is null (and a failure) instead.
-      return { inputs: nullish(inputs) as ScopeInputs, failures };
+      return { inputs: nullish(inputs) as ScopeOutputs, failures };
     },
 
     async diff(_id: string, olds: Partial<ScopeOutputs>, news: ScopeInputs) {
       return diffResult(changedProperties(olds, news, ["name", "description"]), ["name"]);
     },
 
-    async create(inputs: ScopeInputs): Promise<{ id: string; outs: ScopeOutputs }> {
+    async create(inputs: ScopeOutputs): Promise<{ id: string; outs: ScopeOutputs }> {
       const subject = subjectOf(inputs);
-      const payload = await mutate<{ scope: LiveScope }>(
-        settingsOf(this as ProviderState, subject),
-        "createScope",
-        `mutation LatchPulumiCreateScope($name: String!, $description: String!) {
+      const settings = settingsOf(this as ProviderState, subject);
+      if (inputs.adopt) {
+        const existing = await findScopeByName(settings, inputs.name, subject);
+        if (existing) {
+          const scope =
+            existing.description === inputs.description
+              ? existing
+              : await updateDescription(settings, existing.id, inputs.description, subject);
+          return { id: scope.id, outs: outputsOf(scope, true) };
+        }
+      }
+      let payload: { scope: LiveScope };
+      try {
+        payload = await mutate<{ scope: LiveScope }>(
+          settings,
+          "createScope",
+          `mutation LatchPulumiCreateScope($name: String!, $description: String!) {
           createScope(name: $name, description: $description) {
             __typename ...MutationErrors ... on ScopePayload { scope { ${FIELDS} } }
           }
         }`,
-        { name: inputs.name, description: inputs.description },
-        subject,
-      );
-      return { id: payload.scope.id, outs: outputsOf(payload.scope) };
+          { name: inputs.name, description: inputs.description },
+          subject,
+        );
+      } catch (error) {
+        if ((error as { code?: string }).code === "CONFLICT") {
+          (error as Error).message += " (set `adopt: true` to take over the existing scope)";
+        }
+        throw error;
+      }
+      return { id: payload.scope.id, outs: outputsOf(payload.scope, inputs.adopt) };
     },
 
     async read(id: string, props?: Partial<ScopeOutputs>) {
@@ -98,25 +158,14 @@ export function createScopeProvider() {
         subject,
       );
       if (!scope) return { id: "" };
-      const outs = outputsOf(scope);
+      const outs = outputsOf(scope, props?.adopt ?? false);
       return { id, props: outs, inputs: outs };
     },
 
-    async update(id: string, _olds: ScopeOutputs, news: ScopeInputs): Promise<{ outs: ScopeOutputs }> {
+    async update(id: string, _olds: ScopeOutputs, news: ScopeOutputs): Promise<{ outs: ScopeOutputs }> {
       const subject = subjectOf(news, id);
-      const payload = await mutate<{ scope: LiveScope }>(
-        settingsOf(this as ProviderState, subject),
-        "updateScope",
-        `mutation LatchPulumiUpdateScope($id: ID!, $description: String!) {
-          updateScope(id: $id, description: $description) {
-            __typename ...MutationErrors ... on ScopePayload { scope { ${FIELDS} } }
-          }
-        }`,
-        { id, description: news.description },
-        subject,
-        true,
-      );
-      return { outs: outputsOf(payload.scope) };
+      const scope = await updateDescription(settingsOf(this as ProviderState, subject), id, news.description, subject);
+      return { outs: outputsOf(scope, news.adopt) };
     },
 
     async delete(id: string, props: Partial<ScopeOutputs>): Promise<void> {

@@ -4,7 +4,7 @@
  * and the server keeps signing with the previous one for 24 hours. `app` cannot change in place.
  * Serialized into the state: no runtime imports besides the other provider modules, globals only.
  */
-import { type ErrorSubject, type LatchSettings, resolveSettings } from "./client.ts";
+import { type ErrorSubject, graphql, type LatchSettings, resolveSettings } from "./client.ts";
 import {
   changedProperties,
   deleteIdempotently,
@@ -41,6 +41,11 @@ export type WebhookInputs = {
   active?: boolean;
   /** Any string; changing it rotates the signing secret in place. */
   rotation?: string | null;
+  /**
+   * Take over an existing webhook with this `url` and `app` (a retained one, one made in the console): its settings
+   * are applied and its signing secret rotated (the old one keeps working 24 h), since a secret is never readable.
+   */
+  adopt?: boolean;
 };
 
 export type WebhookDesired = {
@@ -50,6 +55,7 @@ export type WebhookDesired = {
   app: string | null;
   active: boolean;
   rotation: string | null;
+  adopt: boolean;
 };
 
 export type WebhookOutputs = WebhookDesired & {
@@ -80,11 +86,75 @@ function subjectOf(inputs: { url?: unknown } | undefined, id?: string): ErrorSub
   return { resource: `Webhook${name ? ` "${name}"` : ""}`, fields: { applicationId: "app" } };
 }
 
+/** The organization's webhook with this URL and app (null: an organization-wide one), or null. */
+export async function findWebhook(
+  settings: LatchSettings,
+  url: string,
+  app: string | null,
+  subject: ErrorSubject,
+): Promise<LiveWebhook | null> {
+  let after: string | null = null;
+  for (;;) {
+    const data: {
+      webhooks: { edges: { node: LiveWebhook }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    } = await graphql(
+      settings,
+      `query LatchPulumiWebhooks($after: String, $app: ID) {
+        webhooks(first: 100, after: $after, applicationId: $app) {
+          edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor }
+        }
+      }`,
+      { after, app },
+      { subject, idempotent: true },
+    );
+    const found = data.webhooks.edges.find(
+      (edge) => edge.node.url === url && (edge.node.application?.id ?? null) === app,
+    );
+    if (found) return found.node;
+    if (!data.webhooks.pageInfo.hasNextPage) return null;
+    after = data.webhooks.pageInfo.endCursor;
+  }
+}
+
+async function rotateSecret(settings: LatchSettings, id: string, subject: ErrorSubject) {
+  return mutate<{ secret: string; webhook: LiveWebhook }>(
+    settings,
+    "rotateWebhookSecret",
+    `mutation LatchPulumiRotateWebhook($id: ID!) {
+      rotateWebhookSecret(id: $id) {
+        __typename ...MutationErrors ... on RotateWebhookSecretPayload { secret webhook { ${FIELDS} } }
+      }
+    }`,
+    { id },
+    subject,
+  );
+}
+
+async function updateSettings(
+  settings: LatchSettings,
+  id: string,
+  input: Record<string, unknown>,
+  subject: ErrorSubject,
+): Promise<LiveWebhook> {
+  const payload = await mutate<{ webhook: LiveWebhook }>(
+    settings,
+    "updateWebhook",
+    `mutation LatchPulumiUpdateWebhook($input: UpdateWebhookInput!) {
+      updateWebhook(input: $input) { __typename ...MutationErrors ... on WebhookPayload { webhook { ${FIELDS} } } }
+    }`,
+    { input: { id, ...input } },
+    subject,
+    true,
+  );
+  return payload.webhook;
+}
+
 function outputsOf(
   live: LiveWebhook,
   rotation: string | null,
   secret: string | null,
   eventsOrder?: unknown,
+  adopt = false,
 ): WebhookOutputs {
   return nullish({
     url: live.url,
@@ -93,6 +163,7 @@ function outputsOf(
     app: live.application?.id ?? null,
     active: live.active,
     rotation,
+    adopt,
     secret,
     previousSecretExpiresAt: live.previousSecretExpiresAt,
     disabledAt: live.disabledAt,
@@ -116,12 +187,14 @@ export function createWebhookProvider() {
         app: news.app === undefined || news.app === null || news.app === "" ? null : news.app,
         active: news.active === undefined || news.active === null ? true : news.active,
         rotation: news.rotation === undefined || news.rotation === null ? null : String(news.rotation),
+        adopt: news.adopt === undefined || news.adopt === null ? false : news.adopt,
       };
       const failures: Failure[] = [];
       const add = (property: string, reason: string | undefined) => {
         if (reason !== undefined) failures.push({ property, reason });
       };
       if (!isUnknown(inputs.url)) add("url", webhookUrlProblem(inputs.url));
+      if (!isUnknown(inputs.adopt) && typeof inputs.adopt !== "boolean") add("adopt", "adopt must be true or false");
       if (!isUnknown(news.events)) add("events", webhookEventsProblem(inputs.events));
       if (!isUnknown(news.description)) add("description", maxLengthProblem("description", news.description, 500));
       // Structs cannot carry undefined: a missing required input is null (and a failure) instead.
@@ -134,8 +207,25 @@ export function createWebhookProvider() {
 
     async create(inputs: WebhookDesired): Promise<{ id: string; outs: WebhookOutputs }> {
       const subject = subjectOf(inputs);
+      const settings = settingsOf(this as ProviderState, subject);
+      if (inputs.adopt && !isUnknown(inputs.url)) {
+        const existing = await findWebhook(settings, inputs.url, inputs.app, subject);
+        if (existing) {
+          await updateSettings(
+            settings,
+            existing.id,
+            { events: inputs.events, description: inputs.description, active: inputs.active },
+            subject,
+          );
+          const rotated = await rotateSecret(settings, existing.id, { ...subject, property: "adopt" });
+          return {
+            id: existing.id,
+            outs: outputsOf(rotated.webhook, inputs.rotation, rotated.secret, inputs.events, true),
+          };
+        }
+      }
       const payload = await mutate<{ secret: string; webhook: LiveWebhook }>(
-        settingsOf(this as ProviderState, subject),
+        settings,
         "createWebhook",
         `mutation LatchPulumiCreateWebhook($input: CreateWebhookInput!) {
           createWebhook(input: $input) {
@@ -155,7 +245,7 @@ export function createWebhookProvider() {
       );
       return {
         id: payload.webhook.id,
-        outs: outputsOf(payload.webhook, inputs.rotation, payload.secret, inputs.events),
+        outs: outputsOf(payload.webhook, inputs.rotation, payload.secret, inputs.events, inputs.adopt),
       };
     },
 
@@ -169,7 +259,13 @@ export function createWebhookProvider() {
         subject,
       );
       if (!live) return { id: "" };
-      const outs = outputsOf(live, props?.rotation ?? null, props?.secret ?? null, props?.events);
+      const outs = outputsOf(
+        live,
+        props?.rotation ?? null,
+        props?.secret ?? null,
+        props?.events,
+        props?.adopt ?? false,
+      );
       const { secret: _secret, previousSecretExpiresAt: _previous, disabledAt: _disabled, ...inputs } = outs;
       return { id, props: outs, inputs };
     },
@@ -180,39 +276,19 @@ export function createWebhookProvider() {
       const changed = changedProperties(olds, news, ["url", "events", "description", "active"], ["events"]);
       let live: LiveWebhook | null = null;
       if (changed.length > 0) {
-        const input: Record<string, unknown> = { id };
+        const input: Record<string, unknown> = {};
         for (const property of changed) input[property] = news[property as keyof WebhookDesired];
-        const payload = await mutate<{ webhook: LiveWebhook }>(
-          settings,
-          "updateWebhook",
-          `mutation LatchPulumiUpdateWebhook($input: UpdateWebhookInput!) {
-            updateWebhook(input: $input) { __typename ...MutationErrors ... on WebhookPayload { webhook { ${FIELDS} } } }
-          }`,
-          { input },
-          subject,
-          true,
-        );
-        live = payload.webhook;
+        live = await updateSettings(settings, id, input, subject);
       }
       let secret = olds.secret ?? null;
       if (news.rotation !== null && news.rotation !== (olds.rotation ?? null)) {
-        const rotated = await mutate<{ secret: string; webhook: LiveWebhook }>(
-          settings,
-          "rotateWebhookSecret",
-          `mutation LatchPulumiRotateWebhook($id: ID!) {
-            rotateWebhookSecret(id: $id) {
-              __typename ...MutationErrors ... on RotateWebhookSecretPayload { secret webhook { ${FIELDS} } }
-            }
-          }`,
-          { id },
-          { ...subject, property: "rotation" },
-        );
+        const rotated = await rotateSecret(settings, id, { ...subject, property: "rotation" });
         secret = rotated.secret;
         live = rotated.webhook;
       }
       live ??= await fetchNode<LiveWebhook>(settings, id, "Webhook", FIELDS, subject);
       if (!live) throw new Error(`${subject.resource}: the webhook ${id} no longer exists (run \`pulumi refresh\`)`);
-      return { outs: outputsOf(live, news.rotation, secret, news.events) };
+      return { outs: outputsOf(live, news.rotation, secret, news.events, news.adopt) };
     },
 
     async delete(id: string, props: Partial<WebhookOutputs>): Promise<void> {

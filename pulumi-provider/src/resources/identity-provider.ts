@@ -30,6 +30,8 @@ export class IdentityProvider extends pulumi.dynamic.Resource {
   declare readonly enabled: pulumi.Output<boolean>;
   declare readonly appleTeamId: pulumi.Output<string | null>;
   declare readonly appleKeyId: pulumi.Output<string | null>;
+  /** Whether it took over the app's existing provider of this kind. */
+  declare readonly adopt: pulumi.Output<boolean>;
 
   constructor(name: string, args: IdentityProviderArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -51,6 +53,7 @@ export class IdentityProvider extends pulumi.dynamic.Resource {
           "enabled",
           "appleTeamId",
           "appleKeyId",
+          "adopt",
         ]),
         ...args,
         clientSecret: pulumi.secret(args.clientSecret),

@@ -5,7 +5,8 @@ import { type InputsOf, outputSlots, withSecretOutputs } from "./outputs.ts";
 /** One provider object for every OAuthApp: serialized once, configured by the engine's host, never here. */
 const provider = createOAuthAppProvider();
 
-export type OAuthAppArgs = InputsOf<OAuthAppInputs>;
+/** What a program passes: everything but the stack marker and the delete policy, which come from the stack and options. */
+export type OAuthAppArgs = InputsOf<Omit<OAuthAppInputs, "managedBy" | "retainOnDelete">>;
 
 /** Every output property: registered up front so each is an `Output` on the resource, set by the provider. */
 const OAUTH_APP_OUTPUTS: readonly (keyof OAuthAppOutputs)[] = [
@@ -31,6 +32,8 @@ const OAUTH_APP_OUTPUTS: readonly (keyof OAuthAppOutputs)[] = [
   "termsOfServiceUrl",
   "enabled",
   "adopt",
+  "managedBy",
+  "retainOnDelete",
   "rotation",
   "rotationOverlap",
   "clientId",
@@ -43,10 +46,25 @@ const OAUTH_APP_OUTPUTS: readonly (keyof OAuthAppOutputs)[] = [
 /** Outputs every resource of this package declares secret, whatever the program's options say. */
 export const OAUTH_APP_SECRET_OUTPUTS = ["clientSecret"];
 
+/** This stack as the app's `managedBy` marker records it: `pulumi:<org>/<project>/<stack>`. */
+export function stackMarker(): string {
+  let organization: string;
+  try {
+    organization = pulumi.getOrganization();
+  } catch {
+    // Older engines and some test set-ups name no organization.
+    organization = "organization";
+  }
+  return `pulumi:${organization}/${pulumi.getProject()}/${pulumi.getStack()}`;
+}
+
 /**
  * An OAuth app of the organization the `latch:apiKey` belongs to. `clientSecret` is a secret output: encrypted in
  * the state, shown as [secret] in the CLI. Changing `rotation` rotates it in place; `adopt` takes over an existing app
- * of the same name.
+ * of the same name (one another stack manages only with `adopt: "force"`).
+ *
+ * The `retainOnDelete` option is handled by the provider, not the engine: deleting the resource then leaves the app
+ * and clears its stack marker, so another stack can adopt it without forcing.
  */
 export class OAuthApp extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
@@ -70,7 +88,10 @@ export class OAuthApp extends pulumi.dynamic.Resource {
   declare readonly privacyPolicyUrl: pulumi.Output<string | null>;
   declare readonly termsOfServiceUrl: pulumi.Output<string | null>;
   declare readonly enabled: pulumi.Output<boolean>;
-  declare readonly adopt: pulumi.Output<boolean>;
+  declare readonly adopt: pulumi.Output<boolean | "force">;
+  /** The stack recorded on the app as the one managing it: `pulumi:<org>/<project>/<stack>`. */
+  declare readonly managedBy: pulumi.Output<string | null>;
+  declare readonly retainOnDelete: pulumi.Output<boolean>;
   declare readonly rotation: pulumi.Output<string | null>;
   /** Seconds. */
   declare readonly rotationOverlap: pulumi.Output<number>;
@@ -84,11 +105,12 @@ export class OAuthApp extends pulumi.dynamic.Resource {
   declare readonly previousSecretsExpireAt: pulumi.Output<string | null>;
 
   constructor(name: string, args: OAuthAppArgs, opts?: pulumi.CustomResourceOptions) {
+    const { retainOnDelete, ...rest } = opts ?? {};
     super(
       provider,
       name,
-      { ...outputSlots(OAUTH_APP_OUTPUTS), ...args },
-      withSecretOutputs(opts, OAUTH_APP_SECRET_OUTPUTS),
+      { ...outputSlots(OAUTH_APP_OUTPUTS), ...args, managedBy: stackMarker(), retainOnDelete: retainOnDelete ?? false },
+      withSecretOutputs(rest, OAUTH_APP_SECRET_OUTPUTS),
       "latch",
       "OAuthApp",
     );

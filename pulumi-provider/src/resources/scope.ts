@@ -10,8 +10,10 @@ export type ScopeArgs = InputsOf<ScopeInputs>;
 export class Scope extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   declare readonly description: pulumi.Output<string>;
+  /** Whether it took over an existing scope of that name (a retained one) instead of creating one. */
+  declare readonly adopt: pulumi.Output<boolean>;
 
   constructor(name: string, args: ScopeArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...outputSlots(["name", "description"]), ...args }, opts, "latch", "Scope");
+    super(provider, name, { ...outputSlots(["name", "description", "adopt"]), ...args }, opts, "latch", "Scope");
   }
 }

@@ -14,6 +14,8 @@ export class Webhook extends pulumi.dynamic.Resource {
   declare readonly app: pulumi.Output<string | null>;
   declare readonly active: pulumi.Output<boolean>;
   declare readonly rotation: pulumi.Output<string | null>;
+  /** Whether it took over an existing webhook of that url and app. */
+  declare readonly adopt: pulumi.Output<boolean>;
   /** The signing secret. A secret output. */
   declare readonly secret: pulumi.Output<string>;
   declare readonly previousSecretExpiresAt: pulumi.Output<string | null>;
@@ -31,6 +33,7 @@ export class Webhook extends pulumi.dynamic.Resource {
           "app",
           "active",
           "rotation",
+          "adopt",
           "secret",
           "previousSecretExpiresAt",
           "disabledAt",

@@ -155,3 +155,11 @@ export function resourceRpcs(host: ProviderHost, texts: Record<string, string>, 
     },
   };
 }
+
+/** Sends the stack config the engine would: the endpoint, and the API key as a secret (which the host unwraps). */
+export async function configureHost(host: ProviderHost, endpoint: string, apiKey: string): Promise<void> {
+  const configure = new proto.ConfigureRequest();
+  configure.setArgs(toStruct({ "latch:endpoint": endpoint, "latch:apiKey": secretValue(apiKey) }));
+  configure.setAcceptsecrets(true);
+  await host.call("configure", configure);
+}

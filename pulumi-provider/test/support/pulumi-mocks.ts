@@ -11,11 +11,19 @@ export type Registration = {
   name: string;
   inputs: Record<string, unknown>;
   additionalSecretOutputs: string[];
+  /** The `retainOnDelete` option the SDK sent the engine. */
+  retainOnDelete: boolean;
 };
 
-type RegisterRequest = { getType(): string; getName(): string; getAdditionalsecretoutputsList(): string[] };
+type RegisterRequest = {
+  getType(): string;
+  getName(): string;
+  getAdditionalsecretoutputsList(): string[];
+  getRetainondelete(): boolean;
+};
 
 const pendingSecretOutputs = new Map<string, string[]>();
+const pendingRetain = new Map<string, boolean>();
 let patched = false;
 
 /**
@@ -29,6 +37,7 @@ function recordSecretOutputs(): void {
   const original = MockMonitor.prototype.registerResource;
   MockMonitor.prototype.registerResource = function (this: MockMonitor, req: RegisterRequest, callback: unknown) {
     pendingSecretOutputs.set(`${req.getType()}::${req.getName()}`, req.getAdditionalsecretoutputsList());
+    pendingRetain.set(`${req.getType()}::${req.getName()}`, req.getRetainondelete());
     return (original as (...args: unknown[]) => unknown).call(this, req, callback);
   } as typeof original;
 }
@@ -39,6 +48,7 @@ function recordSecretOutputs(): void {
  */
 export async function setEngineMocks(options: {
   preview?: boolean;
+  organization?: string;
   create: (args: MockResourceArgs) => Promise<MockResourceResult> | MockResourceResult;
 }): Promise<Registration[]> {
   recordSecretOutputs();
@@ -47,7 +57,14 @@ export async function setEngineMocks(options: {
     {
       async newResource(args) {
         const additionalSecretOutputs = pendingSecretOutputs.get(`${args.type}::${args.name}`) ?? [];
-        registrations.push({ type: args.type, name: args.name, inputs: args.inputs, additionalSecretOutputs });
+        const retainOnDelete = pendingRetain.get(`${args.type}::${args.name}`) ?? false;
+        registrations.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs,
+          additionalSecretOutputs,
+          retainOnDelete,
+        });
         const result = await options.create(args);
         const state = Object.fromEntries(
           Object.entries(result.state ?? {}).map(([key, value]) => [
@@ -64,6 +81,7 @@ export async function setEngineMocks(options: {
     "latch-test",
     "dev",
     options.preview ?? false,
+    options.organization,
   );
   return registrations;
 }

@@ -8,6 +8,7 @@ let registrations: Registration[];
 
 beforeAll(async () => {
   registrations = await setEngineMocks({
+    organization: "acme",
     // Plays the engine + provider: check with the provider the SDK serialized, then a create's outputs.
     async create(args) {
       const provider = loadProvider<OAuthAppProvider>(args.inputs.__provider as string);
@@ -56,6 +57,18 @@ describe("an OAuthApp in a program (setMocks, engine emulated)", () => {
       "clientId",
       "clientSecret",
     ]);
+  });
+
+  test("the app records this stack as its manager; retainOnDelete becomes the provider's job", async () => {
+    const kept = new OAuthApp("kept", { name: "Kept" }, { retainOnDelete: true });
+    const plain = new OAuthApp("plain", { name: "Plain" });
+    await Promise.all([resolved(kept.id), resolved(plain.id)]);
+    expect(await resolved(kept.managedBy)).toBe("pulumi:acme/latch-test/dev");
+    const registered = (name: string) => registrations.find((r) => r.name === name)!;
+    expect(registered("kept").inputs).toMatchObject({ managedBy: "pulumi:acme/latch-test/dev", retainOnDelete: true });
+    expect(registered("plain").inputs).toMatchObject({ retainOnDelete: false });
+    // The engine must call delete, so that the provider can clear the marker instead of deleting the app.
+    expect(registered("kept").retainOnDelete).toBe(false);
   });
 
   test("a secret passed in stays secret through outputs that depend on clientSecret", async () => {

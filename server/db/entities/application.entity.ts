@@ -75,6 +75,11 @@ export const ApplicationSchema = defineEntity({
     privacyPolicyUrl: p.text().nullable(),
     termsOfServiceUrl: p.text().nullable(),
     isActive: p.boolean().default(true),
+    /**
+     * Which deployment tool manages the app (`pulumi:<org>/<project>/<stack>`), so a second stack does not take it
+     * over by accident. Free text the tool sets and reads; Latch only stores it.
+     */
+    managedBy: p.text().nullable(),
     /** Set by revoking every grant of the app: grants created before it are revoked, whatever their rows say yet. */
     grantsRevokedBefore: p.datetime().nullable(),
     /**

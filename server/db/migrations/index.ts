@@ -13,6 +13,7 @@ import { Migration20261207110000_strict_refresh_reuse } from "./Migration2026120
 import { Migration20261207110100_tokens_revoked_before } from "./Migration20261207110100_tokens_revoked_before.ts";
 import { Migration20261207160000_accounts } from "./Migration20261207160000_accounts.ts";
 import { Migration20261208100000_client_auth_method_and_resource_server } from "./Migration20261208100000_client_auth_method_and_resource_server.ts";
+import { Migration20261209100000_application_managed_by } from "./Migration20261209100000_application_managed_by.ts";
 
 /** Every migration class, oldest first; `node scripts/create-migration.ts` rewrites this file. */
 export const migrations: Constructor<Migration>[] = [
@@ -29,4 +30,5 @@ export const migrations: Constructor<Migration>[] = [
   Migration20261207110100_tokens_revoked_before,
   Migration20261207160000_accounts,
   Migration20261208100000_client_auth_method_and_resource_server,
+  Migration20261209100000_application_managed_by,
 ];

@@ -74,6 +74,10 @@ const UpdateApplicationInput = builder.inputType("UpdateApplicationInput", {
     id: t.globalID({ required: true, description: "The app." }),
     name: t.string({ required: false, description: "1 to 100 characters, unique in the organization." }),
     refreshTokenRotation: t.boolean({ required: false, description: "Return a new refresh token on each refresh." }),
+    managedBy: t.string({
+      required: false,
+      description: "Which deployment manages the app (up to 200 characters); null or empty clears it.",
+    }),
     ...settingsFields(t),
   }),
 });

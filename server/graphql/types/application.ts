@@ -115,6 +115,12 @@ export const ApplicationNode = builder.loadableNode("Application", {
       description: "Linked from the consent page.",
       resolve: (app) => app.termsOfServiceUrl ?? null,
     }),
+    managedBy: t.string({
+      nullable: true,
+      description:
+        "Which deployment manages the app, as that tool recorded it (the Pulumi provider: `pulumi:<org>/<project>/<stack>`). Null: none.",
+      resolve: (app) => app.managedBy ?? null,
+    }),
     isActive: t.exposeBoolean("isActive", { description: "A disabled app can neither authorize nor obtain tokens." }),
     organization: t.field({ type: OrganizationNode, description: "The owner.", resolve: (app) => app.organization }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When the app was registered." }),

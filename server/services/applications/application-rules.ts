@@ -24,6 +24,13 @@ export function checkName(field: string, value: string): string {
   return name;
 }
 
+/** A deployment marker: trimmed, at most 200 characters; empty means none. */
+export function checkManagedBy(value: string | null): string | null {
+  const marker = value?.trim() ?? "";
+  if (marker.length > 200) throw new ValidationError("managedBy", "managedBy must be at most 200 characters");
+  return marker === "" ? null : marker;
+}
+
 export function checkRedirectUris(uris: readonly string[]): string[] {
   const unique = [...new Set(uris)];
   for (const uri of unique) {

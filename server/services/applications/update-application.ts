@@ -9,6 +9,7 @@ import {
   checkColor,
   checkGrantTypes,
   checkIsResourceServer,
+  checkManagedBy,
   checkName,
   checkPublicUrl,
   checkSeconds,
@@ -35,6 +36,8 @@ export type ApplicationChanges = {
   readonly homepageUrl?: string | null;
   readonly privacyPolicyUrl?: string | null;
   readonly termsOfServiceUrl?: string | null;
+  /** The deployment that manages the app; null or empty clears it. */
+  readonly managedBy?: string | null;
 };
 
 async function validated(
@@ -45,6 +48,7 @@ async function validated(
   const next: Record<string, unknown> = {};
   if (changes.name !== undefined) next.name = checkName("name", changes.name);
   if (changes.description !== undefined) next.description = changes.description?.trim() || null;
+  if (changes.managedBy !== undefined) next.managedBy = checkManagedBy(changes.managedBy);
   if (changes.allowedScopes !== undefined) {
     const custom = await tx.find(Scope, { organization: app.organization.id }, { fields: ["name"] });
     next.allowedScopes = checkAllowedScopes(

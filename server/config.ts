@@ -58,6 +58,11 @@ export type Config = {
   readonly smtpUrl: string | undefined;
   /** The From of every message Latch sends, e.g. `Latch <no-reply@example.com>`. */
   readonly mailFrom: string;
+  /**
+   * LATCH_CORS_ORIGINS: origins besides PUBLIC_URL's whose pages may call the control plane with the session cookie
+   * (exact `scheme://host[:port]`, no wildcard). Any other origin gets bearer-only CORS, and its cookie is refused.
+   */
+  readonly corsOrigins: readonly string[];
 };
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -95,6 +100,25 @@ const smtpUrl = z
   .string()
   .refine((value) => URL.canParse(value) && /^smtps?:$/.test(new URL(value).protocol) && new URL(value).hostname, {
     message: "must be an smtp:// or smtps:// URL with a host",
+  });
+
+/** One exact origin, as `new URL(origin).origin` writes it: http(s), a host, an optional port, nothing after. */
+function isExactOrigin(value: string): boolean {
+  if (value.includes("*") || !URL.canParse(value)) return false;
+  return /^https?:$/.test(new URL(value).protocol) && new URL(value).origin === value;
+}
+
+/** A comma-separated list of exact origins (blanks around commas ignored); `*` and URLs with a path are refused. */
+const originList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ""),
+  )
+  .refine((origins) => origins.every(isExactOrigin), {
+    message: "must be comma-separated exact origins like https://app.example.com (no wildcard, path or trailing slash)",
   });
 
 const schema = z.object({
@@ -167,6 +191,7 @@ const schema = z.object({
     z.string().min(16, "must be at least 16 characters").max(1024).optional(),
   ),
   LATCH_SMTP_URL: z.preprocess(emptyToUndefined, smtpUrl.optional()),
+  LATCH_CORS_ORIGINS: z.preprocess(emptyToUndefined, originList.optional()),
   LATCH_MAIL_FROM: z.preprocess(
     emptyToUndefined,
     z
@@ -233,6 +258,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     databaseConnectTimeoutMs: e.LATCH_DB_CONNECT_TIMEOUT_MS,
     smtpUrl: e.LATCH_SMTP_URL,
     mailFrom: e.LATCH_MAIL_FROM ?? `Latch <no-reply@${new URL(publicUrl).hostname}>`,
+    corsOrigins: [...new Set(e.LATCH_CORS_ORIGINS ?? [])],
     graphqlIntrospection: e.LATCH_GRAPHQL_INTROSPECTION
       ? e.LATCH_GRAPHQL_INTROSPECTION === "true"
       : e.NODE_ENV !== "production",

@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { isDatabaseUnavailable } from "./db/unavailable.ts";
 import { createGraphQLHandler } from "./graphql/yoga.ts";
+import { corsHeaders, corsPolicy, isPreflight, maySendCookies } from "./http/cors.ts";
 import type { HttpDeps } from "./http/deps.ts";
 import { jsonError, RETRY_AFTER_SECONDS } from "./http/json-error.ts";
 import { createMetrics } from "./http/metrics.ts";
@@ -36,6 +37,7 @@ import { registerUsersMeGuildsRoute } from "./http/routes/users-me-guilds.ts";
 import { registerWellKnownMetadataRoutes } from "./http/routes/well-known-metadata.ts";
 import { currentRequestId } from "./request-context.ts";
 import { createTokenSigner, type TokenSigner } from "./services/oauth/token-signer.ts";
+import { sessionCookieName } from "./services/sessions/session-cookie-name.ts";
 
 /** Bodies larger than this are refused before parsing: no endpoint needs more. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -52,6 +54,18 @@ function graphqlError(status: number, code: string, message: string, headers: Re
     status,
     headers: { ...headers, "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
   });
+}
+
+/** Whether a Cookie header carries the cookie named `name`. */
+function hasCookie(header: string | undefined, name: string): boolean {
+  return (header ?? "").split(";").some((part) => part.trim().startsWith(`${name}=`));
+}
+
+/** A copy of `response` with `headers` added (yoga's and undici's responses may have immutable headers). */
+function withHeaders(response: Response, headers: Record<string, string>, body: BodyInit | null = response.body) {
+  const merged = new Headers(response.headers);
+  for (const [name, value] of Object.entries(headers)) merged.set(name, value);
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: merged });
 }
 
 /** The one request handler: /graphql goes to GraphQL, everything else to the REST router. */
@@ -78,6 +92,9 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
     mailer: deps.mailer,
   });
 
+  const cors = corsPolicy(deps.config.publicUrl, deps.config.corsOrigins);
+  const sessionCookie = sessionCookieName(deps.config.secureCookies);
+
   app.use(requestEnvelope({ https: deps.config.secureCookies, metrics }));
   // Connection: close, since the unread rest of the body would otherwise be taken for the next request.
   const tooLarge = (c: Context) => {
@@ -100,13 +117,37 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
 
   app.all("/graphql", async (c) => {
     const method = c.req.method;
+    const crossOrigin = {
+      method,
+      origin: c.req.header("origin"),
+      fetchSite: c.req.header("sec-fetch-site"),
+      requestMethod: c.req.header("access-control-request-method"),
+    };
+    const allow = corsHeaders(cors, crossOrigin);
+    if (isPreflight(crossOrigin))
+      return new Response(null, { status: 204, headers: { ...allow, "Content-Length": "0" } });
     if (!GRAPHQL_METHODS.includes(method)) {
       return graphqlError(405, "METHOD_NOT_ALLOWED", `${method} is not allowed on /graphql`, {
+        ...allow,
         Allow: GRAPHQL_METHODS.join(", "),
       });
     }
+    // Refused here, whatever the content type and whether or not a preflight ran: a page of another origin (another
+    // port, a sibling subdomain: same-site, so the Lax cookie goes along) must not act with the session cookie.
+    if (
+      c.req.header("authorization") === undefined &&
+      hasCookie(c.req.header("cookie"), sessionCookie) &&
+      !maySendCookies(cors, crossOrigin)
+    ) {
+      return graphqlError(
+        403,
+        "FORBIDDEN",
+        `Requests from ${crossOrigin.origin ?? "another site"} may not use the session cookie: add the origin to LATCH_CORS_ORIGINS, or send an API key`,
+        allow,
+      );
+    }
     if (method === "POST" && !GRAPHQL_CONTENT_TYPE.test(c.req.header("content-type") ?? "")) {
-      return graphqlError(415, "BAD_REQUEST", "Content-Type must be application/json");
+      return graphqlError(415, "BAD_REQUEST", "Content-Type must be application/json", allow);
     }
     // HEAD is GET without the content (RFC 9110 §9.3.2): yoga knows no HEAD, so it answers the GET, minus its body.
     const request = method === "HEAD" ? new Request(c.req.raw.url, { headers: c.req.raw.headers }) : c.req.raw;
@@ -116,11 +157,13 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
         406,
         "NOT_ACCEPTABLE",
         "Accept must allow application/graphql-response+json or application/json",
-        Object.fromEntries(response.headers),
+        {
+          ...Object.fromEntries(response.headers),
+          ...allow,
+        },
       );
     }
-    if (method !== "HEAD") return response;
-    return new Response(null, { status: response.status, headers: new Headers([...response.headers]) });
+    return withHeaders(response, allow, method === "HEAD" ? null : response.body);
   });
   registerHealthRoute(app);
   registerMetricsRoute(app, deps.config, metrics);

@@ -60,6 +60,11 @@ export type Config = {
   readonly mailFrom: string;
   /** How long a browser session lasts: unused (idle) and at most (absolute), from LATCH_SESSION_*_TIMEOUT. */
   readonly sessionPolicy: SessionPolicy;
+  /**
+   * LATCH_CORS_ORIGINS: origins besides PUBLIC_URL's whose pages may call the control plane with the session cookie
+   * (exact `scheme://host[:port]`, no wildcard). Any other origin gets bearer-only CORS, and its cookie is refused.
+   */
+  readonly corsOrigins: readonly string[];
 };
 
 /**
@@ -123,6 +128,24 @@ const duration = z
     return Number.parseInt(value, 10) * DURATION_UNITS_MS[unit]!;
   })
   .refine((ms) => ms >= 1000 && ms <= MAX_SESSION_MS, { message: "must be between 1 second and 365 days" });
+/** One exact origin, as `new URL(origin).origin` writes it: http(s), a host, an optional port, nothing after. */
+function isExactOrigin(value: string): boolean {
+  if (value.includes("*") || !URL.canParse(value)) return false;
+  return /^https?:$/.test(new URL(value).protocol) && new URL(value).origin === value;
+}
+
+/** A comma-separated list of exact origins (blanks around commas ignored); `*` and URLs with a path are refused. */
+const originList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ""),
+  )
+  .refine((origins) => origins.every(isExactOrigin), {
+    message: "must be comma-separated exact origins like https://app.example.com (no wildcard, path or trailing slash)",
+  });
 
 const schema = z.object({
   PORT: z.preprocess(
@@ -196,6 +219,7 @@ const schema = z.object({
   LATCH_SMTP_URL: z.preprocess(emptyToUndefined, smtpUrl.optional()),
   LATCH_SESSION_IDLE_TIMEOUT: z.preprocess(emptyToUndefined, duration.optional()),
   LATCH_SESSION_ABSOLUTE_TIMEOUT: z.preprocess(emptyToUndefined, duration.optional()),
+  LATCH_CORS_ORIGINS: z.preprocess(emptyToUndefined, originList.optional()),
   LATCH_MAIL_FROM: z.preprocess(
     emptyToUndefined,
     z
@@ -274,6 +298,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     smtpUrl: e.LATCH_SMTP_URL,
     mailFrom: e.LATCH_MAIL_FROM ?? `Latch <no-reply@${new URL(publicUrl).hostname}>`,
     sessionPolicy,
+    corsOrigins: [...new Set(e.LATCH_CORS_ORIGINS ?? [])],
     graphqlIntrospection: e.LATCH_GRAPHQL_INTROSPECTION
       ? e.LATCH_GRAPHQL_INTROSPECTION === "true"
       : e.NODE_ENV !== "production",

@@ -52,8 +52,9 @@ const unauthenticated = (message: string) =>
 
 /**
  * An API key in the Authorization header, else a browser session of a member (in the organization named by the
- * `Latch-Organization` header, or their first). Browser sessions use SameSite=Lax cookies, so a cross-site POST
- * carries none and cannot act as the user.
+ * `Latch-Organization` header, or their first). SameSite=Lax keeps the cookie off cross-site requests, but not off
+ * same-site ones (another port, a sibling subdomain): app.ts refuses a cookie from an origin outside
+ * LATCH_CORS_ORIGINS before this runs.
  */
 async function authenticate(request: Request, deps: GraphQLDeps, now: Date): Promise<Principal> {
   const header = request.headers.get("authorization");
@@ -110,6 +111,8 @@ export function createGraphQLHandler(deps: GraphQLDeps): YogaServerInstance<Reco
     graphiql: false,
     landingPage: false,
     logging: false,
+    // CORS is decided in app.ts (server/http/cors.ts): yoga's default answers any Origin with credentials.
+    cors: false,
     context: async ({ request }) => {
       const now = new Date();
       return {

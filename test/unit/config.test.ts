@@ -87,4 +87,20 @@ describe("loadConfig", () => {
     expect(bad.message).toBe("Invalid configuration: LATCH_SMTP_URL must be an smtp:// or smtps:// URL with a host");
     expect(configError({ LATCH_MAIL_FROM: "not an address" }).variable).toBe("LATCH_MAIL_FROM");
   });
+
+  it("reads LATCH_CORS_ORIGINS as exact origins, empty by default, and refuses wildcards, paths and other schemes", () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ LATCH_CORS_ORIGINS: "" }).corsOrigins).toEqual([]);
+    expect(
+      loadConfig({ LATCH_CORS_ORIGINS: "https://app.example.com, http://localhost:5173,,https://app.example.com" })
+        .corsOrigins,
+    ).toEqual(["https://app.example.com", "http://localhost:5173"]);
+    for (const bad of ["*", "https://*.example.com", "https://app.example.com/", "https://app.example.com/x", "null"]) {
+      const error = configError({ LATCH_CORS_ORIGINS: `https://ok.example.com,${bad}` });
+      expect(error.variable, bad).toBe("LATCH_CORS_ORIGINS");
+      expect(error.message, bad).toContain("exact origins");
+    }
+    expect(configError({ LATCH_CORS_ORIGINS: "ftp://files.example.com" }).variable).toBe("LATCH_CORS_ORIGINS");
+    expect(configError({ LATCH_CORS_ORIGINS: "HTTPS://App.example.com" }).variable).toBe("LATCH_CORS_ORIGINS");
+  });
 });

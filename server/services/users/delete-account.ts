@@ -1,5 +1,5 @@
 import { type EntityManager, LockMode } from "@mikro-orm/postgresql";
-import { revokeConnectionUpstream } from "../../connections/revoke-upstream.ts";
+import { revokeConnectionUpstream } from "../connections/revoke-upstream.ts";
 import type { UpstreamNetwork } from "../../connections/upstream-request.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { Application, Connection, Grant, IntegrationCredential, Membership, User } from "../../db/entities/index.ts";

@@ -33,7 +33,7 @@ export const RESPONSE_PARAMETER_NAMES = [
  * Schemes with a meaning of their own in browsers or operating systems: never a private-use redirect (RFC 8252 §7.1
  * private-use schemes are ones no one else defines; these run script, read local files or open other programs).
  */
-const RESERVED_SCHEMES = new Set([
+export const RESERVED_SCHEMES: ReadonlySet<string> = new Set([
   "about",
   "blob",
   "chrome",

@@ -69,7 +69,7 @@ export function nameProblem(field: string, value: unknown): string | undefined {
 }
 
 /** server/oauth/redirect-uri.ts RESERVED_SCHEMES: schemes browsers or systems define, never a private-use redirect. */
-const RESERVED_SCHEMES = new Set([
+export const RESERVED_SCHEMES: ReadonlySet<string> = new Set([
   "about",
   "blob",
   "chrome",

@@ -5,7 +5,10 @@ import {
   DEFAULT_REFRESH_TOKEN_ROTATION,
   SECONDS_SETTINGS,
 } from "../../../server/db/entities/application-settings.ts";
-import { validateRedirectUriRegistration } from "../../../server/oauth/redirect-uri.ts";
+import {
+  RESERVED_SCHEMES as SERVER_RESERVED_SCHEMES,
+  validateRedirectUriRegistration,
+} from "../../../server/oauth/redirect-uri.ts";
 import { BUILT_IN_SCOPE_NAMES } from "../../../server/oauth/scope-catalogue.ts";
 import {
   checkColor,
@@ -34,6 +37,7 @@ import {
   nameProblem,
   overlapProblem,
   publicUrlProblem,
+  RESERVED_SCHEMES,
   redirectUriProblem,
   resourceServerProblem,
   scopeDescriptionProblem,
@@ -59,6 +63,10 @@ function serverSays(rule: () => unknown): string | undefined {
 }
 
 describe("the provider's check rules agree with the server's", () => {
+  test("reserved redirect URI schemes", () => {
+    expect([...RESERVED_SCHEMES].sort()).toEqual([...SERVER_RESERVED_SCHEMES].sort());
+  });
+
   test("built-in scopes", () => {
     expect([...BUILT_IN_SCOPES].sort()).toEqual([...BUILT_IN_SCOPE_NAMES].sort());
   });

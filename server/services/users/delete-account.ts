@@ -1,9 +1,9 @@
 import { type EntityManager, LockMode } from "@mikro-orm/postgresql";
-import { revokeConnectionUpstream } from "../connections/revoke-upstream.ts";
 import type { UpstreamNetwork } from "../../connections/upstream-request.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { Application, Connection, Grant, IntegrationCredential, Membership, User } from "../../db/entities/index.ts";
 import type { Logger } from "../../logger.ts";
+import { revokeConnectionUpstream } from "../connections/revoke-upstream.ts";
 import { NotFoundError } from "../errors.ts";
 import { revokeGrantRows } from "../grants/revoke-grant-rows.ts";
 import { recordEvent } from "../record-event.ts";

@@ -38,7 +38,7 @@ describe("Scope", () => {
     expect(bad.failures.map((f) => f.property)).toEqual(["name", "description"]);
     const { inputs } = await scopes.check({}, { name: "billing:read", description: " Read your invoices " });
     const { id, outs } = await scopes.create(inputs);
-    expect(outs).toEqual({ name: "billing:read", description: "Read your invoices" });
+    expect(outs).toEqual({ name: "billing:read", description: "Read your invoices", adopt: false });
     // An app can now allow it.
     const withScope = await apps.check({}, { name: "Uses scope", scopes: ["billing:read"] });
     expect((await apps.create(withScope.inputs)).outs.scopes).toEqual(["billing:read"]);
@@ -58,7 +58,7 @@ describe("Scope", () => {
       id,
     });
     const read = await scopes.read(id, updated.outs);
-    expect(read.props).toEqual({ name: "billing:read", description: "By hand" });
+    expect(read.props).toEqual({ name: "billing:read", description: "By hand", adopt: false });
 
     const unused = await scopes.create((await scopes.check({}, { name: "temp:x", description: "Temp" })).inputs);
     await scopes.delete(unused.id, unused.outs as ScopeOutputs);

@@ -85,8 +85,9 @@ describe("the console's scopes and audit log", () => {
       await page.getByText(/^\d+ events?$/).waitFor();
       const rows = page.locator("tbody tr");
       await expect.poll(() => rows.count()).toBeGreaterThan(0);
-      const types = await page.locator("tbody tr td:nth-child(2)").allTextContents();
-      expect(new Set(types)).toEqual(new Set(["scope.updated"]));
+      // The unfiltered page's count line matches too: wait for the filtered answer to replace its rows.
+      const types = () => page.locator("tbody tr td:nth-child(2)").allTextContents();
+      await expect.poll(async () => new Set(await types())).toEqual(new Set(["scope.updated"]));
       expect(await page.locator("tbody").textContent()).toContain(name);
       await expectAccessible(page, "audit log, filtered");
       await screenshot(page, `${viewport.name}-audit-log`);

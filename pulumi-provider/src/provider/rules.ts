@@ -248,7 +248,11 @@ export function httpsUrlProblem(field: string, value: unknown): string | undefin
 }
 
 /** identity-provider-rules.ts checkScopes. */
-export function upstreamScopesProblem(value: readonly unknown[]): string | undefined {
+export function upstreamScopesProblem(entries: readonly unknown[]): string | undefined {
+  // Each entry is also a space-delimited scope string (RFC 6749 §3.3), as the server reads it.
+  const value = entries
+    .flatMap((entry) => (typeof entry === "string" && entry !== UNKNOWN ? entry.split(/[ \t\n]+/) : [entry]))
+    .filter((scope) => scope !== "");
   if (value.length > 50) return "scopes may list at most 50 scopes";
   const invalid = value.find((scope) => scope !== UNKNOWN && (typeof scope !== "string" || !SCOPE_TOKEN.test(scope)));
   if (invalid !== undefined) return `scope ${JSON.stringify(invalid)} is not a valid scope token (RFC 6749 §3.3)`;

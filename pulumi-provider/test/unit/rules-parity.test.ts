@@ -179,12 +179,16 @@ describe("the provider's check rules agree with the server's", () => {
     },
   );
 
-  test.each([[["openid", "email"]], [["bad scope"]], [['quote"']], [Array.from({ length: 51 }, (_, i) => `s${i}`)]])(
-    "upstream scopes %#",
-    (scopes) => {
-      expect(upstreamScopesProblem(scopes)).toBe(serverSays(() => checkScopes(scopes)));
-    },
-  );
+  test.each([
+    [["openid", "email"]],
+    [["two scopes"]],
+    [[" padded  spaced "]],
+    [['quote"']],
+    [["ok", 'in"two']],
+    [Array.from({ length: 51 }, (_, i) => `s${i}`)],
+  ])("upstream scopes %#", (scopes) => {
+    expect(upstreamScopesProblem(scopes)).toBe(serverSays(() => checkScopes(scopes)));
+  });
 
   test.each([0, 86_400, 2_592_000, 2_592_001, -1])("overlap %d", (value) => {
     const server = serverSays(() => checkOverlapSeconds(value));

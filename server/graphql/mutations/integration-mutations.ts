@@ -15,7 +15,11 @@ const settingsFields = (t: Parameters<Parameters<typeof builder.inputType>[1]["f
     description: "The upstream authorization endpoint (https); required for the authorization code grant.",
   }),
   revocationUrl: t.string({ required: false, description: "The upstream RFC 7009 revocation endpoint (https)." }),
-  scopes: t.stringList({ required: false, description: "Scopes to request from the upstream (default none)." }),
+  scopes: t.stringList({
+    required: false,
+    description:
+      'Scopes to request from the upstream (default none). Each entry may itself be space-separated (RFC 6749 §3.3), so one string such as "repo read:user" is accepted.',
+  }),
   username: t.string({ required: false, description: "The resource owner for the password grant." }),
   audience: t.string({ required: false, description: "An `audience` to send with service token requests." }),
 });

@@ -25,7 +25,7 @@ export const IntegrationGrantTypeEnum = builder.enumType("IntegrationGrantType",
 
 /** Write-only secrets show as a mask and their last four characters, enough to tell two of them apart. */
 export function maskedSecret(last4: string): string {
-  return `••••${last4}`;
+  return `•••• ${last4}`;
 }
 
 /**
@@ -50,7 +50,8 @@ export const IntegrationNode = builder.loadableNode(IntegrationCredential, {
     }),
     clientId: t.exposeString("clientId", { description: "The organization's client id at the upstream." }),
     clientSecret: t.string({
-      description: "The client secret, masked: `••••` and its last four characters. The secret is never returned.",
+      description:
+        "The client secret, masked as the seeds show it: `•••• ` and its last four characters. The secret is never returned.",
       resolve: (integration) => maskedSecret(integration.clientSecretLast4),
     }),
     authorizeUrl: t.string({

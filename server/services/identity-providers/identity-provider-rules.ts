@@ -78,7 +78,12 @@ export function checkIssuer(value: string | null | undefined, policy: UpstreamUr
   return issuer;
 }
 
-export function checkScopes(value: readonly string[]): string[] {
+/**
+ * Scopes as a list, each entry also read as a space-delimited scope string (RFC 6749 §3.3), so the seeds'
+ * `"read write"` typed in one field (GraphQL coerces a lone string to a one-item list) means two scopes.
+ */
+export function checkScopes(entries: readonly string[]): string[] {
+  const value = entries.flatMap((entry) => entry.split(/[ \t\n]+/)).filter((scope) => scope !== "");
   if (value.length > MAX_SCOPES) throw new ValidationError("scopes", `scopes may list at most ${MAX_SCOPES} scopes`);
   const invalid = value.find((scope) => !SCOPE_TOKEN.test(scope));
   if (invalid !== undefined) {

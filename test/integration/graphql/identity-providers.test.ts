@@ -173,7 +173,7 @@ describe("identity providers", () => {
       [{ clientSecret: "" }, "ValidationError", "clientSecret"],
       [{ clientSecret: "short" }, "ValidationError", "clientSecret"],
       [{ clientId: "  " }, "ValidationError", "clientId"],
-      [{ scopes: ["openid", "has space"] }, "ValidationError", "scopes"],
+      [{ scopes: ["openid", 'has"quote'] }, "ValidationError", "scopes"],
       [{ displayName: "x".repeat(101) }, "ValidationError", "displayName"],
     ];
     for (const [input, typename, field] of cases) {

@@ -107,7 +107,7 @@ describe("integrations", () => {
     expect(integration).toMatchObject({
       domain: "github.com",
       clientId: "gh-client",
-      clientSecret: "••••ABCD",
+      clientSecret: "•••• ABCD",
       authorizeUrl: "https://github.com/login/oauth/authorize",
       tokenUrl: "https://github.com/login/oauth/access_token",
       revocationUrl: null,
@@ -135,7 +135,7 @@ describe("integrations", () => {
       scopes: ["repo"],
       revocationUrl: "https://github.com/settings/connections/applications/revoke",
       audience: "https://api.github.com",
-      clientSecret: "••••ABCD",
+      clientSecret: "•••• ABCD",
     });
     const cleared = await update({ id: integration.id, revocationUrl: null, audience: null });
     expect(cleared.integration).toMatchObject({ revocationUrl: null, audience: null });
@@ -177,14 +177,14 @@ describe("integrations", () => {
     for (const clientSecret of [undefined, "", null, "   "]) {
       const kept = await update({ id: created.integration.id, clientId: `gh-client-${clientSecret}`, clientSecret });
       responses.push(JSON.stringify(kept));
-      expect(kept.integration.clientSecret).toBe("••••ABCD");
+      expect(kept.integration.clientSecret).toBe("•••• ABCD");
       // The sealed column is untouched, not merely re-sealed with the same plaintext.
       expect((await stored(id)).clientSecretEncrypted).toBe(before);
     }
 
     const replaced = await update({ id: created.integration.id, clientSecret: NEW_SECRET });
     responses.push(JSON.stringify(replaced));
-    expect(replaced.integration.clientSecret).toBe("••••WXYZ");
+    expect(replaced.integration.clientSecret).toBe("•••• WXYZ");
     const after = await stored(id);
     expect(after.clientSecretEncrypted).not.toBe(before);
     expect(openString(server.keyring, after.clientSecretEncrypted, integrationSecretAad(id))).toBe(NEW_SECRET);
@@ -301,7 +301,8 @@ describe("integrations", () => {
       [{ domain: "" }, "domain"],
       [{ domain: "not a domain!" }, "domain"],
       [{ domain: "https://github.com" }, "domain"],
-      [{ scopes: ["has space"] }, "scopes"],
+      [{ scopes: ['bad"quote'] }, "scopes"],
+      [{ scopes: "back\\slash" }, "scopes"],
       [{ grantType: "PASSWORD", username: "robot" }, "password"],
       [{ grantType: "PASSWORD", password: PASSWORD }, "username"],
       [{ grantType: "CLIENT_CREDENTIALS", password: PASSWORD }, "password"],
@@ -317,6 +318,13 @@ describe("integrations", () => {
       expect(JSON.stringify(result)).not.toContain(PASSWORD);
     }
     expect(await count()).toBe(before);
+
+    // Seed 004 types the scopes space-separated in one field: a lone string is one list item, read as RFC 6749 §3.3
+    // does, so "repo read:user" is two scopes (duplicates and extra spaces dropped).
+    const spaced = await create(githubInput({ domain: "spaced.example.com", scopes: " repo  read:user repo " }));
+    expect(spaced.integration.scopes).toEqual(["repo", "read:user"]);
+    const respaced = await update({ id: spaced.integration.id, scopes: ["files.read files.write"] });
+    expect(respaced.integration.scopes).toEqual(["files.read", "files.write"]);
 
     // Plain http is fine on loopback outside production (a local provider in development).
     const loopback = await create(githubInput({ domain: "loopback.test", tokenUrl: upstream.endpoints.token }));
@@ -395,7 +403,7 @@ describe("integrations", () => {
     const asAdmin = await (await sessionAs("admin"))(`{ integrations { edges { node { domain clientSecret } } } }`);
     expect(asAdmin.data.integrations.edges.map((e: any) => e.node)).toContainEqual({
       domain: "guarded.example.com",
-      clientSecret: "••••ABCD",
+      clientSecret: "•••• ABCD",
     });
     await admin.request(DELETE, { id });
   });

@@ -1,3 +1,4 @@
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import {
   ACCESS_TOKEN_TTL,
   describeSeconds,
@@ -187,7 +188,7 @@ builder.mutationFields((t) => ({
         { applicationId, organizationId: context.principal.organizationId, actor: actorOf(context.principal) },
         context.now(),
       );
-      return { id: Buffer.from(`Application:${applicationId}`).toString("base64") };
+      return { id: encodeGlobalID("Application", applicationId) };
     },
   }),
 }));

@@ -1,3 +1,4 @@
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { IdentityProvider } from "../../db/entities/index.ts";
 import { definedFields } from "../../defined-fields.ts";
 import { createIdentityProvider } from "../../services/identity-providers/create-identity-provider.ts";
@@ -157,7 +158,7 @@ builder.mutationFields((t) => ({
         { identityProviderId, organizationId: context.principal.organizationId, actor: actorOf(context.principal) },
         context.now(),
       );
-      return { id: Buffer.from(`IdentityProvider:${identityProviderId}`).toString("base64") };
+      return { id: encodeGlobalID("IdentityProvider", identityProviderId) };
     },
   }),
 }));

@@ -1,3 +1,4 @@
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { IntegrationCredential, IntegrationGrantType } from "../../db/entities/index.ts";
 import { definedFields } from "../../defined-fields.ts";
 import { createIntegration } from "../../services/integrations/create-integration.ts";
@@ -218,7 +219,7 @@ builder.mutationFields((t) => ({
         context.now(),
         { logger: context.logger },
       );
-      return { id: Buffer.from(`Integration:${integrationId}`).toString("base64") };
+      return { id: encodeGlobalID("Integration", integrationId) };
     },
   }),
   testIntegration: t.field({

@@ -1,3 +1,4 @@
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Membership } from "../../db/entities/index.ts";
 import { addMember } from "../../services/memberships/add-member.ts";
 import { changeMemberRole } from "../../services/memberships/change-member-role.ts";
@@ -84,7 +85,7 @@ builder.mutationFields((t) => ({
         { membershipId, organizationId: context.principal.organizationId, actor: actorOf(context.principal) },
         context.now(),
       );
-      return { id: Buffer.from(`Membership:${membershipId}`).toString("base64") };
+      return { id: encodeGlobalID("Membership", membershipId) };
     },
   }),
 }));

@@ -1,3 +1,4 @@
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Organization } from "../../db/entities/index.ts";
 import { ValidationError } from "../../services/errors.ts";
 import { createOrganization } from "../../services/organizations/create-organization.ts";
@@ -106,7 +107,7 @@ builder.mutationFields((t) => ({
         { organizationId, confirmName: args.confirmName, actor: actorOf(context.principal) },
         context.now(),
       );
-      return { id: Buffer.from(`Organization:${organizationId}`).toString("base64") };
+      return { id: encodeGlobalID("Organization", organizationId) };
     },
   }),
 }));

@@ -1,3 +1,4 @@
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Webhook } from "../../db/entities/index.ts";
 import { ValidationError } from "../../services/errors.ts";
 import { createWebhook } from "../../services/webhooks/create-webhook.ts";
@@ -196,7 +197,7 @@ builder.mutationFields((t) => ({
         { webhookId, organizationId: context.principal.organizationId, actor: actorOf(context.principal) },
         context.now(),
       );
-      return { id: Buffer.from(`Webhook:${webhookId}`).toString("base64") };
+      return { id: encodeGlobalID("Webhook", webhookId) };
     },
   }),
 }));

@@ -3,9 +3,9 @@ import { GraphQLError, Kind, type ValueNode } from "graphql";
 import { Event, type EventActorType } from "../../db/entities/index.ts";
 import { eventWhere } from "../../services/audit/event-filter.ts";
 import { builder } from "../builder.ts";
+import { rowIdOf } from "../global-id.ts";
 import { loadOwned } from "../loaders.ts";
 import { paginateNewestFirst } from "../pagination.ts";
-import { rowIdOf } from "./grant.ts";
 
 type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

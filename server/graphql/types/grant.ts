@@ -1,4 +1,3 @@
-import { decodeGlobalID } from "@pothos/plugin-relay";
 import { Grant, Organization, User } from "../../db/entities/index.ts";
 import { type Row, readRows } from "../../db/read-rows.ts";
 import { NotFoundError } from "../../services/errors.ts";
@@ -8,24 +7,11 @@ import { type GrantRevocation, grantRevocation } from "../../services/grants/gra
 import { grantsRevokedBefore } from "../../services/grants/grants-revoked-before.ts";
 import { builder } from "../builder.ts";
 import type { GraphQLContext } from "../context.ts";
+import { rowIdOf } from "../global-id.ts";
 import { loadOwnedRows, requestLoader } from "../loaders.ts";
 import { paginate } from "../pagination.ts";
 import { ApplicationNode } from "./application.ts";
 import { OrganizationNode } from "./organization.ts";
-
-/**
- * The row id behind `value` when it is a global id of `typename`, else `value` unchanged: filters accept both the
- * global id and the plain row id. A global id of another type stays as it is, is no row id, and matches nothing.
- */
-export function rowIdOf(value: string, typename: string): string {
-  try {
-    const decoded = decodeGlobalID(value);
-    if (decoded.typename === typename) return decoded.id;
-  } catch {
-    // Not a global id: a plain row id (or nothing at all).
-  }
-  return value;
-}
 
 /** A grant as the control plane reads it (the revoke mutation answers its id; the node loads the row). */
 export type GrantRow = Row<Grant>;

@@ -3,11 +3,10 @@ import { WebhookDelivery, type WebhookDeliveryStatus, type WebhookDeliveryTrigge
 import { isUuid } from "../../uuid.ts";
 import { builder } from "../builder.ts";
 import type { GraphQLContext } from "../context.ts";
-import { rowId } from "../global-id.ts";
+import { rowId, rowIdOf } from "../global-id.ts";
 import { loadOwned } from "../loaders.ts";
 import { type ConnectionArgs, paginateNewestFirst } from "../pagination.ts";
 import { deliveryCountOf, latestDeliveriesOf } from "../webhook-delivery-loaders.ts";
-import { rowIdOf } from "./grant.ts";
 import { WebhookNode } from "./webhook.ts";
 
 export const WebhookDeliveryStatusEnum = builder.enumType("WebhookDeliveryStatus", {

@@ -17,6 +17,7 @@ import { registerAuthorizeDecisionRoute } from "./http/routes/authorize-decision
 import { registerConnectionFlowRoutes } from "./http/routes/connection-flow.ts";
 import { CONSOLE_DIST, registerConsoleRoutes } from "./http/routes/console.ts";
 import { registerDevMailRoute } from "./http/routes/dev-mail.ts";
+import { registerEmailVerificationRoutes } from "./http/routes/email-verification.ts";
 import { registerHealthRoute } from "./http/routes/health.ts";
 import { registerIntrospectRoute } from "./http/routes/introspect.ts";
 import { registerInvitationRoutes } from "./http/routes/invitations.ts";
@@ -28,6 +29,7 @@ import { registerOpenApiRoutes } from "./http/routes/openapi.ts";
 import { registerPasswordResetRoutes } from "./http/routes/password-reset.ts";
 import { registerReadyzRoute } from "./http/routes/readyz.ts";
 import { registerRevokeRoute } from "./http/routes/revoke.ts";
+import { registerSignUpRoutes } from "./http/routes/sign-up.ts";
 import { registerTokenRoute } from "./http/routes/token.ts";
 import { registerUpstreamLoginRoutes } from "./http/routes/upstream-login.ts";
 import { registerUserinfoRoute } from "./http/routes/userinfo.ts";
@@ -173,6 +175,8 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
   registerLoginRoutes(app, deps);
   registerDevMailRoute(app, deps);
   registerPasswordResetRoutes(app, deps);
+  registerSignUpRoutes(app, deps);
+  registerEmailVerificationRoutes(app, deps);
   registerInvitationRoutes(app, deps);
   registerAuthorizeRoute(app, deps);
   registerAuthorizeDecisionRoute(app, deps);

@@ -8,6 +8,7 @@ import { loadAuthorizeClient } from "../../services/oauth/load-authorize-client.
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
 import { countUsage } from "../../services/usage/count-usage.ts";
 import { listUserWorkspaces } from "../../services/users/read-user-profile.ts";
+import { mustVerifyEmailFor } from "../../services/users/sign-up-policy.ts";
 import { authorizeErrorPage, redirectError, redirectToClient, validationFailure } from "../authorize-responses.ts";
 import { consentRequestKey } from "../consent-request.ts";
 import { checkCsrf, csrfKey } from "../csrf.ts";
@@ -17,6 +18,7 @@ import { renderErrorPage } from "../pages/error-page.ts";
 import { renderInfoPage } from "../pages/info-page.ts";
 import { isFormEncoded, readForm } from "../read-form.ts";
 import { readSessionToken } from "../session-cookie.ts";
+import { sendVerifyEmailGate } from "../verify-email-gate.ts";
 
 function expiredPage(c: Context, message: string): Response {
   return sendPage(c, 400, (nonce) =>
@@ -91,6 +93,10 @@ export function registerAuthorizeDecisionRoute(router: Hono, deps: HttpDeps): vo
       return redirectError(c, deps, request.redirectUri, error, request.state, 303);
     }
 
+    if (await mustVerifyEmailFor(em, loaded.record.organizationId, session.user)) {
+      const returnTo = `/oauth2/authorize?${payload.q.replace(/^\?/, "")}`;
+      return sendVerifyEmailGate(c, deps, { status: 403, branding: loaded.branding, session, returnTo });
+    }
     const workspaces = eligibleWorkspaces(await listUserWorkspaces(em, session.user.id), request);
     const chosen = field("workspace");
     const workspace = chosen

@@ -2,7 +2,12 @@ import type { Context, Hono } from "hono";
 import { signPayload } from "../../crypto/signed-payload.ts";
 import { type AuthorizeRequest, validateAuthorizeRequest } from "../../oauth/authorize-request.ts";
 import { eligibleWorkspaces } from "../../oauth/consent.ts";
-import { AccessDeniedError, ConsentRequiredError, LoginRequiredError } from "../../oauth/errors.ts";
+import {
+  AccessDeniedError,
+  ConsentRequiredError,
+  InteractionRequiredError,
+  LoginRequiredError,
+} from "../../oauth/errors.ts";
 import { approveAuthorization } from "../../services/oauth/approve-authorization.ts";
 import { findReusableGrant } from "../../services/oauth/find-reusable-grant.ts";
 import { type LoadedAuthorizeClient, loadAuthorizeClient } from "../../services/oauth/load-authorize-client.ts";
@@ -10,6 +15,7 @@ import { describeScopes, type ScopeDescription } from "../../services/scopes/des
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
 import { countUsage } from "../../services/usage/count-usage.ts";
 import { listUserWorkspaces, type Workspace } from "../../services/users/read-user-profile.ts";
+import { mustVerifyEmailFor } from "../../services/users/sign-up-policy.ts";
 import { authorizeErrorPage, redirectError, redirectToClient, validationFailure } from "../authorize-responses.ts";
 import { CONSENT_REQUEST_TTL_MS, consentRequestKey } from "../consent-request.ts";
 import { csrfKey, issueCsrfToken } from "../csrf.ts";
@@ -19,6 +25,7 @@ import { renderConsentPage } from "../pages/consent-page.ts";
 import { formActionSource } from "../pages/html.ts";
 import { AUTHORIZE_PATHS } from "../return-to.ts";
 import { readSessionToken } from "../session-cookie.ts";
+import { sendVerifyEmailGate } from "../verify-email-gate.ts";
 
 /** prompt=login is satisfied by a sign-in this recent (the round trip through the login page). */
 const FRESH_LOGIN_MS = 2 * 60_000;
@@ -53,6 +60,18 @@ export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {
       }
       const returnTo = `${url.pathname}${url.search}`;
       return c.redirect(`/login?return_to=${encodeURIComponent(returnTo)}${stale ? "&reauthenticate=1" : ""}`, 302);
+    }
+
+    // requireVerifiedEmail: no code at all (not even for a remembered grant) until the address is verified.
+    if (await mustVerifyEmailFor(em, loaded.record.organizationId, session.user)) {
+      const error = new InteractionRequiredError("the user must verify their email address first");
+      if (request.prompt === "none") {
+        return request.redirectUri
+          ? redirectError(c, deps, request.redirectUri, error, request.state)
+          : authorizeErrorPage(c, error);
+      }
+      const returnTo = `${url.pathname}${url.search}`;
+      return sendVerifyEmailGate(c, deps, { status: 403, branding: loaded.branding, session, returnTo });
     }
 
     const reusable = await findReusableGrant(em, { userId: session.user.id, applicationId: loaded.record.id, request });

@@ -6,6 +6,8 @@ import { loadSignInContext } from "../../services/oauth/load-sign-in-context.ts"
 import { endSession } from "../../services/sessions/end-session.ts";
 import { loginWithPassword, normalizeEmail } from "../../services/sessions/login-with-password.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
+import { signUpPolicyFor } from "../../services/users/sign-up-policy.ts";
+import { signUpPath } from "../account-paths.ts";
 import { clientIp } from "../client-ip.ts";
 import { POPUP_OPENER_POLICY } from "../connection-callback.ts";
 import { checkCsrf, csrfKey, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
@@ -43,7 +45,7 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
     page: { returnTo: string; email?: string; error?: string; headers?: Record<string, string> },
   ): Promise<Response> {
     const anonymousId = ensureAnonymousCsrfId(c, https);
-    const { branding, formAction, providers, headers } = await authorizeContext(
+    const { branding, formAction, providers, headers, signUpOpen } = await authorizeContext(
       deps.orm.em.fork(),
       page.returnTo,
       deps.config.publicUrl,
@@ -59,6 +61,7 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
           csrfToken,
           nonce,
           providers,
+          ...(signUpOpen && { signUpHref: signUpPath(page.returnTo) }),
           ...(page.email !== undefined && { email: page.email }),
           ...(page.error !== undefined && { error: page.error }),
         }),
@@ -177,6 +180,8 @@ type AuthorizeContext = {
   readonly providers: { readonly id: string; readonly label: string }[];
   /** Response headers the continuation needs: the connection popup's opener policy. */
   readonly headers: Record<string, string>;
+  /** Whether the app's organization lets people sign up (the page offers "Create account"). */
+  readonly signUpOpen: boolean;
 };
 
 /**
@@ -195,10 +200,11 @@ async function authorizeContext(em: EntityManager, returnTo: string, publicUrl: 
     formAction: context.redirectUris.flatMap((uri) => formActionSource(uri) ?? []),
     providers: [...context.providers],
     headers: {},
+    signUpOpen: (await signUpPolicyFor(em, clientId)).policy === "OPEN",
   };
 }
 
-const NO_CONTEXT: AuthorizeContext = { branding: null, formAction: [], providers: [], headers: {} };
+const NO_CONTEXT: AuthorizeContext = { branding: null, formAction: [], providers: [], headers: {}, signUpOpen: false };
 
 /**
  * A sign-in inside seed 004's Connect popup: its POST ends at the upstream's consent (Chrome applies `form-action` to
@@ -213,5 +219,6 @@ async function connectionContext(em: EntityManager, integrationId: string): Prom
     formAction: [formActionSource(context.authorizeUrl)].filter((source) => source !== null),
     providers: [],
     headers: POPUP_OPENER_POLICY,
+    signUpOpen: false,
   };
 }

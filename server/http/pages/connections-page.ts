@@ -1,3 +1,4 @@
+import { ACCOUNT_CSS, renderAccountNav } from "./account-page.ts";
 import { type Branding, brandCss, renderAppBadge } from "./branding.ts";
 import { html, renderDocument } from "./html.ts";
 
@@ -45,6 +46,7 @@ export function renderConnectionsPage(input: ConnectionsPageInput): string {
     <h1>Authorized apps</h1>
     <p class="muted">Apps you allowed to access your account. Disconnecting one revokes its access right away.</p>
   </header>
+  ${renderAccountNav("apps")}
   <div class="identity">
     <span>Signed in as <strong>${user.displayName}</strong> <span class="muted">(${user.email})</span></span>
   </div>
@@ -58,5 +60,5 @@ export function renderConnectionsPage(input: ConnectionsPageInput): string {
     <button class="button secondary" type="submit">Sign out</button>
   </form>
 </div>`;
-  return renderDocument({ title: "Authorized apps", body, nonce: input.nonce, css });
+  return renderDocument({ title: "Authorized apps", body, nonce: input.nonce, css: ACCOUNT_CSS + css });
 }

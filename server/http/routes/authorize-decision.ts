@@ -10,7 +10,7 @@ import { countUsage } from "../../services/usage/count-usage.ts";
 import { listUserWorkspaces } from "../../services/users/read-user-profile.ts";
 import { authorizeErrorPage, redirectError, redirectToClient, validationFailure } from "../authorize-responses.ts";
 import { consentRequestKey } from "../consent-request.ts";
-import { checkCsrf, csrfKey } from "../csrf.ts";
+import { checkCsrf } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderErrorPage } from "../pages/error-page.ts";
@@ -50,7 +50,7 @@ export function registerAuthorizeDecisionRoute(router: Hono, deps: HttpDeps): vo
     if (
       !checkCsrf(
         c,
-        { key: csrfKey(deps.keyring), publicUrl: deps.config.publicUrl, binding: { sessionId: session.sessionId } },
+        { key: deps.runtime.csrfKey, publicUrl: deps.config.publicUrl, binding: { sessionId: session.sessionId } },
         field("csrf_token"),
       )
     ) {

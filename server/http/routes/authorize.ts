@@ -12,7 +12,7 @@ import { countUsage } from "../../services/usage/count-usage.ts";
 import { listUserWorkspaces, type Workspace } from "../../services/users/read-user-profile.ts";
 import { authorizeErrorPage, redirectError, redirectToClient, validationFailure } from "../authorize-responses.ts";
 import { CONSENT_REQUEST_TTL_MS, consentRequestKey } from "../consent-request.ts";
-import { csrfKey, issueCsrfToken } from "../csrf.ts";
+import { issueCsrfToken } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderConsentPage } from "../pages/consent-page.ts";
@@ -114,7 +114,7 @@ function renderConsent(
     { q: input.url.search, sid: input.session.sessionId },
     new Date(input.now.getTime() + CONSENT_REQUEST_TTL_MS),
   );
-  const csrfToken = issueCsrfToken(csrfKey(deps.keyring), { sessionId: input.session.sessionId });
+  const csrfToken = issueCsrfToken(deps.runtime.csrfKey, { sessionId: input.session.sessionId });
   const formAction = input.request.redirectUri ? formActionSource(input.request.redirectUri) : null;
   return sendPage(
     c,

@@ -39,7 +39,7 @@ function unknownGrantType(grantType: never): never {
 
 /** The token endpoint (RFC 6749 §3.2): authenticates the client, then runs the grant it asked for. */
 export function registerTokenRoute(router: Hono, deps: HttpDeps): void {
-  const issuer = { signer: deps.signer, issuer: deps.config.publicUrl };
+  const issuer = { signer: deps.runtime.signer, issuer: deps.config.publicUrl };
   const refresher = { ...issuer, successorKey: successorKeyOf(deps.keyring) };
 
   async function runGrant(

@@ -2,6 +2,7 @@ import type { MikroORM } from "@mikro-orm/postgresql";
 import type { MasterKeyring } from "./crypto/master-key.ts";
 import { csrfKey } from "./http/csrf.ts";
 import { createTokenSigner, type TokenSigner } from "./services/oauth/token-signer.ts";
+import { createUsageCounter, type UsageCounter } from "./services/usage/count-usage.ts";
 
 /**
  * The process's long-lived state, built once at start-up (start.ts, worker.ts, cli.ts, the test server) and handed
@@ -13,6 +14,8 @@ export type Runtime = {
   readonly signer: TokenSigner;
   /** The HMAC key of the HTML forms' CSRF tokens, derived once from the active master key. */
   readonly csrfKey: Buffer;
+  /** The per-app, per-day usage counts, held in memory and written once a second (and at stop). */
+  readonly usage: UsageCounter;
 };
 
 export type RuntimeDeps = {
@@ -27,10 +30,13 @@ export async function createRuntime(deps: RuntimeDeps): Promise<Runtime> {
   return {
     signer: createTokenSigner({ em: () => deps.orm.em.fork(), keyring: deps.keyring, issuer: deps.issuer }),
     csrfKey: csrfKey(deps.keyring),
+    usage: createUsageCounter(deps.orm.em),
   };
 }
 
 /** Stops what the runtime runs, in order, before the caller closes the database. Safe to call once. */
 export async function stopRuntime(runtime: Runtime): Promise<void> {
+  // The counts still in memory are written while the pool is open.
+  await runtime.usage.stop();
   runtime.signer.reset();
 }

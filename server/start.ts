@@ -18,7 +18,6 @@ import { createMailer } from "./services/mail/create-mailer.ts";
 import { CLIENT_CHANGES_CHANNEL, installClientCache } from "./services/oauth/client-cache.ts";
 import { installTokenStateCache, TOKEN_STATE_CHANNEL } from "./services/oauth/token-state-cache.ts";
 import { scheduleSigningKeyRotation } from "./services/signing-key-schedule.ts";
-import { flushUsage, stopUsage } from "./services/usage/count-usage.ts";
 
 export type RunningLatch = {
   /** Where this process listens, e.g. http://127.0.0.1:4000 (PUBLIC_URL may differ behind a proxy). */
@@ -113,7 +112,7 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
       keyring,
       runtime,
       firstRun,
-      flushUsage: () => flushUsage(database.orm.em),
+      flushUsage: () => runtime.usage.flush(),
       async close() {
         await eventWorker.stop();
         rotation.stop();
@@ -123,7 +122,6 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
         });
         await changes.stop();
         await mailer.close();
-        await stopUsage(database.orm.em);
         await stopRuntime(runtime);
         await database.close();
       },

@@ -6,7 +6,6 @@ import { AccessDeniedError, InvalidRequestError, OAuthError } from "../../oauth/
 import { approveAuthorization } from "../../services/oauth/approve-authorization.ts";
 import { loadAuthorizeClient } from "../../services/oauth/load-authorize-client.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
-import { countUsage } from "../../services/usage/count-usage.ts";
 import { listUserWorkspaces } from "../../services/users/read-user-profile.ts";
 import { authorizeErrorPage, redirectError, redirectToClient, validationFailure } from "../authorize-responses.ts";
 import { consentRequestKey } from "../consent-request.ts";
@@ -76,7 +75,7 @@ export function registerAuthorizeDecisionRoute(router: Hono, deps: HttpDeps): vo
 
     const decision = field("decision");
     if (decision !== "allow") {
-      await countUsage(em, loaded.record.id, "denials", now);
+      deps.runtime.usage.count(loaded.record.id, "denials", now);
       const error = new AccessDeniedError("the user denied the request");
       if (!request.redirectUri) {
         return sendPage(c, 200, (nonce) =>
@@ -115,7 +114,7 @@ export function registerAuthorizeDecisionRoute(router: Hono, deps: HttpDeps): vo
       },
       now,
     );
-    await countUsage(em, loaded.record.id, "authorizations", now);
+    deps.runtime.usage.count(loaded.record.id, "authorizations", now);
     if (!request.redirectUri) {
       return sendPage(c, 200, (nonce) =>
         renderInfoPage({

@@ -8,7 +8,6 @@ import { findReusableGrant } from "../../services/oauth/find-reusable-grant.ts";
 import { type LoadedAuthorizeClient, loadAuthorizeClient } from "../../services/oauth/load-authorize-client.ts";
 import { describeScopes, type ScopeDescription } from "../../services/scopes/describe-scopes.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
-import { countUsage } from "../../services/usage/count-usage.ts";
 import { listUserWorkspaces, type Workspace } from "../../services/users/read-user-profile.ts";
 import { authorizeErrorPage, redirectError, redirectToClient, validationFailure } from "../authorize-responses.ts";
 import { CONSENT_REQUEST_TTL_MS, consentRequestKey } from "../consent-request.ts";
@@ -68,7 +67,7 @@ export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {
         },
         now,
       );
-      await countUsage(em, loaded.record.id, "authorizations", now);
+      deps.runtime.usage.count(loaded.record.id, "authorizations", now);
       return redirectToClient(c, deps, request.redirectUri, { code, state: request.state }, 302);
     }
     if (request.prompt === "none") {

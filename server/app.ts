@@ -43,7 +43,6 @@ import { registerUsersMeConnectionsRoute } from "./http/routes/users-me-connecti
 import { registerUsersMeGuildsRoute } from "./http/routes/users-me-guilds.ts";
 import { registerWellKnownMetadataRoutes } from "./http/routes/well-known-metadata.ts";
 import { currentRequestId } from "./request-context.ts";
-import { createTokenSigner, type TokenSigner } from "./services/oauth/token-signer.ts";
 import { sessionCookieName } from "./services/sessions/session-cookie-name.ts";
 
 /** Bodies larger than this are refused before parsing: no endpoint needs more. */
@@ -76,13 +75,7 @@ function withHeaders(response: Response, headers: Record<string, string>, body: 
 }
 
 /** The one request handler: /graphql goes to GraphQL, everything else to the REST router. */
-export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigner }): Hono {
-  const deps: HttpDeps = {
-    ...base,
-    signer:
-      base.signer ??
-      createTokenSigner({ em: () => base.orm.em.fork(), keyring: base.keyring, issuer: base.config.publicUrl }),
-  };
+export function createApp(deps: HttpDeps): Hono {
   const app = new Hono();
   const metrics = createMetrics(deps.orm.em);
   const graphql = createGraphQLHandler({
@@ -95,7 +88,7 @@ export function createApp(base: Omit<HttpDeps, "signer"> & { signer?: TokenSigne
     sessionPolicy: deps.config.sessionPolicy,
     introspection: deps.config.graphqlIntrospection,
     keyring: deps.keyring,
-    signer: deps.signer,
+    runtime: deps.runtime,
     mailer: deps.mailer,
   });
 

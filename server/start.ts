@@ -11,14 +11,13 @@ import { openDatabase } from "./db/database.ts";
 import { startConfiguredEventWorker } from "./events/worker.ts";
 import type { Logger } from "./logger.ts";
 import { loadMasterKeyring } from "./master-key-store.ts";
+import { createRuntime, type Runtime, stopRuntime } from "./runtime.ts";
 import { bootstrapFirstRun, type FirstRunResult } from "./services/bootstrap-first-run.ts";
 import { ensureSigningKey } from "./services/ensure-signing-key.ts";
 import { createMailer } from "./services/mail/create-mailer.ts";
 import { CLIENT_CHANGES_CHANNEL, installClientCache } from "./services/oauth/client-cache.ts";
-import { createTokenSigner } from "./services/oauth/token-signer.ts";
 import { installTokenStateCache, TOKEN_STATE_CHANNEL } from "./services/oauth/token-state-cache.ts";
 import { scheduleSigningKeyRotation } from "./services/signing-key-schedule.ts";
-import { flushUsage, stopUsage } from "./services/usage/count-usage.ts";
 
 export type RunningLatch = {
   /** Where this process listens, e.g. http://127.0.0.1:4000 (PUBLIC_URL may differ behind a proxy). */
@@ -27,6 +26,8 @@ export type RunningLatch = {
   readonly orm: MikroORM;
   /** The master keyring this process seals and opens stored secrets with. */
   readonly keyring: MasterKeyring;
+  /** The process's long-lived state (signer, caches, counters, pool), handed to every face. */
+  readonly runtime: Runtime;
   /** Set only on the run that created the first organization. */
   readonly firstRun: FirstRunResult | null;
   /** Writes the usage counts still held in memory (they are written every second, and at close). */
@@ -70,15 +71,15 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
   });
   try {
     await changes.ready;
-    const signer = createTokenSigner({ em: () => database.orm.em.fork(), keyring, issuer: config.publicUrl });
+    const runtime = await createRuntime({ orm: database.orm, keyring, issuer: config.publicUrl });
     const mailer = createMailer(config, logger);
-    const app = createApp({ config, orm: database.orm, logger, keyring, signer, mailer });
+    const app = createApp({ config, orm: database.orm, logger, keyring, runtime, mailer });
     const rotation = scheduleSigningKeyRotation({
       orm: database.orm,
       keyring,
       logger,
       rotateAfterDays: config.signingKeyRotationDays,
-      onRotated: () => signer.reset(),
+      onRotated: () => runtime.signer.reset(),
     });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve(
@@ -109,8 +110,9 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
       port,
       orm: database.orm,
       keyring,
+      runtime,
       firstRun,
-      flushUsage: () => flushUsage(database.orm.em),
+      flushUsage: () => runtime.usage.flush(),
       async close() {
         await eventWorker.stop();
         rotation.stop();
@@ -120,7 +122,7 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
         });
         await changes.stop();
         await mailer.close();
-        await stopUsage(database.orm.em);
+        await stopRuntime(runtime);
         await database.close();
       },
     };

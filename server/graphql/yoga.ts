@@ -9,12 +9,12 @@ type OnValidateArgs = { addValidationRule: (rule: ValidationRule) => void };
 
 import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import type { Logger } from "../logger.ts";
+import type { Runtime } from "../runtime.ts";
 import { authenticateApiKey } from "../services/authenticate-api-key.ts";
 import { authenticateAdminToken, authenticateMember } from "../services/authenticate-member.ts";
 import { createInvitationLimits } from "../services/invitations/invitation-limits.ts";
 import type { Mailer } from "../services/mail/mailer.ts";
 import { resolveAccessToken } from "../services/oauth/resolve-access-token.ts";
-import type { TokenSigner } from "../services/oauth/token-signer.ts";
 import { resolveSession } from "../services/sessions/resolve-session.ts";
 import { sessionCookieName } from "../services/sessions/session-cookie-name.ts";
 import { type GraphQLContext, NO_ORGANIZATION, type Principal } from "./context.ts";
@@ -34,8 +34,8 @@ export type GraphQLDeps = {
   /** How long browser sessions last (config.sessionPolicy); the defaults when not given. */
   readonly sessionPolicy?: SessionPolicy;
   readonly keyring: MasterKeyring;
-  /** Verifies user access tokens presented to the control plane. */
-  readonly signer: TokenSigner;
+  /** The process's long-lived state; its signer verifies user access tokens presented to the control plane. */
+  readonly runtime: Runtime;
   /** Schema introspection; off in production unless LATCH_GRAPHQL_INTROSPECTION=true. */
   readonly introspection: boolean;
   /** Mails invitations (built once in start.ts). */
@@ -68,7 +68,7 @@ async function authenticate(request: Request, deps: GraphQLDeps, now: Date): Pro
       if (!principal) throw unauthenticated("The API key is unknown, revoked or expired");
       return principal;
     }
-    const access = await resolveAccessToken(em, deps.signer, presented, now);
+    const access = await resolveAccessToken(em, deps.runtime.signer, presented, now);
     const member = access ? await authenticateAdminToken(em, access) : null;
     if (!member) throw unauthenticated("The token is invalid, or lacks the admin scope of a workspace you administer");
     return member;

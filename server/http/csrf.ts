@@ -29,16 +29,13 @@ export const CSRF_COOKIE_MAX_AGE_SECONDS = 24 * 60 * 60;
 export type CsrfBinding = { readonly sessionId: string } | { readonly anonymousId: string };
 
 const ANONYMOUS_ID = /^[A-Za-z0-9_-]{43}$/;
-const keys = new WeakMap<MasterKeyring, Buffer>();
 
-/** The CSRF HMAC key: HKDF-SHA256 of the active master key with info "latch csrf v1" (cached per keyring). */
+/**
+ * The CSRF HMAC key: HKDF-SHA256 of the active master key with info "latch csrf v1". Derived once, by
+ * createRuntime (server/runtime.ts), and read from the runtime by the routes.
+ */
 export function csrfKey(keyring: MasterKeyring): Buffer {
-  let key = keys.get(keyring);
-  if (!key) {
-    key = Buffer.from(hkdfSync("sha256", keyring.active.key, Buffer.alloc(0), "latch csrf v1", 32));
-    keys.set(keyring, key);
-  }
-  return key;
+  return Buffer.from(hkdfSync("sha256", keyring.active.key, Buffer.alloc(0), "latch csrf v1", 32));
 }
 
 /**
@@ -46,7 +43,7 @@ export function csrfKey(keyring: MasterKeyring): Buffer {
  *
  * @example
  * ```ts
- * const token = issueCsrfToken(csrfKey(deps.keyring), { sessionId: session.sessionId });
+ * const token = issueCsrfToken(deps.runtime.csrfKey, { sessionId: session.sessionId });
  * ```
  */
 export function issueCsrfToken(key: Buffer, binding: CsrfBinding): string {

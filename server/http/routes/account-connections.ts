@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { NotFoundError } from "../../services/errors.ts";
 import { listUserConnections } from "../../services/grants/list-user-connections.ts";
 import { revokeGrant } from "../../services/grants/revoke-grant.ts";
-import { checkCsrf, csrfKey, issueCsrfToken } from "../csrf.ts";
+import { checkCsrf, issueCsrfToken } from "../csrf.ts";
 import { currentSession } from "../current-session.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
@@ -18,7 +18,7 @@ export function registerAccountConnectionsRoutes(router: Hono, deps: HttpDeps): 
     const session = await currentSession(c, deps, now);
     if (!session) return c.redirect(`/login?return_to=${encodeURIComponent(CONNECTIONS_PATH)}`, 302);
     const connections = await listUserConnections(deps.orm.em.fork(), session.user.id);
-    const csrfToken = issueCsrfToken(csrfKey(deps.keyring), { sessionId: session.sessionId });
+    const csrfToken = issueCsrfToken(deps.runtime.csrfKey, { sessionId: session.sessionId });
     return sendPage(c, 200, (nonce) =>
       renderConnectionsPage({
         user: session.user,
@@ -38,7 +38,7 @@ export function registerAccountConnectionsRoutes(router: Hono, deps: HttpDeps): 
     if (
       !checkCsrf(
         c,
-        { key: csrfKey(deps.keyring), publicUrl: deps.config.publicUrl, binding: { sessionId: session.sessionId } },
+        { key: deps.runtime.csrfKey, publicUrl: deps.config.publicUrl, binding: { sessionId: session.sessionId } },
         csrf,
       )
     ) {

@@ -6,12 +6,11 @@ import { AccessDeniedError, InvalidRequestError, OAuthError } from "../../oauth/
 import { approveAuthorization } from "../../services/oauth/approve-authorization.ts";
 import { loadAuthorizeClient } from "../../services/oauth/load-authorize-client.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
-import { countUsage } from "../../services/usage/count-usage.ts";
 import { listUserWorkspaces } from "../../services/users/read-user-profile.ts";
 import { mustVerifyEmailFor } from "../../services/users/sign-up-policy.ts";
 import { authorizeErrorPage, redirectError, redirectToClient, validationFailure } from "../authorize-responses.ts";
 import { consentRequestKey } from "../consent-request.ts";
-import { checkCsrf, csrfKey } from "../csrf.ts";
+import { checkCsrf } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderErrorPage } from "../pages/error-page.ts";
@@ -52,7 +51,7 @@ export function registerAuthorizeDecisionRoute(router: Hono, deps: HttpDeps): vo
     if (
       !checkCsrf(
         c,
-        { key: csrfKey(deps.keyring), publicUrl: deps.config.publicUrl, binding: { sessionId: session.sessionId } },
+        { key: deps.runtime.csrfKey, publicUrl: deps.config.publicUrl, binding: { sessionId: session.sessionId } },
         field("csrf_token"),
       )
     ) {
@@ -78,7 +77,7 @@ export function registerAuthorizeDecisionRoute(router: Hono, deps: HttpDeps): vo
 
     const decision = field("decision");
     if (decision !== "allow") {
-      await countUsage(em, loaded.record.id, "denials", now);
+      deps.runtime.usage.count(loaded.record.id, "denials", now);
       const error = new AccessDeniedError("the user denied the request");
       if (!request.redirectUri) {
         return sendPage(c, 200, (nonce) =>
@@ -121,7 +120,7 @@ export function registerAuthorizeDecisionRoute(router: Hono, deps: HttpDeps): vo
       },
       now,
     );
-    await countUsage(em, loaded.record.id, "authorizations", now);
+    deps.runtime.usage.count(loaded.record.id, "authorizations", now);
     if (!request.redirectUri) {
       return sendPage(c, 200, (nonce) =>
         renderInfoPage({

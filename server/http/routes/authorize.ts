@@ -13,12 +13,11 @@ import { findReusableGrant } from "../../services/oauth/find-reusable-grant.ts";
 import { type LoadedAuthorizeClient, loadAuthorizeClient } from "../../services/oauth/load-authorize-client.ts";
 import { describeScopes, type ScopeDescription } from "../../services/scopes/describe-scopes.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
-import { countUsage } from "../../services/usage/count-usage.ts";
 import { listUserWorkspaces, type Workspace } from "../../services/users/read-user-profile.ts";
 import { mustVerifyEmailFor } from "../../services/users/sign-up-policy.ts";
 import { authorizeErrorPage, redirectError, redirectToClient, validationFailure } from "../authorize-responses.ts";
 import { CONSENT_REQUEST_TTL_MS, consentRequestKey } from "../consent-request.ts";
-import { csrfKey, issueCsrfToken } from "../csrf.ts";
+import { issueCsrfToken } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderConsentPage } from "../pages/consent-page.ts";
@@ -87,7 +86,7 @@ export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {
         },
         now,
       );
-      await countUsage(em, loaded.record.id, "authorizations", now);
+      deps.runtime.usage.count(loaded.record.id, "authorizations", now);
       return redirectToClient(c, deps, request.redirectUri, { code, state: request.state }, 302);
     }
     if (request.prompt === "none") {
@@ -133,7 +132,7 @@ function renderConsent(
     { q: input.url.search, sid: input.session.sessionId },
     new Date(input.now.getTime() + CONSENT_REQUEST_TTL_MS),
   );
-  const csrfToken = issueCsrfToken(csrfKey(deps.keyring), { sessionId: input.session.sessionId });
+  const csrfToken = issueCsrfToken(deps.runtime.csrfKey, { sessionId: input.session.sessionId });
   const formAction = input.request.redirectUri ? formActionSource(input.request.redirectUri) : null;
   return sendPage(
     c,

@@ -23,7 +23,7 @@ export function registerIntrospectRoute(router: Hono, deps: HttpDeps): void {
       if (!token) throw new InvalidRequestError('"token" parameter is required');
       const result = await introspectToken(
         deps.orm.em,
-        deps.signer,
+        deps.runtime.signer,
         { caller, token, issuer: deps.config.publicUrl },
         now,
       );

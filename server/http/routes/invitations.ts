@@ -14,14 +14,7 @@ import { normalizeEmail } from "../../services/sessions/login-with-password.ts";
 import { type ResolvedSession, resolveSession } from "../../services/sessions/resolve-session.ts";
 import { MIN_PASSWORD_LENGTH } from "../../services/users/password-policy.ts";
 import { clientIp } from "../client-ip.ts";
-import {
-  type CsrfBinding,
-  checkCsrf,
-  csrfKey,
-  ensureAnonymousCsrfId,
-  issueCsrfToken,
-  readAnonymousCsrfId,
-} from "../csrf.ts";
+import { type CsrfBinding, checkCsrf, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
 import { clearInvitationCookie, readInvitationCookie, setInvitationCookie } from "../invitation-cookie.ts";
 import { sendPage } from "../page-response.ts";
@@ -45,7 +38,7 @@ type Pending = Extract<InvitationView, { ok: true }>;
  */
 export function registerInvitationRoutes(router: Hono, deps: HttpDeps): void {
   const https = deps.config.secureCookies;
-  const key = csrfKey(deps.keyring);
+  const key = deps.runtime.csrfKey;
 
   function problemPage(c: Context, problem: InvitationProblem | "missing") {
     clearInvitationCookie(c, https);

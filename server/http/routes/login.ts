@@ -10,7 +10,7 @@ import { signUpPolicyFor } from "../../services/users/sign-up-policy.ts";
 import { signUpPath } from "../account-paths.ts";
 import { clientIp } from "../client-ip.ts";
 import { POPUP_OPENER_POLICY } from "../connection-callback.ts";
-import { checkCsrf, csrfKey, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
+import { checkCsrf, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
 import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE, type LoginThrottle } from "../login-throttle.ts";
 import { sendPage } from "../page-response.ts";
@@ -36,7 +36,7 @@ export type LoginRouteDeps = HttpDeps & { readonly throttle?: LoginThrottle };
  */
 export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
   const https = deps.config.secureCookies;
-  const key = csrfKey(deps.keyring);
+  const key = deps.runtime.csrfKey;
   const throttle = deps.throttle ?? createLoginThrottle(deps.orm.em, DEFAULT_LOGIN_THROTTLE);
 
   async function showLogin(

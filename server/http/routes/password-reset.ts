@@ -11,7 +11,7 @@ import { MIN_PASSWORD_LENGTH } from "../../services/users/password-policy.ts";
 import { RESET_PASSWORD_PATH, requestPasswordReset } from "../../services/users/request-password-reset.ts";
 import { resetPassword } from "../../services/users/reset-password.ts";
 import { clientIp } from "../client-ip.ts";
-import { checkCsrf, csrfKey, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
+import { checkCsrf, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderAccountFormPage } from "../pages/account-form-page.ts";
@@ -50,7 +50,7 @@ export function registerPasswordResetRoutes(
   deps: HttpDeps & { readonly resetLimiter?: Partial<PasswordResetLimiters> },
 ): void {
   const https = deps.config.secureCookies;
-  const key = csrfKey(deps.keyring);
+  const key = deps.runtime.csrfKey;
   const limiters: PasswordResetLimiters = {
     perIp:
       deps.resetLimiter?.perIp ??

@@ -23,7 +23,7 @@ export function registerRevokeRoute(router: Hono, deps: HttpDeps): void {
         now,
       );
       if (!token) throw new InvalidRequestError('"token" parameter is required');
-      await revokeToken(deps.orm.em.fork(), deps.signer, { client, token }, now);
+      await revokeToken(deps.orm.em.fork(), deps.runtime.signer, { client, token }, now);
       return c.body(null, 200, { "Cache-Control": "no-store" });
     } catch (error) {
       if (error instanceof OAuthError) return oauthErrorResponse(c, error);

@@ -14,7 +14,7 @@ import type { TokenSet } from "../../services/oauth/issue-token-set.ts";
 import { passwordGrant } from "../../services/oauth/password-grant.ts";
 import { successorKeyOf } from "../../services/oauth/refresh-successor.ts";
 import { refreshTokens } from "../../services/oauth/refresh-tokens.ts";
-import { countUsage, tokenUsageField } from "../../services/usage/count-usage.ts";
+import { tokenUsageField } from "../../services/usage/count-usage.ts";
 import type { HttpDeps } from "../deps.ts";
 import { oauthErrorResponse } from "../oauth-error-response.ts";
 import { readForm } from "../read-form.ts";
@@ -39,7 +39,7 @@ function unknownGrantType(grantType: never): never {
 
 /** The token endpoint (RFC 6749 §3.2): authenticates the client, then runs the grant it asked for. */
 export function registerTokenRoute(router: Hono, deps: HttpDeps): void {
-  const issuer = { signer: deps.signer, issuer: deps.config.publicUrl };
+  const issuer = { signer: deps.runtime.signer, issuer: deps.config.publicUrl };
   const refresher = { ...issuer, successorKey: successorKeyOf(deps.keyring) };
 
   async function runGrant(
@@ -93,8 +93,8 @@ export function registerTokenRoute(router: Hono, deps: HttpDeps): void {
       const set = await runGrant(client, params.grant_type, params, now);
       const field = tokenUsageField(params.grant_type);
       // Counted in memory, written once a second: no round trip per token.
-      if (field) await countUsage(deps.orm.em, client.id, field, now);
-      if (params.grant_type === "refresh_token") await countUsage(deps.orm.em, client.id, "refreshes", now);
+      if (field) deps.runtime.usage.count(client.id, field, now);
+      if (params.grant_type === "refresh_token") deps.runtime.usage.count(client.id, "refreshes", now);
       return sendJson(
         c,
         buildTokenResponse({
@@ -109,7 +109,7 @@ export function registerTokenRoute(router: Hono, deps: HttpDeps): void {
       );
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
-      if (client) await countUsage(deps.orm.em, client.id, "errors", now);
+      if (client) deps.runtime.usage.count(client.id, "errors", now);
       return oauthErrorResponse(c, error);
     }
   }

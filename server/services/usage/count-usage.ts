@@ -115,45 +115,29 @@ class UsageBatcher {
   }
 }
 
-/** One batcher per database (the driver is shared by every fork of an ORM). */
-const batchers = new WeakMap<object, UsageBatcher>();
-
-function batcherFor(em: EntityManager): UsageBatcher {
-  const driver = em.getDriver();
-  let batcher = batchers.get(driver);
-  if (!batcher) {
-    const connection = em.getConnection();
-    batcher = new UsageBatcher((sql, params) => connection.execute(sql, params as never[]));
-    batchers.set(driver, batcher);
-  }
-  return batcher;
-}
-
 /**
- * Adds one to a counter of today's (UTC) row for the app. The count is kept in memory and written within
+ * The process's usage counter (one per runtime, see server/runtime.ts), writing through `em`'s connection. Its
+ * `count` adds one to a counter of today's (UTC) row for the app: kept in memory and written within
  * {@link USAGE_FLUSH_INTERVAL_MS} by an upsert that adds it, so concurrent processes never lose a count and never
- * collide on the unique (application, day) key. Call {@link flushUsage} to write pending counts now.
+ * collide on the unique (application, day) key. `flush` writes pending counts now; `stop` flushes and stops the timer,
+ * the last step before the connections close.
  */
-export async function countUsage(
-  em: EntityManager,
-  applicationId: string,
-  field: UsageField,
-  now: Date,
-): Promise<void> {
-  batcherFor(em).add(applicationId, field, now.toISOString().slice(0, 10));
-}
+export type UsageCounter = {
+  count(applicationId: string, field: UsageField, now: Date): void;
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+};
 
-/** Writes the counts still in memory for the database of `em` (at shutdown, and for tests that read counters). */
-export async function flushUsage(em: EntityManager): Promise<void> {
-  await batchers.get(em.getDriver())?.flush();
-}
-
-/** Flushes, then forgets the batcher of `em`'s database: the last step before its connections close. */
-export async function stopUsage(em: EntityManager): Promise<void> {
-  const batcher = batchers.get(em.getDriver());
-  if (!batcher) return;
-  batcher.stop();
-  await batcher.flush();
-  batcher.stop();
-  batchers.delete(em.getDriver());
+export function createUsageCounter(em: EntityManager): UsageCounter {
+  const connection = em.getConnection();
+  const batcher = new UsageBatcher((sql, params) => connection.execute(sql, params as never[]));
+  return {
+    count: (applicationId, field, now) => batcher.add(applicationId, field, now.toISOString().slice(0, 10)),
+    flush: () => batcher.flush(),
+    async stop() {
+      batcher.stop();
+      await batcher.flush();
+      batcher.stop();
+    },
+  };
 }

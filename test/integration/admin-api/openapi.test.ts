@@ -24,8 +24,9 @@ describe("OpenAPI document", () => {
       orm: server.orm,
       logger: createLogger("silent"),
       keyring: server.keyring,
+      runtime: server.runtime,
       mailer: createMailer(config, createLogger("silent")),
-    } as never);
+    });
     const registered = new Set(
       app.routes
         .filter((route) => route.path.startsWith("/api/") && route.method !== "ALL")

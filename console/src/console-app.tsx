@@ -8,6 +8,7 @@ import { AppsScreen } from "./screens/apps.tsx";
 import { AuditLogScreen } from "./screens/audit-log.tsx";
 import { CreateAppScreen } from "./screens/create-app.tsx";
 import { CreateWorkspaceScreen } from "./screens/create-workspace.tsx";
+import { IntegrationsScreen } from "./screens/integrations.tsx";
 import { MembersScreen } from "./screens/members.tsx";
 import { ScopesScreen } from "./screens/scopes.tsx";
 import { WebhookDetailScreen } from "./screens/webhook-detail.tsx";
@@ -99,6 +100,12 @@ export function ConsoleApp() {
           onClick={go({ screen: "webhooks" })}
         />
         <NavLink
+          href={hrefFor({ screen: "integrations" })}
+          label="OAuth credentials"
+          active={route.screen === "integrations"}
+          onClick={go({ screen: "integrations" })}
+        />
+        <NavLink
           href={hrefFor({ screen: "scopes" })}
           label="Scopes"
           active={route.screen === "scopes"}
@@ -180,6 +187,8 @@ function Screen({
       );
     case "members":
       return <MembersScreen />;
+    case "integrations":
+      return <IntegrationsScreen />;
     case "not-found":
       return <ErrorState message="There is no such page in the console." />;
   }

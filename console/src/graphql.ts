@@ -7,7 +7,7 @@ import type { introspection } from "./graphql-env.d.ts";
  */
 export const graphql = initGraphQLTada<{
   introspection: introspection;
-  scalars: { DateTime: string; ID: string };
+  scalars: { Date: string; DateTime: string; ID: string };
 }>();
 
 export type { ResultOf, VariablesOf } from "gql.tada";

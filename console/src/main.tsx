@@ -13,10 +13,16 @@ const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?
  */
 const theme = createTheme({ primaryColor: "violet", primaryShade: { light: 8, dark: 8 }, defaultRadius: "md" });
 
-/** Mantine's dimmed text (gray 6) is 3.3:1 on white; gray 7 meets WCAG AA's 4.5:1 (axe-core checks it). */
+/**
+ * Mantine's dimmed text (gray 6) is 3.3:1 on white; gray 7 meets WCAG AA's 4.5:1 (axe-core checks it). Its field
+ * error color (red 6, 3.6:1) likewise becomes red 9 (5.5:1).
+ */
 const resolver: CSSVariablesResolver = () => ({
   variables: {},
-  light: { "--mantine-color-dimmed": "var(--mantine-color-gray-7)" },
+  light: {
+    "--mantine-color-dimmed": "var(--mantine-color-gray-7)",
+    "--mantine-color-error": "var(--mantine-color-red-9)",
+  },
   dark: {},
 });
 

@@ -13,6 +13,7 @@ export type Route =
   | { readonly screen: "create-workspace" }
   | { readonly screen: "workspace-settings" }
   | { readonly screen: "members" }
+  | { readonly screen: "integrations" }
   | { readonly screen: "not-found" };
 
 export function parseRoute(pathname: string): Route {
@@ -26,6 +27,7 @@ export function parseRoute(pathname: string): Route {
   if (path === "/workspaces/new") return { screen: "create-workspace" };
   if (path === "/settings") return { screen: "workspace-settings" };
   if (path === "/members") return { screen: "members" };
+  if (path === "/integrations") return { screen: "integrations" };
   const app = /^\/apps\/([A-Za-z0-9+/=_%-]+)$/.exec(path);
   if (app?.[1]) return { screen: "app", id: decodeURIComponent(app[1]) };
   const webhook = /^\/webhooks\/([A-Za-z0-9+/=_%-]+)$/.exec(path);
@@ -57,6 +59,8 @@ export function hrefFor(route: Route): string {
       return "/console/settings";
     case "members":
       return "/console/members";
+    case "integrations":
+      return "/console/integrations";
     case "not-found":
       return "/console";
   }

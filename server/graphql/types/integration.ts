@@ -108,6 +108,12 @@ export const IntegrationNode = builder.loadableNode(IntegrationCredential, {
 type Filtered = { readonly countWhere: Record<string, unknown> };
 
 builder.queryFields((t) => ({
+  upstreamRedirectUri: t.string({
+    description:
+      "The one redirect URI to register at every upstream, for integrations and sign-in providers alike (Latch's shared callback), known before either exists. Any member may read it: it is no secret.",
+    authScopes: { member: true },
+    resolve: (_root, _args, context) => upstreamCallbackUrl(context.publicUrl),
+  }),
   integrations: t.connection(
     {
       type: IntegrationNode,

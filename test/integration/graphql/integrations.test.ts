@@ -122,6 +122,10 @@ describe("integrations", () => {
 
     const listed: any = await admin.request(LIST);
     expect(listed.integrations.totalCount).toBe(1);
+    // Known before any integration exists (the console shows it on the create form): the same shared callback.
+    expect(((await admin.request("{ upstreamRedirectUri }")) as any).upstreamRedirectUri).toBe(
+      `${server.url}/oauth/callback`,
+    );
     expect(listed.integrations.edges[0].node).toEqual(integration);
     expect(((await admin.request(NODE, { id: integration.id })) as any).node).toEqual(integration);
 
@@ -380,6 +384,10 @@ describe("integrations", () => {
       ],
     ];
     const member = await sessionAs("member");
+    // The shared redirect URI is no secret: a member (who may manage apps' sign-in providers) reads it.
+    expect((await member("{ upstreamRedirectUri }")).data).toEqual({
+      upstreamRedirectUri: `${server.url}/oauth/callback`,
+    });
     const nonAdminKeys = await Promise.all(
       API_KEY_SCOPES.filter((scope) => scope !== "admin").map(async (scope) =>
         controlPlane(server, await apiKeyFor(server, organizationId, [scope])),

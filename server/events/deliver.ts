@@ -239,9 +239,9 @@ async function recordAttempt(
   await inTransaction(context.pool, async (client) => {
     const inserted = await client.query(
       `insert into webhook_deliveries
-         (id, webhook_id, event_id, event_type, attempt, trigger, status, response_status, response_body, duration_ms,
-          error, created_at, next_attempt_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         (id, webhook_id, event_id, event_type, attempt, trigger, status, response_status, response_body, response_bytes,
+          duration_ms, error, created_at, next_attempt_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        on conflict (id) do nothing`,
       [
         job.deliveryId,
@@ -253,6 +253,7 @@ async function recordAttempt(
         succeeded ? "succeeded" : "failed",
         status,
         outcome.kind === "response" ? outcome.body : null,
+        outcome.kind === "response" ? outcome.bytes : null,
         outcome.kind === "skipped" ? 0 : outcome.durationMs,
         error,
         now,

@@ -12,8 +12,13 @@ export type PostOutcome =
   | {
       readonly kind: "response";
       readonly status: number;
-      /** At most {@link RESPONSE_BODY_LIMIT_BYTES} of it, as UTF-8. */
-      readonly body: string;
+      /**
+       * At most {@link RESPONSE_BODY_LIMIT_BYTES} of it, as UTF-8; null for a target that did not pass the
+       * public-address check (allowed by LATCH_ALLOW_PRIVATE_WEBHOOKS), whose answer is never shown back (#20 item 8).
+       */
+      readonly body: string | null;
+      /** The body's size: its `Content-Length` when the endpoint declared one, else the bytes read before hanging up. */
+      readonly bytes: number;
       readonly durationMs: number;
     }
   | { readonly kind: "error"; readonly error: string; readonly durationMs: number };
@@ -40,7 +45,9 @@ function describeError(error: unknown, timeoutMs: number): string {
 /**
  * POSTs one webhook message to `target`, connected to its pinned address. Never follows redirects (a 3xx is just a
  * status), reads at most {@link RESPONSE_BODY_LIMIT_BYTES} of the body and then hangs up, and gives up after
- * `timeoutMs` in all (connecting, waiting and reading). Never throws: a network failure is an outcome too.
+ * `timeoutMs` in all (connecting, waiting and reading). Never throws: a network failure is an outcome too. The body
+ * of a private target's answer is not kept (an internal service's answer must not be readable through the delivery
+ * log): only its status, timing and size.
  */
 export function postWebhook(
   target: DeliveryTarget,
@@ -91,8 +98,10 @@ export function postWebhook(
       const done = () => {
         const bytes = Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT_BYTES);
         // PostgreSQL text cannot hold NUL; a cut multi-byte character decodes as U+FFFD.
-        const body = new TextDecoder().decode(bytes).replaceAll("\u0000", "\uFFFD");
-        finish({ kind: "response", status: res.statusCode ?? 0, body, durationMs: elapsed() });
+        const body = target.public ? new TextDecoder().decode(bytes).replaceAll("\u0000", "\uFFFD") : null;
+        const declared = Number(res.headers["content-length"]);
+        const size = Number.isSafeInteger(declared) && declared >= 0 ? declared : length;
+        finish({ kind: "response", status: res.statusCode ?? 0, body, bytes: size, durationMs: elapsed() });
         res.destroy();
       };
       res.on("data", (chunk: Buffer) => {

@@ -41,6 +41,7 @@ export type Delivery = {
   readonly messageId: string;
   readonly nextAttemptAt: string | null;
   readonly responseBody: string | null;
+  readonly responseBytes: number | null;
   readonly responseStatus: number | null;
   readonly status: "FAILED" | "SUCCEEDED";
   readonly trigger: "EVENT" | "REDELIVERY" | "TEST";
@@ -102,6 +103,7 @@ function DeliveryDetail({ delivery, onChange }: { delivery: Delivery; onChange()
         <Fact label="Answer">
           {delivery.responseStatus ? `HTTP ${delivery.responseStatus}` : "none"}
           {delivery.durationMs !== null && ` in ${delivery.durationMs} ms`}
+          {delivery.responseBytes !== null && `, ${delivery.responseBytes} bytes`}
         </Fact>
         {delivery.error && <Fact label="Why it failed">{delivery.error}</Fact>}
         {delivery.nextAttemptAt && <Fact label="Next retry">{new Date(delivery.nextAttemptAt).toLocaleString()}</Fact>}

@@ -38,6 +38,7 @@ const WEBHOOK = graphql(`
               messageId
               nextAttemptAt
               responseBody
+              responseBytes
               responseStatus
               status
               trigger

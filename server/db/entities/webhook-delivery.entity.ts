@@ -27,8 +27,10 @@ export const WebhookDeliverySchema = defineEntity({
     trigger: p.enum(webhookDeliveryTriggers).default("event"),
     status: p.enum(webhookDeliveryStatuses),
     responseStatus: p.integer().nullable(),
-    /** The first 1 KiB of the response body. */
+    /** The first 1 KiB of the response body; null for a private target's answer, which is never shown back. */
     responseBody: p.text().nullable(),
+    /** The response body's size: its Content-Length, else the bytes read (reading stops after the first KiB). */
+    responseBytes: p.integer().nullable(),
     durationMs: p.integer().nullable(),
     error: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),

@@ -73,8 +73,18 @@ export const WebhookDeliveryNode = builder.loadableNode(WebhookDelivery, {
     }),
     responseBody: t.string({
       nullable: true,
-      description: "The first 1 KiB of the response body (nothing more is read).",
+      description:
+        "The first 1 KiB of the response body (nothing more is read); null when no answer came, and for an endpoint " +
+        "that did not pass the public-address check (a private target, allowed by LATCH_ALLOW_PRIVATE_WEBHOOKS), " +
+        "whose answer is never shown back: see `responseBytes`.",
       resolve: (delivery) => delivery.responseBody ?? null,
+    }),
+    responseBytes: t.int({
+      nullable: true,
+      description:
+        "The size of the response body in bytes: its Content-Length when the endpoint declared one, otherwise the " +
+        "bytes read before reading stopped (after the first KiB). Null when no answer came.",
+      resolve: (delivery) => delivery.responseBytes ?? null,
     }),
     durationMs: t.int({
       nullable: true,

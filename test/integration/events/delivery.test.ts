@@ -1,7 +1,7 @@
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Webhook, WebhookDelivery } from "../../../server/db/entities/index.ts";
-import { RESPONSE_BODY_LIMIT_BYTES } from "../../../server/events/post-webhook.ts";
+import { postWebhook, RESPONSE_BODY_LIMIT_BYTES } from "../../../server/events/post-webhook.ts";
 import { WEBHOOK_EVENT_TYPES } from "../../../server/services/webhooks/event-types.ts";
 import { createApp } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
@@ -174,11 +174,15 @@ describe("webhook delivery", () => {
         const rows = await deliveriesOf(hook.id);
         return rows.length === 3 && rows;
       });
-      expect(log.map((row) => [row.attempt, row.status, row.responseStatus, row.responseBody])).toEqual([
-        [1, "failed", 500, "upstream exploded"],
-        [2, "failed", 500, "upstream exploded"],
-        [3, "succeeded", 200, "ok"],
+      // The receiver is private (127.0.0.1, allowed here): its answers are logged by status, timing and size only.
+      expect(
+        log.map((row) => [row.attempt, row.status, row.responseStatus, row.responseBody, row.responseBytes]),
+      ).toEqual([
+        [1, "failed", 500, null, 17],
+        [2, "failed", 500, null, 17],
+        [3, "succeeded", 200, null, 2],
       ]);
+      expect(log.every((row) => (row.durationMs ?? -1) >= 0)).toBe(true);
       expect(log[0]!.error).toBe("HTTP 500");
       expect(log[0]!.nextAttemptAt!.getTime()).toBeGreaterThan(log[0]!.createdAt.getTime());
       expect(log[2]!.nextAttemptAt).toBeNull();
@@ -376,7 +380,11 @@ describe("webhook delivery", () => {
     receiver.reply = (request) =>
       request.path === "/slow"
         ? { status: 202, delayMs: 300, body: "finally" }
-        : { status: 200, body: Buffer.alloc(8 * 1024 * 1024, "x") };
+        : {
+            status: 200,
+            body: Buffer.alloc(8 * 1024 * 1024, "x"),
+            headers: { "content-length": String(8 * 1024 * 1024) },
+          };
     const worker = await startWorker(server, { requestTimeoutMs: 2000 });
     try {
       const { organizationId, admin } = await freshOrganization(server);
@@ -387,14 +395,15 @@ describe("webhook delivery", () => {
         const rows = await deliveriesOf(slow.id);
         return rows.length === 1 && rows;
       });
-      expect(slowRow).toMatchObject({ status: "succeeded", responseStatus: 202, responseBody: "finally" });
+      expect(slowRow).toMatchObject({ status: "succeeded", responseStatus: 202, responseBody: null, responseBytes: 7 });
       expect(slowRow!.durationMs).toBeGreaterThanOrEqual(290);
       const [hugeRow] = await eventually(async () => {
         const rows = await deliveriesOf(huge.id);
         return rows.length === 1 && rows;
       });
-      expect(hugeRow).toMatchObject({ status: "succeeded", responseStatus: 200 });
-      expect(hugeRow!.responseBody).toBe("x".repeat(RESPONSE_BODY_LIMIT_BYTES));
+      // Its declared size, though only the first KiB was read before hanging up.
+      expect(hugeRow).toMatchObject({ status: "succeeded", responseStatus: 200, responseBytes: 8 * 1024 * 1024 });
+      expect(hugeRow!.responseBody).toBeNull();
     } finally {
       await worker.stop();
       await receiver.close();
@@ -422,6 +431,41 @@ describe("webhook delivery", () => {
       expect(receiver.received.map((r) => r.path)).toEqual(["/moved"]);
     } finally {
       await worker.stop();
+      await receiver.close();
+    }
+  });
+});
+
+describe("what the delivery log keeps of an endpoint's answer (#20 item 8)", () => {
+  // A target as resolveDeliveryTarget returns it: `public` says whether its address passed the public-address check.
+  const targetOf = (url: string, isPublic: boolean) => ({
+    url: new URL(url),
+    address: "127.0.0.1",
+    family: 4 as const,
+    public: isPublic,
+  });
+  const post = (url: string, isPublic: boolean) =>
+    postWebhook(targetOf(url, isPublic), { headers: {}, body: "{}" }, { timeoutMs: 2000 });
+
+  it("keeps the first KiB of a public endpoint's answer, and only status, timing and size of a private one", async () => {
+    const receiver = await startReceiver();
+    receiver.reply = (request) =>
+      request.path === "/huge"
+        ? { status: 200, body: Buffer.alloc(64 * 1024, "x") }
+        : { status: 403, body: "internal admin: secret=hunter2" };
+    try {
+      const publicAnswer = await post(`${receiver.url}/small`, true);
+      expect(publicAnswer).toMatchObject({ kind: "response", status: 403, body: "internal admin: secret=hunter2" });
+      const privateAnswer = await post(`${receiver.url}/small`, false);
+      expect(privateAnswer).toMatchObject({ kind: "response", status: 403, body: null, bytes: 30 });
+      expect(privateAnswer.durationMs).toBeGreaterThanOrEqual(0);
+      // Sent chunked (no Content-Length): the size is what was read before hanging up, at least the first KiB.
+      const huge = await post(`${receiver.url}/huge`, true);
+      expect(huge).toMatchObject({ kind: "response", status: 200, body: "x".repeat(RESPONSE_BODY_LIMIT_BYTES) });
+      expect(huge.kind === "response" && huge.bytes).toBeGreaterThanOrEqual(RESPONSE_BODY_LIMIT_BYTES);
+      const hugePrivate = await post(`${receiver.url}/huge`, false);
+      expect(hugePrivate).toMatchObject({ kind: "response", status: 200, body: null });
+    } finally {
       await receiver.close();
     }
   });

@@ -6,5 +6,6 @@
 export { ClientSecret, type ClientSecretArgs } from "./resources/client-secret.ts";
 export { IdentityProvider, type IdentityProviderArgs } from "./resources/identity-provider.ts";
 export { OAuthApp, type OAuthAppArgs } from "./resources/oauth-app.ts";
+export { type LatchResourceOptions, Provider, type ProviderArgs } from "./resources/provider.ts";
 export { Scope, type ScopeArgs } from "./resources/scope.ts";
 export { Webhook, type WebhookArgs } from "./resources/webhook.ts";

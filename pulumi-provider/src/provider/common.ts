@@ -12,17 +12,28 @@ import {
   requireSettings,
   resolveSettings,
 } from "./client.ts";
+import { CONNECTION, connectionChanged, connectionOf, rawConnection, withoutConnection } from "./connection.ts";
 import { isUnknown } from "./rules.ts";
 
 /** Pulumi's dynamic-provider config object, as `configure()` receives it. */
 export type ProviderConfig = { get(key: string): string | undefined };
 
-/** What every Latch provider keeps between calls: the settings `configure()` read, never serialized. */
-export type ProviderState = { settings: LatchSettings | undefined };
+/**
+ * What every Latch provider keeps between calls: the settings `configure()` read, never serialized. A call for a
+ * resource of an explicit `latch.Provider` sees that provider's settings instead (`unknownConnection` while a
+ * preview cannot know them).
+ */
+export type ProviderState = { settings: LatchSettings | undefined; unknownConnection?: boolean };
 
 /** Settings from `configure()`, else (an engine that never called it, a direct test) from the environment. */
 export function settingsOf(provider: ProviderState, subject: ErrorSubject): LatchSettings {
   return requireSettings(provider.settings ?? resolveSettings(undefined), subject);
+}
+
+/** The settings `check` may ask the server with, or undefined when it cannot know them (a preview's unknown key). */
+export function checkSettingsOf(provider: ProviderState | undefined): LatchSettings | undefined {
+  if (provider?.unknownConnection) return undefined;
+  return provider?.settings ?? resolveSettings(undefined);
 }
 
 function sameValue(a: unknown, b: unknown, unordered: boolean): boolean {
@@ -169,12 +180,42 @@ export function redactedError(error: unknown, secretValues: readonly unknown[]):
   return error;
 }
 
+/** `this` for one call: the explicit provider's settings when the resource carries a connection. */
+function scopedState(state: ProviderState | undefined, carrier: unknown): ProviderState | undefined {
+  const connection = connectionOf(carrier);
+  if (connection === undefined) return state;
+  const scoped = Object.create(state ?? null) as ProviderState;
+  scoped.settings = connection === "unknown" ? undefined : connection;
+  scoped.unknownConnection = connection === "unknown";
+  return scoped;
+}
+
+type Result = Record<string, unknown> & { outs?: Record<string, unknown>; inputs?: Record<string, unknown> };
+
+/** Hands the connection back in what the engine stores (inputs, outputs), so delete and refresh reach the same org. */
+function withConnectionBack(method: string, result: unknown, carrier: unknown): unknown {
+  const connection = rawConnection(carrier);
+  if (connection === undefined || result === null || typeof result !== "object") return result;
+  const value = result as Result;
+  const put = (target: Record<string, unknown> | undefined) =>
+    target && Object.assign(target, { [CONNECTION]: connection });
+  if (method === "check") put(value.inputs);
+  if (method === "create" || method === "update") put(value.outs);
+  if (method === "read" && value.id) {
+    put(value.props as Record<string, unknown> | undefined);
+    put(value.inputs);
+  }
+  return result;
+}
+
 /**
  * The provider the engine's host calls. Every lifecycle method sees the program's properties only: the host passes
  * the serialized provider itself (`__provider`, ~50 KB) with the inputs, olds and state, and a method that spreads
- * its inputs into a GraphQL input would otherwise send it to Latch. And no error it throws holds a secret: the
- * values of `secretFields` in any argument and the API key are replaced by `[secret]`, whatever the server said
- * (the CLI masks only secure config values, not a secret from another resource or the environment).
+ * its inputs into a GraphQL input would otherwise send it to Latch. The `connection` of an explicit provider is taken
+ * off too: it picks the settings of the call (see connection.ts) and is handed back in the inputs and outputs the
+ * engine stores. And no error it throws holds a secret: the values of `secretFields` in any argument and the API key
+ * are replaced by `[secret]`, whatever the server said (the CLI masks only secure config values, not a secret from
+ * another resource or the environment).
  */
 export function engineFacing<P extends object>(provider: P, secretFields: readonly string[]): P {
   const facing = { ...provider } as Record<string, unknown>;
@@ -182,15 +223,29 @@ export function engineFacing<P extends object>(provider: P, secretFields: readon
     const inner = (provider as Record<string, unknown>)[method];
     if (typeof inner !== "function") continue;
     facing[method] = async function (this: ProviderState | undefined, ...args: unknown[]) {
-      const own = args.map(withoutEngineKeys);
+      const engineArgs = args.map(withoutEngineKeys);
+      // The last argument is the one the call is about: check's and diff's news, update's news, the others' state.
+      const carrier = engineArgs[engineArgs.length - 1];
+      const state = scopedState(this, carrier);
+      const own = engineArgs.map(withoutConnection);
       try {
-        return await inner.apply(this, own);
+        const result = await inner.apply(state, own);
+        if (method === "diff" && connectionChanged(engineArgs[1], engineArgs[2])) {
+          const diff = result as { changes: boolean; diffs?: string[] };
+          diff.changes = true;
+          diff.diffs = [...(diff.diffs ?? []), CONNECTION];
+        }
+        return withConnectionBack(method, result, carrier);
       } catch (error) {
-        const values: unknown[] = [this?.settings?.apiKey, process.env.LATCH_API_KEY];
+        const values: unknown[] = [this?.settings?.apiKey, state?.settings?.apiKey, process.env.LATCH_API_KEY];
         for (const arg of own) {
           if (arg !== null && typeof arg === "object") {
             for (const field of secretFields) values.push((arg as Record<string, unknown>)[field]);
           }
+        }
+        const partial = error as { properties?: Record<string, unknown> };
+        if (method === "create" && partial && typeof partial.properties === "object" && partial.properties) {
+          withConnectionBack("create", { outs: partial.properties }, carrier);
         }
         throw redactedError(error, values);
       }

@@ -9,6 +9,7 @@ import { APP_SECRETS_FIELD, type AppSecret, type LiveAppSecret, liveAppSecret, m
 import { type ErrorSubject, graphql, isNotFound, type LatchSettings, latchError, resolveSettings } from "./client.ts";
 import {
   changedProperties,
+  checkSettingsOf,
   diffResult,
   engineFacing,
   inOrderOf,
@@ -583,7 +584,7 @@ export function createOAuthAppProvider() {
       const desired = normalizeOAuthApp(news);
       const failures = validateOAuthApp(news, desired);
       if (!failures.some((failure) => failure.property === "scopes") && Array.isArray(desired.scopes)) {
-        const settings = (this as ProviderState).settings ?? resolveSettings(undefined);
+        const settings = checkSettingsOf(this as ProviderState);
         failures.push(...(await undefinedScopeFailures(settings, desired.scopes, subjectOf(desired).resource)));
       }
       // Structs cannot carry undefined: a missing required input is null (and a failure) instead.

@@ -7,14 +7,25 @@ import { graphql, type LatchSettings } from "./client.ts";
 import type { Failure } from "./rules.ts";
 import { BUILT_IN_SCOPES, isUnknown } from "./rules.ts";
 
-type Declared = { __latchDeclaredScopes?: Set<string> };
+type Declared = { __latchDeclaredScopes?: Map<string, Set<string>> };
 
-/** Notes a scope name a Scope resource of this program declares (called by its check). */
-export function declareScope(name: unknown): void {
-  if (typeof name !== "string" || isUnknown(name)) return;
+/** Which organization a declaration is for: a scope of one provider instance does not count for another's apps. */
+const organizationKey = (settings: LatchSettings | undefined) =>
+  settings ? `${settings.endpoint}\n${settings.apiKey}` : "";
+
+function declaredFor(settings: LatchSettings | undefined): Set<string> {
   const global = globalThis as Declared;
-  global.__latchDeclaredScopes ??= new Set();
-  global.__latchDeclaredScopes.add(name);
+  global.__latchDeclaredScopes ??= new Map();
+  const key = organizationKey(settings);
+  const declared = global.__latchDeclaredScopes.get(key) ?? new Set<string>();
+  global.__latchDeclaredScopes.set(key, declared);
+  return declared;
+}
+
+/** Notes a scope name a Scope resource of this program declares in the organization of `settings` (its check). */
+export function declareScope(name: unknown, settings: LatchSettings | undefined): void {
+  if (typeof name !== "string" || isUnknown(name)) return;
+  declaredFor(settings).add(name);
 }
 
 /**
@@ -27,7 +38,7 @@ export async function undefinedScopeFailures(
   scopes: readonly unknown[],
   resource: string,
 ): Promise<Failure[]> {
-  const declared = (globalThis as Declared).__latchDeclaredScopes ?? new Set<string>();
+  const declared = declaredFor(settings);
   const custom = scopes.filter(
     (scope): scope is string =>
       typeof scope === "string" && !isUnknown(scope) && !BUILT_IN_SCOPES.includes(scope) && !declared.has(scope),

@@ -6,6 +6,7 @@
 import { type ErrorSubject, graphql, type LatchSettings, resolveSettings } from "./client.ts";
 import {
   changedProperties,
+  checkSettingsOf,
   deleteIdempotently,
   diffResult,
   engineFacing,
@@ -96,7 +97,7 @@ export function createScopeProvider() {
         const problem = customScopeNameProblem(inputs.name);
         if (problem) failures.push({ property: "name", reason: problem });
         // An app of this program may then ask for it before it exists.
-        else declareScope(inputs.name);
+        else declareScope(inputs.name, checkSettingsOf(this as ProviderState));
       }
       if (!isUnknown(inputs.adopt) && typeof inputs.adopt !== "boolean") {
         failures.push({ property: "adopt", reason: "adopt must be true or false" });

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type ClientSecretInputs, createClientSecretProvider } from "../provider/client-secret.ts";
-import { type InputsOf, outputSlots, withSecretOutputs } from "./outputs.ts";
+import { type InputsOf, outputSlots } from "./outputs.ts";
+import { type LatchResourceOptions, registration } from "./provider.ts";
 
 const provider = createClientSecretProvider();
 
@@ -24,10 +25,8 @@ export class ClientSecret extends pulumi.dynamic.Resource {
   declare readonly secretId: pulumi.Output<string>;
   declare readonly status: pulumi.Output<"ACTIVE" | "EXPIRED" | "REVOKED">;
 
-  constructor(name: string, args: ClientSecretArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
+  constructor(name: string, args: ClientSecretArgs, opts?: LatchResourceOptions) {
+    const registered = registration(
       {
         ...outputSlots([
           "app",
@@ -42,9 +41,9 @@ export class ClientSecret extends pulumi.dynamic.Resource {
         ]),
         ...args,
       },
-      withSecretOutputs(opts, ["secret"]),
-      "latch",
-      "ClientSecret",
+      opts,
+      ["secret"],
     );
+    super(provider, name, registered.props, registered.opts, "latch", "ClientSecret");
   }
 }

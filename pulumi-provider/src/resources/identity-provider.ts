@@ -4,7 +4,8 @@ import {
   type IdentityProviderInputs,
   type IdentityProviderKind,
 } from "../provider/identity-provider.ts";
-import { type InputsOf, outputSlots, withSecretOutputs } from "./outputs.ts";
+import { type InputsOf, outputSlots } from "./outputs.ts";
+import { type LatchResourceOptions, registration } from "./provider.ts";
 
 const provider = createIdentityProviderProvider();
 
@@ -33,10 +34,8 @@ export class IdentityProvider extends pulumi.dynamic.Resource {
   /** Whether it took over the app's existing provider of this kind. */
   declare readonly adopt: pulumi.Output<boolean>;
 
-  constructor(name: string, args: IdentityProviderArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
+  constructor(name: string, args: IdentityProviderArgs, opts?: LatchResourceOptions) {
+    const registered = registration(
       {
         ...outputSlots([
           "app",
@@ -58,9 +57,9 @@ export class IdentityProvider extends pulumi.dynamic.Resource {
         ...args,
         clientSecret: pulumi.secret(args.clientSecret),
       },
-      withSecretOutputs(opts, ["clientSecret"]),
-      "latch",
-      "IdentityProvider",
+      opts,
+      ["clientSecret"],
     );
+    super(provider, name, registered.props, registered.opts, "latch", "IdentityProvider");
   }
 }

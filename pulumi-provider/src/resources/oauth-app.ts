@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createOAuthAppProvider, type OAuthAppInputs, type OAuthAppOutputs } from "../provider/oauth-app.ts";
-import { type InputsOf, outputSlots, withSecretOutputs } from "./outputs.ts";
+import { type InputsOf, outputSlots } from "./outputs.ts";
+import { type LatchResourceOptions, registration } from "./provider.ts";
 
 /** One provider object for every OAuthApp: serialized once, configured by the engine's host, never here. */
 const provider = createOAuthAppProvider();
@@ -104,15 +105,13 @@ export class OAuthApp extends pulumi.dynamic.Resource {
   declare readonly clientSecretId: pulumi.Output<string | null>;
   declare readonly previousSecretsExpireAt: pulumi.Output<string | null>;
 
-  constructor(name: string, args: OAuthAppArgs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: OAuthAppArgs, opts?: LatchResourceOptions) {
     const { retainOnDelete, ...rest } = opts ?? {};
-    super(
-      provider,
-      name,
+    const registered = registration(
       { ...outputSlots(OAUTH_APP_OUTPUTS), ...args, managedBy: stackMarker(), retainOnDelete: retainOnDelete ?? false },
-      withSecretOutputs(rest, OAUTH_APP_SECRET_OUTPUTS),
-      "latch",
-      "OAuthApp",
+      rest,
+      OAUTH_APP_SECRET_OUTPUTS,
     );
+    super(provider, name, registered.props, registered.opts, "latch", "OAuthApp");
   }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createScopeProvider, type ScopeInputs } from "../provider/scope.ts";
 import { type InputsOf, outputSlots } from "./outputs.ts";
+import { type LatchResourceOptions, registration } from "./provider.ts";
 
 const provider = createScopeProvider();
 
@@ -13,7 +14,8 @@ export class Scope extends pulumi.dynamic.Resource {
   /** Whether it took over an existing scope of that name (a retained one) instead of creating one. */
   declare readonly adopt: pulumi.Output<boolean>;
 
-  constructor(name: string, args: ScopeArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...outputSlots(["name", "description", "adopt"]), ...args }, opts, "latch", "Scope");
+  constructor(name: string, args: ScopeArgs, opts?: LatchResourceOptions) {
+    const registered = registration({ ...outputSlots(["name", "description", "adopt"]), ...args }, opts, []);
+    super(provider, name, registered.props, registered.opts, "latch", "Scope");
   }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createWebhookProvider, type WebhookInputs } from "../provider/webhook.ts";
-import { type InputsOf, outputSlots, withSecretOutputs } from "./outputs.ts";
+import { type InputsOf, outputSlots } from "./outputs.ts";
+import { type LatchResourceOptions, registration } from "./provider.ts";
 
 const provider = createWebhookProvider();
 
@@ -21,10 +22,8 @@ export class Webhook extends pulumi.dynamic.Resource {
   declare readonly previousSecretExpiresAt: pulumi.Output<string | null>;
   declare readonly disabledAt: pulumi.Output<string | null>;
 
-  constructor(name: string, args: WebhookArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
+  constructor(name: string, args: WebhookArgs, opts?: LatchResourceOptions) {
+    const registered = registration(
       {
         ...outputSlots([
           "url",
@@ -40,9 +39,9 @@ export class Webhook extends pulumi.dynamic.Resource {
         ]),
         ...args,
       },
-      withSecretOutputs(opts, ["secret"]),
-      "latch",
-      "Webhook",
+      opts,
+      ["secret"],
     );
+    super(provider, name, registered.props, registered.opts, "latch", "Webhook");
   }
 }

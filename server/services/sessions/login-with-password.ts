@@ -2,7 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { MAX_PASSWORD_LENGTH, verifyPassword, verifyPasswordAgainstNothing } from "../../crypto/password.ts";
 import { User } from "../../db/entities/index.ts";
 import { recordEvent } from "../record-event.ts";
-import { createSession } from "./create-session.ts";
+import { signInUser } from "./sign-in-user.ts";
 
 export type LoginWithPasswordInput = {
   readonly email: string;
@@ -63,7 +63,7 @@ export async function loginWithPassword(
       await tx.flush();
       return { ok: false };
     }
-    const session = await createSession(
+    const session = await signInUser(
       tx,
       {
         userId: user.id,
@@ -72,18 +72,7 @@ export async function loginWithPassword(
         userAgent: input.userAgent,
         ...(input.absoluteTimeoutMs !== undefined && { absoluteTimeoutMs: input.absoluteTimeoutMs }),
       },
-      now,
-    );
-    await tx.nativeUpdate(User, { id: user.id }, { lastLoginAt: now });
-    recordEvent(
-      tx,
-      {
-        type: "user.signed_in",
-        subjectType: "user",
-        subjectId: user.id,
-        actor: { type: "user", id: user.id },
-        payload: { method: "password", sessionId: session.sessionId },
-      },
+      { payload: { method: "password" } },
       now,
     );
     await tx.flush();

@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { User } from "../../db/entities/index.ts";
-import { recordEvent } from "../record-event.ts";
-import { type CreatedSession, createSession } from "../sessions/create-session.ts";
+import type { CreatedSession } from "../sessions/create-session.ts";
+import { signInUser } from "../sessions/sign-in-user.ts";
 import { type AccountLinkProblem, findAccountLink, spendAccountLink, voidAccountLinks } from "./account-links.ts";
 import { recordUserEvent, userEventScopes } from "./record-user-event.ts";
 
@@ -54,7 +54,7 @@ export async function verifyEmail(em: EntityManager, input: VerifyEmailInput, no
     }
     let session: CreatedSession | null = null;
     if (input.signedInUserId !== user.id) {
-      session = await createSession(
+      session = await signInUser(
         tx,
         {
           userId: user.id,
@@ -63,18 +63,7 @@ export async function verifyEmail(em: EntityManager, input: VerifyEmailInput, no
           userAgent: input.userAgent,
           ...(input.absoluteTimeoutMs !== undefined && { absoluteTimeoutMs: input.absoluteTimeoutMs }),
         },
-        now,
-      );
-      await tx.nativeUpdate(User, { id: user.id }, { lastLoginAt: now });
-      recordEvent(
-        tx,
-        {
-          type: "user.signed_in",
-          subjectType: "user",
-          subjectId: user.id,
-          actor: { type: "user", id: user.id },
-          payload: { method: "email_link", sessionId: session.sessionId },
-        },
+        { payload: { method: "email_link" } },
         now,
       );
     }

@@ -65,6 +65,11 @@ export type Config = {
    * (exact `scheme://host[:port]`, no wildcard). Any other origin gets bearer-only CORS, and its cookie is refused.
    */
   readonly corsOrigins: readonly string[];
+  /**
+   * LATCH_SIGN_UP: whether a person may create an account when no app's authorization is under way (the console's
+   * sign-in), to then create workspaces of their own. Inside an authorization the app's organization decides.
+   */
+  readonly openSignUp: boolean;
 };
 
 /**
@@ -220,6 +225,10 @@ const schema = z.object({
   LATCH_SESSION_IDLE_TIMEOUT: z.preprocess(emptyToUndefined, duration.optional()),
   LATCH_SESSION_ABSOLUTE_TIMEOUT: z.preprocess(emptyToUndefined, duration.optional()),
   LATCH_CORS_ORIGINS: z.preprocess(emptyToUndefined, originList.optional()),
+  LATCH_SIGN_UP: z.preprocess(
+    emptyToUndefined,
+    z.enum(["open", "closed"], { message: "must be open or closed" }).optional(),
+  ),
   LATCH_MAIL_FROM: z.preprocess(
     emptyToUndefined,
     z
@@ -299,6 +308,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     mailFrom: e.LATCH_MAIL_FROM ?? `Latch <no-reply@${new URL(publicUrl).hostname}>`,
     sessionPolicy,
     corsOrigins: [...new Set(e.LATCH_CORS_ORIGINS ?? [])],
+    // Open by default outside production, so `npm start` alone lets a newcomer sign up; closed in production.
+    openSignUp: (e.LATCH_SIGN_UP ?? (e.NODE_ENV === "production" ? "closed" : "open")) === "open",
     graphqlIntrospection: e.LATCH_GRAPHQL_INTROSPECTION
       ? e.LATCH_GRAPHQL_INTROSPECTION === "true"
       : e.NODE_ENV !== "production",

@@ -48,7 +48,7 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
     const { branding, formAction, providers, headers, signUpOpen } = await authorizeContext(
       deps.orm.em.fork(),
       page.returnTo,
-      deps.config.publicUrl,
+      deps.config,
     );
     const csrfToken = issueCsrfToken(key, { anonymousId });
     return sendPage(
@@ -189,18 +189,25 @@ type AuthorizeContext = {
  * identity providers ("Continue with …"), and the `form-action` sources of its registered redirect URIs, since the
  * login POST's redirect chain may end at one.
  */
-async function authorizeContext(em: EntityManager, returnTo: string, publicUrl: string): Promise<AuthorizeContext> {
+async function authorizeContext(
+  em: EntityManager,
+  returnTo: string,
+  config: { readonly publicUrl: string; readonly openSignUp: boolean },
+): Promise<AuthorizeContext> {
+  const { publicUrl } = config;
   const integrationId = connectionStartIntegrationId(returnTo, publicUrl);
   if (integrationId) return connectionContext(em, integrationId);
   const clientId = authorizeRequestClientId(returnTo, publicUrl);
-  const context = clientId ? await loadSignInContext(em, clientId) : null;
+  // No authorization under way (the console's sign-in): the installation's LATCH_SIGN_UP decides.
+  if (!clientId) return { ...NO_CONTEXT, signUpOpen: config.openSignUp };
+  const context = await loadSignInContext(em, clientId);
   if (!context) return NO_CONTEXT;
   return {
     branding: context.branding,
     formAction: context.redirectUris.flatMap((uri) => formActionSource(uri) ?? []),
     providers: [...context.providers],
     headers: {},
-    signUpOpen: (await signUpPolicyFor(em, clientId)).policy === "OPEN",
+    signUpOpen: (await signUpPolicyFor(em, clientId, config.openSignUp)).policy === "OPEN",
   };
 }
 

@@ -32,7 +32,8 @@ export type SignUpLimiters = {
 type FormState = { email?: string; displayName?: string; error?: string; errorField?: SignUpField };
 
 /**
- * Sign-up: `GET/POST /signup`, offered only while authorizing an app whose organization's `signUpPolicy` is OPEN.
+ * Sign-up: `GET/POST /signup`, offered while authorizing an app whose organization's `signUpPolicy` is OPEN, and
+ * outside any authorization (the console's sign-in) when LATCH_SIGN_UP is open.
  * The POST answers "Check your email" whether or not the address already has an account (its owner is mailed
  * instead); the mailed link verifies the address, signs the person in and continues `return_to`.
  */
@@ -127,7 +128,7 @@ export function registerSignUpRoutes(
     const returnTo = safeReturnTo(c.req.query("return_to"), deps.config.publicUrl);
     const clientId = authorizeRequestClientId(returnTo, deps.config.publicUrl);
     const branding = await brandingFor(clientId);
-    const { policy } = await signUpPolicyFor(deps.orm.em.fork(), clientId);
+    const { policy } = await signUpPolicyFor(deps.orm.em.fork(), clientId, deps.config.openSignUp);
     if (policy !== "OPEN") return closedPage(c, returnTo, branding);
     return signUpForm(c, 200, { returnTo, branding });
   });
@@ -147,7 +148,7 @@ export function registerSignUpRoutes(
     if (!checkCsrf(c, { key, publicUrl: deps.config.publicUrl, binding }, form.csrf_token)) {
       return signUpForm(c, 403, { ...state, error: FORM_EXPIRED });
     }
-    const { policy } = await signUpPolicyFor(deps.orm.em.fork(), clientId);
+    const { policy } = await signUpPolicyFor(deps.orm.em.fork(), clientId, deps.config.openSignUp);
     if (policy !== "OPEN") return closedPage(c, returnTo, branding);
     const problem = signUpFieldProblem({ email, displayName, password });
     if (problem) return signUpForm(c, 400, { ...state, error: problem.message, errorField: problem.field });
@@ -169,7 +170,14 @@ export function registerSignUpRoutes(
     const result = await signUp(
       deps.orm.em.fork(),
       mailDeps,
-      { email, displayName, password, clientId, returnTo: returnTo === DEFAULT_RETURN_TO ? null : returnTo },
+      {
+        email,
+        displayName,
+        password,
+        clientId,
+        openSignUp: deps.config.openSignUp,
+        returnTo: returnTo === DEFAULT_RETURN_TO ? null : returnTo,
+      },
       now,
     );
     if (!result.ok) {

@@ -17,6 +17,8 @@ export type SignUpInput = {
   readonly password: string;
   /** The app whose authorization request the person is signing up to continue: its organization decides. */
   readonly clientId: string | null;
+  /** Whether sign-up is open when `clientId` is null (LATCH_SIGN_UP). */
+  readonly openSignUp: boolean;
   /** Where verifying continues (a path checked by `safeReturnTo`), carried in the verification link. */
   readonly returnTo: string | null;
 };
@@ -55,7 +57,7 @@ export async function signUp(
   input: SignUpInput,
   now: Date,
 ): Promise<SignUpResult> {
-  const { policy, organizationId } = await signUpPolicyFor(em, input.clientId);
+  const { policy, organizationId } = await signUpPolicyFor(em, input.clientId, input.openSignUp);
   if (policy !== "OPEN") return { ok: false, problem: "closed", policy };
   const email = input.email.trim();
   const problem = signUpFieldProblem({ ...input, email });

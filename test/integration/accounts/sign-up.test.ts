@@ -1,6 +1,6 @@
 import * as oauth from "oauth4webapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AccountToken, Event, Organization, Session, User } from "../../../server/db/entities/index.ts";
+import { AccountToken, Event, Membership, Organization, Session, User } from "../../../server/db/entities/index.ts";
 import { codeFlowRequest, discoverLatch, redeemCallback } from "../../support/code-flow-client.ts";
 import { createApp, createUser, PASSWORD, REDIRECT, type TestApp } from "../../support/oauth-fixtures.ts";
 import { linkIn, type SmtpCapture, startSmtpCapture } from "../../support/smtp-capture.ts";
@@ -116,10 +116,56 @@ describe("sign-up policy", () => {
       expect(await post.text()).toContain("Sign-up isn");
       expect(await server.orm.em.fork().count(User, { emailNormalized: email })).toBe(0);
     }
-    // Without an app there is no organization to admit anyone.
-    expect((await agent.get("/login")).status).toBe(200);
-    expect(await (await agent.get("/login")).text()).not.toContain("Create account");
-    expect((await agent.get("/signup")).status).toBe(403);
+    // Without an app the installation decides: LATCH_SIGN_UP is open by default outside production.
+    expect(await (await agent.get("/login?return_to=%2Fconsole")).text()).toContain("Create account");
+    expect((await agent.get("/signup?return_to=%2Fconsole")).status).toBe(200);
+    // An unknown client admits no one, whatever LATCH_SIGN_UP says.
+    const unknown = "/oauth2/authorize?client_id=no-such-app&response_type=code";
+    expect(await (await agent.get(`/login?return_to=${encodeURIComponent(unknown)}`)).text()).not.toContain(
+      "Create account",
+    );
+    expect((await agent.get(`/signup?return_to=${encodeURIComponent(unknown)}`)).status).toBe(403);
+  });
+
+  it("with LATCH_SIGN_UP=closed, no one signs up outside an app's authorization", async () => {
+    const closed = await startTestServer({ env: { LATCH_SIGN_UP: "closed" } });
+    try {
+      const agent = new UserAgent(closed.url);
+      expect(await (await agent.get("/login?return_to=%2Fconsole")).text()).not.toContain("Create account");
+      const form = await agent.get("/signup?return_to=%2Fconsole");
+      expect(form.status).toBe(403);
+      expect(await form.text()).toContain("Sign-up isn&#39;t available");
+    } finally {
+      await closed.stop();
+    }
+  });
+
+  it("outside an app: the account joins no organization, the link signs in, and the person can create a workspace", async () => {
+    const agent = browser();
+    const email = freshEmail("newcomer");
+    const answer = await submitSignUp(agent, "/console", { email });
+    expect(answer.status).toBe(200);
+    const message = await smtp.waitFor(email);
+    const verified = await confirmLink(agent, linkIn(message, `${server.url}/verify-email?token=`));
+    expect(verified.status).toBe(303);
+    expect(location(verified)).toBe("/console");
+    const user = await server.orm.em.fork().findOneOrFail(User, { emailNormalized: email });
+    expect(user.emailVerified).toBe(true);
+    expect(await server.orm.em.fork().count(Membership, { user: user.id })).toBe(0);
+    const cookie = [...agent.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+    const created = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url, cookie },
+      body: JSON.stringify({
+        query: `mutation { createOrganization(name: "Newcomer Co") {
+          __typename ... on OrganizationPayload { organization { name } } } }`,
+      }),
+    });
+    expect(await created.json()).toMatchObject({
+      data: { createOrganization: { organization: { name: "Newcomer Co" } } },
+    });
+    const membership = await server.orm.em.fork().findOneOrFail(Membership, { user: user.id });
+    expect(membership.role).toBe("owner");
   });
 });
 

@@ -71,7 +71,7 @@ export function ConsoleApp() {
                 <WorkspaceSwitcher workspaces={viewer.data.viewer.organizations} />
               ) : (
                 <Text size="sm" c="dimmed" truncate>
-                  {viewer.data.viewer.organization.name}
+                  {viewer.data.viewer.organization?.name ?? "No workspace yet"}
                 </Text>
               ))}
           </Group>
@@ -81,54 +81,59 @@ export function ConsoleApp() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Console">
-        <NavLink
-          href={hrefFor({ screen: "apps" })}
-          label="OAuth apps"
-          active={route.screen === "apps" || route.screen === "app" || route.screen === "create-app"}
-          onClick={go({ screen: "apps" })}
-        />
-        <NavLink
-          href={hrefFor({ screen: "api-keys" })}
-          label="API keys"
-          active={route.screen === "api-keys"}
-          onClick={go({ screen: "api-keys" })}
-        />
-        <NavLink
-          href={hrefFor({ screen: "webhooks" })}
-          label="Webhooks"
-          active={route.screen === "webhooks" || route.screen === "webhook"}
-          onClick={go({ screen: "webhooks" })}
-        />
-        <NavLink
-          href={hrefFor({ screen: "integrations" })}
-          label="OAuth credentials"
-          active={route.screen === "integrations"}
-          onClick={go({ screen: "integrations" })}
-        />
-        <NavLink
-          href={hrefFor({ screen: "scopes" })}
-          label="Scopes"
-          active={route.screen === "scopes"}
-          onClick={go({ screen: "scopes" })}
-        />
-        <NavLink
-          href={hrefFor({ screen: "audit-log" })}
-          label="Audit log"
-          active={route.screen === "audit-log"}
-          onClick={go({ screen: "audit-log" })}
-        />
-        <NavLink
-          href={hrefFor({ screen: "members" })}
-          label="Members"
-          active={route.screen === "members"}
-          onClick={go({ screen: "members" })}
-        />
-        <NavLink
-          href={hrefFor({ screen: "workspace-settings" })}
-          label="Workspace settings"
-          active={route.screen === "workspace-settings"}
-          onClick={go({ screen: "workspace-settings" })}
-        />
+        {/* A person in no workspace yet has only "Create workspace" to go to. */}
+        {(viewer.status !== "done" || viewer.data.viewer.organization) && (
+          <>
+            <NavLink
+              href={hrefFor({ screen: "apps" })}
+              label="OAuth apps"
+              active={route.screen === "apps" || route.screen === "app" || route.screen === "create-app"}
+              onClick={go({ screen: "apps" })}
+            />
+            <NavLink
+              href={hrefFor({ screen: "api-keys" })}
+              label="API keys"
+              active={route.screen === "api-keys"}
+              onClick={go({ screen: "api-keys" })}
+            />
+            <NavLink
+              href={hrefFor({ screen: "webhooks" })}
+              label="Webhooks"
+              active={route.screen === "webhooks" || route.screen === "webhook"}
+              onClick={go({ screen: "webhooks" })}
+            />
+            <NavLink
+              href={hrefFor({ screen: "integrations" })}
+              label="OAuth credentials"
+              active={route.screen === "integrations"}
+              onClick={go({ screen: "integrations" })}
+            />
+            <NavLink
+              href={hrefFor({ screen: "scopes" })}
+              label="Scopes"
+              active={route.screen === "scopes"}
+              onClick={go({ screen: "scopes" })}
+            />
+            <NavLink
+              href={hrefFor({ screen: "audit-log" })}
+              label="Audit log"
+              active={route.screen === "audit-log"}
+              onClick={go({ screen: "audit-log" })}
+            />
+            <NavLink
+              href={hrefFor({ screen: "members" })}
+              label="Members"
+              active={route.screen === "members"}
+              onClick={go({ screen: "members" })}
+            />
+            <NavLink
+              href={hrefFor({ screen: "workspace-settings" })}
+              label="Workspace settings"
+              active={route.screen === "workspace-settings"}
+              onClick={go({ screen: "workspace-settings" })}
+            />
+          </>
+        )}
         {viewer.status === "done" && viewer.data.viewer.kind === "USER" && (
           <NavLink
             href={hrefFor({ screen: "create-workspace" })}
@@ -143,7 +148,17 @@ export function ConsoleApp() {
       <AppShell.Main>
         {viewer.status === "loading" && <LoadingState label="Signing you in" />}
         {viewer.status === "error" && <ErrorState message={viewer.message} onRetry={viewer.reload} />}
-        {viewer.status === "done" && <Screen route={route} viewer={viewer.data.viewer} onChange={viewer.reload} />}
+        {viewer.status === "done" &&
+          (viewer.data.viewer.organization ? (
+            <Screen
+              route={route}
+              viewer={{ ...viewer.data.viewer, organization: viewer.data.viewer.organization }}
+              onChange={viewer.reload}
+            />
+          ) : (
+            // Signed up, or removed from the last workspace: creating one is the only thing to do.
+            <CreateWorkspaceScreen first />
+          ))}
       </AppShell.Main>
     </AppShell>
   );

@@ -27,8 +27,11 @@ const CREATE = graphql(`
   }
 `);
 
-/** A new workspace, owned by the person who creates it; the console switches to it at once. */
-export function CreateWorkspaceScreen() {
+/**
+ * A new workspace, owned by the person who creates it; the console switches to it at once. `first`: the person
+ * belongs to none yet, so there is nothing to cancel back to.
+ */
+export function CreateWorkspaceScreen({ first = false }: { readonly first?: boolean }) {
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<MutationError | null>(null);
@@ -50,6 +53,7 @@ export function CreateWorkspaceScreen() {
   return (
     <Stack maw={560}>
       <Title order={2}>Create workspace</Title>
+      {first && <Text fw={500}>Welcome to Latch. You don't belong to a workspace yet: create one to get started.</Text>}
       <Text size="sm">
         A workspace holds its own apps, scopes, webhooks, API keys and members. You become its owner, and can invite
         others later.
@@ -69,9 +73,11 @@ export function CreateWorkspaceScreen() {
             <Button type="submit" loading={busy}>
               Create workspace
             </Button>
-            <Button variant="default" onClick={() => navigate({ screen: "apps" })}>
-              Cancel
-            </Button>
+            {!first && (
+              <Button variant="default" onClick={() => navigate({ screen: "apps" })}>
+                Cancel
+              </Button>
+            )}
           </Group>
         </Stack>
       </Paper>

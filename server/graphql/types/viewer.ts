@@ -1,7 +1,7 @@
 import { type MembershipRole, Organization } from "../../db/entities/index.ts";
 import { listUserOrganizations } from "../../services/organizations/list-user-organizations.ts";
 import { builder } from "../builder.ts";
-import type { Principal } from "../context.ts";
+import { NO_ORGANIZATION, type Principal } from "../context.ts";
 import { MembershipRoleEnum } from "./membership.ts";
 import { OrganizationNode } from "./organization.ts";
 
@@ -44,8 +44,10 @@ const Viewer = builder.objectRef<Principal>("Viewer").implement({
     scopes: t.exposeStringList("scopes", { description: "What this credential may do." }),
     organization: t.field({
       type: OrganizationNode,
-      description: "The organization the caller acts in.",
-      resolve: (principal) => principal.organizationId,
+      nullable: true,
+      description:
+        "The organization the caller acts in; null for a signed-in user who belongs to no workspace yet (just signed up, or removed from the last one), who may only `createOrganization`.",
+      resolve: (principal) => (principal.organizationId === NO_ORGANIZATION ? null : principal.organizationId),
     }),
     organizations: t.field({
       type: [ViewerOrganization],
@@ -66,8 +68,10 @@ const Viewer = builder.objectRef<Principal>("Viewer").implement({
 builder.queryField("viewer", (t) =>
   t.field({
     type: Viewer,
-    description: "Who is calling: the credential's kind, scopes and organization.",
-    authScopes: { member: true },
+    description:
+      "Who is calling: the credential's kind, scopes and organization. A signed-in user in no workspace yet may ask too (their `organization` is null).",
+    // Either scope: a member of the organization acted in, or any signed-in person (who may be in none yet).
+    authScopes: { member: true, signedIn: true },
     resolve: (_root, _args, context) => context.principal,
   }),
 );

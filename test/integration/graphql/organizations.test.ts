@@ -101,10 +101,15 @@ describe("createOrganization", () => {
     const { user, organizationId } = await createUser(server.orm);
     await server.orm.em.fork().nativeDelete(Membership, { organization: organizationId });
     const { gql } = await sessionOf(user);
-    // Until then nothing else answers: each field is refused, none is a 500.
+    // Until then only `viewer` answers (with no organization, so a console can offer to create one); every other
+    // field is refused, none is a 500.
+    expect((await gql("{ viewer { kind organization { id } organizations { role } } }")).viewer).toEqual({
+      kind: "USER",
+      organization: null,
+      organizations: [],
+    });
     for (const query of [
       "{ organization { name } }",
-      "{ viewer { kind } }",
       `{ node(id: "${globalId("Membership", crypto.randomUUID())}") { id } }`,
       `{ node(id: "${globalId("Application", crypto.randomUUID())}") { id } }`,
     ]) {

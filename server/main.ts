@@ -39,6 +39,10 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nLatch is running at ${config.publicUrl} (console: ${config.publicUrl}/console, GraphQL: ${config.publicUrl}/graphql). Ctrl-C stops it.\n`,
   );
+  // Without SMTP outside production, mail is kept for the development outbox (see routes/dev-mail.ts).
+  if (!config.production && !config.smtpUrl) {
+    process.stdout.write(`Mail is not sent (no LATCH_SMTP_URL): read it at ${config.publicUrl}/dev/mail\n`);
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

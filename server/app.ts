@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { isDatabaseUnavailable } from "./db/unavailable.ts";
+import { isUnstorableText, UNSTORABLE_TEXT_MESSAGE } from "./db/unstorable-text.ts";
 import { createGraphQLHandler } from "./graphql/yoga.ts";
 import { corsHeaders, corsPolicy, isPreflight, maySendCookies } from "./http/cors.ts";
 import type { HttpDeps } from "./http/deps.ts";
@@ -209,6 +210,7 @@ export function createApp(deps: HttpDeps): Hono {
         "Retry-After": String(RETRY_AFTER_SECONDS),
       });
     }
+    if (isUnstorableText(error)) return jsonError(c, 400, "invalid_request", UNSTORABLE_TEXT_MESSAGE);
     deps.logger.error(
       { err: error, method: c.req.method, path: new URL(c.req.url).pathname, requestId: currentRequestId() },
       "unhandled error",

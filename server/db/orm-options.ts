@@ -4,6 +4,7 @@ import type pg from "pg";
 import { entities } from "./entities/index.ts";
 import { migrations } from "./migrations/index.ts";
 import { DEADLINE_GRACE_MS, guardQueries } from "./query-deadline.ts";
+import { refuseUnstorableText } from "./unstorable-text.ts";
 
 export type DatabaseTimeouts = {
   readonly statementMs: number;
@@ -38,6 +39,8 @@ export function createOrmOptions(opts: {
     // (PostgreSQL's CPU is the limit, and every hot statement is short); more only adds backends.
     pool: opts.pool ?? { max: 10, idleTimeoutMillis: 30_000 },
     forceUtcTimezone: true,
+    // A NUL in any value never reaches PostgreSQL: it is refused as bad input (unstorable-text.ts).
+    onQuery: refuseUnstorableText,
     // A hung database must answer 503 rather than hold every request: a bounded wait to connect or to get a pooled
     // connection, PostgreSQL's statement_timeout, and a client-side deadline a little later that closes a connection
     // whose server stopped answering (query-deadline.ts).

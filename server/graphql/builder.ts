@@ -7,6 +7,7 @@ import ValidationPlugin from "@pothos/plugin-validation";
 import { type ApiKeyScope, apiKeyAllows } from "../services/api-key-scopes.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../services/errors.ts";
 import { type GraphQLContext, NO_ORGANIZATION } from "./context.ts";
+import { type DecodedGlobalId, decodeGlobalIdOrNone, isLoadableNode } from "./global-id.ts";
 
 export type AuthScopes = {
   /** Any authenticated caller of the organization. */
@@ -49,10 +50,28 @@ export const builder = new SchemaBuilder<{
   relay: {
     cursorType: "String",
     clientMutationId: "omit",
+    // Malformed ids (not base64, another type, no uuid) name no row instead of throwing: see global-id.ts.
+    decodeGlobalID: decodeGlobalIdOrNone,
     idFieldOptions: { description: "A global id, stable across requests; pass it to `node` or to mutations." },
     nodeTypeOptions: { description: "An object with a global id." },
-    nodeQueryOptions: { description: "Any object by its global id; another organization's objects are not found." },
-    nodesQueryOptions: { description: "Objects by their global ids, in order." },
+    nodeQueryOptions: {
+      description: "Any object by its global id; another organization's objects are not found.",
+      // An id of a type that is no Node (`User:…`, or a malformed one) is not found, as an id of no row is.
+      resolve: (_root, args, _context, info, resolveNode) => {
+        if (!isLoadableNode(info.schema, args.id)) throw new NotFoundError("Node");
+        return resolveNode(args.id);
+      },
+    },
+    nodesQueryOptions: {
+      description: "Objects by their global ids, in order.",
+      resolve: async (_root, args, _context, info, resolveNodes) => {
+        const loadable = args.ids.map((id) => isLoadableNode(info.schema, id));
+        // Pothos's resolveNodes reads `args.ids` itself and skips null entries; those become NOT_FOUND items.
+        args.ids = args.ids.map((id, index) => (loadable[index] ? id : null)) as DecodedGlobalId[];
+        const nodes = await resolveNodes(args.ids);
+        return nodes.map((node, index) => (loadable[index] ? node : new NotFoundError("Node")));
+      },
+    },
     pageInfoTypeOptions: { description: "Where a page sits in a list." },
     hasNextPageFieldOptions: { description: "Whether more items follow this page." },
     hasPreviousPageFieldOptions: { description: "Whether items precede this page." },

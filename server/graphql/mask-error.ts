@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
 import { maskError as yogaMaskError } from "graphql-yoga";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../db/unavailable.ts";
+import { isUnstorableText, UNSTORABLE_TEXT_MESSAGE } from "../db/unstorable-text.ts";
 import type { Logger } from "../logger.ts";
 import { currentRequestId } from "../request-context.ts";
 import { ServiceError } from "../services/errors.ts";
@@ -17,12 +18,17 @@ function databaseUnavailable(): GraphQLError {
 
 /**
  * Decides what a client sees of an error: errors we raised on purpose (GraphQL errors with a code, service errors)
- * keep their message and code; a database outage becomes 503 with Retry-After; anything else is logged and masked.
+ * keep their message and code; a database outage becomes 503 with Retry-After; text PostgreSQL cannot store (a NUL
+ * byte) is BAD_USER_INPUT; anything else is logged and masked.
  */
 export function maskGraphQLError(error: unknown, message: string, isDev: boolean, logger: Logger): Error {
   const chain = causeChain(error);
   const root = chain.at(-1);
   if (chain.some(isDatabaseUnavailable)) return databaseUnavailable();
+  if (chain.some(isUnstorableText)) {
+    const located = isGraphQLError(error) ? { nodes: error.nodes, path: error.path } : {};
+    return new GraphQLError(UNSTORABLE_TEXT_MESSAGE, { ...located, extensions: { code: "BAD_USER_INPUT" } });
+  }
   if (root instanceof ServiceError && isGraphQLError(error)) {
     return new GraphQLError(root.message, { nodes: error.nodes, path: error.path, extensions: { code: root.code } });
   }

@@ -1,5 +1,6 @@
 import { type ResolveCursorConnectionArgs, resolveCursorConnection } from "@pothos/plugin-relay";
 import { ValidationError } from "../services/errors.ts";
+import { isUuid } from "../uuid.ts";
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
@@ -17,19 +18,39 @@ export function encodeCursor(row: Row): string {
   return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
 }
 
-export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+/**
+ * The position a cursor names. One this server did not make (its id part no uuid, which would reach SQL as a cast
+ * error) is refused like any malformed one, naming the argument it came in.
+ */
+export function decodeCursor(cursor: string, argument: "after" | "before" = "after"): { createdAt: Date; id: string } {
+  const [iso, id, ...rest] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) throw new ValidationError("after", "cursor is malformed");
+  if (!id || rest.length > 0 || !isUuid(id) || Number.isNaN(createdAt.getTime())) {
+    throw new ValidationError(argument, `${argument} is not a cursor of this list`);
+  }
   return { createdAt, id };
 }
 
 /** The keyset condition of a page, for a query ordered by (createdAt, id). */
 export function keysetWhere(args: ResolveCursorConnectionArgs): Record<string, unknown> {
-  const bound = args.after ? decodeCursor(args.after) : args.before ? decodeCursor(args.before) : null;
+  const bound = args.after
+    ? decodeCursor(args.after, "after")
+    : args.before
+      ? decodeCursor(args.before, "before")
+      : null;
   if (!bound) return {};
   const op = args.after ? "$gt" : "$lt";
   return { $or: [{ createdAt: { [op]: bound.createdAt } }, { createdAt: bound.createdAt, id: { [op]: bound.id } }] };
+}
+
+/** `first` and `last`: 0 to {@link MAX_PAGE_SIZE}; a negative one is refused here, not deep in the connection helper. */
+function checkPageSize(args: ConnectionArgs): void {
+  for (const argument of ["first", "last"] as const) {
+    const size = args[argument];
+    if (size === null || size === undefined) continue;
+    if (size < 0) throw new ValidationError(argument, `${argument} must not be negative`);
+    if (size > MAX_PAGE_SIZE) throw new ValidationError(argument, `pages hold at most ${MAX_PAGE_SIZE} items`);
+  }
 }
 
 export function keysetOrder(args: ResolveCursorConnectionArgs): { createdAt: "asc" | "desc"; id: "asc" | "desc" } {
@@ -48,9 +69,7 @@ export function paginate<T extends Row>(
     limit: number;
   }) => Promise<T[]>,
 ) {
-  if ((args.first ?? 0) > MAX_PAGE_SIZE || (args.last ?? 0) > MAX_PAGE_SIZE) {
-    throw new ValidationError(args.first ? "first" : "last", `pages hold at most ${MAX_PAGE_SIZE} items`);
-  }
+  checkPageSize(args);
   return resolveCursorConnection<Promise<T[]>>(
     {
       args: args as never,
@@ -74,11 +93,9 @@ export function paginateNewestFirst<T extends Row>(
     limit: number;
   }) => Promise<T[]>,
 ) {
-  if ((args.first ?? 0) > MAX_PAGE_SIZE || (args.last ?? 0) > MAX_PAGE_SIZE) {
-    throw new ValidationError(args.first ? "first" : "last", `pages hold at most ${MAX_PAGE_SIZE} items`);
-  }
+  checkPageSize(args);
   const beyond = (cursor: string, op: "$lt" | "$gt") => {
-    const bound = decodeCursor(cursor);
+    const bound = decodeCursor(cursor, op === "$lt" ? "after" : "before");
     return { $or: [{ createdAt: { [op]: bound.createdAt } }, { createdAt: bound.createdAt, id: { [op]: bound.id } }] };
   };
   return resolveCursorConnection<Promise<T[]>>(

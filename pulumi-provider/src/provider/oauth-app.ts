@@ -22,13 +22,13 @@ import {
 } from "./common.ts";
 import {
   allowedScopesProblems,
+  appNameProblem,
   colorProblem,
   DEFAULT_ROTATION_OVERLAP_SECONDS,
   type Failure,
   grantTypesProblems,
   isUnknown,
   maxLengthProblem,
-  nameProblem,
   optionalText,
   publicUrlProblem,
   redirectUrisProblems,
@@ -303,7 +303,7 @@ export function validateOAuthApp(news: Partial<OAuthAppInputs>, desired: OAuthAp
     if (reason !== undefined) failures.push({ property, reason });
   };
   const known = (property: keyof OAuthAppDesired) => !isUnknown(desired[property]);
-  if (known("name")) add("name", nameProblem("name", news.name));
+  if (known("name")) add("name", appNameProblem(news.name));
   if (known("type") && desired.type !== "confidential" && desired.type !== "public") {
     add("type", `type must be "confidential" or "public"`);
   }

@@ -68,6 +68,77 @@ export function nameProblem(field: string, value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * server/services/applications/application-rules.ts checkAppName (server/oauth/app-name.ts validateAppName): no
+ * bidi control, zero-width, control or invisible character, and no word mixing scripts (UTS #39 §5.2 Highly
+ * Restrictive: one script, or Latin with Han and Hiragana/Katakana, Bopomofo or Hangul).
+ */
+export function appNameProblem(value: unknown): string | undefined {
+  const basic = nameProblem("name", value);
+  if (basic !== undefined) return basic;
+  const name = (value as string).trim();
+  const codePoint = (char: string) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  const bidi = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u.exec(name);
+  if (bidi) return `name must not contain bidirectional control characters (${codePoint(bidi[0])})`;
+  const zeroWidth = /[\u200B-\u200D\u2060\uFEFF]/u.exec(name);
+  if (zeroWidth) return `name must not contain zero-width characters (${codePoint(zeroWidth[0])})`;
+  const invisible = /[\p{C}\u2028\u2029]/u.exec(name);
+  if (invisible) return `name must not contain control or invisible characters (${codePoint(invisible[0])})`;
+  const patterns = APP_NAME_SCRIPTS.flatMap((script) => {
+    try {
+      return [[script, new RegExp(`\\p{Script_Extensions=${script}}`, "u")] as const];
+    } catch {
+      return [];
+    }
+  });
+  const common = /[\p{Script_Extensions=Common}\p{Script_Extensions=Inherited}]/u;
+  const scriptsOf = (char: string): string[] => {
+    if (common.test(char)) return [];
+    const found = patterns.filter(([, pattern]) => pattern.test(char)).map(([script]) => script);
+    return found.length > 0 ? found : ["Unknown"];
+  };
+  const combinations = [
+    ["Latin", "Han", "Hiragana", "Katakana"],
+    ["Latin", "Han", "Bopomofo"],
+    ["Latin", "Han", "Hangul"],
+  ];
+  for (const word of name.split(/\s+/u)) {
+    const sets = Array.from(word, scriptsOf).filter((set) => set.length > 0);
+    if (sets.length === 0) continue;
+    const shared = sets.reduce((all, set) => all.filter((script) => set.includes(script)));
+    if (shared.length > 0) continue;
+    if (combinations.some((combo) => sets.every((set) => set.some((s) => combo.includes(s))))) continue;
+    const scripts: string[] = [];
+    for (const set of sets) if (!set.some((script) => scripts.includes(script))) scripts.push(set[0]!);
+    return `name must not mix scripts in one word: "${word}" mixes ${scripts.join(" and ")}`;
+  }
+  return undefined;
+}
+
+/** server/oauth/app-name.ts SCRIPTS: every Unicode script but Common and Inherited. */
+// biome-ignore format: a long list, kept dense
+export const APP_NAME_SCRIPTS = [
+  "Adlam", "Ahom", "Anatolian_Hieroglyphs", "Arabic", "Armenian", "Avestan", "Balinese", "Bamum", "Bassa_Vah",
+  "Batak", "Bengali", "Bhaiksuki", "Bopomofo", "Brahmi", "Braille", "Buginese", "Buhid", "Canadian_Aboriginal",
+  "Carian", "Caucasian_Albanian", "Chakma", "Cham", "Cherokee", "Chorasmian", "Coptic", "Cuneiform", "Cypriot",
+  "Cypro_Minoan", "Cyrillic", "Deseret", "Devanagari", "Dives_Akuru", "Dogra", "Duployan", "Egyptian_Hieroglyphs",
+  "Elbasan", "Elymaic", "Ethiopic", "Georgian", "Glagolitic", "Gothic", "Grantha", "Greek", "Gujarati",
+  "Gunjala_Gondi", "Gurmukhi", "Han", "Hangul", "Hanifi_Rohingya", "Hanunoo", "Hatran", "Hebrew", "Hiragana",
+  "Imperial_Aramaic", "Inscriptional_Pahlavi", "Inscriptional_Parthian", "Javanese", "Kaithi", "Kannada", "Katakana",
+  "Kawi", "Kayah_Li", "Kharoshthi", "Khitan_Small_Script", "Khmer", "Khojki", "Khudawadi", "Lao", "Latin", "Lepcha",
+  "Limbu", "Linear_A", "Linear_B", "Lisu", "Lycian", "Lydian", "Mahajani", "Makasar", "Malayalam", "Mandaic",
+  "Manichaean", "Marchen", "Masaram_Gondi", "Medefaidrin", "Meetei_Mayek", "Mende_Kikakui", "Meroitic_Cursive",
+  "Meroitic_Hieroglyphs", "Miao", "Modi", "Mongolian", "Mro", "Multani", "Myanmar", "Nabataean", "Nag_Mundari",
+  "Nandinagari", "New_Tai_Lue", "Newa", "Nko", "Nushu", "Nyiakeng_Puachue_Hmong", "Ogham", "Ol_Chiki",
+  "Old_Hungarian", "Old_Italic", "Old_North_Arabian", "Old_Permic", "Old_Persian", "Old_Sogdian", "Old_South_Arabian",
+  "Old_Turkic", "Old_Uyghur", "Oriya", "Osage", "Osmanya", "Pahawh_Hmong", "Palmyrene", "Pau_Cin_Hau", "Phags_Pa",
+  "Phoenician", "Psalter_Pahlavi", "Rejang", "Runic", "Samaritan", "Saurashtra", "Sharada", "Shavian", "Siddham",
+  "SignWriting", "Sinhala", "Sogdian", "Sora_Sompeng", "Soyombo", "Sundanese", "Syloti_Nagri", "Syriac", "Tagalog",
+  "Tagbanwa", "Tai_Le", "Tai_Tham", "Tai_Viet", "Takri", "Tamil", "Tangsa", "Tangut", "Telugu", "Thaana", "Thai",
+  "Tibetan", "Tifinagh", "Tirhuta", "Toto", "Ugaritic", "Vai", "Vithkuqi", "Wancho", "Warang_Citi", "Yezidi", "Yi",
+  "Zanabazar_Square",
+];
+
 /** server/oauth/redirect-uri.ts RESERVED_SCHEMES: schemes browsers or systems define, never a private-use redirect. */
 export const RESERVED_SCHEMES: ReadonlySet<string> = new Set([
   "about",

@@ -5,12 +5,14 @@ import {
   DEFAULT_REFRESH_TOKEN_ROTATION,
   SECONDS_SETTINGS,
 } from "../../../server/db/entities/application-settings.ts";
+import { SCRIPTS } from "../../../server/oauth/app-name.ts";
 import {
   RESERVED_SCHEMES as SERVER_RESERVED_SCHEMES,
   validateRedirectUriRegistration,
 } from "../../../server/oauth/redirect-uri.ts";
 import { BUILT_IN_SCOPE_NAMES } from "../../../server/oauth/scope-catalogue.ts";
 import {
+  checkAppName,
   checkColor,
   checkGrantTypes,
   checkIsResourceServer,
@@ -25,6 +27,8 @@ import { checkHttpsUrl, checkScopes } from "../../../server/services/identity-pr
 import { checkScopeDescription, checkScopeName } from "../../../server/services/scopes/scope-rules.ts";
 import { OAUTH_APP_DEFAULTS } from "../../src/provider/oauth-app.ts";
 import {
+  APP_NAME_SCRIPTS,
+  appNameProblem,
   BUILT_IN_SCOPES,
   clientSecretLast4,
   colorProblem,
@@ -99,6 +103,34 @@ describe("the provider's check rules agree with the server's", () => {
 
   test.each(["ok", "  padded  ", "", "   ", "x".repeat(100), "x".repeat(101)])("name %j", (name) => {
     expect(nameProblem("name", name)).toBe(serverSays(() => checkName("name", name)));
+  });
+
+  test.each([
+    "Acme",
+    "  Acme Billing  ",
+    "",
+    "x".repeat(101),
+    "Café",
+    "Почта",
+    "LINEアプリ",
+    "Naver지도",
+    "Acme Почта",
+    "P\u0430ypal",
+    "G\u03BFogle",
+    "ひらがな한글",
+    "lapyaP\u202Eevil",
+    "\u2066Acme\u2069",
+    "Acme\u200F",
+    "Pay\u200Bpal",
+    "\uFEFFAcme",
+    "Acme\u0000",
+    "Acme\u00ADx",
+  ])("app name %j", (name) => {
+    expect(appNameProblem(name)).toBe(serverSays(() => checkAppName(name)));
+  });
+
+  test("the scripts an app name may not mix", () => {
+    expect(APP_NAME_SCRIPTS).toEqual([...SCRIPTS]);
   });
 
   test.each([

@@ -1,6 +1,7 @@
 import { Application } from "../../db/entities/index.ts";
 import { type Row, readRows } from "../../db/read-rows.ts";
 import { builder } from "../builder.ts";
+import { rowId } from "../global-id.ts";
 import { loadOwnedRows } from "../loaders.ts";
 import { paginate } from "../pagination.ts";
 import { OrganizationNode } from "./organization.ts";
@@ -166,7 +167,8 @@ builder.queryFields((t) => ({
       clientId: t.arg.string({ required: false, description: "The app's OAuth client_id." }),
     },
     resolve: async (_root, args, context) => {
-      if (args.id) return args.id.typename === "Application" ? args.id.id : null;
+      // Another type's id, or a malformed one, is not found, exactly as an app that does not exist.
+      if (args.id) return rowId(args.id, "Application");
       if (!args.clientId) return null;
       const [app] = await readRows(context.em, Application, {
         clientId: args.clientId,

@@ -2,7 +2,7 @@ import { Connection, User } from "../../db/entities/index.ts";
 import { NotFoundError } from "../../services/errors.ts";
 import { builder } from "../builder.ts";
 import type { GraphQLContext } from "../context.ts";
-import { rowId } from "../global-id.ts";
+import { filterRowId } from "../global-id.ts";
 import { loadOwned } from "../loaders.ts";
 import { paginate } from "../pagination.ts";
 import { IntegrationNode } from "./integration.ts";
@@ -116,7 +116,7 @@ builder.queryFields((t) => ({
         const filter: Record<string, unknown> = { ...ownedBy(context) };
         if (args.filter?.integrationId)
           filter.integration = {
-            id: rowId(args.filter.integrationId, "Integration"),
+            id: filterRowId(args.filter.integrationId, "Integration"),
             organization: context.principal.organizationId,
           };
         if (args.filter?.status) filter.status = args.filter.status;

@@ -1,9 +1,8 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { WebhookDelivery, type WebhookDeliveryStatus, type WebhookDeliveryTrigger } from "../../db/entities/index.ts";
-import { isUuid } from "../../uuid.ts";
 import { builder } from "../builder.ts";
 import type { GraphQLContext } from "../context.ts";
-import { rowId, rowIdOf } from "../global-id.ts";
+import { filterRowId, rowIdOf } from "../global-id.ts";
 import { loadOwned } from "../loaders.ts";
 import { type ConnectionArgs, paginateNewestFirst } from "../pagination.ts";
 import { deliveryCountOf, latestDeliveriesOf } from "../webhook-delivery-loaders.ts";
@@ -197,11 +196,13 @@ builder.queryFields((t) => ({
       resolve: (_root, args, context) => {
         const where: Record<string, unknown> = { webhook: { organization: context.principal.organizationId } };
         if (args.webhookId)
-          where.webhook = { id: rowId(args.webhookId, "Webhook"), organization: context.principal.organizationId };
+          where.webhook = {
+            id: filterRowId(args.webhookId, "Webhook"),
+            organization: context.principal.organizationId,
+          };
         if (args.eventId) {
-          const eventId = rowIdOf(args.eventId, "Event");
-          // Not a uuid: no event has it, and it must not reach SQL as one.
-          where.eventId = isUuid(eventId) ? eventId : "00000000-0000-0000-0000-000000000000";
+          // Not a uuid: no event has it, and it must not reach SQL as one (rowIdOf gives a uuid no row has).
+          where.eventId = rowIdOf(args.eventId, "Event");
         }
         if (args.status) where.status = args.status;
         return deliveryPage(context, where, args);

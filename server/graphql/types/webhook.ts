@@ -2,7 +2,7 @@ import { Webhook } from "../../db/entities/index.ts";
 import { type Row, readRows } from "../../db/read-rows.ts";
 import { WEBHOOK_EVENT_TYPES } from "../../services/webhooks/event-types.ts";
 import { builder } from "../builder.ts";
-import { rowId } from "../global-id.ts";
+import { filterRowId } from "../global-id.ts";
 import { loadOwnedRows } from "../loaders.ts";
 import { paginate } from "../pagination.ts";
 import { ApplicationNode } from "./application.ts";
@@ -81,7 +81,7 @@ builder.queryFields((t) => ({
       },
       resolve: async (_root, args, context) => {
         const filter: Record<string, unknown> = { organization: context.principal.organizationId };
-        if (args.applicationId) filter.application = rowId(args.applicationId, "Application");
+        if (args.applicationId) filter.application = filterRowId(args.applicationId, "Application");
         const connection = await paginate(args, ({ where, orderBy, limit }) =>
           readRows(context.em, Webhook, { ...filter, ...where }, { orderBy: orderBy as never, limit }),
         );

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import { SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
+import { isUnstorableText, UNSTORABLE_TEXT_MESSAGE } from "../../db/unstorable-text.ts";
 import { type ApiKeyScope, apiKeyAllows } from "../../services/api-key-scopes.ts";
 import { authenticateApiKey } from "../../services/authenticate-api-key.ts";
 import { authenticateAdminToken } from "../../services/authenticate-member.ts";
@@ -133,6 +134,7 @@ export function adminFailure(c: Context, error: unknown): Response {
   if (error instanceof ConflictError) return adminError(c, 409, "conflict", error.message, error.field);
   if (error instanceof ForbiddenError) return adminError(c, 403, "forbidden", error.message);
   if (error instanceof ServiceError) return adminError(c, 400, error.code.toLowerCase(), error.message);
+  if (isUnstorableText(error)) return adminError(c, 400, "validation_failed", UNSTORABLE_TEXT_MESSAGE);
   throw error;
 }
 

@@ -13,6 +13,11 @@ export type ConsentPageInput = {
   /** Identifies the pending authorization request the decision answers. */
   readonly requestId: string;
   readonly nonce: string;
+  /**
+   * Where this authorization sends the user back (the matched redirect URI): its host is shown beside the app's
+   * name, since the name is whatever the app's owner typed and the host is who receives the code.
+   */
+  readonly redirectUri?: string;
   /** Set for a bot install (`scope=bot`): the permissions bitfield it asks for. */
   readonly bot?: { readonly permissions: string };
 };
@@ -24,11 +29,17 @@ export type ConsentPageInput = {
 export function renderConsentPage(input: ConsentPageInput): string {
   const { branding, user } = input;
   const selected = input.selectedWorkspaceId ?? input.workspaces[0]?.id;
+  const destination = input.redirectUri === undefined ? null : redirectDestination(input.redirectUri);
   const body = html`<div class="card">
   <header class="card-header">
     ${renderAppBadge(branding)}
     <h1>${branding.name} wants to access your account</h1>
   </header>
+  ${
+    destination
+      ? html`<p class="destination muted">You will be sent back to <strong class="redirect-host">${destination}</strong></p>`
+      : null
+  }
   <div class="identity account">
     <span class="avatar" aria-hidden="true">${initialOf(user.displayName || user.email)}</span>
     <span class="who"><span class="visually-hidden">Signed in as </span><strong>${user.displayName}</strong><span class="muted">${user.email}</span></span>
@@ -78,4 +89,16 @@ export function renderConsentPage(input: ConsentPageInput): string {
 /** The first letter of `name`, uppercased, for the signed-in user's avatar. */
 function initialOf(name: string): string {
   return Array.from(name.trim())[0]?.toLocaleUpperCase("en") ?? "?";
+}
+
+/**
+ * Who receives the answer: the host (and port, if not the default) of an http(s) redirect URI, in the ASCII form
+ * the browser will connect to (an IDN spoof shows as its xn-- name), or the scheme of a private-use one
+ * ("com.example.app:", RFC 8252 §7.1), which the app that claimed it opens.
+ */
+export function redirectDestination(redirectUri: string): string | null {
+  if (!URL.canParse(redirectUri)) return null;
+  const url = new URL(redirectUri);
+  if (url.protocol === "https:" || url.protocol === "http:") return url.host || null;
+  return url.protocol;
 }

@@ -147,6 +147,7 @@ function renderConsent(
         csrfToken,
         requestId,
         nonce,
+        redirectUri: input.request.redirectUri,
         bot: input.request.bot ? { permissions: input.request.bot.permissions } : undefined,
       }),
     { formAction: formAction ? [formAction] : [] },

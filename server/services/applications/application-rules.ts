@@ -1,4 +1,5 @@
 import type { SecondsRange } from "../../db/entities/application-settings.ts";
+import { validateAppName } from "../../oauth/app-name.ts";
 import { validateRedirectUriRegistration } from "../../oauth/redirect-uri.ts";
 import { BUILT_IN_SCOPE_NAMES } from "../../oauth/scope-catalogue.ts";
 import { ValidationError } from "../errors.ts";
@@ -21,6 +22,17 @@ const HEX_COLOR = /^#(?:[0-9a-fA-F]{3}){1,2}$/;
 export function checkName(field: string, value: string): string {
   const name = value.trim();
   if (name.length === 0 || name.length > 100) throw new ValidationError(field, `${field} must be 1 to 100 characters`);
+  return name;
+}
+
+/**
+ * An app's name, as the consent page shows it: {@link checkName}, and nothing that disguises who asks (bidi
+ * controls, zero-width or control characters, a word mixing scripts; server/oauth/app-name.ts).
+ */
+export function checkAppName(value: string): string {
+  const name = checkName("name", value);
+  const result = validateAppName(name);
+  if (!result.ok) throw new ValidationError("name", `name ${result.reason}`);
   return name;
 }
 

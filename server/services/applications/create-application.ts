@@ -15,10 +15,10 @@ import { ConflictError, NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
 import {
   checkAllowedScopes,
+  checkAppName,
   checkColor,
   checkGrantTypes,
   checkIsResourceServer,
-  checkName,
   checkPublicUrl,
   checkRedirectUris,
   checkSeconds,
@@ -54,7 +54,7 @@ export async function createApplication(
   input: CreateApplicationInput,
   now: Date,
 ): Promise<CreatedApplication> {
-  const name = checkName("name", input.name);
+  const name = checkAppName(input.name);
   const type = input.type;
   const allowPasswordGrant = input.allowPasswordGrant ?? false;
   const grantTypes = checkGrantTypes(input.grantTypes ?? defaultGrantTypes(type), type, allowPasswordGrant);

@@ -6,11 +6,11 @@ import { ConflictError, NotFoundError } from "../errors.ts";
 import { type ActorType, recordEvent } from "../record-event.ts";
 import {
   checkAllowedScopes,
+  checkAppName,
   checkColor,
   checkGrantTypes,
   checkIsResourceServer,
   checkManagedBy,
-  checkName,
   checkPublicUrl,
   checkSeconds,
   checkTokenEndpointAuthMethod,
@@ -46,7 +46,7 @@ async function validated(
   changes: ApplicationChanges,
 ): Promise<Partial<Application>> {
   const next: Record<string, unknown> = {};
-  if (changes.name !== undefined) next.name = checkName("name", changes.name);
+  if (changes.name !== undefined) next.name = checkAppName(changes.name);
   if (changes.description !== undefined) next.description = changes.description?.trim() || null;
   if (changes.managedBy !== undefined) next.managedBy = checkManagedBy(changes.managedBy);
   if (changes.allowedScopes !== undefined) {

@@ -1,7 +1,8 @@
 /**
  * @latch/pulumi: declare Latch OAuth apps, their secrets, custom scopes, upstream logins and webhooks in a Pulumi
  * program. The endpoint and API key come from stack config `latch:endpoint` and the secret `latch:apiKey`
- * (or LATCH_ENDPOINT / LATCH_API_KEY), read by the engine's provider host, never stored in the state.
+ * (or LATCH_ENDPOINT / LATCH_API_KEY), read by the engine's provider host, never stored in the state. The lookups
+ * (`getOAuthApp`, `getScope`, `getWebhook` and their `...Output` forms) read the same settings in the program.
  */
 
 export {

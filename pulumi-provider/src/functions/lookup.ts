@@ -59,14 +59,15 @@ type Settled<T> = { known: true; value: T } | { known: false };
 
 /**
  * An Output's value, or that it is unknown (a preview). The SDK offers no public way to await an Output; its own
- * invoke reads the same `promise(withUnknowns)` of the Output it was given.
+ * invoke reads the same `isKnown` and `promise()` of the Output it was given.
  */
 async function settle<T>(output: pulumi.Output<T>): Promise<Settled<T>> {
-  const internal = output as unknown as { promise?: (withUnknowns?: boolean) => Promise<T> };
-  if (typeof internal.promise !== "function") {
+  const internal = output as unknown as { isKnown?: Promise<boolean>; promise?: () => Promise<T> };
+  if (typeof internal.promise !== "function" || !(internal.isKnown instanceof Promise)) {
     return { known: true, value: await new Promise<T>((resolve) => output.apply(resolve)) };
   }
-  const value = await internal.promise(true);
+  if (!(await internal.isKnown)) return { known: false };
+  const value = await internal.promise();
   return pulumi.containsUnknowns(value) ? { known: false } : { known: true, value };
 }
 

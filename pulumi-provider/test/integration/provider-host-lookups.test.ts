@@ -140,6 +140,10 @@ describe("lookups in a program: getOAuthApp, getScope, getWebhook (Output and Pr
       builtIn: false,
     });
     expect(await lib.getScope({ name: "openid" })).toMatchObject({ id: null, name: "openid", builtIn: true });
+    // A secret argument makes a secret result (the Output form keeps what the program said).
+    const secretly = lib.getScopeOutput({ name: pulumi.secret("reports:read") });
+    expect(await pulumi.isSecret(secretly)).toBe(true);
+    expect((await resolved(secretly)).description).toBe("Read the reports");
     await expect(lib.getScope({ name: "reports:write" })).rejects.toThrow(
       'getScope: name: no scope named "reports:write" in the organization [NOT_FOUND]',
     );

@@ -113,10 +113,7 @@ export function getOAuthAppOutput(
   args: GetOAuthAppOutputArgs,
   opts?: LatchInvokeOutputOptions,
 ): pulumi.Output<GetOAuthAppResult> {
-  return lookupOutput(
-    () => subjectOf(),
-    args,
-    opts,
-    (plain, settings) => lookUp(keyOf(plain as { clientId?: unknown; name?: unknown }), settings),
+  return lookupOutput(subjectOf(), args, opts, (plain, settings) =>
+    lookUp(keyOf(plain as { clientId?: unknown; name?: unknown }), settings),
   );
 }

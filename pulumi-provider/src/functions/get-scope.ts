@@ -59,10 +59,5 @@ export function getScopeOutput(
   args: GetScopeOutputArgs,
   opts?: LatchInvokeOutputOptions,
 ): pulumi.Output<GetScopeResult> {
-  return lookupOutput(
-    () => SUBJECT,
-    args,
-    opts,
-    (plain, settings) => lookUp(nameOf(plain as { name?: unknown }), settings),
-  );
+  return lookupOutput(SUBJECT, args, opts, (plain, settings) => lookUp(nameOf(plain as { name?: unknown }), settings));
 }

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { type ErrorSubject, isNotFound, type LatchSettings, latchError } from "../provider/client.ts";
+import { type ErrorSubject, type LatchSettings, latchError } from "../provider/client.ts";
 import { fetchNode } from "../provider/common.ts";
 import { type LiveWebhook, WEBHOOK_FIELDS, webhooksWithUrl } from "../provider/webhook.ts";
 import {
@@ -72,6 +72,15 @@ function keyOf(args: { id?: unknown; url?: unknown; app?: unknown } | undefined)
   return { url: value, app: app as string | null | undefined };
 }
 
+/** Whether an id can be a webhook's global id (base64 of `Webhook:<id>`); any other string names no webhook. */
+function isWebhookId(id: string): boolean {
+  try {
+    return atob(id).startsWith("Webhook:");
+  } catch {
+    return false;
+  }
+}
+
 function resultOf(live: LiveWebhook): GetWebhookResult {
   return {
     id: live.id,
@@ -88,14 +97,9 @@ function resultOf(live: LiveWebhook): GetWebhookResult {
 async function lookUp(key: WebhookKey, settings: LatchSettings): Promise<GetWebhookResult> {
   const subject = subjectOf(key);
   if ("id" in key) {
-    let live: LiveWebhook | null;
-    try {
-      live = await fetchNode<LiveWebhook>(settings, key.id, "Webhook", WEBHOOK_FIELDS, subject);
-    } catch (error) {
-      // A malformed global id reads as no such webhook, as it would for any other id.
-      if (isNotFound(error) || (error as { code?: string }).code === "VALIDATION_FAILED") live = null;
-      else throw error;
-    }
+    const live = isWebhookId(key.id)
+      ? await fetchNode<LiveWebhook>(settings, key.id, "Webhook", WEBHOOK_FIELDS, subject)
+      : null;
     if (!live) throw notFound(subject, `webhook with id ${JSON.stringify(key.id)}`);
     return resultOf(live);
   }
@@ -130,10 +134,7 @@ export function getWebhookOutput(
   args: GetWebhookOutputArgs,
   opts?: LatchInvokeOutputOptions,
 ): pulumi.Output<GetWebhookResult> {
-  return lookupOutput(
-    () => subjectOf(),
-    args,
-    opts,
-    (plain, settings) => lookUp(keyOf(plain as { id?: unknown; url?: unknown; app?: unknown }), settings),
+  return lookupOutput(subjectOf(), args, opts, (plain, settings) =>
+    lookUp(keyOf(plain as { id?: unknown; url?: unknown; app?: unknown }), settings),
   );
 }

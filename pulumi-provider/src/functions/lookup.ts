@@ -119,16 +119,15 @@ function dependenciesOf(dependsOn: LatchInvokeOutputOptions["dependsOn"]): pulum
  * provider's key, a secret, is used but never returned.
  */
 export function lookupOutput<A, T>(
-  subject: (args: pulumi.Unwrap<A>) => ErrorSubject,
+  subject: ErrorSubject,
   args: A,
   opts: LatchInvokeOutputOptions | undefined,
   lookup: (args: pulumi.Unwrap<A>, settings: LatchSettings) => Promise<T>,
 ): pulumi.Output<T> {
-  const provider = providerOf(opts, subject({} as pulumi.Unwrap<A>));
+  const provider = providerOf(opts, subject);
   const connection = provider ? pulumi.unsecret(provider.connection) : pulumi.output(undefined);
   return pulumi.all([pulumi.output(args), connection, dependenciesOf(opts?.dependsOn)]).apply(([plain, resolved]) => {
-    const about = subject(plain as pulumi.Unwrap<A>);
-    const settings = provider ? settingsOfConnection(resolved as Connection, about) : stackSettings(about);
+    const settings = provider ? settingsOfConnection(resolved as Connection, subject) : stackSettings(subject);
     return withSettings(settings, (current) => lookup(plain as pulumi.Unwrap<A>, current));
   }) as pulumi.Output<T>;
 }

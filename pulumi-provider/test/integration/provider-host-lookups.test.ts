@@ -177,6 +177,9 @@ describe("lookups in a program: getOAuthApp, getScope, getWebhook (Output and Pr
       'getWebhook: url: no webhook with a url on "http://127.0.0.1:9" in the organization [NOT_FOUND]',
     );
     await expect(missing).rejects.not.toThrow("s3cret-path");
+    await expect(lib.getWebhook({ id: "not-a-global-id" })).rejects.toThrow(
+      'getWebhook: id: no webhook with id "not-a-global-id" in the organization [NOT_FOUND]',
+    );
     await expect(lib.getWebhook({ id: created.get("portal")!.id })).rejects.toThrow(
       /^getWebhook: id: no webhook with id ".+" in the organization \[NOT_FOUND\]$/,
     );

@@ -8,7 +8,7 @@
  *   pulumi up
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ClientSecret, IdentityProvider, OAuthApp, Scope, Webhook } from "../src/index.ts";
+import { ClientSecret, getOAuthAppOutput, IdentityProvider, OAuthApp, Scope, Webhook } from "../src/index.ts";
 
 const config = new pulumi.Config();
 
@@ -64,9 +64,24 @@ const grantsHook = new Webhook("grants", {
   app: dashboard.id,
 });
 
+/**
+ * An app made by hand in the console that this program reads but does not manage (`pulumi config set legacyAppName
+ * "Legacy Portal"`): a lookup finds it by name, and its grant changes go to the same receiver.
+ */
+const legacyAppName = config.get("legacyAppName");
+const legacyApp = legacyAppName ? getOAuthAppOutput({ name: legacyAppName }) : undefined;
+if (legacyApp) {
+  new Webhook("legacy-grants", {
+    url: "http://localhost:9000/latch-events",
+    events: ["grant.created", "grant.revoked"],
+    app: legacyApp.id,
+  });
+}
+
 export const dashboardClientId = dashboard.clientId;
 /** A secret output: `pulumi stack output --show-secrets dashboardClientSecret`. */
 export const dashboardClientSecret = dashboard.clientSecret;
 export const mobileClientId = mobile.clientId;
 export const reportingSecret = reporting.secret;
 export const grantsWebhookSecret = grantsHook.secret;
+export const legacyAppClientId = legacyApp?.clientId;

@@ -217,7 +217,8 @@ fragment AppFields on Application {
   redirectUris { id uri } ${APP_SECRETS_FIELD}
 }`;
 
-type LiveApp = {
+/** An app as the control plane answers it (`application { ...AppFields }`). */
+export type LiveApp = {
   id: string;
   clientId: string;
   name: string;
@@ -364,7 +365,7 @@ export function validateOAuthApp(news: Partial<OAuthAppInputs>, desired: OAuthAp
   return failures;
 }
 
-function fromLive(
+export function fromLive(
   app: LiveApp,
 ): Omit<OAuthAppDesired, "adopt" | "retainOnDelete" | "rotation" | "rotationOverlap"> & { clientId: string } {
   return {
@@ -399,11 +400,19 @@ function apiValue(property: keyof OAuthAppDesired, value: unknown): unknown {
   return enumerated && typeof value === "string" ? value.toUpperCase() : value;
 }
 
-async function fetchApp(settings: LatchSettings, id: string, subject: ErrorSubject): Promise<LiveApp | null> {
+/** The organization's app by global id (or, with `by: "clientId"`, by client id), or null when there is none. */
+export async function fetchApp(
+  settings: LatchSettings,
+  id: string,
+  subject: ErrorSubject,
+  by: "id" | "clientId" = "id",
+): Promise<LiveApp | null> {
   try {
     const data = await graphql<{ application: LiveApp | null }>(
       settings,
-      `query LatchPulumiApp($id: ID!) { application(id: $id) { ...AppFields } } ${APP_FIELDS}`,
+      by === "id"
+        ? `query LatchPulumiApp($id: ID!) { application(id: $id) { ...AppFields } } ${APP_FIELDS}`
+        : `query LatchPulumiAppByClientId($id: String!) { application(clientId: $id) { ...AppFields } } ${APP_FIELDS}`,
       { id },
       { subject, idempotent: true },
     );
@@ -414,7 +423,12 @@ async function fetchApp(settings: LatchSettings, id: string, subject: ErrorSubje
   }
 }
 
-async function findAppByName(settings: LatchSettings, name: string, subject: ErrorSubject): Promise<LiveApp | null> {
+/** The organization's app of that name, or null. */
+export async function findAppByName(
+  settings: LatchSettings,
+  name: string,
+  subject: ErrorSubject,
+): Promise<LiveApp | null> {
   let after: string | null = null;
   for (;;) {
     const data: {

@@ -31,7 +31,7 @@ export type ScopeInputs = {
 export type ScopeOutputs = Required<ScopeInputs>;
 
 const FIELDS = "id name description";
-type LiveScope = { id: string; name: string; description: string };
+export type LiveScope = { id: string; name: string; description: string };
 
 function subjectOf(inputs: { name?: unknown } | undefined, id?: string): ErrorSubject {
   const name = typeof inputs?.name === "string" && inputs.name !== UNKNOWN ? inputs.name : id;
@@ -44,19 +44,28 @@ const outputsOf = (scope: LiveScope, adopt = false): ScopeOutputs => ({
   adopt,
 });
 
+/** A scope the organization's apps may request: a built-in (`scope` null) or one of its own. */
+export type ScopeDefinition = { name: string; description: string; builtIn: boolean; scope: LiveScope | null };
+
+/** The scopes the organization's apps may request: the built-ins, then its own. */
+export async function scopeDefinitions(settings: LatchSettings, subject: ErrorSubject): Promise<ScopeDefinition[]> {
+  const data = await graphql<{ scopes: ScopeDefinition[] }>(
+    settings,
+    `query LatchPulumiScopeByName { scopes { name description builtIn scope { ${FIELDS} } } }`,
+    {},
+    { subject, idempotent: true },
+  );
+  return data.scopes;
+}
+
 /** The organization's custom scope of that name, or null. */
 export async function findScopeByName(
   settings: LatchSettings,
   name: string,
   subject: ErrorSubject,
 ): Promise<LiveScope | null> {
-  const data = await graphql<{ scopes: { name: string; scope: LiveScope | null }[] }>(
-    settings,
-    `query LatchPulumiScopeByName { scopes { name scope { ${FIELDS} } } }`,
-    {},
-    { subject, idempotent: true },
-  );
-  return data.scopes.find((definition) => definition.name === name)?.scope ?? null;
+  const definitions = await scopeDefinitions(settings, subject);
+  return definitions.find((definition) => definition.name === name)?.scope ?? null;
 }
 
 async function updateDescription(settings: LatchSettings, id: string, description: string, subject: ErrorSubject) {

@@ -65,10 +65,13 @@ export type WebhookOutputs = WebhookDesired & {
   disabledAt: string | null;
 };
 
-const FIELDS = "id url description events active disabledAt previousSecretExpiresAt application { id }";
+export const WEBHOOK_FIELDS = "id url description events active disabledAt previousSecretExpiresAt application { id }";
 const DIFFED = ["url", "events", "description", "app", "active", "rotation"] as const;
 
-type LiveWebhook = {
+const FIELDS = WEBHOOK_FIELDS;
+
+/** A webhook as the control plane answers it. */
+export type LiveWebhook = {
   id: string;
   url: string;
   description: string | null;
@@ -86,13 +89,14 @@ function subjectOf(inputs: { url?: unknown } | undefined, id?: string): ErrorSub
   return { resource: `Webhook${name ? ` "${name}"` : ""}`, fields: { applicationId: "app" } };
 }
 
-/** The organization's webhook with this URL and app (null: an organization-wide one), or null. */
-export async function findWebhook(
+/** The organization's webhooks with this URL: of this app (null: organization-wide ones; undefined: any). */
+export async function webhooksWithUrl(
   settings: LatchSettings,
   url: string,
-  app: string | null,
+  app: string | null | undefined,
   subject: ErrorSubject,
-): Promise<LiveWebhook | null> {
+): Promise<LiveWebhook[]> {
+  const found: LiveWebhook[] = [];
   let after: string | null = null;
   for (;;) {
     const data: {
@@ -104,16 +108,25 @@ export async function findWebhook(
           edges { node { ${FIELDS} } } pageInfo { hasNextPage endCursor }
         }
       }`,
-      { after, app },
+      { after, app: app ?? null },
       { subject, idempotent: true },
     );
-    const found = data.webhooks.edges.find(
-      (edge) => edge.node.url === url && (edge.node.application?.id ?? null) === app,
-    );
-    if (found) return found.node;
-    if (!data.webhooks.pageInfo.hasNextPage) return null;
+    for (const { node } of data.webhooks.edges) {
+      if (node.url === url && (app === undefined || (node.application?.id ?? null) === app)) found.push(node);
+    }
+    if (!data.webhooks.pageInfo.hasNextPage) return found;
     after = data.webhooks.pageInfo.endCursor;
   }
+}
+
+/** The organization's webhook with this URL and app (null: an organization-wide one), or null. */
+export async function findWebhook(
+  settings: LatchSettings,
+  url: string,
+  app: string | null,
+  subject: ErrorSubject,
+): Promise<LiveWebhook | null> {
+  return (await webhooksWithUrl(settings, url, app, subject))[0] ?? null;
 }
 
 async function rotateSecret(settings: LatchSettings, id: string, subject: ErrorSubject) {

@@ -40,7 +40,8 @@ export class Provider extends pulumi.ComponentResource {
   }
 }
 
-function isLatchProvider(value: unknown): value is Provider {
+/** Whether a value is a `latch.Provider` (the brand survives two copies of the package in one program). */
+export function isLatchProvider(value: unknown): value is Provider {
   return typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
 }
 

@@ -163,3 +163,11 @@ export async function configureHost(host: ProviderHost, endpoint: string, apiKey
   configure.setAcceptsecrets(true);
   await host.call("configure", configure);
 }
+
+/** The engine strips secrets before it calls the host (the dynamic provider accepts none): unwrap them. */
+export function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value === null || typeof value !== "object") return value;
+  if (SECRET_SIG in value) return unwrapSecrets((value as unknown as { value: unknown }).value);
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, unwrapSecrets(item)]));
+}

@@ -33,6 +33,7 @@ export type GetOAuthAppResult = {
   name: string;
   description: string | null;
   type: OAuthAppType;
+  /** In lexical order, as are `scopes` and `grantTypes`: the server keeps them as sets. */
   redirectUris: string[];
   scopes: string[];
   grantTypes: string[];
@@ -77,9 +78,14 @@ function keyOf(args: { clientId?: unknown; name?: unknown } | undefined): AppKey
 }
 
 function resultOf(app: LiveApp): GetOAuthAppResult {
+  const live = fromLive(app);
+  const sorted = (list: readonly string[]) => [...list].sort();
   return {
     id: app.id,
-    ...fromLive(app),
+    ...live,
+    redirectUris: sorted(live.redirectUris),
+    scopes: sorted(live.scopes),
+    grantTypes: sorted(live.grantTypes),
     clientSecrets: app.clientSecrets.map(({ id, last4, status }) => ({ id, last4, status })),
   };
 }

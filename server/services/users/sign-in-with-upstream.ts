@@ -2,9 +2,9 @@ import { type EntityManager, UniqueConstraintViolationException } from "@mikro-o
 import type { UpstreamProfile } from "../../connections/login/fetch-login-profile.ts";
 import { ExternalIdentity, type IdentityProviderKind, User } from "../../db/entities/index.ts";
 import { recordEvent } from "../record-event.ts";
-import { createSession } from "../sessions/create-session.ts";
 import { endSession } from "../sessions/end-session.ts";
 import { normalizeEmail } from "../sessions/login-with-password.ts";
+import { signInUser } from "../sessions/sign-in-user.ts";
 
 const MAX_EMAIL_LENGTH = 320;
 const MAX_NAME_LENGTH = 200;
@@ -125,7 +125,7 @@ async function signIn(tx: EntityManager, input: UpstreamSignInInput, now: Date):
     await tx.flush();
   }
   await endSession(tx, input.previousSessionToken, now);
-  const session = await createSession(
+  const session = await signInUser(
     tx,
     {
       userId,
@@ -134,22 +134,12 @@ async function signIn(tx: EntityManager, input: UpstreamSignInInput, now: Date):
       userAgent: input.userAgent,
       ...(input.absoluteTimeoutMs !== undefined && { absoluteTimeoutMs: input.absoluteTimeoutMs }),
     },
-    now,
-  );
-  await tx.nativeUpdate(User, { id: userId }, { lastLoginAt: now });
-  recordEvent(
-    tx,
     {
-      type: "user.signed_in",
       ...scope,
-      subjectType: "user",
-      subjectId: userId,
-      actor: { type: "user", id: userId },
       payload: {
         method: "upstream",
         kind: provider.kind,
         identityProviderId: provider.id,
-        sessionId: session.sessionId,
         ...(outcome === "linked" && { linked: true }),
       },
     },

@@ -1,9 +1,9 @@
 import type { MikroORM } from "@mikro-orm/postgresql";
 import type pg from "pg";
+import { csrfKey } from "./crypto/derive-key.ts";
 import type { MasterKeyring } from "./crypto/master-key.ts";
 import { GroupBatchers } from "./db/group-batcher.ts";
 import { nativePool } from "./db/native-pool.ts";
-import { csrfKey } from "./http/csrf.ts";
 import { type ClientCache, createClientCache } from "./services/oauth/client-cache.ts";
 import { createTokenSigner, type TokenSigner } from "./services/oauth/token-signer.ts";
 import { createSubscribedTokenStateCache, type TokenStateCache } from "./services/oauth/token-state-cache.ts";

@@ -119,7 +119,7 @@ export async function resolveAccessToken(
   let row: TokenRow | undefined;
   let jwtClientId: string | undefined;
   if (isJwt(token)) {
-    const payload = await signer.verify(token, ACCESS_TOKEN_JWT_TYPE).catch(() => null);
+    const payload = await signer.verify(token, ACCESS_TOKEN_JWT_TYPE, now).catch(() => null);
     if (!payload) return null;
     const claims = (() => {
       try {

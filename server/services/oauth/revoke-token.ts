@@ -36,7 +36,7 @@ export async function revokeToken(
     return;
   }
   if (token.split(".").length !== 3) return;
-  const payload = await deps.signer.verify(token, ACCESS_TOKEN_JWT_TYPE).catch(() => null);
+  const payload = await deps.signer.verify(token, ACCESS_TOKEN_JWT_TYPE, now).catch(() => null);
   if (!payload) return;
   const claims = readAccessTokenClaims(payload);
   if (claims.clientId !== client.clientId) return;

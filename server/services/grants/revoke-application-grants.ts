@@ -50,7 +50,7 @@ export async function revokeApplicationGrants(
     );
     const previous = app.rows[0];
     if (!previous) throw new NotFoundError("Application");
-    const user = input.user === undefined ? undefined : await em.fork().findOne(User, userCondition(input.user));
+    const user = input.user === undefined ? undefined : await em.findOne(User, userCondition(input.user));
     if (user === null) return 0;
     const batch = {
       applicationId: input.applicationId,

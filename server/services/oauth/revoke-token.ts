@@ -22,7 +22,7 @@ export async function revokeToken(
   const { token, client } = input;
   if (token.startsWith(SECRET_PREFIXES.refreshToken) && hasValidChecksum(token)) {
     const row = await em.findOne(RefreshToken, { tokenHash: hashSecret(token), application: client.id });
-    if (row) await em.fork().transactional((tx) => revokeTokenFamily(tx, row.familyId, "revoked_by_client", now));
+    if (row) await em.transactional((tx) => revokeTokenFamily(tx, row.familyId, "revoked_by_client", now));
     return;
   }
   if (token.startsWith(SECRET_PREFIXES.accessToken) && hasValidChecksum(token)) {

@@ -10,10 +10,11 @@ import { createSubscribedTokenStateCache, type TokenStateCache } from "./service
 import { createUsageCounter, type UsageCounter } from "./services/usage/count-usage.ts";
 
 /**
- * The process's long-lived state, built once at start-up (start.ts, cli.ts, the test server through start.ts) and
+ * The process's long-lived state, built once at start-up by startLatch (start.ts: `npm start` and the test server) and
  * handed down explicitly: faces get it in their deps (HttpDeps, the GraphQL context) and give services the parts they
  * need (services declare the narrow shape they use; this object satisfies each). Nothing here is found by a lookup
  * keyed on the ORM or the pool, and no other module of server/ keeps such a cache (test/unit/architecture.test.ts).
+ * The standalone worker and the CLI run nothing that reads it (no token path, no cache, no form), so they build none.
  */
 export type Runtime = {
   /** Signs and verifies the JWTs Latch issues; its key cache is reset after a rotation. */

@@ -78,7 +78,7 @@ function withHeaders(response: Response, headers: Record<string, string>, body: 
 /** The one request handler: /graphql goes to GraphQL, everything else to the REST router. */
 export function createApp(deps: HttpDeps): Hono {
   const app = new Hono();
-  const metrics = createMetrics(deps.orm.em);
+  const metrics = createMetrics(deps.runtime);
   const graphql = createGraphQLHandler({
     orm: deps.orm,
     logger: deps.logger,

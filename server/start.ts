@@ -15,8 +15,8 @@ import { createRuntime, type Runtime, stopRuntime } from "./runtime.ts";
 import { bootstrapFirstRun, type FirstRunResult } from "./services/bootstrap-first-run.ts";
 import { ensureSigningKey } from "./services/ensure-signing-key.ts";
 import { createMailer } from "./services/mail/create-mailer.ts";
-import { CLIENT_CHANGES_CHANNEL, installClientCache } from "./services/oauth/client-cache.ts";
-import { installTokenStateCache, TOKEN_STATE_CHANNEL } from "./services/oauth/token-state-cache.ts";
+import { CLIENT_CHANGES_CHANNEL } from "./services/oauth/client-cache.ts";
+import { TOKEN_STATE_CHANNEL } from "./services/oauth/token-state-cache.ts";
 import { scheduleSigningKeyRotation } from "./services/signing-key-schedule.ts";
 
 export type RunningLatch = {
@@ -49,10 +49,15 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
     );
     await ensureSigningKey(orm.em.fork(), keyring, "ES256", now);
   });
+  const runtime = await createRuntime({ orm: database.orm, keyring, issuer: config.publicUrl }).catch(
+    async (error: unknown) => {
+      await database.close();
+      throw error;
+    },
+  );
   // Verified client records and live token state (introspection, /users/@me) are cached while one LISTEN connection
   // reports every change to apps and their secrets, and to tokens, grants, apps and users.
-  const clientCache = installClientCache(database.orm.em);
-  const tokenStateCache = installTokenStateCache(database.orm.em);
+  const { clients: clientCache, tokenState: tokenStateCache } = runtime;
   const changes = startChangeListener({
     url: database.orm.config.get("clientUrl")!,
     channels: {
@@ -71,7 +76,6 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
   });
   try {
     await changes.ready;
-    const runtime = await createRuntime({ orm: database.orm, keyring, issuer: config.publicUrl });
     const mailer = createMailer(config, logger);
     const app = createApp({ config, orm: database.orm, logger, keyring, runtime, mailer });
     const rotation = scheduleSigningKeyRotation({
@@ -128,6 +132,7 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
     };
   } catch (error) {
     await changes.stop();
+    await stopRuntime(runtime);
     await database.close();
     throw error;
   }

@@ -8,3 +8,11 @@ import type { MasterKeyring } from "./master-key.ts";
 export function deriveKey(keyring: MasterKeyring, purpose: string): Buffer {
   return Buffer.from(hkdfSync("sha256", keyring.active.key, Buffer.alloc(0), `latch ${purpose}`, 32));
 }
+
+/**
+ * The HMAC key of the HTML forms' CSRF tokens (server/http/csrf.ts): HKDF-SHA256 of the active master key with info
+ * "latch csrf v1". Derived once, by createRuntime (server/runtime.ts), and read from the runtime by the routes.
+ */
+export function csrfKey(keyring: MasterKeyring): Buffer {
+  return deriveKey(keyring, "csrf v1");
+}

@@ -1,12 +1,4 @@
-import {
-  type CryptoKey,
-  calculateJwkThumbprint,
-  exportJWK,
-  exportPKCS8,
-  generateKeyPair,
-  importPKCS8,
-  type JWK,
-} from "jose";
+import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, type JWK } from "jose";
 import { CryptoError } from "./errors.ts";
 
 /** JWS algorithms Latch signs with: ES256 (RFC 9068's default pick for access tokens) and EdDSA (Ed25519). */
@@ -52,28 +44,6 @@ export async function generateSigningKey(alg: SigningAlgorithm, now: Date): Prom
     privateKeyPkcs8Pem: await exportPKCS8(privateKey),
     createdAt: now,
   };
-}
-
-/**
- * Imports a stored private key (after `openString`) as a non-extractable `CryptoKey` for jose's `SignJWT`.
- *
- * @throws {CryptoError} `ERR_SIGNING_KEY_INVALID` when the PEM is not a PKCS#8 key of that algorithm.
- * @example
- * ```ts
- * const key = await importSigningKey({ algorithm: row.algorithm, privateKeyPkcs8Pem: openString(keyring, …) });
- * const jwt = await new SignJWT(claims).setProtectedHeader({ alg: row.algorithm, kid: row.kid, typ: "at+jwt" }).sign(key);
- * ```
- */
-export async function importSigningKey(input: {
-  readonly algorithm: SigningAlgorithm;
-  readonly privateKeyPkcs8Pem: string;
-}): Promise<CryptoKey> {
-  try {
-    return await importPKCS8(input.privateKeyPkcs8Pem, input.algorithm);
-  } catch {
-    // jose's message is dropped: a parse error must not risk carrying fragments of the key.
-    throw new CryptoError("ERR_SIGNING_KEY_INVALID", `private key is not a PKCS#8 ${input.algorithm} key`);
-  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { memoized, type OwnedMemo } from "../owned-memo.ts";
+import type pg from "pg";
 import { isDatabaseUnavailable } from "./unavailable.ts";
 
 /**
@@ -72,9 +72,23 @@ export class GroupBatcher<I, O> {
   }
 }
 
-const batchers: OwnedMemo = new WeakMap();
+/**
+ * The batchers of one pool, by statement name: one queue per statement, made on first use. The runtime holds the
+ * process's one set (`runtime.batchers`, server/runtime.ts), beside the pool they write to.
+ */
+export class GroupBatchers {
+  readonly #byName = new Map<string, GroupBatcher<never, unknown>>();
 
-/** The batcher named `name` of `owner` (a connection pool): one queue per statement and pool, made on first use. */
-export function batcherFor<I, O>(owner: object, name: string, create: () => GroupBatcher<I, O>): GroupBatcher<I, O> {
-  return memoized(batchers, owner, name, create);
+  /** The batcher of statement `name`, made by `create` the first time it is asked for. */
+  get<I, O>(name: string, create: () => GroupBatcher<I, O>): GroupBatcher<I, O> {
+    let batcher = this.#byName.get(name) as GroupBatcher<I, O> | undefined;
+    if (!batcher) {
+      batcher = create();
+      this.#byName.set(name, batcher as unknown as GroupBatcher<never, unknown>);
+    }
+    return batcher;
+  }
 }
+
+/** What the token path's batched statements run on: the ORM's pool and its batchers (the runtime is one). */
+export type BatchedSql = { readonly pool: pg.Pool; readonly batchers: GroupBatchers };

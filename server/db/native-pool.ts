@@ -1,20 +1,14 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type pg from "pg";
 
-const pools = new WeakMap<object, pg.Pool>();
-
 /**
  * The `pg` pool behind the ORM: the hot paths of the token endpoint run plain, named (so prepared once per
- * connection) statements on it, with no entity hydration, through the same connections the ORM uses.
+ * connection) statements on it, with no entity hydration, through the same connections the ORM uses. The runtime
+ * takes it once at start-up (`runtime.pool`, server/runtime.ts) and hands it to the token path; code that holds only
+ * an EntityManager (the rate limiter, master-key rotation) asks the ORM here, which keeps no state of its own.
  */
 export async function nativePool(em: EntityManager): Promise<pg.Pool> {
-  const driver = em.getDriver();
-  let pool = pools.get(driver);
-  if (!pool) {
-    pool = (await em.getConnection().getNativeClient()) as unknown as pg.Pool;
-    pools.set(driver, pool);
-  }
-  return pool;
+  return (await em.getConnection().getNativeClient()) as unknown as pg.Pool;
 }
 
 /** A named statement: PostgreSQL parses and plans it once per connection, then only binds and executes. */

@@ -6,7 +6,7 @@ import {
   resolveCheckedAddress,
 } from "../net/address-guard.ts";
 
-export { forbiddenAddressKind, parseIpv6 } from "../net/address-guard.ts";
+export { forbiddenAddressKind } from "../net/address-guard.ts";
 
 /** Why a webhook target was refused before any byte was sent to it; `code` is stable, `message` says what to do. */
 export class WebhookTargetRefusedError extends Error {

@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { UpstreamNetwork } from "../connections/upstream-request.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
 import type { Logger } from "../logger.ts";
+import type { Runtime } from "../runtime.ts";
 import type { InvitationLimits } from "../services/invitations/invitation-limits.ts";
 import type { Mailer } from "../services/mail/mailer.ts";
 
@@ -40,6 +41,10 @@ export type GraphQLContext = {
   readonly mailer: Mailer;
   /** The shared limits on invitation mail. */
   readonly invitationLimits: InvitationLimits;
+  /** The process's long-lived state (server/runtime.ts): the pool and caches the services it calls run on. */
+  readonly runtime: Runtime;
+  /** This request's DataLoaders by name (see requestLoader): made on first use, gone with the request. */
+  readonly loaders: Map<string, unknown>;
 };
 
 /** The actor recorded on the Events a request's mutations write. */

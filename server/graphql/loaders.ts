@@ -1,7 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import DataLoader from "dataloader";
 import { type Row, readRows } from "../db/read-rows.ts";
-import { memoized, type OwnedMemo } from "../owned-memo.ts";
 import { NotFoundError } from "../services/errors.ts";
 import { isUuid } from "../uuid.ts";
 import type { GraphQLContext } from "./context.ts";
@@ -71,8 +70,6 @@ export async function loadRowsOfApplications<T extends object>(
   return groupBy(applicationIds, rows, (row) => (row as { application: string }).application);
 }
 
-const requestLoaders: OwnedMemo = new WeakMap();
-
 /**
  * The request's DataLoader named `name`, made on first use: for values several fields (or several shapes of one
  * field) need, which Pothos' per-field loaders would each load again.
@@ -82,5 +79,10 @@ export function requestLoader<V>(
   name: string,
   batch: (keys: readonly string[]) => Promise<V[]>,
 ): DataLoader<string, V> {
-  return memoized(requestLoaders, context, name, () => new DataLoader<string, V>(batch));
+  let loader = context.loaders.get(name) as DataLoader<string, V> | undefined;
+  if (!loader) {
+    loader = new DataLoader<string, V>(batch);
+    context.loaders.set(name, loader);
+  }
+  return loader;
 }

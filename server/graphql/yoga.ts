@@ -68,7 +68,7 @@ async function authenticate(request: Request, deps: GraphQLDeps, now: Date): Pro
       if (!principal) throw unauthenticated("The API key is unknown, revoked or expired");
       return principal;
     }
-    const access = await resolveAccessToken(em, deps.runtime.signer, presented, now);
+    const access = await resolveAccessToken(deps.runtime, presented, now);
     const member = access ? await authenticateAdminToken(em, access) : null;
     if (!member) throw unauthenticated("The token is invalid, or lacks the admin scope of a workspace you administer");
     return member;
@@ -126,6 +126,8 @@ export function createGraphQLHandler(deps: GraphQLDeps): YogaServerInstance<Reco
         upstreamNetwork: { allowPrivate: deps.allowPrivateAddresses },
         mailer: deps.mailer,
         invitationLimits,
+        runtime: deps.runtime,
+        loaders: new Map(),
       };
     },
     maskedErrors: {

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { createRateLimiter, type RateLimiter } from "../db/rate-limit.ts";
 import type { ResolvedSession } from "../services/sessions/resolve-session.ts";
-import { checkCsrf, csrfKey, issueCsrfToken } from "./csrf.ts";
+import { checkCsrf, issueCsrfToken } from "./csrf.ts";
 import { currentSession } from "./current-session.ts";
 import type { HttpDeps } from "./deps.ts";
 import { sendPage } from "./page-response.ts";
@@ -26,13 +26,13 @@ export async function accountSession(c: Context, deps: HttpDeps, returnTo: strin
     const status = c.req.method === "GET" || c.req.method === "HEAD" ? 302 : 303;
     return { ok: false, response: c.redirect(`/login?return_to=${encodeURIComponent(returnTo)}`, status) };
   }
-  return { ok: true, session, csrfToken: issueCsrfToken(csrfKey(deps.keyring), { sessionId: session.sessionId }) };
+  return { ok: true, session, csrfToken: issueCsrfToken(deps.runtime.csrfKey, { sessionId: session.sessionId }) };
 }
 
 /** Whether a POST of an account form carries the CSRF token of `session` (and, when sent, our Origin). */
 export function accountCsrfOk(c: Context, deps: HttpDeps, session: ResolvedSession, presented: unknown): boolean {
   const options = {
-    key: csrfKey(deps.keyring),
+    key: deps.runtime.csrfKey,
     publicUrl: deps.config.publicUrl,
     binding: { sessionId: session.sessionId },
   };

@@ -26,7 +26,7 @@ export async function authenticateBearer(c: Context, deps: HttpDeps, scope?: str
     // RFC 6750 §3.1: no token at all, or another scheme, "lacks any authentication information": 401, no error code.
     if (!/^bearer\s+\S/i.test(header ?? "")) throw new MissingBearerTokenError();
     const presented = extractBearerToken(header);
-    const token = await resolveAccessToken(deps.orm.em, deps.runtime.signer, presented, new Date());
+    const token = await resolveAccessToken(deps.runtime, presented, new Date());
     if (!token) throw new InvalidTokenError("the access token is invalid, expired or revoked");
     if (scope && !expandScopes(token.scopes).includes(scope)) {
       return {

@@ -14,10 +14,9 @@
  *   depth; `Origin: null` fails too).
  * - Comparison is constant-time. Rotating the master key invalidates open forms (people retry), nothing else.
  */
-import { createHmac, hkdfSync, randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import type { MasterKeyring } from "../crypto/master-key.ts";
 import { safeEqual } from "../crypto/sha256.ts";
 
 /** The pre-login CSRF cookie's name over plain http; over https it carries the `__Host-` prefix. */
@@ -29,14 +28,6 @@ export const CSRF_COOKIE_MAX_AGE_SECONDS = 24 * 60 * 60;
 export type CsrfBinding = { readonly sessionId: string } | { readonly anonymousId: string };
 
 const ANONYMOUS_ID = /^[A-Za-z0-9_-]{43}$/;
-
-/**
- * The CSRF HMAC key: HKDF-SHA256 of the active master key with info "latch csrf v1". Derived once, by
- * createRuntime (server/runtime.ts), and read from the runtime by the routes.
- */
-export function csrfKey(keyring: MasterKeyring): Buffer {
-  return Buffer.from(hkdfSync("sha256", keyring.active.key, Buffer.alloc(0), "latch csrf v1", 32));
-}
 
 /**
  * The token to embed as `csrf_token` in a form the holder of `binding` will submit.

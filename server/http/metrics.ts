@@ -1,8 +1,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import type { EntityManager } from "@mikro-orm/postgresql";
 import { Gauge, Histogram, Registry } from "prom-client";
-import { clientCacheFor } from "../services/oauth/client-cache.ts";
-import { tokenStateCacheFor } from "../services/oauth/token-state-cache.ts";
+import type { ClientCache } from "../services/oauth/client-cache.ts";
+import type { TokenStateCache } from "../services/oauth/token-state-cache.ts";
 
 /** What `GET /metrics` exposes (Prometheus text format), one registry per server so tests can run several. */
 export type Metrics = {
@@ -48,9 +47,12 @@ function registerProcessMetrics(registry: Registry): void {
 
 /**
  * Creates the registry: the process's CPU, memory and event-loop delay under `latch_`, request latency by
- * method, route and status, and the size and state of the two LISTEN-invalidated caches of `em`'s database.
+ * method, route and status, and the size and state of the two LISTEN-invalidated caches (the runtime's).
  */
-export function createMetrics(em: EntityManager): Metrics {
+export function createMetrics(runtime: {
+  readonly clients: ClientCache;
+  readonly tokenState: TokenStateCache<unknown>;
+}): Metrics {
   const registry = new Registry();
   registerProcessMetrics(registry);
   const requests = new Histogram({
@@ -60,9 +62,9 @@ export function createMetrics(em: EntityManager): Metrics {
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
-  const caches = () => [
-    { name: "client", cache: clientCacheFor(em) },
-    { name: "token_state", cache: tokenStateCacheFor(em) },
+  const caches = [
+    { name: "client", cache: runtime.clients },
+    { name: "token_state", cache: runtime.tokenState },
   ];
   new Gauge({
     name: "latch_cache_entries",
@@ -70,7 +72,7 @@ export function createMetrics(em: EntityManager): Metrics {
     labelNames: ["cache"] as const,
     registers: [registry],
     collect() {
-      for (const { name, cache } of caches()) this.set({ cache: name }, cache?.size ?? 0);
+      for (const { name, cache } of caches) this.set({ cache: name }, cache.size);
     },
   });
   new Gauge({
@@ -79,7 +81,7 @@ export function createMetrics(em: EntityManager): Metrics {
     labelNames: ["cache"] as const,
     registers: [registry],
     collect() {
-      for (const { name, cache } of caches()) this.set({ cache: name }, cache?.enabled ? 1 : 0);
+      for (const { name, cache } of caches) this.set({ cache: name }, cache.enabled ? 1 : 0);
     },
   });
   return {

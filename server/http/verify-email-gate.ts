@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { csrfKey, issueCsrfToken } from "./csrf.ts";
+import { issueCsrfToken } from "./csrf.ts";
 import type { HttpDeps } from "./deps.ts";
 import { sendPage } from "./page-response.ts";
 import type { Branding } from "./pages/branding.ts";
@@ -12,7 +12,7 @@ import { renderVerifyEmailGatePage } from "./pages/verify-email-gate-page.ts";
  */
 export function sendVerifyEmailGate(
   c: Context,
-  deps: Pick<HttpDeps, "keyring">,
+  deps: Pick<HttpDeps, "runtime">,
   input: {
     readonly status: ContentfulStatusCode;
     readonly branding: Branding | null;
@@ -22,7 +22,7 @@ export function sendVerifyEmailGate(
     readonly headers?: Record<string, string>;
   },
 ): Response {
-  const csrfToken = issueCsrfToken(csrfKey(deps.keyring), { sessionId: input.session.sessionId });
+  const csrfToken = issueCsrfToken(deps.runtime.csrfKey, { sessionId: input.session.sessionId });
   return sendPage(
     c,
     input.status,

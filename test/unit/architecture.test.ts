@@ -31,6 +31,13 @@ function importedLayers(layer: string): Map<string, string[]> {
   return found;
 }
 
+/** A source file without its comments, so a rule reads code, not the prose that explains it. */
+function code(file: string): string {
+  return readFileSync(file, "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/^\s*\/\/.*$/gm, "");
+}
+
 describe("architecture", () => {
   it("keeps the protocol core pure: oauth/ imports nothing from db/, services/, http/ or graphql/", () => {
     const layers = importedLayers("oauth");
@@ -78,5 +85,25 @@ describe("architecture", () => {
 
   it("services never import the webhook worker (events/)", () => {
     expect(importedLayers("services").get("events") ?? []).toEqual([]);
+  });
+
+  it("keeps process state in the runtime: no module of server/ finds a cache through a WeakMap or by the ORM driver", () => {
+    // Such a map is a process singleton behind a global: createRuntime (server/runtime.ts) builds that state once and
+    // the faces pass it down; per-request state lives on the request (the GraphQL context's loaders).
+    const offending = sourceFiles(SERVER).filter((file) =>
+      /\bnew\s+Weak(?:Map|Set|Ref)\b|\.getDriver\(\)/.test(code(file)),
+    );
+    expect(offending.map((file) => path.relative(SERVER, file))).toEqual([]);
+  });
+
+  it("builds the runtime's parts in one place: createRuntime (server/runtime.ts)", () => {
+    const builds =
+      /(?<!function\s)\b(?:createTokenSigner|createUsageCounter|createClientCache|createSubscribedTokenStateCache|csrfKey)\(|\bnew\s+GroupBatchers\(/;
+    const offending = sourceFiles(SERVER).filter(
+      (file) => path.relative(SERVER, file) !== "runtime.ts" && builds.test(code(file)),
+    );
+    expect(offending.map((file) => path.relative(SERVER, file))).toEqual([]);
+    // The runtime sits under the faces that carry it: it imports none of them.
+    expect(code(path.join(SERVER, "runtime.ts"))).not.toMatch(/from\s+["']\.\/(?:http|graphql|events)\//);
   });
 });

@@ -62,6 +62,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, context) => ({
       revokedCount: await revokeApplicationGrants(
         context.em,
+        context.runtime,
         {
           applicationId: rowId(args.applicationId, "Application"),
           organizationId: context.principal.organizationId,
@@ -84,6 +85,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, context) => ({
       revokedCount: await revokeApplicationGrants(
         context.em,
+        context.runtime,
         {
           applicationId: rowId(args.applicationId, "Application"),
           organizationId: context.principal.organizationId,

@@ -73,7 +73,7 @@ export async function authenticateAdmin(c: Context, deps: HttpDeps, scope: ApiKe
       };
     }
   } else {
-    const token = await resolveAccessToken(em, deps.runtime.signer, presented, now);
+    const token = await resolveAccessToken(deps.runtime, presented, now);
     const member = token ? await authenticateAdminToken(em, token) : null;
     if (member) {
       caller = {

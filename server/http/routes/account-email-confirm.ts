@@ -2,7 +2,7 @@ import type { Context, Hono } from "hono";
 import type { AccountLinkProblem } from "../../services/users/account-links.ts";
 import { confirmEmailChange, findEmailChangeLink } from "../../services/users/confirm-email-change.ts";
 import { CONFIRM_EMAIL_PATH } from "../../services/users/request-email-change.ts";
-import { checkCsrf, csrfKey, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
+import { checkCsrf, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderAccountFormPage } from "../pages/account-form-page.ts";
@@ -31,7 +31,7 @@ const PROBLEM_PAGES: Record<AccountLinkProblem | "taken", { title: string; messa
  */
 export function registerAccountEmailConfirmRoutes(router: Hono, deps: HttpDeps): void {
   const https = deps.config.secureCookies;
-  const key = csrfKey(deps.keyring);
+  const key = deps.runtime.csrfKey;
   const mailDeps = { mailer: deps.mailer, logger: deps.logger, publicUrl: deps.config.publicUrl };
 
   function problem(c: Context, kind: AccountLinkProblem | "taken") {

@@ -9,7 +9,7 @@ import { VERIFY_EMAIL_PATH } from "../../services/users/send-verification-email.
 import { verifyEmail } from "../../services/users/verify-email.ts";
 import { signInPath } from "../account-paths.ts";
 import { clientIp } from "../client-ip.ts";
-import { checkCsrf, csrfKey, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
+import { checkCsrf, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderAccountFormPage } from "../pages/account-form-page.ts";
@@ -54,7 +54,7 @@ export function registerEmailVerificationRoutes(
   deps: HttpDeps & { readonly resendLimiter?: Partial<ResendVerificationLimiters> },
 ): void {
   const https = deps.config.secureCookies;
-  const key = csrfKey(deps.keyring);
+  const key = deps.runtime.csrfKey;
   const limiters: ResendVerificationLimiters = {
     perUser:
       deps.resendLimiter?.perUser ??

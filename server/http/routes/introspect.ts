@@ -19,14 +19,9 @@ export function registerIntrospectRoute(router: Hono, deps: HttpDeps): void {
       const { token } = readSingleParams(body, ["token", "token_type_hint"]);
       const credentials = extractClientCredentials(c.req.header("authorization"), body);
       if (credentials.method === "none") throw new InvalidClientError("introspection requires client authentication");
-      const caller = await authenticateClient(deps.orm.em, credentials, now);
+      const caller = await authenticateClient(deps.runtime, credentials, now);
       if (!token) throw new InvalidRequestError('"token" parameter is required');
-      const result = await introspectToken(
-        deps.orm.em,
-        deps.runtime.signer,
-        { caller, token, issuer: deps.config.publicUrl },
-        now,
-      );
+      const result = await introspectToken(deps.runtime, { caller, token, issuer: deps.config.publicUrl }, now);
       return sendJson(c, buildIntrospectionResponse(result), 200, { "Cache-Control": "no-store" });
     } catch (error) {
       if (error instanceof OAuthError) return oauthErrorResponse(c, error);

@@ -18,12 +18,12 @@ export function registerRevokeRoute(router: Hono, deps: HttpDeps): void {
       const body = await readForm(c);
       const { token } = readSingleParams(body, ["token", "token_type_hint"]);
       const client = await authenticateClient(
-        deps.orm.em.fork(),
+        deps.runtime,
         extractClientCredentials(c.req.header("authorization"), body),
         now,
       );
       if (!token) throw new InvalidRequestError('"token" parameter is required');
-      await revokeToken(deps.orm.em.fork(), deps.runtime.signer, { client, token }, now);
+      await revokeToken(deps.orm.em.fork(), deps.runtime, { client, token }, now);
       return c.body(null, 200, { "Cache-Control": "no-store" });
     } catch (error) {
       if (error instanceof OAuthError) return oauthErrorResponse(c, error);

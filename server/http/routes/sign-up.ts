@@ -10,7 +10,7 @@ import { type SignUpField, signUp, signUpFieldProblem } from "../../services/use
 import { signUpPolicyFor } from "../../services/users/sign-up-policy.ts";
 import { SIGN_UP_PATH, signInPath } from "../account-paths.ts";
 import { clientIp } from "../client-ip.ts";
-import { checkCsrf, csrfKey, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
+import { checkCsrf, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderAccountFormPage } from "../pages/account-form-page.ts";
@@ -42,7 +42,7 @@ export function registerSignUpRoutes(
   deps: HttpDeps & { readonly signUpLimiter?: Partial<SignUpLimiters> },
 ): void {
   const https = deps.config.secureCookies;
-  const key = csrfKey(deps.keyring);
+  const key = deps.runtime.csrfKey;
   const limiters: SignUpLimiters = {
     perIp:
       deps.signUpLimiter?.perIp ??

@@ -55,14 +55,15 @@ export function registerTokenRoute(router: Hono, deps: HttpDeps): void {
       case "authorization_code":
         return exchangeAuthorizationCode(
           em,
+          deps.runtime,
           issuer,
           { client, code: params.code, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier },
           now,
         );
       case "refresh_token":
-        return refreshTokens(em, refresher, { client, refreshToken: params.refresh_token, scopes }, now);
+        return refreshTokens(em, deps.runtime, refresher, { client, refreshToken: params.refresh_token, scopes }, now);
       case "client_credentials":
-        return issueClientCredentials(em, issuer, { client, scopes }, now);
+        return issueClientCredentials(deps.runtime, issuer, { client, scopes }, now);
       case "password":
         return passwordGrant(
           em.fork(),
@@ -84,7 +85,7 @@ export function registerTokenRoute(router: Hono, deps: HttpDeps): void {
       const body = await readForm(c);
       const params = readSingleParams(body, PARAMS);
       client = await authenticateClient(
-        deps.orm.em,
+        deps.runtime,
         extractClientCredentials(c.req.header("authorization"), body),
         now,
       );

@@ -1,9 +1,10 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import type pg from "pg";
 import { User } from "../../db/entities/index.ts";
-import { inTransaction, nativePool } from "../../db/native-pool.ts";
+import { inTransaction } from "../../db/native-pool.ts";
 import { isUuid } from "../../uuid.ts";
 import { NotFoundError } from "../errors.ts";
-import { clearTokenStateCache } from "../oauth/token-state-cache.ts";
+import type { TokenStateCache } from "../oauth/token-state-cache.ts";
 import type { ActorType } from "../record-event.ts";
 import { insertEvent } from "../record-event.ts";
 import { APPLICATION_GRANTS_REVOKED_EVENT } from "../webhooks/event-types.ts";
@@ -36,19 +37,20 @@ export type RevokeApplicationGrantsInput = {
  */
 export async function revokeApplicationGrants(
   em: EntityManager,
+  deps: { readonly pool: pg.Pool; readonly tokenState: TokenStateCache<unknown> },
   input: RevokeApplicationGrantsInput,
   now: Date,
   inlineLimit = INLINE_REVOCATION_LIMIT,
 ): Promise<number> {
   if (!isUuid(input.applicationId)) throw new NotFoundError("Application");
-  const revoked = await inTransaction(await nativePool(em), async (client) => {
+  const revoked = await inTransaction(deps.pool, async (client) => {
     const app = await client.query<{ grants_revoked_before: Date | null }>(
       `select grants_revoked_before from applications where id = $1 and organization_id = $2 for update`,
       [input.applicationId, input.organizationId],
     );
     const previous = app.rows[0];
     if (!previous) throw new NotFoundError("Application");
-    const user = input.user === undefined ? undefined : await em.fork().findOne(User, userCondition(input.user));
+    const user = input.user === undefined ? undefined : await em.findOne(User, userCondition(input.user));
     if (user === null) return 0;
     const batch = {
       applicationId: input.applicationId,
@@ -86,6 +88,6 @@ export async function revokeApplicationGrants(
     return count;
   });
   // Plain SQL: the ORM's commit events that clear the token-state cache do not see it (other processes get the NOTIFY).
-  clearTokenStateCache(em);
+  deps.tokenState.clear();
   return revoked;
 }

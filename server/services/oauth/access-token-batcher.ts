@@ -1,5 +1,4 @@
-import type pg from "pg";
-import { batcherFor, GroupBatcher } from "../../db/group-batcher.ts";
+import { type BatchedSql, GroupBatcher } from "../../db/group-batcher.ts";
 import type { Statement } from "../../db/native-pool.ts";
 import type { TokenRows } from "./issue-token-set.ts";
 import { ACCESS_COLUMNS, accessRowJson } from "./token-rows-sql.ts";
@@ -16,13 +15,12 @@ const INSERT_BATCH: Statement = {
  * Inserts one standalone access token row (client_credentials, opaque), in one multi-row INSERT with the others
  * being issued at the same moment (see GroupBatcher); the caller answers only after its row is committed.
  */
-export function insertAccessTokenBatched(pool: pg.Pool, row: AccessRow): Promise<void> {
-  const batcher = batcherFor(
-    pool,
+export function insertAccessTokenBatched(sql: BatchedSql, row: AccessRow): Promise<void> {
+  const batcher = sql.batchers.get(
     INSERT_BATCH.name,
     () =>
       new GroupBatcher<AccessRow, void>(async (rows) => {
-        await pool.query({
+        await sql.pool.query({
           name: INSERT_BATCH.name,
           text: INSERT_BATCH.text,
           values: [JSON.stringify(rows.map(accessRowJson))],

@@ -1,9 +1,9 @@
-import type { EntityManager } from "@mikro-orm/postgresql";
+import type pg from "pg";
 import { hashSecret, safeEqual } from "../../crypto/sha256.ts";
-import { nativePool, type Statement } from "../../db/native-pool.ts";
+import type { Statement } from "../../db/native-pool.ts";
 import { type ClientCredentials, checkRegisteredAuthMethod } from "../../oauth/client-authentication.ts";
 import { InvalidClientError } from "../../oauth/errors.ts";
-import { type CachedSecret, type ClientEntry, clientCacheFor, loadClientEntry } from "./client-cache.ts";
+import { type CachedSecret, type ClientCache, type ClientEntry, loadClientEntry } from "./client-cache.ts";
 import type { ClientRecord } from "./client-record.ts";
 
 /** lastUsedAt is written at most this often per secret: a busy client should not turn every token into two writes. */
@@ -11,6 +11,9 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** One message for every failure, so a caller cannot tell an unknown client from a wrong secret (RFC 6749 §5.2). */
 const failed = () => new InvalidClientError("client authentication failed");
+
+/** What client authentication runs on (the runtime's): the ORM's pool and the cache of verified client records. */
+export type ClientAuthDeps = { readonly pool: pg.Pool; readonly clients: ClientCache };
 
 const TOUCH_SECRET: Statement = {
   name: "latch_touch_client_secret",
@@ -30,13 +33,13 @@ function matchingSecret(entry: ClientEntry, hash: string, now: number): CachedSe
  * The client and its usable secrets: from the cache of verified client records when it is warm (no SQL at all),
  * else one statement, whose result the cache keeps until a change to the app or its secrets is notified.
  */
-async function lookup(em: EntityManager, clientId: string): Promise<{ entry: ClientEntry | null; cached: boolean }> {
-  const cache = clientCacheFor(em);
-  const hit = cache?.get(clientId);
+async function lookup(deps: ClientAuthDeps, clientId: string): Promise<{ entry: ClientEntry | null; cached: boolean }> {
+  const cache = deps.clients;
+  const hit = cache.get(clientId);
   if (hit) return { entry: hit, cached: true };
-  const generation = cache?.generation ?? 0;
-  const entry = await loadClientEntry(em, clientId);
-  if (entry) cache?.put(entry, generation);
+  const generation = cache.generation;
+  const entry = await loadClientEntry(deps.pool, clientId);
+  if (entry) cache.put(entry, generation);
   return { entry, cached: false };
 }
 
@@ -46,13 +49,13 @@ async function lookup(em: EntityManager, clientId: string): Promise<{ entry: Cli
  * (it proves itself with PKCE instead).
  */
 export async function authenticateClient(
-  em: EntityManager,
+  deps: ClientAuthDeps,
   credentials: ClientCredentials,
   now: Date,
 ): Promise<ClientRecord> {
   // PostgreSQL text cannot hold NUL: such an id names no client, and querying with it would be a 500.
   if (credentials.clientId.includes("\0")) throw failed();
-  let { entry, cached } = await lookup(em, credentials.clientId);
+  let { entry, cached } = await lookup(deps, credentials.clientId);
   if (!entry?.record.isActive) throw failed();
   if (credentials.method === "none") {
     if (entry.record.type !== "public") {
@@ -65,7 +68,7 @@ export async function authenticateClient(
   let secret = matchingSecret(entry, hash, now.getTime());
   if (!secret && cached) {
     // A secret created a moment ago may not have reached this process's cache yet: ask the database once.
-    entry = await loadClientEntry(em, credentials.clientId);
+    entry = await loadClientEntry(deps.pool, credentials.clientId);
     if (!entry?.record.isActive || entry.record.type !== "confidential") throw failed();
     secret = matchingSecret(entry, hash, now.getTime());
   }
@@ -73,8 +76,7 @@ export async function authenticateClient(
   checkRegisteredAuthMethod(entry.record.tokenEndpointAuthMethod, credentials.method);
   if (secret.lastUsedAt === null || now.getTime() - secret.lastUsedAt > LAST_USED_RESOLUTION_MS) {
     secret.lastUsedAt = now.getTime();
-    const pool = await nativePool(em);
-    await pool.query({ name: TOUCH_SECRET.name, text: TOUCH_SECRET.text, values: [secret.id, now] });
+    await deps.pool.query({ name: TOUCH_SECRET.name, text: TOUCH_SECRET.text, values: [secret.id, now] });
   }
   return entry.record;
 }

@@ -1,6 +1,7 @@
 import type { EntityManager, EventSubscriber, FlushEventArgs, TransactionEventArgs } from "@mikro-orm/postgresql";
+import type pg from "pg";
 import { Application, ClientSecret } from "../../db/entities/index.ts";
-import { nativePool, query, type Statement } from "../../db/native-pool.ts";
+import { query, type Statement } from "../../db/native-pool.ts";
 import { NotifiedCache } from "../../db/notified-cache.ts";
 import type { ClientRecord } from "./client-record.ts";
 
@@ -80,23 +81,13 @@ export class ClientCache {
   }
 }
 
-/** One cache per database (the driver is shared by every fork of an ORM); only a running server creates one. */
-const caches = new WeakMap<object, ClientCache>();
-
-export function clientCacheFor(em: EntityManager): ClientCache | undefined {
-  return caches.get(em.getDriver());
-}
-
 /**
- * Creates the client cache of `em`'s database and subscribes it to the ORM's commits, so changes made by this
- * process (the control plane, the services) drop entries the moment they commit; other processes' changes arrive by
- * NOTIFY. The cache starts disabled: the LISTEN connection enables it.
+ * Creates the client cache of `em`'s database (once per process: the runtime's, server/runtime.ts) and subscribes it
+ * to the ORM's commits, so changes made by this process (the control plane, the services) drop entries the moment
+ * they commit; other processes' changes arrive by NOTIFY. The cache starts disabled: the LISTEN connection enables it.
  */
-export function installClientCache(em: EntityManager): ClientCache {
-  const existing = caches.get(em.getDriver());
-  if (existing) return existing;
+export function createClientCache(em: EntityManager): ClientCache {
   const cache = new ClientCache();
-  caches.set(em.getDriver(), cache);
   em.getEventManager().registerSubscriber(new LocalClientChanges(cache));
   return cache;
 }
@@ -163,8 +154,8 @@ const LOAD_CLIENT: Statement = {
 };
 
 /** Loads a client and its unrevoked secrets in one statement; null when no app has this client_id. */
-export async function loadClientEntry(em: EntityManager, clientId: string): Promise<ClientEntry | null> {
-  const [row] = await query<ClientRow>(await nativePool(em), LOAD_CLIENT, [clientId]);
+export async function loadClientEntry(pool: pg.Pool, clientId: string): Promise<ClientEntry | null> {
+  const [row] = await query<ClientRow>(pool, LOAD_CLIENT, [clientId]);
   if (!row) return null;
   return {
     record: {

@@ -4,7 +4,8 @@ import type pg from "pg";
 import { hasValidChecksum, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { Application, AuthorizationCode } from "../../db/entities/index.ts";
-import { inTransaction, nativePool, query, type Statement } from "../../db/native-pool.ts";
+import type { BatchedSql } from "../../db/group-batcher.ts";
+import { inTransaction, query, type Statement } from "../../db/native-pool.ts";
 import { InvalidGrantError, InvalidRequestError, type OAuthError } from "../../oauth/errors.ts";
 import { decideCodeExchange } from "../../oauth/grants/authorization-code.ts";
 import { expectedCodeChallenge } from "../../oauth/pkce.ts";
@@ -88,6 +89,7 @@ const date = (ms: number | null) => (ms === null ? null : new Date(ms));
  */
 export async function exchangeAuthorizationCode(
   em: EntityManager,
+  sql: BatchedSql,
   deps: IssuerDeps,
   input: CodeExchangeInput,
   now: Date,
@@ -98,8 +100,8 @@ export async function exchangeAuthorizationCode(
     throw new InvalidGrantError("authorization code is invalid, expired or already used");
   }
   const codeHash = hashSecret(input.code);
-  const pool = await nativePool(em);
-  const fast = await exchangeOptimistically(pool, deps, input, codeHash, now);
+  const pool = sql.pool;
+  const fast = await exchangeOptimistically(sql, deps, input, codeHash, now);
   if (fast !== null) return fast;
   const result = await inTransaction(
     pool,
@@ -159,7 +161,7 @@ export async function exchangeAuthorizationCode(
  * holds it): the locked transaction then decides and acts under the row lock, with the precise error.
  */
 async function exchangeOptimistically(
-  pool: pg.Pool,
+  sql: BatchedSql,
   deps: IssuerDeps,
   input: CodeExchangeInput,
   codeHash: string,
@@ -173,7 +175,7 @@ async function exchangeOptimistically(
     client.grantTypes.includes("refresh_token") ? { familyId: randomUUID() } : null,
     now,
   );
-  const code = await redeemBatched<SpentCode>(pool, REDEEM_CODE, {
+  const code = await redeemBatched<SpentCode>(sql, REDEEM_CODE, {
     hash: codeHash,
     app: client.id,
     at: now.toISOString(),

@@ -1,12 +1,11 @@
-import type { EntityManager } from "@mikro-orm/postgresql";
+import type pg from "pg";
 import { hasValidChecksum, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
-import { nativePool, query, type Statement } from "../../db/native-pool.ts";
+import { query, type Statement } from "../../db/native-pool.ts";
 import { type IntrospectedToken, mayIntrospect } from "../../oauth/introspection.ts";
 import { grantRevokedSql } from "../grants/grant-revoked-sql.ts";
 import type { ClientRecord } from "./client-record.ts";
-import { resolveAccessToken } from "./resolve-access-token.ts";
-import type { TokenSigner } from "./token-signer.ts";
+import { type AccessTokenDeps, resolveAccessToken } from "./resolve-access-token.ts";
 
 type RefreshRow = {
   scopes: string[];
@@ -42,12 +41,12 @@ const REFRESH_BY_HASH: Statement = {
 };
 
 async function introspectRefreshToken(
-  em: EntityManager,
+  pool: pg.Pool,
   token: string,
   now: Date,
 ): Promise<(Omit<IntrospectedToken, "issuer"> & { organizationId: string }) | null> {
   if (!hasValidChecksum(token)) return null;
-  const [row] = await query<RefreshRow>(await nativePool(em), REFRESH_BY_HASH, [hashSecret(token)]);
+  const [row] = await query<RefreshRow>(pool, REFRESH_BY_HASH, [hashSecret(token)]);
   if (!row || row.inactive || (row.expires_at !== null && row.expires_at <= now.getTime())) return null;
   if (!row.is_active) return null;
   if (row.grant_id && (!row.grant_found || row.grant_revoked)) return null;
@@ -72,19 +71,18 @@ async function introspectRefreshToken(
  * per token: the token with its app, grant and user.
  */
 export async function introspectToken(
-  em: EntityManager,
-  signer: TokenSigner,
+  deps: AccessTokenDeps,
   input: { caller: ClientRecord; token: string; issuer: string },
   now: Date,
 ): Promise<IntrospectedToken | null> {
   const token = input.token;
   if (token.startsWith(SECRET_PREFIXES.refreshToken)) {
-    const found = await introspectRefreshToken(em, token, now);
+    const found = await introspectRefreshToken(deps.pool, token, now);
     if (!found || !mayIntrospect(input.caller, found)) return null;
     const { organizationId: _, ...rest } = found;
     return { ...rest, issuer: input.issuer };
   }
-  const access = await resolveAccessToken(em, signer, token, now);
+  const access = await resolveAccessToken(deps, token, now);
   if (!access || !mayIntrospect(input.caller, access)) return null;
   return {
     active: true,

@@ -1,5 +1,4 @@
-import type { EntityManager } from "@mikro-orm/postgresql";
-import { nativePool } from "../../db/native-pool.ts";
+import type { BatchedSql } from "../../db/group-batcher.ts";
 import { decideClientCredentials } from "../../oauth/grants/client-credentials.ts";
 import { insertAccessTokenBatched } from "./access-token-batcher.ts";
 import type { ClientRecord } from "./client-record.ts";
@@ -11,7 +10,7 @@ import { insertTokenRows } from "./token-rows-sql.ts";
  * needs no row (and so no SQL); an opaque token is one row of a batched INSERT.
  */
 export async function issueClientCredentials(
-  em: EntityManager,
+  sql: BatchedSql,
   deps: IssuerDeps,
   input: { client: ClientRecord; scopes: readonly string[] },
   now: Date,
@@ -32,7 +31,7 @@ export async function issueClientCredentials(
     now,
   );
   // An opaque token's row is written with whatever other tokens are being issued at that moment (group commit).
-  if (rows.access && !rows.refresh) await insertAccessTokenBatched(await nativePool(em), rows.access);
-  else if (rows.refresh) await insertTokenRows(await nativePool(em), rows);
+  if (rows.access && !rows.refresh) await insertAccessTokenBatched(sql, rows.access);
+  else if (rows.refresh) await insertTokenRows(sql.pool, rows);
   return set;
 }

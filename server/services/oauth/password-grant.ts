@@ -38,7 +38,7 @@ export async function passwordGrant(
     : await verifyPasswordAgainstNothing(input.password!).catch(() => false);
   const actor = { type: "client" as const, id: input.client.clientId };
   if (!user || !valid) {
-    await em.fork().transactional(async (tx) => {
+    await em.transactional(async (tx) => {
       recordEvent(
         tx,
         {
@@ -55,7 +55,7 @@ export async function passwordGrant(
     });
     throw new InvalidGrantError("invalid username or password");
   }
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const member = await tx.count(Membership, { user: user.id, organization: input.client.organizationId });
     const grant = await ensureGrant(
       tx,

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { hashSecret } from "../../crypto/sha256.ts";
-import { batcherFor, GroupBatcher } from "../../db/group-batcher.ts";
+import { type BatchedSql, GroupBatcher } from "../../db/group-batcher.ts";
 import { query, type Statement } from "../../db/native-pool.ts";
 import { noRevokedGrantSql } from "../grants/grant-revoked-sql.ts";
 import type { ClientRecord } from "./client-record.ts";
@@ -137,14 +137,13 @@ async function redeemAll<R extends SpentRow>(
  * this client's, locked elsewhere, or a check failed): the caller then decides under the row's lock, with the error.
  */
 export function redeemBatched<R extends SpentRow>(
-  pool: pg.Pool,
+  sql: BatchedSql,
   statement: Statement,
   redemption: Redemption,
 ): Promise<R | null> {
-  const batcher = batcherFor(
-    pool,
+  const batcher = sql.batchers.get(
     statement.name,
-    () => new GroupBatcher<Redemption, R | null>((redemptions) => redeemAll<R>(pool, statement, redemptions)),
+    () => new GroupBatcher<Redemption, R | null>((redemptions) => redeemAll<R>(sql.pool, statement, redemptions)),
   );
   return batcher.submit(redemption);
 }

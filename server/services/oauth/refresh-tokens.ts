@@ -2,7 +2,8 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type pg from "pg";
 import { hasValidChecksum, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
-import { inTransaction, nativePool, query, type Statement } from "../../db/native-pool.ts";
+import type { BatchedSql } from "../../db/group-batcher.ts";
+import { inTransaction, query, type Statement } from "../../db/native-pool.ts";
 import { InvalidGrantError, InvalidRequestError, type OAuthError } from "../../oauth/errors.ts";
 import { decideRefresh } from "../../oauth/grants/refresh-token.ts";
 import { grantRevokedSql } from "../grants/grant-revoked-sql.ts";
@@ -103,6 +104,7 @@ const invalid = () => new InvalidGrantError("refresh token is invalid, expired o
  */
 export async function refreshTokens(
   em: EntityManager,
+  sql: BatchedSql,
   deps: RefreshDeps,
   input: RefreshInput,
   now: Date,
@@ -113,8 +115,8 @@ export async function refreshTokens(
     throw invalid();
   const tokenHash = hashSecret(input.refreshToken);
   const successor = successorRefreshToken(deps.successorKey, input.refreshToken);
-  const pool = await nativePool(em);
-  const fast = await rotateOptimistically(pool, deps, input, tokenHash, successor, now);
+  const pool = sql.pool;
+  const fast = await rotateOptimistically(sql, deps, input, tokenHash, successor, now);
   if (fast !== null) return fast;
   const result = await inTransaction(pool, (client) => refreshUnderLock(client, input, tokenHash, successor, now));
   if ("reuse" in result) {
@@ -200,7 +202,7 @@ async function refreshUnderLock(
  * no rotation, or a concurrent refresh that holds it): the locked transaction then decides under the row lock.
  */
 async function rotateOptimistically(
-  pool: pg.Pool,
+  sql: BatchedSql,
   deps: IssuerDeps,
   input: RefreshInput,
   tokenHash: string,
@@ -211,7 +213,7 @@ async function rotateOptimistically(
   // A narrowed scope is checked by scope expansion rules the SQL does not repeat (rare; the locked path decides it).
   if (!client.refreshTokenRotation || input.scopes.length > 0) return null;
   const plan = planTokenSet(client, { familyId: null, token: successor }, now);
-  const token = await redeemBatched(pool, ROTATE_REFRESH, {
+  const token = await redeemBatched(sql, ROTATE_REFRESH, {
     hash: tokenHash,
     app: client.id,
     at: now.toISOString(),

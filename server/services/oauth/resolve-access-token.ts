@@ -1,14 +1,20 @@
-import type { EntityManager } from "@mikro-orm/postgresql";
 import type pg from "pg";
 import { hasValidChecksum, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
-import { nativePool, query, type Statement } from "../../db/native-pool.ts";
+import { query, type Statement } from "../../db/native-pool.ts";
 import { ACCESS_TOKEN_JWT_TYPE, readAccessTokenClaims } from "../../oauth/access-token-claims.ts";
 import { isUuid } from "../../uuid.ts";
 import { grantRevokedSql } from "../grants/grant-revoked-sql.ts";
 import type { UserProfile } from "../users/read-user-profile.ts";
 import type { TokenSigner } from "./token-signer.ts";
-import { type TokenStateCache, tokenStateCacheFor } from "./token-state-cache.ts";
+import type { TokenStateCache } from "./token-state-cache.ts";
+
+/** What resolving an access token runs on (the runtime's): the signer, the ORM's pool and the token-state cache. */
+export type AccessTokenDeps = {
+  readonly signer: TokenSigner;
+  readonly pool: pg.Pool;
+  readonly tokenState: TokenStateCache<unknown>;
+};
 
 /** A live access token, as plain data: what userinfo, /users/@me and introspection act on. */
 export type ActiveAccessToken = {
@@ -82,16 +88,16 @@ const isLive = (row: TokenRow) =>
 /** A token's row by jti or hash, from the token-state cache when it holds it; a live row read here is cached. */
 async function readTokenRow(
   pool: pg.Pool,
-  cache: TokenStateCache<TokenRow> | undefined,
+  cache: TokenStateCache<TokenRow>,
   statement: Statement,
   key: string,
 ): Promise<TokenRow | undefined> {
   const cacheKey = `${statement.name}:${key}`;
-  const cached = cache?.get(cacheKey);
+  const cached = cache.get(cacheKey);
   if (cached) return cached;
-  const generation = cache?.generation ?? 0;
+  const generation = cache.generation;
   const [row] = await query<TokenRow>(pool, statement, [key]);
-  if (row && cache && isLive(row)) cache.put(cacheKey, row, generation);
+  if (row && isLive(row)) cache.put(cacheKey, row, generation);
   return row;
 }
 
@@ -103,17 +109,17 @@ const isJwt = (token: string) => token.split(".").length === 3;
  * cuts every token off at once, JWTs included.
  */
 export async function resolveAccessToken(
-  em: EntityManager,
-  signer: TokenSigner,
+  deps: AccessTokenDeps,
   token: string,
   now: Date,
 ): Promise<ActiveAccessToken | null> {
-  const pool = await nativePool(em);
-  const cache = tokenStateCacheFor<TokenRow>(em);
+  const { signer, pool } = deps;
+  // The cache holds only the rows read here.
+  const cache = deps.tokenState as TokenStateCache<TokenRow>;
   let row: TokenRow | undefined;
   let jwtClientId: string | undefined;
   if (isJwt(token)) {
-    const payload = await signer.verify(token, ACCESS_TOKEN_JWT_TYPE).catch(() => null);
+    const payload = await signer.verify(token, ACCESS_TOKEN_JWT_TYPE, now).catch(() => null);
     if (!payload) return null;
     const claims = (() => {
       try {

@@ -6,7 +6,7 @@ import { ACCESS_TOKEN_JWT_TYPE, readAccessTokenClaims } from "../../oauth/access
 import type { ClientRecord } from "./client-record.ts";
 import { revokeTokenFamily } from "./revoke-token-family.ts";
 import type { TokenSigner } from "./token-signer.ts";
-import { clearTokenStateCache } from "./token-state-cache.ts";
+import type { TokenStateCache } from "./token-state-cache.ts";
 
 /**
  * Token revocation (RFC 7009 §2.1). Only the client a token was issued to can revoke it; an unknown token, or
@@ -15,14 +15,14 @@ import { clearTokenStateCache } from "./token-state-cache.ts";
  */
 export async function revokeToken(
   em: EntityManager,
-  signer: TokenSigner,
+  deps: { readonly signer: TokenSigner; readonly tokenState: TokenStateCache<unknown> },
   input: { client: ClientRecord; token: string },
   now: Date,
 ): Promise<void> {
   const { token, client } = input;
   if (token.startsWith(SECRET_PREFIXES.refreshToken) && hasValidChecksum(token)) {
     const row = await em.findOne(RefreshToken, { tokenHash: hashSecret(token), application: client.id });
-    if (row) await em.fork().transactional((tx) => revokeTokenFamily(tx, row.familyId, "revoked_by_client", now));
+    if (row) await em.transactional((tx) => revokeTokenFamily(tx, row.familyId, "revoked_by_client", now));
     return;
   }
   if (token.startsWith(SECRET_PREFIXES.accessToken) && hasValidChecksum(token)) {
@@ -31,11 +31,12 @@ export async function revokeToken(
       { tokenHash: hashSecret(token), application: client.id, revokedAt: null },
       { revokedAt: now },
     );
-    clearTokenStateCache(em);
+    // A bulk update: the ORM's commit events that clear the token-state cache do not see it.
+    deps.tokenState.clear();
     return;
   }
   if (token.split(".").length !== 3) return;
-  const payload = await signer.verify(token, ACCESS_TOKEN_JWT_TYPE).catch(() => null);
+  const payload = await deps.signer.verify(token, ACCESS_TOKEN_JWT_TYPE, now).catch(() => null);
   if (!payload) return;
   const claims = readAccessTokenClaims(payload);
   if (claims.clientId !== client.clientId) return;
@@ -53,5 +54,5 @@ export async function revokeToken(
       now,
     ],
   );
-  clearTokenStateCache(em);
+  deps.tokenState.clear();
 }

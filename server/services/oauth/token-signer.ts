@@ -15,8 +15,8 @@ import { SigningKey } from "../../db/entities/index.ts";
 /** Signs and verifies the JWTs Latch issues (access tokens, ID tokens) with the active ES256 key. */
 export type TokenSigner = {
   sign(payload: JWTPayload, typ: string): Promise<string>;
-  /** Verifies signature, issuer, type and expiry; throws on any failure. */
-  verify(token: string, typ: string): Promise<JWTPayload>;
+  /** Verifies signature, issuer, type, and expiry and not-before against `now`; throws on any failure. */
+  verify(token: string, typ: string, now: Date): Promise<JWTPayload>;
   /** Forgets cached keys (after a rotation in this process). */
   reset(): void;
 };
@@ -36,9 +36,9 @@ class JwtError extends Error {
  */
 const MAX_VERIFIED = 5000;
 
-/** The time claims, against the clock now: checked on every verification, remembered or not. */
-function checkTimes(payload: JWTPayload): void {
-  const now = Math.floor(Date.now() / 1000);
+/** The time claims, against the caller's clock: checked on every verification, remembered or not. */
+function checkTimes(payload: JWTPayload, at: Date): void {
+  const now = Math.floor(at.getTime() / 1000);
   if (payload.exp !== undefined && (typeof payload.exp !== "number" || payload.exp <= now)) {
     throw new JwtError("expired");
   }
@@ -172,10 +172,10 @@ export function createTokenSigner(deps: {
       const current = activeKey();
       return signWith(current instanceof Promise ? await current : current, payload, typ);
     },
-    async verify(token, typ) {
+    async verify(token, typ, now) {
       const known = verified.get(token);
       if (known && known.typ === normalizeTyp(typ)) {
-        checkTimes(known.payload);
+        checkTimes(known.payload, now);
         return known.payload;
       }
       const parts = token.split(".");
@@ -203,7 +203,7 @@ export function createTokenSigner(deps: {
       }
       if (payload.iss !== deps.issuer) throw new JwtError("unexpected iss");
       if (payload.iat !== undefined && typeof payload.iat !== "number") throw new JwtError("malformed iat");
-      checkTimes(payload);
+      checkTimes(payload, now);
       if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
       verified.set(token, { typ: normalizeTyp(header.typ), payload: Object.freeze(payload) });
       return payload;

@@ -23,28 +23,13 @@ const MAX_ENTRIES = 10_000;
 export const createTokenStateCache = <V>(): TokenStateCache<V> =>
   new NotifiedCache<V>({ ttlMs: ENTRY_TTL_MS, maxEntries: MAX_ENTRIES });
 
-/** One cache per database (the driver is shared by every fork of an ORM); only a running server creates one. */
-const caches = new WeakMap<object, TokenStateCache<unknown>>();
-
-export function tokenStateCacheFor<V>(em: EntityManager): TokenStateCache<V> | undefined {
-  return caches.get(em.getDriver()) as TokenStateCache<V> | undefined;
-}
-
-/** Clears the token-state cache of `em`'s database, if it has one: after a write the ORM's events do not see. */
-export function clearTokenStateCache(em: EntityManager): void {
-  tokenStateCacheFor(em)?.clear();
-}
-
 /**
- * Creates the token-state cache of `em`'s database and clears it whenever this process commits through the ORM
- * (every service that revokes, disables or deletes does), so its own changes apply at once; other processes' changes
- * arrive by NOTIFY. Starts disabled: the LISTEN connection enables it.
+ * Creates the token-state cache of `em`'s database (once per process: the runtime's, server/runtime.ts) and clears it
+ * whenever this process commits through the ORM (every service that revokes, disables or deletes does), so its own
+ * changes apply at once; other processes' changes arrive by NOTIFY. Starts disabled: the LISTEN connection enables it.
  */
-export function installTokenStateCache(em: EntityManager): TokenStateCache<unknown> {
-  const existing = caches.get(em.getDriver());
-  if (existing) return existing;
+export function createSubscribedTokenStateCache(em: EntityManager): TokenStateCache<unknown> {
   const cache = createTokenStateCache<unknown>();
-  caches.set(em.getDriver(), cache);
   const clearOnCommit: EventSubscriber = {
     afterFlush: () => cache.clear(),
     afterTransactionCommit: () => cache.clear(),

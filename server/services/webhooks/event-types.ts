@@ -56,8 +56,3 @@ export const APPLICATION_GRANTS_REVOKED_EVENT = "application.grants_revoked";
 export function isWebhookEventType(value: string): value is WebhookEventType {
   return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
 }
-
-/** Whether a webhook subscribed to `subscribed` wants an event of `type`. */
-export function webhookWants(subscribed: readonly string[], type: string): boolean {
-  return subscribed.includes(ALL_WEBHOOK_EVENTS) || subscribed.includes(type);
-}

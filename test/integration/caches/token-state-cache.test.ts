@@ -126,6 +126,7 @@ describe("the token-state cache", () => {
     await warm(() => me(accessToken));
     await revokeApplicationGrants(
       server.orm.em,
+      server.runtime,
       { applicationId: app.id, organizationId, actor: { type: "system" } },
       new Date(),
     );

@@ -399,6 +399,7 @@ describe("revoking grants", () => {
       await holder.query("select id from grants where application_id = $1 for update", [app.id]);
       const count = await revokeApplicationGrants(
         server.orm.em,
+        server.runtime,
         { applicationId: app.id, organizationId, actor: { type: "system" } },
         now,
         1,
@@ -457,6 +458,7 @@ describe("revoking grants", () => {
       // Revoking again while the rows are still unmarked counts nothing twice.
       const again = await revokeApplicationGrants(
         server.orm.em,
+        server.runtime,
         { applicationId: app.id, organizationId, actor: { type: "system" } },
         new Date(now.getTime() + 1),
         1,

@@ -42,6 +42,7 @@ describe("an app-wide revocation the worker has not caught up with", () => {
     const now = new Date();
     const count = await revokeApplicationGrants(
       server.orm.em,
+      server.runtime,
       { applicationId: app.id, organizationId, actor: { type: "system" } },
       now,
       1,

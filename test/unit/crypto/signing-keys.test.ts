@@ -1,13 +1,16 @@
-import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, type JWK, jwtVerify, SignJWT } from "jose";
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  importPKCS8,
+  type JWK,
+  jwtVerify,
+  SignJWT,
+} from "jose";
 import { describe, expect, it } from "vitest";
 import { openString, seal } from "../../../server/crypto/envelope.ts";
 import { generateMasterKey, parseMasterKeys } from "../../../server/crypto/master-key.ts";
-import {
-  generateSigningKey,
-  importSigningKey,
-  type SigningAlgorithm,
-  toJwks,
-} from "../../../server/crypto/signing-keys.ts";
+import { generateSigningKey, type SigningAlgorithm, toJwks } from "../../../server/crypto/signing-keys.ts";
 
 const NOW = new Date("2025-06-01T12:00:00Z");
 const invalid = expect.objectContaining({ name: "CryptoError", code: "ERR_SIGNING_KEY_INVALID" });
@@ -28,7 +31,7 @@ describe.each<SigningAlgorithm>(["ES256", "EdDSA"])("%s signing keys", (algorith
     const keyring = parseMasterKeys(generateMasterKey());
     const aad = `signing_key:${key.kid}`;
     const privateKeyPkcs8Pem = openString(keyring, seal(keyring, key.privateKeyPkcs8Pem, aad), aad);
-    const privateKey = await importSigningKey({ algorithm, privateKeyPkcs8Pem });
+    const privateKey = await importPKCS8(privateKeyPkcs8Pem, algorithm);
 
     const jwt = await new SignJWT({ scope: "openid", client_id: "app" })
       .setProtectedHeader({ alg: algorithm, kid: key.kid, typ: "at+jwt" })
@@ -54,18 +57,6 @@ describe.each<SigningAlgorithm>(["ES256", "EdDSA"])("%s signing keys", (algorith
 describe("generateSigningKey", () => {
   it("rejects an algorithm outside ES256 and EdDSA", async () => {
     await expect(generateSigningKey("RS256" as SigningAlgorithm, NOW)).rejects.toThrow(invalid);
-  });
-});
-
-describe("importSigningKey", () => {
-  it("rejects a PEM that is not a PKCS#8 key of the algorithm, without echoing it", async () => {
-    const ed = await generateSigningKey("EdDSA", NOW);
-    await expect(importSigningKey({ algorithm: "ES256", privateKeyPkcs8Pem: ed.privateKeyPkcs8Pem })).rejects.toThrow(
-      invalid,
-    );
-    await expect(importSigningKey({ algorithm: "ES256", privateKeyPkcs8Pem: "nope" })).rejects.toThrow(
-      expect.objectContaining({ message: "private key is not a PKCS#8 ES256 key" }),
-    );
   });
 });
 

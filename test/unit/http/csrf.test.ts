@@ -1,10 +1,10 @@
 import { hkdfSync } from "node:crypto";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import { csrfKey } from "../../../server/crypto/derive-key.ts";
 import { generateMasterKey, parseMasterKeys } from "../../../server/crypto/master-key.ts";
 import {
   checkCsrf,
-  csrfKey,
   ensureAnonymousCsrfId,
   isAllowedOrigin,
   issueCsrfToken,

@@ -86,6 +86,7 @@ input[type="url"] {
   font-weight: 600; background: #dbeafe; color: #1e40af; vertical-align: middle;
 }
 .tag.warn { background: #fef3c7; color: #92400e; }
+.session > .button { width: auto; }
 .button.danger.block { width: 100%; }
 .account-footer { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: 8px; margin-top: 20px; }
 .account-footer .button { width: auto; }

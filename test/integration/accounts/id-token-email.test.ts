@@ -1,6 +1,8 @@
 import * as oauth from "oauth4webapi";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Organization } from "../../../server/db/entities/index.ts";
+import { hashSecret } from "../../../server/crypto/sha256.ts";
+import { Organization, User } from "../../../server/db/entities/index.ts";
 import { codeFlowRequest, discoverLatch, redeemCallback } from "../../support/code-flow-client.ts";
 import {
   authorizeInBrowser,
@@ -82,6 +84,29 @@ describe("email claims in the ID token (OIDC Core §5.1, §5.4)", () => {
     const after = await idTokenFor(agent, user, "openid email");
     expect(after.claims).toMatchObject({ sub: user.id, email, email_verified: true });
     expect(after.userinfo).toMatchObject({ email, email_verified: true });
+  });
+
+  it("reads the current verified state on the locked path too (a code whose row another transaction holds)", async () => {
+    const { user } = await createUser(server.orm);
+    await server.orm.em.fork().nativeUpdate(User, { id: user.id }, { emailVerified: false });
+    const request = await codeFlowRequest(as, { clientId: app.clientId, redirectUri: REDIRECT, scope: "openid email" });
+    const callback = await authorizeInBrowser(new UserAgent(server.url), user, request.url);
+    const blocker = new pg.Client({ connectionString: server.database.url });
+    await blocker.connect();
+    try {
+      await blocker.query("begin");
+      await blocker.query("select id from authorization_codes where code_hash = $1 for update", [
+        hashSecret(callback.searchParams.get("code")!),
+      ]);
+      // The one statement skips the held row; the exchange then waits for it under the lock.
+      const exchange = redeemCallback(as, app, callback, request, REDIRECT, { idToken: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await blocker.query("rollback");
+      const claims = oauth.getValidatedIdTokenClaims(await exchange)!;
+      expect(claims).toMatchObject({ sub: user.id, email: user.email, email_verified: false });
+    } finally {
+      await blocker.end();
+    }
   });
 
   it("leaves the address out of the ID token without the email scope", async () => {

@@ -12,8 +12,10 @@ import {
 import { insertIntegration } from "../../support/integration-fixtures.ts";
 import { createUser } from "../../support/oauth-fixtures.ts";
 import { linkIn } from "../../support/smtp-capture.ts";
+import { startUpstreamProvider, type UpstreamProvider } from "../../support/upstream-provider.ts";
 
 let harness: JourneyHarness;
+let upstream: UpstreamProvider;
 
 const INVITE = `mutation ($email: String!, $role: MembershipRole!) { inviteMember(email: $email, role: $role) {
   __typename ... on InvitationPayload { invitation { id email state } } ... on Error { message } } }`;
@@ -22,8 +24,21 @@ const CREATE_WORKSPACE = `mutation ($name: String!) { createOrganization(name: $
 
 beforeAll(async () => {
   harness = await startJourneyHarness("Acme Invites");
+  upstream = await startUpstreamProvider({
+    clients: [
+      {
+        clientId: "files",
+        clientSecret: "files-secret-0123456789",
+        redirectUris: [`${harness.server.url}/oauth/callback`],
+      },
+    ],
+    interaction: "auto",
+  });
 }, 16 * 60_000);
-afterAll(() => harness?.stop());
+afterAll(async () => {
+  await upstream?.close();
+  await harness?.stop();
+});
 
 describe("workspace journeys in Chromium", () => {
   for (const viewport of VIEWPORTS) {
@@ -91,7 +106,7 @@ describe("workspace journeys in Chromium", () => {
       expect(cspErrors).toEqual([]);
     });
 
-    it(`at ${viewport.width} px: the account pages (profile, password, sessions, connections) pass axe-core`, async () => {
+    it(`at ${viewport.width} px: the account pages (profile, password, sessions, apps, connections, delete) pass axe-core; Reconnect comes back active`, async () => {
       const { server } = harness;
       const { user, organizationId } = await createUser(server.orm);
       // A connection that needs reconnecting, so the Connections page shows its status tag and buttons.
@@ -101,8 +116,8 @@ describe("workspace journeys in Chromium", () => {
         grantType: "authorization_code",
         clientId: "files",
         clientSecret: "files-secret-0123456789",
-        authorizeUrl: "https://files.example/authorize",
-        tokenUrl: "https://files.example/token",
+        authorizeUrl: upstream.endpoints.authorization,
+        tokenUrl: upstream.endpoints.token,
         scopes: ["files.read"],
       });
       const em = server.orm.em.fork();
@@ -131,6 +146,16 @@ describe("workspace journeys in Chromium", () => {
           await page.getByRole("link", { name: "Reconnect files.example" }).waitFor();
         await screenshot(page, viewport, `account${path.replaceAll("/", "-")}`);
       }
+      // Reconnect runs the connect flow in this tab and comes back to the page, the connection active again.
+      await page.goto(`${server.url}/account/integrations`);
+      await page.getByRole("link", { name: "Reconnect files.example" }).click();
+      await page.getByRole("heading", { name: "Connected" }).waitFor({ timeout: 20_000 });
+      await screenshot(page, viewport, "account-integrations-reconnected");
+      await page.getByRole("link", { name: "your connections" }).click();
+      await page.getByRole("heading", { name: "Connected services (1)" }).waitFor();
+      expect(await page.getByRole("link", { name: "Reconnect files.example" }).count()).toBe(0);
+      const reconnected = await server.orm.em.fork().find(Connection, { user: user.id });
+      expect(reconnected.map((row) => row.status)).toEqual(["active"]);
       // A refused form keeps the page accessible: its alert is tied to the field.
       await page.goto(`${server.url}/account/password`);
       await page.getByLabel("Current password").fill("not the password");

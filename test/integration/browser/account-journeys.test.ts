@@ -42,6 +42,14 @@ describe("account journeys in Chromium", () => {
       await screenshot(page, viewport, "signup-form");
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Display name").fill(`Journey ${viewport.name}`);
+      // A common password is refused on the same page, readably and accessibly, and nothing is created.
+      await page.getByLabel("Password", { exact: true }).fill("password");
+      await page.getByRole("button", { name: "Create account" }).click();
+      await page.getByRole("alert").waitFor();
+      expect(await page.getByRole("alert").textContent()).toContain("This password is too common");
+      await expectAccessible(page, "sign-up form refused");
+      await screenshot(page, viewport, "signup-refused");
+      expect(await server.orm.em.fork().count(User, { emailNormalized: email })).toBe(0);
       await page.getByLabel("Password", { exact: true }).fill("a journey sign-up passphrase");
       const since = smtp.messages.length;
       await page.getByRole("button", { name: "Create account" }).click();

@@ -1,9 +1,11 @@
+import { createRemoteJWKSet, jwtVerify } from "jose";
 import * as oauth from "oauth4webapi";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../../../server/crypto/sha256.ts";
 import { Organization, User } from "../../../server/db/entities/index.ts";
 import { codeFlowRequest, discoverLatch, redeemCallback } from "../../support/code-flow-client.ts";
+import { postAsClient } from "../../support/oauth-client.ts";
 import {
   authorizeInBrowser,
   createApp,
@@ -107,6 +109,26 @@ describe("email claims in the ID token (OIDC Core §5.1, §5.4)", () => {
     } finally {
       await blocker.end();
     }
+  });
+
+  it("carries them in the password grant's ID token too", async () => {
+    const { user, organizationId } = await createUser(server.orm);
+    const optedIn = await createApp(server.orm, organizationId, {
+      allowPasswordGrant: true,
+      grantTypes: ["password"],
+    });
+    const answer = await postAsClient(server.url, "/oauth2/token", optedIn, {
+      grant_type: "password",
+      username: user.email,
+      password: user.password,
+      scope: "openid email",
+    });
+    expect(answer.status).toBe(200);
+    const { payload } = await jwtVerify(answer.body.id_token, createRemoteJWKSet(new URL(as.jwks_uri!)), {
+      issuer: server.url,
+      audience: optedIn.clientId,
+    });
+    expect(payload).toMatchObject({ sub: user.id, email: user.email, email_verified: true });
   });
 
   it("leaves the address out of the ID token without the email scope", async () => {

@@ -12,7 +12,10 @@ export type OwnConnection = {
   readonly scopes: readonly string[];
   readonly connectedAt: Date;
   readonly lastRefreshedAt: Date | null;
-  /** Whether the integration can be connected again by its user (an authorization-code integration). */
+  /**
+   * Whether its user can connect it again: an authorization-code integration of a workspace they still belong to
+   * (the connect flow refuses anyone else, so a former member only gets Disconnect).
+   */
   readonly reconnectable: boolean;
 };
 
@@ -26,6 +29,7 @@ type Row = {
   created_at: Date;
   last_refreshed_at: Date | null;
   grant_type: string;
+  member: boolean;
 };
 
 /**
@@ -35,7 +39,9 @@ type Row = {
 export async function listOwnConnections(em: EntityManager, userId: string): Promise<OwnConnection[]> {
   const rows = await em.getConnection().execute<Row[]>(
     `select c.id, c.integration_id, i.domain, o.name as workspace_name, c.status, c.scopes, c.created_at,
-        c.last_refreshed_at, i.grant_type
+        c.last_refreshed_at, i.grant_type,
+        exists (select 1 from memberships m where m.organization_id = i.organization_id and m.user_id = c.user_id)
+          as member
       from connections c
       join integration_credentials i on i.id = c.integration_id
       join organizations o on o.id = i.organization_id
@@ -52,6 +58,6 @@ export async function listOwnConnections(em: EntityManager, userId: string): Pro
     scopes: row.scopes,
     connectedAt: new Date(row.created_at),
     lastRefreshedAt: row.last_refreshed_at === null ? null : new Date(row.last_refreshed_at),
-    reconnectable: row.grant_type === "authorization_code",
+    reconnectable: row.grant_type === "authorization_code" && row.member,
   }));
 }

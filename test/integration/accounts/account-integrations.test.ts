@@ -121,6 +121,25 @@ describe("account Connections page (seed 004)", () => {
     expect(event).toMatchObject({ actorType: "user", actorId: alice.id });
   });
 
+  it("offers no Reconnect for a workspace the user has left, only Disconnect", async () => {
+    const { organizationId: elsewhere } = await createUser(server.orm, { orgName: "Former Job" });
+    const left = await insertIntegration(server, {
+      organizationId: elsewhere,
+      grantType: "authorization_code",
+      clientId: "web",
+      clientSecret: "web-secret-0123456789",
+      authorizeUrl: upstream.endpoints.authorization,
+      tokenUrl: upstream.endpoints.token,
+      domain: "former.example",
+      scopes: [],
+    });
+    const row = await insertConnection(left, alice, "needs_reauth");
+    const html = await page(await signedInAgent(server, alice));
+    expect(html).toContain("In Former Job");
+    expect(html).not.toContain(`href="/connections/${left.id}/start"`);
+    expect(html).toContain(`/account/integrations/${row.id}/disconnect`);
+  });
+
   it("refuses another user's connection (404, untouched) and a form without its CSRF token (403)", async () => {
     const bobs = await insertConnection(drive, bob, "active");
     const agent = await signedInAgent(server, alice);

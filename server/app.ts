@@ -12,6 +12,7 @@ import { requestEnvelope } from "./http/middleware/request-envelope.ts";
 import { registerAccountConnectionsRoutes } from "./http/routes/account-connections.ts";
 import { registerAccountDeleteRoutes } from "./http/routes/account-delete.ts";
 import { registerAccountEmailConfirmRoutes } from "./http/routes/account-email-confirm.ts";
+import { registerAccountIntegrationsRoutes } from "./http/routes/account-integrations.ts";
 import { registerAccountPasswordRoutes } from "./http/routes/account-password.ts";
 import { registerAccountProfileRoutes } from "./http/routes/account-profile.ts";
 import { registerAccountSessionsRoutes } from "./http/routes/account-sessions.ts";
@@ -195,6 +196,7 @@ export function createApp(deps: HttpDeps): Hono {
   registerAccountEmailConfirmRoutes(app, deps);
   registerAccountPasswordRoutes(app, deps);
   registerAccountSessionsRoutes(app, deps);
+  registerAccountIntegrationsRoutes(app, deps);
   registerAccountDeleteRoutes(app, deps);
   registerConsoleRoutes(app, { distDir: CONSOLE_DIST });
   registerUpstreamLoginRoutes(app, deps);

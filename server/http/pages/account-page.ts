@@ -6,6 +6,7 @@ export const ACCOUNT_NAV = [
   { key: "password", label: "Password", href: "/account/password" },
   { key: "sessions", label: "Sessions", href: "/account/sessions" },
   { key: "apps", label: "Authorized apps", href: "/account/connections" },
+  { key: "integrations", label: "Connections", href: "/account/integrations" },
   { key: "delete", label: "Delete account", href: "/account/delete" },
 ] as const;
 
@@ -84,6 +85,8 @@ input[type="url"] {
   display: inline-block; margin-left: 6px; padding: 1px 8px; border-radius: 999px; font-size: 0.75rem;
   font-weight: 600; background: #dbeafe; color: #1e40af; vertical-align: middle;
 }
+.tag.warn { background: #fef3c7; color: #92400e; }
+.session > .button { width: auto; }
 .button.danger.block { width: 100%; }
 .account-footer { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: 8px; margin-top: 20px; }
 .account-footer .button { width: auto; }

@@ -23,7 +23,8 @@ export type ConnectionPopupPageInput = {
 
 /**
  * The last page of the popup "Connect" flow: a nonce'd script posts the result to the opener (only at
- * `openerOrigin`) and closes the window; without an opener (the flow ran in a tab) the text says what happened.
+ * `openerOrigin`) and closes the window; without an opener (the flow ran in a tab, as Reconnect on the account's
+ * Connections page runs it) the text says what happened and links back to that page.
  */
 export function renderConnectionPopupPage(input: ConnectionPopupPageInput): string {
   const script = `(function () {
@@ -37,7 +38,7 @@ export function renderConnectionPopupPage(input: ConnectionPopupPageInput): stri
     <h1>${input.title}</h1>
   </header>
   <p>${input.message}</p>
-  <p class="muted small">You can close this window.</p>
+  <p class="muted small">You can close this window, or see <a href="/account/integrations">your connections</a>.</p>
 </div>
 <script nonce="${input.nonce}">${raw(script)}</script>`;
   return renderDocument({ title: input.title, body, nonce: input.nonce });

@@ -1,4 +1,5 @@
 import type { Context, Hono } from "hono";
+import { emailClaims } from "../../oauth/email-claims.ts";
 import { expandScopes } from "../../oauth/scopes.ts";
 import { readUserProfile } from "../../services/users/read-user-profile.ts";
 import { authenticateBearer } from "../bearer-auth.ts";
@@ -24,7 +25,7 @@ export function registerUserinfoRoute(router: Hono, deps: HttpDeps): void {
         ...(scopes.includes("profile")
           ? { name: user.displayName, preferred_username: user.displayName, picture: user.avatarUrl ?? undefined }
           : {}),
-        ...(scopes.includes("email") ? { email: user.email, email_verified: user.emailVerified } : {}),
+        ...emailClaims(user, scopes),
       },
       200,
       { "Cache-Control": "no-store" },

@@ -39,7 +39,18 @@ type CodeRow = {
 };
 
 /** The code as the locked path reads it: with its grant's state. */
-type LockedCodeRow = CodeRow & { grant_found: boolean; grant_revoked: boolean; workspace_id: string | null };
+type LockedCodeRow = CodeRow & {
+  grant_found: boolean;
+  grant_revoked: boolean;
+  workspace_id: string | null;
+} & CodeUserEmail;
+
+/** The code's user's address as it stands now, for the ID token's email claims. */
+type CodeUserEmail = { user_email: string | null; user_email_verified: boolean | null };
+
+const USER_EMAIL = (userId: string) =>
+  `(select u.email from users u where u.id = ${userId}) as user_email,
+   (select u.email_verified from users u where u.id = ${userId}) as user_email_verified`;
 
 const CODE_COLUMNS = `c.id, c.application_id, c.user_id, c.grant_id, c.redirect_uri, c.scopes, c.code_challenge,
   c.nonce,
@@ -51,7 +62,7 @@ const CODE_COLUMNS = `c.id, c.application_id, c.user_id, c.grant_id, c.redirect_
 const LOCK_CODE: Statement = {
   name: "latch_lock_authorization_code",
   text: `select ${CODE_COLUMNS}, g.id is not null as grant_found, ${grantRevokedSql("g", "ga")} as grant_revoked,
-      g.organization_id as workspace_id
+      g.organization_id as workspace_id, ${USER_EMAIL("c.user_id")}
     from authorization_codes c left join grants g on g.id = c.grant_id
       left join applications ga on ga.id = g.application_id
     where c.code_hash = $1
@@ -68,11 +79,22 @@ const REDEEM_CODE = spendStatement({
     and (t.redirect_uri is null or t.redirect_uri = i.redirect_uri)
     and t.code_challenge is not distinct from i.challenge`,
   spentAt: "consumed_at",
-  returning: { nonce: "t.nonce", auth_time: "(extract(epoch from t.auth_time) * 1000)::float8" },
+  returning: {
+    nonce: "t.nonce",
+    auth_time: "(extract(epoch from t.auth_time) * 1000)::float8",
+    user_email: "(select u.email from users u where u.id = t.user_id)",
+    user_email_verified: "(select u.email_verified from users u where u.id = t.user_id)",
+  },
   derived: { familyId: "(s.refresh->>'family_id')::uuid", parentId: "null", authorizationCodeId: "s.id" },
 });
 
-type SpentCode = SpentRow & { user_id: string; nonce: string | null; auth_time: number };
+type SpentCode = SpentRow & CodeUserEmail & { user_id: string; nonce: string | null; auth_time: number };
+
+const tokenUserOf = (code: { user_id: string } & CodeUserEmail) => ({
+  id: code.user_id,
+  email:
+    code.user_email === null ? undefined : { email: code.user_email, emailVerified: code.user_email_verified === true },
+});
 
 const CONSUME_CODE: Statement = {
   name: "latch_consume_authorization_code",
@@ -133,7 +155,7 @@ export async function exchangeAuthorizationCode(
         deps,
         {
           client: input.client,
-          user: { id: code.user_id },
+          user: tokenUserOf(code),
           grantId: code.grant_id,
           workspaceId: code.workspace_id,
           scopes: code.scopes,
@@ -185,7 +207,7 @@ async function exchangeOptimistically(
   });
   if (!code) return null;
   return signTokenSet(deps, client, plan, {
-    user: { id: code.user_id },
+    user: tokenUserOf(code),
     workspaceId: code.workspace_id,
     scopes: code.scopes,
     idToken: { nonce: code.nonce, authTime: new Date(code.auth_time) },

@@ -4,13 +4,15 @@ import { mintSecret, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { AccessToken, Application, Grant, RefreshToken, User } from "../../db/entities/index.ts";
 import { ACCESS_TOKEN_JWT_TYPE, buildAccessTokenClaims } from "../../oauth/access-token-claims.ts";
+import { type EmailOfUser, emailClaims } from "../../oauth/email-claims.ts";
 import { buildIdTokenClaims } from "../../oauth/id-token-claims.ts";
 import type { ClientRecord } from "./client-record.ts";
 import type { TokenSigner } from "./token-signer.ts";
 
 export const ID_TOKEN_TTL_SECONDS = 3600;
 
-export type TokenUser = { readonly id: string };
+/** The user a token set is for; its address, when read with the spent row, goes into the ID token by scope. */
+export type TokenUser = { readonly id: string; readonly email?: EmailOfUser | undefined };
 
 export type IssueTokenSetInput = {
   readonly client: ClientRecord;
@@ -163,6 +165,7 @@ export async function signTokenSet(
       now: plan.now,
       ttlSeconds: ID_TOKEN_TTL_SECONDS,
       accessToken,
+      claims: user.email ? emailClaims(user.email, scopes) : undefined,
     });
     idToken = await deps.signer.sign(claims, "JWT");
   }

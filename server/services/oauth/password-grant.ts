@@ -87,7 +87,7 @@ export async function passwordGrant(
       deps,
       {
         client: input.client,
-        user: { id: user.id },
+        user: { id: user.id, email: { email: user.email, emailVerified: user.emailVerified } },
         grantId: grant.id,
         workspaceId: grant.organization?.id ?? null,
         scopes,

@@ -6,6 +6,7 @@ import { ClientSecretsPanel } from "./client-secrets-panel.tsx";
 import { CopyValue } from "./copy-value.tsx";
 import { DangerZonePanel } from "./danger-zone-panel.tsx";
 import { GrantsPanel } from "./grants-panel.tsx";
+import { IdentityProvidersPanel } from "./identity-providers-panel.tsx";
 import { RedirectUrisPanel } from "./redirect-uris-panel.tsx";
 import { SettingsPanel } from "./settings-panel.tsx";
 
@@ -70,6 +71,7 @@ export function AppDetailScreen({ id }: { id: string }) {
           <Tabs.Tab value="settings">Settings</Tabs.Tab>
           <Tabs.Tab value="redirect-uris">Redirect URIs</Tabs.Tab>
           {app.type === "CONFIDENTIAL" && <Tabs.Tab value="secrets">Client secrets</Tabs.Tab>}
+          <Tabs.Tab value="sign-in">Sign-in providers</Tabs.Tab>
           <Tabs.Tab value="users">Users</Tabs.Tab>
           <Tabs.Tab value="danger">Danger zone</Tabs.Tab>
         </Tabs.List>
@@ -100,6 +102,9 @@ export function AppDetailScreen({ id }: { id: string }) {
             <ClientSecretsPanel applicationId={app.id} secrets={app.clientSecrets} onChange={detail.reload} />
           </Tabs.Panel>
         )}
+        <Tabs.Panel value="sign-in" pt="md">
+          <IdentityProvidersPanel applicationId={app.id} />
+        </Tabs.Panel>
         <Tabs.Panel value="users" pt="md">
           <GrantsPanel applicationId={app.id} />
         </Tabs.Panel>

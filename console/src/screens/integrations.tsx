@@ -4,8 +4,9 @@ import { graphql, type ResultOf } from "../graphql.ts";
 import { EmptyState, ErrorState, LoadingState, SuccessNote } from "../states.tsx";
 import { runMutation, useQuery } from "../use-query.ts";
 import { CopyValue } from "./copy-value.tsx";
-import { IntegrationForm, type IntegrationValues, maskedLast4 } from "./integration-form.tsx";
+import { IntegrationForm, type IntegrationValues } from "./integration-form.tsx";
 import { useAction } from "./use-action.ts";
+import { maskedLast4 } from "./write-only-secret-input.tsx";
 
 const INTEGRATIONS = graphql(`
   query ConsoleIntegrations {

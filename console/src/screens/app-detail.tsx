@@ -9,6 +9,7 @@ import { GrantsPanel } from "./grants-panel.tsx";
 import { IdentityProvidersPanel } from "./identity-providers-panel.tsx";
 import { RedirectUrisPanel } from "./redirect-uris-panel.tsx";
 import { SettingsPanel } from "./settings-panel.tsx";
+import { UsagePanel } from "./usage-panel.tsx";
 
 export const APP_DETAIL = graphql(`
   query ConsoleAppDetail($id: ID!) {
@@ -73,6 +74,7 @@ export function AppDetailScreen({ id }: { id: string }) {
           {app.type === "CONFIDENTIAL" && <Tabs.Tab value="secrets">Client secrets</Tabs.Tab>}
           <Tabs.Tab value="sign-in">Sign-in providers</Tabs.Tab>
           <Tabs.Tab value="users">Users</Tabs.Tab>
+          <Tabs.Tab value="usage">Usage</Tabs.Tab>
           <Tabs.Tab value="danger">Danger zone</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
@@ -107,6 +109,9 @@ export function AppDetailScreen({ id }: { id: string }) {
         </Tabs.Panel>
         <Tabs.Panel value="users" pt="md">
           <GrantsPanel applicationId={app.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="usage" pt="md">
+          <UsagePanel applicationId={app.id} />
         </Tabs.Panel>
         <Tabs.Panel value="danger" pt="md">
           <DangerZonePanel app={app} onChange={detail.reload} />

@@ -2,6 +2,7 @@ import { Badge, Group, Paper, SimpleGrid, Stack, Tabs, Text, Title } from "@mant
 import { graphql } from "../graphql.ts";
 import { ErrorState, LoadingState } from "../states.tsx";
 import { useQuery } from "../use-query.ts";
+import { BrandingPanel } from "./branding-panel.tsx";
 import { ClientSecretsPanel } from "./client-secrets-panel.tsx";
 import { CopyValue } from "./copy-value.tsx";
 import { DangerZonePanel } from "./danger-zone-panel.tsx";
@@ -31,6 +32,12 @@ export const APP_DETAIL = graphql(`
       tokenEndpointAuthMethod
       isResourceServer
       activeGrantCount
+      logoUrl
+      primaryColor
+      secondaryColor
+      homepageUrl
+      privacyPolicyUrl
+      termsOfServiceUrl
       redirectUris {
         id
         uri
@@ -70,6 +77,7 @@ export function AppDetailScreen({ id }: { id: string }) {
         <Tabs.List>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
           <Tabs.Tab value="settings">Settings</Tabs.Tab>
+          <Tabs.Tab value="branding">Branding</Tabs.Tab>
           <Tabs.Tab value="redirect-uris">Redirect URIs</Tabs.Tab>
           {app.type === "CONFIDENTIAL" && <Tabs.Tab value="secrets">Client secrets</Tabs.Tab>}
           <Tabs.Tab value="sign-in">Sign-in providers</Tabs.Tab>
@@ -95,6 +103,9 @@ export function AppDetailScreen({ id }: { id: string }) {
         </Tabs.Panel>
         <Tabs.Panel value="settings" pt="md">
           <SettingsPanel app={app} onChange={detail.reload} />
+        </Tabs.Panel>
+        <Tabs.Panel value="branding" pt="md">
+          <BrandingPanel app={app} onChange={detail.reload} />
         </Tabs.Panel>
         <Tabs.Panel value="redirect-uris" pt="md">
           <RedirectUrisPanel applicationId={app.id} redirectUris={app.redirectUris} onChange={detail.reload} />

@@ -5,6 +5,7 @@ import { EmptyState, ErrorState, LoadingState, SuccessNote } from "../states.tsx
 import { runMutation, useQuery } from "../use-query.ts";
 import { CopyValue } from "./copy-value.tsx";
 import { IntegrationForm, type IntegrationValues } from "./integration-form.tsx";
+import { TryConnectResult, useTryConnect } from "./try-connect.tsx";
 import { useAction } from "./use-action.ts";
 import { maskedLast4 } from "./write-only-secret-input.tsx";
 
@@ -27,6 +28,7 @@ const INTEGRATIONS = graphql(`
           username
           hasPassword
           audience
+          connectUrl
         }
       }
     }
@@ -124,8 +126,10 @@ export function IntegrationsScreen() {
   const [editing, setEditing] = useState<IntegrationValues | "new" | null>(null);
   const [tested, setTested] = useState<{ domain: string; result: Tested } | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  const connect = useTryConnect();
 
   const test = (integration: IntegrationValues) => {
+    connect.clear();
     setTested(null);
     setSaved(null);
     void action.run(
@@ -134,6 +138,12 @@ export function IntegrationsScreen() {
         if (result.__typename === "TestIntegrationPayload") setTested({ domain: integration.domain, result });
       },
     );
+  };
+  const tryConnect = (integration: { domain: string; connectUrl: string | null }) => {
+    if (!integration.connectUrl) return;
+    setTested(null);
+    setSaved(null);
+    connect.start(integration.domain, integration.connectUrl);
   };
   const remove = (integration: IntegrationValues) => {
     if (!window.confirm(`Delete ${integration.domain}? Its connections are revoked and dropped.`)) return;
@@ -197,6 +207,7 @@ export function IntegrationsScreen() {
           )}
           {saved && <SuccessNote title={saved} />}
           {action.error && <ErrorState message={action.error} />}
+          {connect.state && <TryConnectResult state={connect.state} />}
           {explained && (
             <Alert variant="outline" color={explained.ok ? "teal.9" : "red.9"} title={explained.title} role="status">
               <Text size="sm">{explained.detail}</Text>
@@ -250,6 +261,16 @@ export function IntegrationsScreen() {
                           >
                             Test
                           </Button>
+                          {node.connectUrl && (
+                            <Button
+                              size="xs"
+                              variant="light"
+                              onClick={() => tryConnect(node)}
+                              aria-label={`Try Connect with ${node.domain}`}
+                            >
+                              Try Connect
+                            </Button>
+                          )}
                           <Button
                             size="xs"
                             variant="default"

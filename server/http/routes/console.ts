@@ -85,6 +85,9 @@ export function registerConsoleRoutes(router: Hono, options: { distDir: string }
     const nonce = randomBytes(16).toString("base64");
     return c.body(html.replaceAll(NONCE_PLACEHOLDER, nonce), 200, {
       ...DOCUMENT_HEADERS,
+      // "Try Connect" opens Latch's connection popup, which must keep its opener through the upstream's pages to post
+      // the result back; the console itself still shares its browsing context group with no other origin's window.
+      "Cross-Origin-Opener-Policy": "same-origin-allow-popups",
       "Content-Type": "text/html; charset=utf-8",
       "Cache-Control": "no-store",
       "Content-Security-Policy": consoleCsp(nonce),

@@ -5,6 +5,7 @@ import { EmptyState, ErrorState, LoadingState, SuccessNote } from "../states.tsx
 import { runMutation, useQuery } from "../use-query.ts";
 import { CopyValue } from "./copy-value.tsx";
 import { IntegrationForm, type IntegrationValues } from "./integration-form.tsx";
+import { describeTest } from "./integration-test-result.ts";
 import { TryConnectResult, useTryConnect } from "./try-connect.tsx";
 import { useAction } from "./use-action.ts";
 import { maskedLast4 } from "./write-only-secret-input.tsx";
@@ -76,45 +77,6 @@ const GRANT_LABELS = {
   CLIENT_CREDENTIALS: "Client credentials",
   PASSWORD: "Password",
 } as const;
-
-/** The upstream's answer to "Test", in plain words. */
-export function describeTest(domain: string, result: Tested): { ok: boolean; title: string; detail: string } {
-  if (result.ok && result.grantType === "AUTHORIZATION_CODE") {
-    return {
-      ok: true,
-      title: `${domain} accepted the client id and secret`,
-      detail: "Its token endpoint answers and knows this client. Users can now connect through its consent page.",
-    };
-  }
-  if (result.ok) {
-    const lifetime = result.expiresIn ? ` valid for ${result.expiresIn} seconds` : "";
-    const scopes = result.scopes?.length ? ` with the scopes ${result.scopes.join(" ")}` : "";
-    return {
-      ok: true,
-      title: `${domain} issued a token`,
-      detail: `The upstream answered with a ${result.tokenType ?? "bearer"} token${lifetime}${scopes}. Latch dropped it; nothing stored changed.`,
-    };
-  }
-  const code = result.error?.upstreamError ?? result.error?.code ?? "";
-  const plain = PLAIN_FAILURES[code];
-  const message = result.error?.message ?? "The upstream refused.";
-  return {
-    ok: false,
-    title: `${domain} did not issue a token`,
-    detail: plain ? `${plain} The upstream said: ${message}` : message,
-  };
-}
-
-/** The usual refusals (RFC 6749 §5.2 codes, and Latch's own), said plainly. */
-const PLAIN_FAILURES: Record<string, string> = {
-  invalid_client: "The upstream does not accept this client id and secret.",
-  invalid_grant: "The upstream refused the username and password.",
-  invalid_scope: "The upstream refused one of the scopes.",
-  unauthorized_client: "This client may not use this grant type at the upstream.",
-  unsupported_grant_type: "The upstream does not offer this grant type.",
-  upstream_unreachable: "Latch could not reach the token URL.",
-  upstream_bad_response: "The token URL answered, but not with an OAuth token response.",
-};
 
 /**
  * Organization → OAuth credentials (seed 004): the organization's OAuth clients at upstream services, the one

@@ -23,6 +23,7 @@ import { registerAuthorizeRoute } from "./http/routes/authorize.ts";
 import { registerAuthorizeDecisionRoute } from "./http/routes/authorize-decision.ts";
 import { registerConnectionFlowRoutes } from "./http/routes/connection-flow.ts";
 import { CONSOLE_DIST, registerConsoleRoutes } from "./http/routes/console.ts";
+import { registerConsolePreviewRoutes } from "./http/routes/console-preview.ts";
 import { registerDevMailRoute } from "./http/routes/dev-mail.ts";
 import { registerEmailVerificationRoutes } from "./http/routes/email-verification.ts";
 import { registerHealthRoute } from "./http/routes/health.ts";
@@ -199,6 +200,7 @@ export function createApp(deps: HttpDeps): Hono {
   registerAccountIntegrationsRoutes(app, deps);
   registerAccountDeleteRoutes(app, deps);
   registerConsoleRoutes(app, { distDir: CONSOLE_DIST });
+  registerConsolePreviewRoutes(app, deps);
   registerUpstreamLoginRoutes(app, deps);
   registerConnectionFlowRoutes(app, deps);
   registerOAuthCallbackRoute(app, deps);

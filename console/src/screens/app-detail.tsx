@@ -2,12 +2,15 @@ import { Badge, Group, Paper, SimpleGrid, Stack, Tabs, Text, Title } from "@mant
 import { graphql } from "../graphql.ts";
 import { ErrorState, LoadingState } from "../states.tsx";
 import { useQuery } from "../use-query.ts";
+import { BrandingPanel } from "./branding-panel.tsx";
 import { ClientSecretsPanel } from "./client-secrets-panel.tsx";
 import { CopyValue } from "./copy-value.tsx";
 import { DangerZonePanel } from "./danger-zone-panel.tsx";
 import { GrantsPanel } from "./grants-panel.tsx";
+import { IdentityProvidersPanel } from "./identity-providers-panel.tsx";
 import { RedirectUrisPanel } from "./redirect-uris-panel.tsx";
 import { SettingsPanel } from "./settings-panel.tsx";
+import { UsagePanel } from "./usage-panel.tsx";
 
 export const APP_DETAIL = graphql(`
   query ConsoleAppDetail($id: ID!) {
@@ -29,6 +32,12 @@ export const APP_DETAIL = graphql(`
       tokenEndpointAuthMethod
       isResourceServer
       activeGrantCount
+      logoUrl
+      primaryColor
+      secondaryColor
+      homepageUrl
+      privacyPolicyUrl
+      termsOfServiceUrl
       redirectUris {
         id
         uri
@@ -68,9 +77,12 @@ export function AppDetailScreen({ id }: { id: string }) {
         <Tabs.List>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
           <Tabs.Tab value="settings">Settings</Tabs.Tab>
+          <Tabs.Tab value="branding">Branding</Tabs.Tab>
           <Tabs.Tab value="redirect-uris">Redirect URIs</Tabs.Tab>
           {app.type === "CONFIDENTIAL" && <Tabs.Tab value="secrets">Client secrets</Tabs.Tab>}
+          <Tabs.Tab value="sign-in">Sign-in providers</Tabs.Tab>
           <Tabs.Tab value="users">Users</Tabs.Tab>
+          <Tabs.Tab value="usage">Usage</Tabs.Tab>
           <Tabs.Tab value="danger">Danger zone</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
@@ -92,6 +104,9 @@ export function AppDetailScreen({ id }: { id: string }) {
         <Tabs.Panel value="settings" pt="md">
           <SettingsPanel app={app} onChange={detail.reload} />
         </Tabs.Panel>
+        <Tabs.Panel value="branding" pt="md">
+          <BrandingPanel app={app} onChange={detail.reload} />
+        </Tabs.Panel>
         <Tabs.Panel value="redirect-uris" pt="md">
           <RedirectUrisPanel applicationId={app.id} redirectUris={app.redirectUris} onChange={detail.reload} />
         </Tabs.Panel>
@@ -100,8 +115,14 @@ export function AppDetailScreen({ id }: { id: string }) {
             <ClientSecretsPanel applicationId={app.id} secrets={app.clientSecrets} onChange={detail.reload} />
           </Tabs.Panel>
         )}
+        <Tabs.Panel value="sign-in" pt="md">
+          <IdentityProvidersPanel applicationId={app.id} />
+        </Tabs.Panel>
         <Tabs.Panel value="users" pt="md">
           <GrantsPanel applicationId={app.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="usage" pt="md">
+          <UsagePanel applicationId={app.id} />
         </Tabs.Panel>
         <Tabs.Panel value="danger" pt="md">
           <DangerZonePanel app={app} onChange={detail.reload} />

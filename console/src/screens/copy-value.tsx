@@ -4,10 +4,16 @@ import { Button, Code, CopyButton, Group } from "@mantine/core";
 export function CopyValue({ value, label }: { value: string; label: string }) {
   return (
     <Group gap={6} wrap="nowrap">
-      <Code style={{ wordBreak: "break-all" }}>{value}</Code>
+      <Code style={{ wordBreak: "break-all", minWidth: 0 }}>{value}</Code>
       <CopyButton value={value}>
         {({ copied, copy }) => (
-          <Button variant="light" size="compact-xs" onClick={copy} aria-label={`Copy ${label}`}>
+          <Button
+            variant="light"
+            size="compact-xs"
+            onClick={copy}
+            aria-label={`Copy ${label}`}
+            style={{ flexShrink: 0 }}
+          >
             {copied ? "Copied" : "Copy"}
           </Button>
         )}

@@ -1,8 +1,9 @@
-import { Button, Group, Paper, PasswordInput, Radio, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Button, Group, Paper, Radio, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
 import { type MutationError, mutationError } from "../api.ts";
 import { graphql } from "../graphql.ts";
 import { runMutation } from "../use-query.ts";
+import { WriteOnlySecretInput } from "./write-only-secret-input.tsx";
 
 const CREATE = graphql(`
   mutation ConsoleCreateIntegration($input: CreateIntegrationInput!) {
@@ -73,11 +74,6 @@ const GRANTS: readonly { value: GrantType; label: string; description: string }[
     description: "One service token from a resource owner's username and password (legacy upstreams).",
   },
 ];
-
-/** `•••• ABCD` from the API's masked value (`••••ABCD`). */
-export function maskedLast4(masked: string): string {
-  return `•••• ${masked.replace(/^•+/, "")}`;
-}
 
 /**
  * Create or edit an integration's OAuth credentials. The client secret and the password are write-only: the form
@@ -189,18 +185,11 @@ export function IntegrationForm(props: { integration?: IntegrationValues; onSave
           onChange={(e) => setClientId(e.currentTarget.value)}
           error={errorOf("clientId")}
         />
-        <PasswordInput
+        <WriteOnlySecretInput
           label="Client secret"
-          description={
-            stored
-              ? `Stored: ${maskedLast4(stored.clientSecret)}. Leave blank to keep it; Latch never shows it again.`
-              : "Stored encrypted and never shown again."
-          }
-          placeholder={stored ? "Leave blank to keep the stored secret" : undefined}
-          required={!stored}
-          autoComplete="new-password"
+          storedLast4={stored?.clientSecret}
           value={clientSecret}
-          onChange={(e) => setClientSecret(e.currentTarget.value)}
+          onChange={setClientSecret}
           error={errorOf("clientSecret")}
         />
         <Radio.Group
@@ -226,13 +215,11 @@ export function IntegrationForm(props: { integration?: IntegrationValues; onSave
               error={errorOf("username")}
               miw={200}
             />
-            <PasswordInput
+            <WriteOnlySecretInput
               label="Password"
-              description={stored?.hasPassword ? "A password is stored. Leave blank to keep it." : undefined}
-              required={!stored?.hasPassword}
-              autoComplete="new-password"
+              storedNote={stored?.hasPassword ? "A password is stored. Leave blank to keep it." : undefined}
               value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
+              onChange={setPassword}
               error={errorOf("password")}
               miw={200}
             />

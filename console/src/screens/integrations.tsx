@@ -4,8 +4,11 @@ import { graphql, type ResultOf } from "../graphql.ts";
 import { EmptyState, ErrorState, LoadingState, SuccessNote } from "../states.tsx";
 import { runMutation, useQuery } from "../use-query.ts";
 import { CopyValue } from "./copy-value.tsx";
-import { IntegrationForm, type IntegrationValues, maskedLast4 } from "./integration-form.tsx";
+import { IntegrationForm, type IntegrationValues } from "./integration-form.tsx";
+import { describeTest } from "./integration-test-result.ts";
+import { TryConnectResult, useTryConnect } from "./try-connect.tsx";
 import { useAction } from "./use-action.ts";
+import { maskedLast4 } from "./write-only-secret-input.tsx";
 
 const INTEGRATIONS = graphql(`
   query ConsoleIntegrations {
@@ -26,6 +29,7 @@ const INTEGRATIONS = graphql(`
           username
           hasPassword
           audience
+          connectUrl
         }
       }
     }
@@ -74,45 +78,6 @@ const GRANT_LABELS = {
   PASSWORD: "Password",
 } as const;
 
-/** The upstream's answer to "Test", in plain words. */
-export function describeTest(domain: string, result: Tested): { ok: boolean; title: string; detail: string } {
-  if (result.ok && result.grantType === "AUTHORIZATION_CODE") {
-    return {
-      ok: true,
-      title: `${domain} accepted the client id and secret`,
-      detail: "Its token endpoint answers and knows this client. Users can now connect through its consent page.",
-    };
-  }
-  if (result.ok) {
-    const lifetime = result.expiresIn ? ` valid for ${result.expiresIn} seconds` : "";
-    const scopes = result.scopes?.length ? ` with the scopes ${result.scopes.join(" ")}` : "";
-    return {
-      ok: true,
-      title: `${domain} issued a token`,
-      detail: `The upstream answered with a ${result.tokenType ?? "bearer"} token${lifetime}${scopes}. Latch dropped it; nothing stored changed.`,
-    };
-  }
-  const code = result.error?.upstreamError ?? result.error?.code ?? "";
-  const plain = PLAIN_FAILURES[code];
-  const message = result.error?.message ?? "The upstream refused.";
-  return {
-    ok: false,
-    title: `${domain} did not issue a token`,
-    detail: plain ? `${plain} The upstream said: ${message}` : message,
-  };
-}
-
-/** The usual refusals (RFC 6749 §5.2 codes, and Latch's own), said plainly. */
-const PLAIN_FAILURES: Record<string, string> = {
-  invalid_client: "The upstream does not accept this client id and secret.",
-  invalid_grant: "The upstream refused the username and password.",
-  invalid_scope: "The upstream refused one of the scopes.",
-  unauthorized_client: "This client may not use this grant type at the upstream.",
-  unsupported_grant_type: "The upstream does not offer this grant type.",
-  upstream_unreachable: "Latch could not reach the token URL.",
-  upstream_bad_response: "The token URL answered, but not with an OAuth token response.",
-};
-
 /**
  * Organization → OAuth credentials (seed 004): the organization's OAuth clients at upstream services, the one
  * redirect URI to register there, and a test that asks the upstream for a token.
@@ -123,8 +88,10 @@ export function IntegrationsScreen() {
   const [editing, setEditing] = useState<IntegrationValues | "new" | null>(null);
   const [tested, setTested] = useState<{ domain: string; result: Tested } | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  const connect = useTryConnect();
 
   const test = (integration: IntegrationValues) => {
+    connect.clear();
     setTested(null);
     setSaved(null);
     void action.run(
@@ -133,6 +100,12 @@ export function IntegrationsScreen() {
         if (result.__typename === "TestIntegrationPayload") setTested({ domain: integration.domain, result });
       },
     );
+  };
+  const tryConnect = (integration: { domain: string; connectUrl: string | null }) => {
+    if (!integration.connectUrl) return;
+    setTested(null);
+    setSaved(null);
+    connect.start(integration.domain, integration.connectUrl);
   };
   const remove = (integration: IntegrationValues) => {
     if (!window.confirm(`Delete ${integration.domain}? Its connections are revoked and dropped.`)) return;
@@ -196,6 +169,7 @@ export function IntegrationsScreen() {
           )}
           {saved && <SuccessNote title={saved} />}
           {action.error && <ErrorState message={action.error} />}
+          {connect.state && <TryConnectResult state={connect.state} />}
           {explained && (
             <Alert variant="outline" color={explained.ok ? "teal.9" : "red.9"} title={explained.title} role="status">
               <Text size="sm">{explained.detail}</Text>
@@ -249,6 +223,16 @@ export function IntegrationsScreen() {
                           >
                             Test
                           </Button>
+                          {node.connectUrl && (
+                            <Button
+                              size="xs"
+                              variant="light"
+                              onClick={() => tryConnect(node)}
+                              aria-label={`Try Connect with ${node.domain}`}
+                            >
+                              Try Connect
+                            </Button>
+                          )}
                           <Button
                             size="xs"
                             variant="default"

@@ -24,7 +24,8 @@ const ASSET_NAME = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.(?:js|css|svg|png|woff
 
 /**
  * The console's policy: scripts and styles only from Latch's own origin (no inline script at all), plus the `<style>`
- * elements Mantine writes at run time, which carry this response's nonce; the console talks only to /graphql.
+ * elements Mantine writes at run time, which carry this response's nonce; the console talks only to /graphql and
+ * frames only Latch's own branding preview.
  */
 export function consoleCsp(nonce: string): string {
   return [
@@ -34,6 +35,8 @@ export function consoleCsp(nonce: string): string {
     "img-src 'self' https: data:",
     "font-src 'self'",
     "connect-src 'self'",
+    // The branding preview frames the real login and consent pages (/console-preview/…), from Latch itself.
+    "frame-src 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
     "base-uri 'none'",
@@ -82,6 +85,9 @@ export function registerConsoleRoutes(router: Hono, options: { distDir: string }
     const nonce = randomBytes(16).toString("base64");
     return c.body(html.replaceAll(NONCE_PLACEHOLDER, nonce), 200, {
       ...DOCUMENT_HEADERS,
+      // "Try Connect" opens Latch's connection popup, which must keep its opener through the upstream's pages to post
+      // the result back; the console itself still shares its browsing context group with no other origin's window.
+      "Cross-Origin-Opener-Policy": "same-origin-allow-popups",
       "Content-Type": "text/html; charset=utf-8",
       "Cache-Control": "no-store",
       "Content-Security-Policy": consoleCsp(nonce),

@@ -33,6 +33,7 @@ type CodeRow = {
   code_challenge: string | null;
   nonce: string | null;
   auth_time: number;
+  amr: string[] | null;
   expires_at: number;
   consumed_at: number | null;
 };
@@ -41,7 +42,7 @@ type CodeRow = {
 type LockedCodeRow = CodeRow & { grant_found: boolean; grant_revoked: boolean; workspace_id: string | null };
 
 const CODE_COLUMNS = `c.id, c.application_id, c.user_id, c.grant_id, c.redirect_uri, c.scopes, c.code_challenge,
-  c.nonce,
+  c.nonce, c.amr,
   (extract(epoch from c.auth_time) * 1000)::float8 as auth_time,
   (extract(epoch from c.expires_at) * 1000)::float8 as expires_at,
   (extract(epoch from c.consumed_at) * 1000)::float8 as consumed_at`;
@@ -67,11 +68,11 @@ const REDEEM_CODE = spendStatement({
     and (t.redirect_uri is null or t.redirect_uri = i.redirect_uri)
     and t.code_challenge is not distinct from i.challenge`,
   spentAt: "consumed_at",
-  returning: { nonce: "t.nonce", auth_time: "(extract(epoch from t.auth_time) * 1000)::float8" },
+  returning: { nonce: "t.nonce", amr: "t.amr", auth_time: "(extract(epoch from t.auth_time) * 1000)::float8" },
   derived: { familyId: "(s.refresh->>'family_id')::uuid", parentId: "null", authorizationCodeId: "s.id" },
 });
 
-type SpentCode = SpentRow & { user_id: string; nonce: string | null; auth_time: number };
+type SpentCode = SpentRow & { user_id: string; nonce: string | null; amr: string[] | null; auth_time: number };
 
 const CONSUME_CODE: Statement = {
   name: "latch_consume_authorization_code",
@@ -139,7 +140,7 @@ export async function exchangeAuthorizationCode(
             ? { familyId: randomUUID(), parentId: null }
             : null,
           authorizationCodeId: code.id,
-          idToken: { nonce: code.nonce, authTime: new Date(code.auth_time) },
+          idToken: { nonce: code.nonce, authTime: new Date(code.auth_time), amr: code.amr },
         },
         now,
       );
@@ -186,7 +187,7 @@ async function exchangeOptimistically(
     user: { id: code.user_id },
     workspaceId: code.workspace_id,
     scopes: code.scopes,
-    idToken: { nonce: code.nonce, authTime: new Date(code.auth_time) },
+    idToken: { nonce: code.nonce, authTime: new Date(code.auth_time), amr: code.amr },
   });
 }
 

@@ -93,7 +93,7 @@ export async function passwordGrant(
         scopes,
         refresh: input.client.grantTypes.includes("refresh_token") ? { familyId: randomUUID(), parentId: null } : null,
         authorizationCodeId: null,
-        idToken: { nonce: null, authTime: now },
+        idToken: { nonce: null, authTime: now, amr: ["pwd"] },
       },
       now,
     );

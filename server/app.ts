@@ -15,6 +15,7 @@ import { registerAccountEmailConfirmRoutes } from "./http/routes/account-email-c
 import { registerAccountIntegrationsRoutes } from "./http/routes/account-integrations.ts";
 import { registerAccountPasswordRoutes } from "./http/routes/account-password.ts";
 import { registerAccountProfileRoutes } from "./http/routes/account-profile.ts";
+import { registerAccountSecurityRoutes } from "./http/routes/account-security.ts";
 import { registerAccountSessionsRoutes } from "./http/routes/account-sessions.ts";
 import { registerAdminApplicationRoutes } from "./http/routes/admin-applications.ts";
 import { registerAdminProviderRoutes } from "./http/routes/admin-providers.ts";
@@ -31,6 +32,7 @@ import { registerIntrospectRoute } from "./http/routes/introspect.ts";
 import { registerInvitationRoutes } from "./http/routes/invitations.ts";
 import { registerJwksRoute } from "./http/routes/jwks.ts";
 import { registerLoginRoutes } from "./http/routes/login.ts";
+import { registerLoginSecondFactorRoutes } from "./http/routes/login-second-factor.ts";
 import { registerMetricsRoute } from "./http/routes/metrics.ts";
 import { registerOAuthCallbackRoute } from "./http/routes/oauth-callback.ts";
 import { registerOpenApiRoutes } from "./http/routes/openapi.ts";
@@ -174,6 +176,7 @@ export function createApp(deps: HttpDeps): Hono {
   registerWellKnownMetadataRoutes(app, deps);
   registerJwksRoute(app, deps);
   registerLoginRoutes(app, deps);
+  registerLoginSecondFactorRoutes(app, deps);
   registerDevMailRoute(app, deps);
   registerPasswordResetRoutes(app, deps);
   registerSignUpRoutes(app, deps);
@@ -196,6 +199,7 @@ export function createApp(deps: HttpDeps): Hono {
   registerAccountProfileRoutes(app, deps);
   registerAccountEmailConfirmRoutes(app, deps);
   registerAccountPasswordRoutes(app, deps);
+  registerAccountSecurityRoutes(app, deps);
   registerAccountSessionsRoutes(app, deps);
   registerAccountIntegrationsRoutes(app, deps);
   registerAccountDeleteRoutes(app, deps);

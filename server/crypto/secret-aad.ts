@@ -10,3 +10,4 @@ export const integrationPasswordAad = (integrationId: string) => `integration:${
 export const connectionAccessTokenAad = (connectionId: string) => `connection:${connectionId}:access_token`;
 export const connectionRefreshTokenAad = (connectionId: string) => `connection:${connectionId}:refresh_token`;
 export const upstreamFlowVerifierAad = (flowId: string) => `upstream_flow:${flowId}:code_verifier`;
+export const totpSecretAad = (factorId: string) => `totp_factor:${factorId}:secret`;

@@ -2,7 +2,20 @@ import { createHash } from "node:crypto";
 import { toNumericDate, withoutClaims } from "./access-token-claims.ts";
 
 // Claims this module owns: user claims may not set them (a "nonce" or "aud" there would defeat the checks).
-const REGISTERED_CLAIMS = ["iss", "sub", "aud", "azp", "iat", "exp", "nbf", "auth_time", "nonce", "at_hash", "c_hash"];
+const REGISTERED_CLAIMS = [
+  "iss",
+  "sub",
+  "aud",
+  "azp",
+  "iat",
+  "exp",
+  "nbf",
+  "auth_time",
+  "amr",
+  "nonce",
+  "at_hash",
+  "c_hash",
+];
 
 /**
  * `at_hash` for an ES256-signed ID token: base64url of the left half of SHA-256 over the ASCII access token
@@ -22,6 +35,8 @@ export function buildIdTokenClaims(input: {
   clientId: string;
   nonce?: string;
   authTime: Date;
+  /** OIDC Core §2 `amr`: the authentication methods used (RFC 8176 values); omitted when empty. */
+  amr?: readonly string[];
   now: Date;
   ttlSeconds: number;
   accessToken?: string;
@@ -42,6 +57,7 @@ export function buildIdTokenClaims(input: {
   };
   // §3.1.2.1: the nonce is echoed unmodified so the client can bind the ID token to its session.
   if (input.nonce !== undefined) claims.nonce = input.nonce;
+  if (input.amr !== undefined && input.amr.length > 0) claims.amr = [...input.amr];
   if (input.accessToken !== undefined) claims.at_hash = computeAtHash(input.accessToken);
   return claims;
 }

@@ -56,6 +56,7 @@ export function buildOpenIdConfiguration(input: ServerMetadataInput): Record<str
       "exp",
       "iat",
       "auth_time",
+      "amr",
       "nonce",
       "at_hash",
       "name",

@@ -40,6 +40,7 @@ export const AUDIT_EVENT_TYPES = [
   "webhook.secret_rotated",
   "user.signed_out",
   "user.password_changed",
+  "user.mfa_failed",
   "token.code_replayed",
   "upstream.callback_rejected",
   "connection.connected",

@@ -25,6 +25,8 @@ export const AuthorizationCodeSchema = defineEntity({
     codeChallengeMethod: p.text().nullable(),
     nonce: p.text().nullable(),
     authTime: p.datetime(),
+    /** The ID token's `amr` (RFC 8176): how the session behind the code authenticated. */
+    amr: p.array().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     expiresAt: p.datetime(),
     consumedAt: p.datetime().nullable(),

@@ -13,11 +13,13 @@ import { IntegrationCredentialSchema } from "./integration-credential.entity.ts"
 import { InvitationSchema } from "./invitation.entity.ts";
 import { MembershipSchema } from "./membership.entity.ts";
 import { OrganizationSchema } from "./organization.entity.ts";
+import { RecoveryCodeSchema } from "./recovery-code.entity.ts";
 import { RedirectUriSchema } from "./redirect-uri.entity.ts";
 import { RefreshTokenSchema } from "./refresh-token.entity.ts";
 import { ScopeSchema } from "./scope.entity.ts";
 import { SessionSchema } from "./session.entity.ts";
 import { SigningKeySchema } from "./signing-key.entity.ts";
+import { TotpFactorSchema } from "./totp-factor.entity.ts";
 import { UpstreamFlowSchema } from "./upstream-flow.entity.ts";
 import { UsageCounterSchema } from "./usage-counter.entity.ts";
 import { UserSchema } from "./user.entity.ts";
@@ -39,11 +41,13 @@ export * from "./integration-credential.entity.ts";
 export * from "./invitation.entity.ts";
 export * from "./membership.entity.ts";
 export * from "./organization.entity.ts";
+export * from "./recovery-code.entity.ts";
 export * from "./redirect-uri.entity.ts";
 export * from "./refresh-token.entity.ts";
 export * from "./scope.entity.ts";
 export * from "./session.entity.ts";
 export * from "./signing-key.entity.ts";
+export * from "./totp-factor.entity.ts";
 export * from "./upstream-flow.entity.ts";
 export * from "./usage-counter.entity.ts";
 export * from "./user.entity.ts";
@@ -77,4 +81,6 @@ export const entities = [
   UpstreamFlowSchema,
   AccountTokenSchema,
   InvitationSchema,
+  TotpFactorSchema,
+  RecoveryCodeSchema,
 ];

@@ -18,6 +18,8 @@ export const OrganizationSchema = defineEntity({
     signUpPolicy: p.enum(signUpPolicies).default("CLOSED"),
     /** Whether a user must have verified their email before consenting to one of the organization's apps. */
     requireVerifiedEmail: p.boolean().default(false),
+    /** Whether its owners and admins must sign in with a second factor (asked to enrol at their next sign-in). */
+    requireMfaForAdmins: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

@@ -19,6 +19,8 @@ export const SessionSchema = defineEntity({
     userAgent: p.text().nullable(),
     /** How the user logged in: `password`, or the upstream provider kind. */
     authMethod: p.text(),
+    /** The second factor the user also proved (`totp`, `recovery_code`), or null: the session's `amr` follows. */
+    secondFactor: p.text().nullable(),
   },
   indexes: [{ properties: ["user"] }],
 });

@@ -15,6 +15,7 @@ import { Migration20261207160000_accounts } from "./Migration20261207160000_acco
 import { Migration20261208100000_client_auth_method_and_resource_server } from "./Migration20261208100000_client_auth_method_and_resource_server.ts";
 import { Migration20261209100000_application_managed_by } from "./Migration20261209100000_application_managed_by.ts";
 import { Migration20261209200000_webhook_response_bytes } from "./Migration20261209200000_webhook_response_bytes.ts";
+import { Migration20261210000322_second_factors } from "./Migration20261210000322_second_factors.ts";
 
 /** Every migration class, oldest first; `node scripts/create-migration.ts` rewrites this file. */
 export const migrations: Constructor<Migration>[] = [
@@ -33,4 +34,5 @@ export const migrations: Constructor<Migration>[] = [
   Migration20261208100000_client_auth_method_and_resource_server,
   Migration20261209100000_application_managed_by,
   Migration20261209200000_webhook_response_bytes,
+  Migration20261210000322_second_factors,
 ];

@@ -74,6 +74,10 @@ builder.mutationFields((t) => ({
         required: false,
         description: "Whether consent to its apps needs a verified email.",
       }),
+      requireMfaForAdmins: t.arg.boolean({
+        required: false,
+        description: "Whether its owners and admins must sign in with a second factor (from their next sign-in).",
+      }),
     },
     resolve: async (_root, args, context) => {
       const organization = await updateOrganization(
@@ -83,6 +87,7 @@ builder.mutationFields((t) => ({
           name: args.name,
           signUpPolicy: args.signUpPolicy,
           requireVerifiedEmail: args.requireVerifiedEmail,
+          requireMfaForAdmins: args.requireMfaForAdmins,
           actor: actorOf(context.principal),
         },
         context.now(),

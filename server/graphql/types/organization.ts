@@ -39,6 +39,10 @@ export const OrganizationNode = builder.loadableNode(Organization, {
     requireVerifiedEmail: t.exposeBoolean("requireVerifiedEmail", {
       description: "Whether a person must have verified their email before consenting to one of its apps.",
     }),
+    requireMfaForAdmins: t.exposeBoolean("requireMfaForAdmins", {
+      description:
+        "Whether its owners and admins must sign in with a second factor: one without is asked to set up an authenticator app at their next sign-in, and may not remove it.",
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When the organization was created." }),
   }),
 });

@@ -1,9 +1,11 @@
 import { html, type RawHtml, renderDocument } from "./html.ts";
+import { TOTP_CSS } from "./totp-parts.ts";
 
 /** The pages of the account navigation, by key. */
 export const ACCOUNT_NAV = [
   { key: "profile", label: "Profile", href: "/account/profile" },
   { key: "password", label: "Password", href: "/account/password" },
+  { key: "security", label: "Two-step verification", href: "/account/security" },
   { key: "sessions", label: "Sessions", href: "/account/sessions" },
   { key: "apps", label: "Authorized apps", href: "/account/connections" },
   { key: "integrations", label: "Connections", href: "/account/integrations" },
@@ -155,5 +157,5 @@ export function renderAccountPage(input: AccountPageInput): string {
     <button class="button secondary" type="submit">Sign out</button>
   </form>
 </div>`;
-  return renderDocument({ title: input.title, body, nonce: input.nonce, css: ACCOUNT_CSS });
+  return renderDocument({ title: input.title, body, nonce: input.nonce, css: ACCOUNT_CSS + TOTP_CSS });
 }

@@ -117,6 +117,7 @@ export function registerAuthorizeDecisionRoute(router: Hono, deps: HttpDeps): vo
         request,
         organizationId: workspace?.id ?? null,
         authTime: session.authTime,
+        amr: session.amr,
       },
       now,
     );

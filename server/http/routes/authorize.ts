@@ -83,6 +83,7 @@ export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {
           request,
           organizationId: reusable.organizationId,
           authTime: session.authTime,
+          amr: session.amr,
         },
         now,
       );

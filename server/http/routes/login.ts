@@ -20,6 +20,7 @@ import { formActionSource } from "../pages/html.ts";
 import { renderInfoPage } from "../pages/info-page.ts";
 import { renderLoginPage } from "../pages/login-page.ts";
 import { authorizeRequestClientId, connectionStartIntegrationId, safeReturnTo } from "../return-to.ts";
+import { sendSecondFactorStep } from "../second-factor-step.ts";
 import { clearSessionCookie, readSessionToken, setSessionCookie } from "../session-cookie.ts";
 
 const MAX_EMAIL_LENGTH = 320;
@@ -70,7 +71,11 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
   }
 
   router.get("/login", (c) =>
-    showLogin(c, 200, { returnTo: safeReturnTo(c.req.query("return_to"), deps.config.publicUrl) }),
+    showLogin(c, 200, {
+      returnTo: safeReturnTo(c.req.query("return_to"), deps.config.publicUrl),
+      // Where an expired second step (login-second-factor.ts) sends the browser back.
+      ...(c.req.query("expired") === "1" && { error: FORM_EXPIRED }),
+    }),
   );
 
   router.post("/login", async (c) => {
@@ -111,6 +116,11 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
     );
     if (!result.ok) return showLogin(c, 401, { returnTo, email, error: BAD_CREDENTIALS });
     await admission.succeeded();
+    if (result.ok === "second_factor") {
+      // anonymousId is set: the CSRF check above passed with it.
+      const state = { userId: result.userId, step: result.step, anonymousId: anonymousId! };
+      return sendSecondFactorStep(c, deps, 200, { state, returnTo, startEnrolment: result.step === "enrol" }, now);
+    }
     // A previous session in this browser (another account, or this one) ends: one cookie, one session.
     const previous = readSessionToken(c, https);
     if (previous) await endSession(deps.orm.em.fork(), previous, now);

@@ -16,6 +16,8 @@ export type ApproveInput = {
   readonly request: AuthorizeRequest;
   readonly organizationId: string | null;
   readonly authTime: Date;
+  /** The session's `amr` (RFC 8176), carried by the code to the ID token. */
+  readonly amr?: readonly string[];
 };
 
 /**
@@ -55,6 +57,7 @@ export async function approveAuthorization(
       codeChallengeMethod: input.request.codeChallengeMethod ?? null,
       nonce: input.request.nonce ?? null,
       authTime: input.authTime,
+      amr: input.amr ? [...input.amr] : null,
       createdAt: now,
       expiresAt: new Date(now.getTime() + AUTHORIZATION_CODE_TTL_SECONDS * 1000),
     });

@@ -34,6 +34,7 @@ type CodeRow = {
   code_challenge: string | null;
   nonce: string | null;
   auth_time: number;
+  amr: string[] | null;
   expires_at: number;
   consumed_at: number | null;
 };
@@ -53,7 +54,7 @@ const USER_EMAIL = (userId: string) =>
    (select u.email_verified from users u where u.id = ${userId}) as user_email_verified`;
 
 const CODE_COLUMNS = `c.id, c.application_id, c.user_id, c.grant_id, c.redirect_uri, c.scopes, c.code_challenge,
-  c.nonce,
+  c.nonce, c.amr,
   (extract(epoch from c.auth_time) * 1000)::float8 as auth_time,
   (extract(epoch from c.expires_at) * 1000)::float8 as expires_at,
   (extract(epoch from c.consumed_at) * 1000)::float8 as consumed_at`;
@@ -81,6 +82,7 @@ const REDEEM_CODE = spendStatement({
   spentAt: "consumed_at",
   returning: {
     nonce: "t.nonce",
+    amr: "t.amr",
     auth_time: "(extract(epoch from t.auth_time) * 1000)::float8",
     user_email: "(select u.email from users u where u.id = t.user_id)",
     user_email_verified: "(select u.email_verified from users u where u.id = t.user_id)",
@@ -88,7 +90,8 @@ const REDEEM_CODE = spendStatement({
   derived: { familyId: "(s.refresh->>'family_id')::uuid", parentId: "null", authorizationCodeId: "s.id" },
 });
 
-type SpentCode = SpentRow & CodeUserEmail & { user_id: string; nonce: string | null; auth_time: number };
+type SpentCode = SpentRow &
+  CodeUserEmail & { user_id: string; nonce: string | null; amr: string[] | null; auth_time: number };
 
 const tokenUserOf = (code: { user_id: string } & CodeUserEmail) => ({
   id: code.user_id,
@@ -163,7 +166,7 @@ export async function exchangeAuthorizationCode(
             ? { familyId: randomUUID(), parentId: null }
             : null,
           authorizationCodeId: code.id,
-          idToken: { nonce: code.nonce, authTime: new Date(code.auth_time) },
+          idToken: { nonce: code.nonce, authTime: new Date(code.auth_time), amr: code.amr },
         },
         now,
       );
@@ -210,7 +213,7 @@ async function exchangeOptimistically(
     user: tokenUserOf(code),
     workspaceId: code.workspace_id,
     scopes: code.scopes,
-    idToken: { nonce: code.nonce, authTime: new Date(code.auth_time) },
+    idToken: { nonce: code.nonce, authTime: new Date(code.auth_time), amr: code.amr },
   });
 }
 

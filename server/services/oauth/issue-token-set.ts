@@ -32,7 +32,12 @@ export type IssueTokenSetInput = {
   } | null;
   readonly authorizationCodeId: string | null;
   /** Set when `openid` was granted through a user flow. */
-  readonly idToken: { readonly nonce: string | null; readonly authTime: Date } | null;
+  readonly idToken: {
+    readonly nonce: string | null;
+    readonly authTime: Date;
+    /** RFC 8176 values, from the session that signed in (null: none recorded). */
+    readonly amr?: readonly string[] | null;
+  } | null;
 };
 
 export type TokenSet = {
@@ -162,6 +167,7 @@ export async function signTokenSet(
       clientId: client.clientId,
       nonce: subject.idToken.nonce ?? undefined,
       authTime: subject.idToken.authTime,
+      amr: subject.idToken.amr ?? undefined,
       now: plan.now,
       ttlSeconds: ID_TOKEN_TTL_SECONDS,
       accessToken,

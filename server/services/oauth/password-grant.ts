@@ -4,6 +4,8 @@ import { verifyPassword, verifyPasswordAgainstNothing } from "../../crypto/passw
 import { Membership, User } from "../../db/entities/index.ts";
 import { InvalidGrantError } from "../../oauth/errors.ts";
 import { decidePasswordGrant } from "../../oauth/grants/password.ts";
+import { mfaRequiredByPolicy } from "../mfa/mfa-policy.ts";
+import { hasConfirmedTotp } from "../mfa/totp-status.ts";
 import { recordEvent } from "../record-event.ts";
 import type { ClientRecord } from "./client-record.ts";
 import { ensureGrant } from "./ensure-grant.ts";
@@ -55,6 +57,10 @@ export async function passwordGrant(
     });
     throw new InvalidGrantError("invalid username or password");
   }
+  // The password grant has no second step: an account that signs in with a second factor must use a browser flow.
+  if ((await hasConfirmedTotp(em, user.id)) || (await mfaRequiredByPolicy(em, user.id))) {
+    throw new InvalidGrantError("this account signs in with a second factor: use the authorization code flow");
+  }
   return em.transactional(async (tx) => {
     const member = await tx.count(Membership, { user: user.id, organization: input.client.organizationId });
     const grant = await ensureGrant(
@@ -93,7 +99,7 @@ export async function passwordGrant(
         scopes,
         refresh: input.client.grantTypes.includes("refresh_token") ? { familyId: randomUUID(), parentId: null } : null,
         authorizationCodeId: null,
-        idToken: { nonce: null, authTime: now },
+        idToken: { nonce: null, authTime: now, amr: ["pwd"] },
       },
       now,
     );

@@ -16,6 +16,8 @@ export async function updateOrganization(
     readonly name?: string | null;
     readonly signUpPolicy?: SignUpPolicy | null;
     readonly requireVerifiedEmail?: boolean | null;
+    /** Whether its owners and admins must sign in with a second factor (enforced at their next sign-in). */
+    readonly requireMfaForAdmins?: boolean | null;
     readonly actor: { readonly type: ActorType; readonly id?: string | null };
   },
   now: Date,
@@ -35,6 +37,10 @@ export async function updateOrganization(
     if (input.requireVerifiedEmail != null && input.requireVerifiedEmail !== organization.requireVerifiedEmail) {
       changes.requireVerifiedEmail = input.requireVerifiedEmail;
       organization.requireVerifiedEmail = input.requireVerifiedEmail;
+    }
+    if (input.requireMfaForAdmins != null && input.requireMfaForAdmins !== organization.requireMfaForAdmins) {
+      changes.requireMfaForAdmins = input.requireMfaForAdmins;
+      organization.requireMfaForAdmins = input.requireMfaForAdmins;
     }
     if (Object.keys(changes).length === 0) return organization;
     organization.updatedAt = now;

@@ -17,6 +17,8 @@ export type CreateSessionInput = {
   readonly userId: string;
   /** `password`, or the upstream provider kind. */
   readonly authMethod: string;
+  /** The second factor proved after `authMethod` (`totp`, `recovery_code`), if any. */
+  readonly secondFactor?: string | null;
   readonly ip: string | null;
   readonly userAgent: string | null;
   /** The absolute timeout (config.sessionPolicy); {@link SESSION_TTL_MS} when not given. */
@@ -43,6 +45,7 @@ export async function createSession(em: EntityManager, input: CreateSessionInput
     ipAddress: input.ip,
     userAgent: input.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
     authMethod: input.authMethod,
+    secondFactor: input.secondFactor ?? null,
   });
   await em.flush();
   return { sessionId: session.id, token, expiresAt };

@@ -1,6 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { MAX_PASSWORD_LENGTH, verifyPassword, verifyPasswordAgainstNothing } from "../../crypto/password.ts";
 import { User } from "../../db/entities/index.ts";
+import { mfaRequiredByPolicy } from "../mfa/mfa-policy.ts";
+import { hasConfirmedTotp } from "../mfa/totp-status.ts";
 import { recordEvent } from "../record-event.ts";
 import { signInUser } from "./sign-in-user.ts";
 
@@ -22,6 +24,11 @@ export type LoginWithPasswordResult =
       readonly expiresAt: Date;
       readonly user: { readonly id: string; readonly email: string; readonly displayName: string };
     }
+  /**
+   * The password was right but the user must still prove a second factor (`verify`: their authenticator app or a
+   * recovery code) or, under an organization's policy, set one up first (`enrol`): no session yet.
+   */
+  | { readonly ok: "second_factor"; readonly step: "verify" | "enrol"; readonly userId: string }
   | { readonly ok: false };
 
 /** The form of an email address that uniqueness and login compare: trimmed and lowercased. */
@@ -35,7 +42,8 @@ export function normalizeEmail(email: string): string {
  * argon2 time, so neither the answer nor its timing reveals which emails have accounts.
  *
  * Writes, in one transaction: on success the session, `lastLoginAt` and `user.signed_in`; on failure
- * `user.login_failed` (never with the password).
+ * `user.login_failed` (never with the password). A user with an authenticator app, or whose organization requires
+ * one of its admins, gets no session here: the second step (services/mfa) signs them in.
  */
 export async function loginWithPassword(
   em: EntityManager,
@@ -63,6 +71,8 @@ export async function loginWithPassword(
       await tx.flush();
       return { ok: false };
     }
+    if (await hasConfirmedTotp(tx, user.id)) return { ok: "second_factor", step: "verify", userId: user.id } as const;
+    if (await mfaRequiredByPolicy(tx, user.id)) return { ok: "second_factor", step: "enrol", userId: user.id } as const;
     const session = await signInUser(
       tx,
       {

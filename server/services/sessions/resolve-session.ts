@@ -3,6 +3,7 @@ import { DEFAULT_SESSION_POLICY, type SessionPolicy } from "../../config.ts";
 import { hasValidChecksum, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { hashSecret } from "../../crypto/sha256.ts";
 import { Session } from "../../db/entities/index.ts";
+import { sessionAmr } from "./session-amr.ts";
 
 /** The signed-in browser's user, as routes and pages need it. Plain data. */
 export type ResolvedSession = {
@@ -16,6 +17,8 @@ export type ResolvedSession = {
   };
   /** When the user authenticated (OIDC `auth_time`): the session's creation. */
   readonly authTime: Date;
+  /** How the user authenticated, as OIDC `amr` values (RFC 8176), from {@link sessionAmr}. */
+  readonly amr: readonly string[];
 };
 
 /** lastSeenAt is written at most this often per session, so browsing does not turn every page into a write. */
@@ -62,5 +65,6 @@ export async function resolveSession(
       emailVerified: user.emailVerified,
     },
     authTime: session.createdAt,
+    amr: sessionAmr(session.authMethod, session.secondFactor ?? null),
   };
 }

@@ -32,7 +32,7 @@ export async function userEventScopes(em: EntityManager, userId: string): Promis
 }
 
 /**
- * Adds `user.updated` or `user.deleted` to the unit of work once per scope of {@link userEventScopes}, so webhook
+ * Adds `user.updated`, `user.deleted` or a second-factor change to the unit of work once per scope of {@link userEventScopes}, so webhook
  * delivery (which matches an Event's organization and app) sends it to every integrator that knows the user. The
  * payload names fields and ids only, never an address.
  */
@@ -40,7 +40,7 @@ export function recordUserEvent(
   em: EntityManager,
   scopes: readonly UserEventScope[],
   input: {
-    readonly type: "user.updated" | "user.deleted";
+    readonly type: "user.updated" | "user.deleted" | "user.mfa_enrolled" | "user.mfa_removed";
     readonly userId: string;
     readonly actor: { readonly type: ActorType; readonly id?: string | null };
     readonly payload: Record<string, unknown>;

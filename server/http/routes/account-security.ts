@@ -1,0 +1,189 @@
+import type { Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { MAX_PASSWORD_LENGTH } from "../../crypto/password.ts";
+import { confirmTotp } from "../../services/mfa/confirm-totp.ts";
+import { enrolTotp } from "../../services/mfa/enrol-totp.ts";
+import { removeTotp } from "../../services/mfa/remove-totp.ts";
+import { totpStatus } from "../../services/mfa/totp-status.ts";
+import type { ResolvedSession } from "../../services/sessions/resolve-session.ts";
+import {
+  accountCsrfOk,
+  accountFormExpired,
+  accountSession,
+  limitProblem,
+  passwordCheckLimiter,
+  readAccountForm,
+} from "../account-session.ts";
+import type { HttpDeps } from "../deps.ts";
+import { sendPage } from "../page-response.ts";
+import { type AccountSection, renderAccountPage } from "../pages/account-page.ts";
+import { html } from "../pages/html.ts";
+import { renderRecoveryCodes, renderTotpEnrolment } from "../pages/totp-parts.ts";
+import { TOTP_ISSUER } from "../second-factor-step.ts";
+
+const SECURITY_PATH = "/account/security";
+const ENROL_PATH = "/account/security/totp";
+const CONFIRM_PATH = "/account/security/totp/confirm";
+const REMOVE_PATH = "/account/security/totp/remove";
+
+const DATE = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
+
+type View = {
+  readonly notice?: string;
+  readonly error?: { readonly field: string; readonly message: string };
+  /** Just confirmed: the recovery codes, shown this once. */
+  readonly recoveryCodes?: readonly string[];
+};
+
+/**
+ * `/account/security`: an authenticator app (TOTP) as a second sign-in factor. Set up (QR code and key), confirm with
+ * a first code (10 recovery codes shown once), remove after the current password. Every POST answers the page.
+ */
+export function registerAccountSecurityRoutes(router: Hono, deps: HttpDeps): void {
+  const confirmLimiter = passwordCheckLimiter(deps, "account-totp-confirm");
+  const removeLimiter = passwordCheckLimiter(deps, "account-totp-remove");
+
+  async function page(
+    c: Context,
+    status: ContentfulStatusCode,
+    session: ResolvedSession,
+    csrfToken: string,
+    view: View,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
+    const totp = await totpStatus(deps.orm.em.fork(), deps.keyring, session.user.id, TOTP_ISSUER);
+    const error = view.error && { error: view.error.message, errorField: view.error.field };
+    let section: AccountSection;
+    if (view.recoveryCodes) {
+      section = { id: "totp", heading: "Recovery codes", content: renderRecoveryCodes(view.recoveryCodes) };
+    } else if (totp.state === "off") {
+      section = {
+        id: "totp",
+        heading: "Authenticator app",
+        intro: "Sign in with a code from an app such as 1Password, Google Authenticator or Authy, after your password.",
+        form: { action: ENROL_PATH, submitLabel: "Set up authenticator app", fields: [], ...error },
+      };
+    } else if (totp.state === "pending") {
+      section = {
+        id: "totp",
+        heading: "Scan this code with your authenticator app",
+        intro: "Then enter the 6-digit code the app shows to turn two-step verification on.",
+        content: await renderTotpEnrolment(totp.keyUri, totp.secret),
+        form: {
+          action: CONFIRM_PATH,
+          submitLabel: "Turn on",
+          fields: [
+            { name: "code", label: "Code from the app", type: "text", autocomplete: "one-time-code", maxLength: 32 },
+          ],
+          ...error,
+        },
+      };
+    } else {
+      const left = totp.recoveryCodesLeft;
+      section = {
+        id: "totp",
+        heading: "Authenticator app",
+        content: html`<p>On since ${DATE.format(totp.confirmedAt)}. <span class="muted">${left} recovery ${left === 1 ? "code" : "codes"} left.</span></p>`,
+        form: {
+          action: REMOVE_PATH,
+          submitLabel: "Remove authenticator app",
+          danger: true,
+          fields: [
+            {
+              name: "current_password",
+              label: "Current password",
+              type: "password",
+              autocomplete: "current-password",
+              maxLength: MAX_PASSWORD_LENGTH,
+            },
+          ],
+          ...error,
+        },
+      };
+    }
+    return sendPage(
+      c,
+      status,
+      (nonce) =>
+        renderAccountPage({
+          title: "Two-step verification",
+          intro: "A second step after your password keeps your account safe if the password leaks.",
+          active: "security",
+          user: session.user,
+          ...(view.notice && { notice: view.notice }),
+          csrfToken,
+          nonce,
+          sections: [section],
+        }),
+      { headers },
+    );
+  }
+
+  router.get(SECURITY_PATH, async (c) => {
+    const account = await accountSession(c, deps, SECURITY_PATH, new Date());
+    if (!account.ok) return account.response;
+    return page(c, 200, account.session, account.csrfToken, {});
+  });
+
+  router.post(ENROL_PATH, async (c) => {
+    const now = new Date();
+    const account = await accountSession(c, deps, SECURITY_PATH, now);
+    if (!account.ok) return account.response;
+    const form = await readAccountForm(c);
+    if (!accountCsrfOk(c, deps, account.session, form.csrf_token)) return accountFormExpired(c);
+    const result = await enrolTotp(deps.orm.em, deps.keyring, account.session.user.id, now);
+    const view: View = result.ok ? {} : { notice: "Your authenticator app is already set up." };
+    return page(c, result.ok ? 200 : 409, account.session, account.csrfToken, view);
+  });
+
+  router.post(CONFIRM_PATH, async (c) => {
+    const now = new Date();
+    const account = await accountSession(c, deps, SECURITY_PATH, now);
+    if (!account.ok) return account.response;
+    const { session, csrfToken } = account;
+    const form = await readAccountForm(c, 64);
+    if (!accountCsrfOk(c, deps, session, form.csrf_token)) return accountFormExpired(c);
+    const limited = await limitProblem(confirmLimiter, `user:${session.user.id}`, now);
+    if (limited) {
+      const error = { field: "code", message: limited.message };
+      return page(c, limited.status, session, csrfToken, { error }, limited.headers);
+    }
+    const result = await confirmTotp(
+      deps.orm.em,
+      deps.keyring,
+      { userId: session.user.id, code: form.code ?? "" },
+      now,
+    );
+    if (!result.ok) {
+      if (result.reason === "not_enrolling") return page(c, 409, session, csrfToken, {});
+      const message = "That code didn't work. Enter the current code the app shows for this account.";
+      return page(c, 400, session, csrfToken, { error: { field: "code", message } });
+    }
+    const notice = "Two-step verification is on. You'll be asked for a code from your app when you sign in.";
+    return page(c, 200, session, csrfToken, { notice, recoveryCodes: result.recoveryCodes });
+  });
+
+  router.post(REMOVE_PATH, async (c) => {
+    const now = new Date();
+    const account = await accountSession(c, deps, SECURITY_PATH, now);
+    if (!account.ok) return account.response;
+    const { session, csrfToken } = account;
+    const form = await readAccountForm(c, MAX_PASSWORD_LENGTH + 1);
+    if (!accountCsrfOk(c, deps, session, form.csrf_token)) return accountFormExpired(c);
+    const limited = await limitProblem(removeLimiter, `user:${session.user.id}`, now);
+    if (limited) {
+      const error = { field: "current_password", message: limited.message };
+      return page(c, limited.status, session, csrfToken, { error }, limited.headers);
+    }
+    const result = await removeTotp(
+      deps.orm.em.fork(),
+      { userId: session.user.id, currentPassword: form.current_password ?? "" },
+      now,
+    );
+    if (!result.ok) {
+      const status = result.field === "currentPassword" ? 400 : 409;
+      return page(c, status, session, csrfToken, { error: { field: "current_password", message: result.message } });
+    }
+    return page(c, 200, session, csrfToken, { notice: "Your authenticator app was removed." });
+  });
+}

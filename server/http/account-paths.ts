@@ -17,3 +17,8 @@ export function signUpPath(returnTo: string): string {
 export function signInPath(returnTo: string): string {
   return continuing("/login", returnTo);
 }
+
+/** The forgot-password page continuing `returnTo` (the login page's "Forgot password?"). */
+export function forgotPasswordPath(returnTo: string): string {
+  return continuing("/forgot-password", returnTo);
+}

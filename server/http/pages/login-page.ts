@@ -21,6 +21,8 @@ export type LoginPageInput = {
   readonly providers?: readonly { readonly id: string; readonly label: string }[];
   /** "Create account", when the app's organization lets people sign up (`signUpPolicy: OPEN`). */
   readonly signUpHref?: string;
+  /** "Forgot password?", continuing `returnTo` after the reset. */
+  readonly forgotPasswordHref?: string;
 };
 
 /** The sign-in page: email and password, optional upstream providers, branded when an app asked. */
@@ -48,7 +50,7 @@ export function renderLoginPage(input: LoginPageInput): string {
     </div>
     <button class="button primary" type="submit">Sign In</button>
   </form>
-  <p class="small footer"><a href="/forgot-password">Forgot password?</a>${input.signUpHref ? html` · <a href="${input.signUpHref}">Create account</a>` : null}</p>
+  <p class="small footer"><a href="${input.forgotPasswordHref ?? "/forgot-password"}">Forgot password?</a>${input.signUpHref ? html` · <a href="${input.signUpHref}">Create account</a>` : null}</p>
   ${
     providers.length > 0
       ? html`<div class="divider">or</div>

@@ -7,7 +7,7 @@ import { endSession } from "../../services/sessions/end-session.ts";
 import { loginWithPassword, normalizeEmail } from "../../services/sessions/login-with-password.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
 import { signUpPolicyFor } from "../../services/users/sign-up-policy.ts";
-import { signUpPath } from "../account-paths.ts";
+import { forgotPasswordPath, signUpPath } from "../account-paths.ts";
 import { clientIp } from "../client-ip.ts";
 import { POPUP_OPENER_POLICY } from "../connection-callback.ts";
 import { checkCsrf, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
@@ -63,6 +63,7 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
           nonce,
           providers,
           ...(signUpOpen && { signUpHref: signUpPath(page.returnTo) }),
+          forgotPasswordHref: forgotPasswordPath(page.returnTo),
           ...(page.email !== undefined && { email: page.email }),
           ...(page.error !== undefined && { error: page.error }),
         }),

@@ -10,6 +10,7 @@ import { emailProblem } from "../../services/users/create-user.ts";
 import { MIN_PASSWORD_LENGTH } from "../../services/users/password-policy.ts";
 import { RESET_PASSWORD_PATH, requestPasswordReset } from "../../services/users/request-password-reset.ts";
 import { resetPassword } from "../../services/users/reset-password.ts";
+import { signInPath } from "../account-paths.ts";
 import { clientIp } from "../client-ip.ts";
 import { checkCsrf, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
@@ -17,6 +18,7 @@ import { sendPage } from "../page-response.ts";
 import { renderAccountFormPage } from "../pages/account-form-page.ts";
 import { renderErrorPage } from "../pages/error-page.ts";
 import { renderInfoPage } from "../pages/info-page.ts";
+import { DEFAULT_RETURN_TO, safeReturnTo } from "../return-to.ts";
 import { readSessionToken } from "../session-cookie.ts";
 
 export const FORGOT_PASSWORD_PATH = "/forgot-password";
@@ -64,7 +66,7 @@ export function registerPasswordResetRoutes(
   function forgotForm(
     c: Context,
     status: ContentfulStatusCode,
-    page: { email?: string; error?: string },
+    page: { email?: string; error?: string; returnTo: string },
     headers = {},
   ) {
     const csrfToken = issueCsrfToken(key, { anonymousId: ensureAnonymousCsrfId(c, https) });
@@ -78,6 +80,7 @@ export function registerPasswordResetRoutes(
           action: FORGOT_PASSWORD_PATH,
           submitLabel: "Send reset link",
           csrfToken,
+          hidden: { return_to: page.returnTo },
           fields: [
             {
               name: "email",
@@ -89,14 +92,14 @@ export function registerPasswordResetRoutes(
             },
           ],
           ...(page.error && { error: page.error, errorField: "email" }),
-          links: [{ label: "Back to sign in", href: "/login" }],
+          links: [{ label: "Back to sign in", href: signInPath(page.returnTo) }],
           nonce,
         }),
       { headers },
     );
   }
 
-  function newPasswordForm(c: Context, status: ContentfulStatusCode, token: string, error?: string) {
+  function newPasswordForm(c: Context, status: ContentfulStatusCode, token: string, returnTo: string, error?: string) {
     const csrfToken = issueCsrfToken(key, { anonymousId: ensureAnonymousCsrfId(c, https) });
     return sendPage(c, status, (nonce) =>
       renderAccountFormPage({
@@ -105,7 +108,7 @@ export function registerPasswordResetRoutes(
         action: RESET_PASSWORD_PATH,
         submitLabel: "Set new password",
         csrfToken,
-        hidden: { token },
+        hidden: { token, return_to: returnTo },
         fields: [
           {
             name: "password",
@@ -141,14 +144,17 @@ export function registerPasswordResetRoutes(
     return checkCsrf(c, { key, publicUrl: deps.config.publicUrl, binding }, presented);
   };
 
-  router.get(FORGOT_PASSWORD_PATH, (c) => forgotForm(c, 200, {}));
+  const returnToOf = (value: unknown) => safeReturnTo(value, deps.config.publicUrl);
+
+  router.get(FORGOT_PASSWORD_PATH, (c) => forgotForm(c, 200, { returnTo: returnToOf(c.req.query("return_to")) }));
 
   router.post(FORGOT_PASSWORD_PATH, async (c) => {
     const form = await c.req.parseBody();
     const email = typeof form.email === "string" ? form.email.trim().slice(0, 320) : "";
-    if (!csrfOk(c, form.csrf_token)) return forgotForm(c, 403, { email, error: FORM_EXPIRED });
+    const returnTo = returnToOf(form.return_to);
+    if (!csrfOk(c, form.csrf_token)) return forgotForm(c, 403, { email, error: FORM_EXPIRED, returnTo });
     const bad = emailProblem(email);
-    if (bad) return forgotForm(c, 400, { email, error: bad });
+    if (bad) return forgotForm(c, 400, { email, error: bad, returnTo });
     const now = new Date();
     for (const [limiter, limitKey] of [
       [limiters.perIp, `ip:${clientIp(c, deps.config.trustedProxyHops)}`],
@@ -160,19 +166,25 @@ export function registerPasswordResetRoutes(
         return forgotForm(
           c,
           429,
-          { email, error: `Too many requests, try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.` },
+          {
+            email,
+            error: `Too many requests, try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
+            returnTo,
+          },
           { "Retry-After": String(decision.retryAfterSeconds) },
         );
       }
     }
-    await requestPasswordReset(deps.orm.em.fork(), mailDeps, email, now);
+    await requestPasswordReset(deps.orm.em.fork(), mailDeps, email, now, {
+      returnTo: returnTo === DEFAULT_RETURN_TO ? null : returnTo,
+    });
     return sendPage(c, 200, (nonce) =>
       renderInfoPage({
         title: "Check your email",
         message:
           "If an account uses that address, we've sent it a link to choose a new password. The link works once, for 30 minutes.",
         nonce,
-        action: { label: "Back to sign in", href: "/login" },
+        action: { label: "Back to sign in", href: signInPath(returnTo) },
       }),
     );
   });
@@ -181,20 +193,21 @@ export function registerPasswordResetRoutes(
     const token = c.req.query("token") ?? "";
     const found = await findAccountLink(deps.orm.em.fork(), token, "reset_password", new Date());
     if (!found.ok) return linkProblem(c, found.problem);
-    return newPasswordForm(c, 200, token);
+    return newPasswordForm(c, 200, token, returnToOf(c.req.query("return_to")));
   });
 
   router.post(RESET_PASSWORD_PATH, async (c) => {
     const form = await c.req.parseBody();
     const token = typeof form.token === "string" ? form.token.slice(0, 200) : "";
     const password = typeof form.password === "string" ? form.password : "";
+    const returnTo = returnToOf(form.return_to);
     if (!csrfOk(c, form.csrf_token)) return formExpired(c);
     const now = new Date();
     const em = deps.orm.em.fork();
     const current = await resolveSession(em, readSessionToken(c, https), now, deps.config.sessionPolicy);
     const result = await resetPassword(em, { token, password, keepSessionId: current?.sessionId ?? null }, now);
     if (!result.ok) {
-      if (result.problem === "password") return newPasswordForm(c, 400, token, result.message);
+      if (result.problem === "password") return newPasswordForm(c, 400, token, returnTo, result.message);
       return linkProblem(c, result.problem);
     }
     return sendPage(c, 200, (nonce) =>
@@ -202,7 +215,7 @@ export function registerPasswordResetRoutes(
         title: "Your password was changed",
         message: "Your other sessions were signed out. Sign in with your new password.",
         nonce,
-        action: { label: "Sign in", href: "/login" },
+        action: { label: "Sign in", href: signInPath(returnTo) },
       }),
     );
   });

@@ -13,19 +13,22 @@ export const RESET_PASSWORD_PATH = "/reset-password";
 /**
  * "Forgot password?": when an account has `email`, mails it a single-use link to choose a new password, valid
  * {@link RESET_LINK_TTL_MS}. Answers nothing either way, and the mail is sent after the answer (its SMTP round trip
- * would otherwise tell a waiting person that the account exists).
+ * would otherwise tell a waiting person that the account exists). `returnTo` (a same-origin path, or null) rides in the
+ * link, so a person who forgot their password halfway through an authorization can continue it after the reset.
  */
 export async function requestPasswordReset(
   em: EntityManager,
   deps: PasswordResetDeps,
   email: string,
   now: Date,
+  options: { readonly returnTo?: string | null } = {},
 ): Promise<void> {
   const user = await findUserByEmail(em, normalizeEmail(email));
   if (!user) return;
   const token = issueAccountLink(em, { user, purpose: "reset_password", ttlMs: RESET_LINK_TTL_MS }, now);
   await em.flush();
-  const link = `${deps.publicUrl}${RESET_PASSWORD_PATH}?token=${token}`;
+  const query = new URLSearchParams({ token, ...(options.returnTo ? { return_to: options.returnTo } : {}) });
+  const link = `${deps.publicUrl}${RESET_PASSWORD_PATH}?${query}`;
   void deps.mailer
     .send(resetPasswordMessage({ to: user.email, link, minutes: RESET_LINK_TTL_MS / 60_000 }))
     .catch((error: unknown) => deps.logger.warn({ err: error, mail: "reset_password" }, "mail could not be sent"));

@@ -74,7 +74,7 @@ describe("account journeys in Chromium", () => {
       expect(cspErrors).toEqual([]);
     });
 
-    it(`at ${viewport.width} px: forgot password → mailed link → new password → an older session is signed out`, async () => {
+    it(`at ${viewport.width} px: forgot password mid-authorization → mailed link → new password → an older session is signed out, the authorization continues`, async () => {
       const { server, smtp } = harness;
       const { user } = await createUser(server.orm);
       // The older session, in a browser of its own.
@@ -82,8 +82,10 @@ describe("account journeys in Chromium", () => {
       await signInTo(older, server, user, "/account/sessions");
       await older.getByRole("heading", { name: "Signed in (1)" }).waitFor();
 
+      // The person forgets their password halfway through authorizing the app.
       const { page, cspErrors } = await harness.openPage(viewport);
-      await page.goto(`${server.url}/login`);
+      const request = await harness.authorizeRequest("openid email");
+      await page.goto(request.url);
       await page.getByRole("link", { name: "Forgot password?" }).click();
       await page.getByRole("button", { name: "Send reset link" }).waitFor();
       await expectAccessible(page, "forgot password");
@@ -94,6 +96,7 @@ describe("account journeys in Chromium", () => {
       await page.getByRole("heading", { name: "Check your email" }).waitFor();
 
       const link = linkIn(await smtp.waitFor(user.email, { since }), `${server.url}/reset-password?token=`);
+      expect(new URL(link).searchParams.get("return_to")).toMatch(/^\/oauth2\/authorize\?/);
       await page.goto(link);
       await page.getByRole("button", { name: "Set new password" }).waitFor();
       await expectAccessible(page, "new password");
@@ -102,14 +105,17 @@ describe("account journeys in Chromium", () => {
       await page.getByRole("button", { name: "Set new password" }).click();
       await page.getByRole("heading", { name: "Your password was changed" }).waitFor();
       await screenshot(page, viewport, "reset-done");
+      // Signing in with the new password continues the authorization it interrupted.
+      await page.getByRole("link", { name: "Sign in" }).click();
+      await signInOnPage(page, { ...user, password: "a fresh journey passphrase" }, /\/oauth2\/authorize\?/);
+      const tokens = await harness.authorizeAndRedeem(page, request);
+      expect(oauth.getValidatedIdTokenClaims(tokens)).toMatchObject({ sub: user.id, email_verified: true });
 
       // The older browser's session ended: its next page is the login page.
       await older.reload();
       await older.getByRole("button", { name: "Sign In" }).waitFor();
       expect(new URL(older.url()).pathname).toBe("/login");
       await screenshot(older, viewport, "reset-older-session-signed-out");
-      // The new password signs in.
-      await signInOnPage(older, { ...user, password: "a fresh journey passphrase" }, "/account/sessions");
       expect(cspErrors).toEqual([]);
     });
 

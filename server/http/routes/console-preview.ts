@@ -3,6 +3,7 @@ import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { loadBrandingPreview } from "../../services/applications/load-branding-preview.ts";
 import type { AppBranding } from "../../services/oauth/load-authorize-client.ts";
+import { signUpPath } from "../account-paths.ts";
 import { currentSession } from "../current-session.ts";
 import type { HttpDeps } from "../deps.ts";
 import { DOCUMENT_HEADERS } from "../middleware/security-headers.ts";
@@ -68,7 +69,7 @@ export function registerConsolePreviewRoutes(router: Hono, deps: HttpDeps): void
             csrfToken: inert,
             nonce,
             providers: preview.providers,
-            ...(preview.signUpOpen && { signUpHref: "/sign-up" }),
+            ...(preview.signUpOpen && { signUpHref: signUpPath("/console") }),
           })
         : renderConsentPage({
             branding,

@@ -87,7 +87,7 @@ describe("the console's branding with a live preview", () => {
       await page.getByLabel("Homepage URL").fill("https://branded.example");
       const signIn = frame.getByRole("button", { name: "Sign In" });
       await expect
-        .poll(() => signIn.evaluate((button) => getComputedStyle(button).backgroundColor), { timeout: 5000 })
+        .poll(() => signIn.evaluate((button) => getComputedStyle(button).backgroundColor), { timeout: 10_000 })
         .toBe("rgb(15, 118, 110)");
       await frame.getByRole("link", { name: "Website" }).waitFor();
       expect(await realLoginPage(app.clientId)).not.toContain("#0f766e");
@@ -98,7 +98,9 @@ describe("the console's branding with a live preview", () => {
       const consent = page.frameLocator('iframe[title="Preview of the consent page"]');
       await consent.getByRole("heading", { name: `${name} wants to access your account` }).waitFor();
       const authorize = consent.getByRole("button", { name: "Authorize" });
-      expect(await authorize.evaluate((button) => getComputedStyle(button).backgroundColor)).toBe("rgb(15, 118, 110)");
+      await expect
+        .poll(() => authorize.evaluate((button) => getComputedStyle(button).backgroundColor), { timeout: 10_000 })
+        .toBe("rgb(15, 118, 110)");
       await consent.getByText(harness.user.email).waitFor();
       await screenshot(page, `${viewport.name}-app-branding-consent`);
 

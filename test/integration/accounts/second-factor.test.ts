@@ -1,7 +1,9 @@
 import * as oauth from "oauth4webapi";
 import * as OTPAuth from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Event, Membership, RecoveryCode, Session, TotpFactor } from "../../../server/db/entities/index.ts";
+import { Event, Membership, RecoveryCode, Session, TotpFactor, User } from "../../../server/db/entities/index.ts";
+import { issueVerificationLink } from "../../../server/services/users/send-verification-email.ts";
+import { verifyEmail } from "../../../server/services/users/verify-email.ts";
 import { codeFlowRequest, discoverLatch, redeemCallback } from "../../support/code-flow-client.ts";
 import { apiKeyFor, controlPlane, globalId } from "../../support/control-plane.ts";
 import { createApp, createUser, PASSWORD, REDIRECT, type TestUser } from "../../support/oauth-fixtures.ts";
@@ -357,5 +359,22 @@ describe("TOTP second factor", () => {
       error: "invalid_grant",
       error_description: expect.stringContaining("second factor"),
     });
+  });
+
+  it("verifies the email of an account with an app through a link without signing it in (a link is one factor)", async () => {
+    const { user } = await enrolled();
+    const em = server.orm.em.fork();
+    const row = await em.findOneOrFail(User, { id: user.id });
+    const link = issueVerificationLink(em, server.url, { user: row, returnTo: null }, new Date());
+    await em.flush();
+    const token = new URL(link).searchParams.get("token");
+    const sessions = await server.orm.em.fork().count(Session, { user: user.id });
+    const result = await verifyEmail(
+      server.orm.em.fork(),
+      { token, signedInUserId: null, ip: null, userAgent: null },
+      new Date(),
+    );
+    expect(result).toMatchObject({ ok: true, session: null });
+    expect(await server.orm.em.fork().count(Session, { user: user.id })).toBe(sessions);
   });
 });

@@ -377,4 +377,28 @@ describe("TOTP second factor", () => {
     expect(result).toMatchObject({ ok: true, session: null });
     expect(await server.orm.em.fork().count(Session, { user: user.id })).toBe(sessions);
   });
+
+  it("replaces the recovery codes after the password: the old ones stop working, the new ones sign in", async () => {
+    const { user, agent, recoveryCodes } = await enrolled();
+    const wrong = await submit(agent, "/account/security", "/account/security/recovery-codes", {
+      current_password: "not my password",
+    });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toMatch(/id="recovery-error"[^>]*>Your current password is not correct\./);
+    const renewed = await submit(agent, "/account/security", "/account/security/recovery-codes", {
+      current_password: PASSWORD,
+    });
+    expect(renewed.status).toBe(200);
+    const fresh = [...(await renewed.text()).matchAll(/<li><code>([0-9a-z]{5}-[0-9a-z]{5})<\/code><\/li>/g)].map(
+      (m) => m[1]!,
+    );
+    expect(fresh).toHaveLength(10);
+    expect(fresh.filter((code) => recoveryCodes.includes(code))).toEqual([]);
+    const browser = new UserAgent(server.url);
+    const html = await (await passwordStep(browser, user)).text();
+    const old = await codeStep(browser, html, recoveryCodes[0]!);
+    expect(old.status).toBe(401);
+    const signedIn = await codeStep(browser, await old.text(), fresh[0]!);
+    expect(signedIn.status).toBe(303);
+  });
 });

@@ -83,7 +83,9 @@ describe("TOTP second factor", () => {
     const signedIn = await codeStep(agent, await replayedEnrolCode.text(), next);
     expect(signedIn.status).toBe(303);
     expect(location(signedIn)).toBe("/account/sessions");
-    expect((await agent.get("/account/sessions")).status).toBe(200);
+    const sessionsPage = await agent.get("/account/sessions");
+    expect(sessionsPage.status).toBe(200);
+    expect(await sessionsPage.text()).toContain("Signed in with password and an authenticator app");
     const session = await server.orm.em.fork().findOneOrFail(Session, { user: user.id, secondFactor: "totp" });
     expect(session.authMethod).toBe("password");
 

@@ -397,6 +397,8 @@ export const WEBHOOK_EVENT_TYPES = [
   "user.updated",
   "user.deleted",
   "user.disconnected",
+  "user.mfa_enrolled",
+  "user.mfa_removed",
   "connection.needs_reauth",
   "webhook.disabled",
 ];

@@ -13,9 +13,11 @@ export type AccountSessionsPageInput = {
 const WHEN = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 const METHODS: Record<string, string> = { password: "password", upstream: "another provider" };
+const SECOND_FACTORS: Record<string, string> = { totp: "an authenticator app", recovery_code: "a recovery code" };
 
 function renderSession(session: SessionView, csrfToken: string): RawHtml {
-  const method = METHODS[session.authMethod] ?? session.authMethod;
+  const second = session.secondFactor ? SECOND_FACTORS[session.secondFactor] : undefined;
+  const method = `${METHODS[session.authMethod] ?? session.authMethod}${second ? ` and ${second}` : ""}`;
   return html`<li class="session">
       <div class="session-body">
         <h3>${session.device}${session.current ? html`<span class="tag">This session</span>` : null}</h3>

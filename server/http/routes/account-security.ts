@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { MAX_PASSWORD_LENGTH } from "../../crypto/password.ts";
 import { confirmTotp } from "../../services/mfa/confirm-totp.ts";
 import { enrolTotp } from "../../services/mfa/enrol-totp.ts";
+import { regenerateRecoveryCodes } from "../../services/mfa/regenerate-recovery-codes.ts";
 import { removeTotp } from "../../services/mfa/remove-totp.ts";
 import { totpStatus } from "../../services/mfa/totp-status.ts";
 import type { ResolvedSession } from "../../services/sessions/resolve-session.ts";
@@ -25,12 +26,15 @@ const SECURITY_PATH = "/account/security";
 const ENROL_PATH = "/account/security/totp";
 const CONFIRM_PATH = "/account/security/totp/confirm";
 const REMOVE_PATH = "/account/security/totp/remove";
+const RECOVERY_CODES_PATH = "/account/security/recovery-codes";
 
 const DATE = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
 
 type View = {
   readonly notice?: string;
   readonly error?: { readonly field: string; readonly message: string };
+  /** Which form `error` belongs to (the removal's by default). */
+  readonly errorForm?: "recovery";
   /** Just confirmed: the recovery codes, shown this once. */
   readonly recoveryCodes?: readonly string[];
 };
@@ -42,6 +46,7 @@ type View = {
 export function registerAccountSecurityRoutes(router: Hono, deps: HttpDeps): void {
   const confirmLimiter = passwordCheckLimiter(deps, "account-totp-confirm");
   const removeLimiter = passwordCheckLimiter(deps, "account-totp-remove");
+  const recoveryLimiter = passwordCheckLimiter(deps, "account-recovery-codes");
 
   async function page(
     c: Context,
@@ -53,6 +58,7 @@ export function registerAccountSecurityRoutes(router: Hono, deps: HttpDeps): voi
   ): Promise<Response> {
     const totp = await totpStatus(deps.orm.em.fork(), deps.keyring, session.user.id, TOTP_ISSUER);
     const error = view.error && { error: view.error.message, errorField: view.error.field };
+    const sections: AccountSection[] = [];
     let section: AccountSection;
     if (view.recoveryCodes) {
       section = { id: "totp", heading: "Recovery codes", content: renderRecoveryCodes(view.recoveryCodes) };
@@ -75,11 +81,30 @@ export function registerAccountSecurityRoutes(router: Hono, deps: HttpDeps): voi
           fields: [
             { name: "code", label: "Code from the app", type: "text", autocomplete: "one-time-code", maxLength: 32 },
           ],
-          ...error,
+          ...(view.errorForm === undefined && error),
         },
       };
     } else {
       const left = totp.recoveryCodesLeft;
+      sections.push({
+        id: "recovery",
+        heading: "Recovery codes",
+        intro: "New codes replace every code you have now.",
+        form: {
+          action: RECOVERY_CODES_PATH,
+          submitLabel: "Get new recovery codes",
+          fields: [
+            {
+              name: "current_password",
+              label: "Current password",
+              type: "password",
+              autocomplete: "current-password",
+              maxLength: MAX_PASSWORD_LENGTH,
+            },
+          ],
+          ...(view.errorForm === "recovery" && error),
+        },
+      });
       section = {
         id: "totp",
         heading: "Authenticator app",
@@ -113,7 +138,7 @@ export function registerAccountSecurityRoutes(router: Hono, deps: HttpDeps): voi
           ...(view.notice && { notice: view.notice }),
           csrfToken,
           nonce,
-          sections: [section],
+          sections: [section, ...sections],
         }),
       { headers },
     );
@@ -160,6 +185,34 @@ export function registerAccountSecurityRoutes(router: Hono, deps: HttpDeps): voi
       return page(c, 400, session, csrfToken, { error: { field: "code", message } });
     }
     const notice = "Two-step verification is on. You'll be asked for a code from your app when you sign in.";
+    return page(c, 200, session, csrfToken, { notice, recoveryCodes: result.recoveryCodes });
+  });
+
+  router.post(RECOVERY_CODES_PATH, async (c) => {
+    const now = new Date();
+    const account = await accountSession(c, deps, SECURITY_PATH, now);
+    if (!account.ok) return account.response;
+    const { session, csrfToken } = account;
+    const form = await readAccountForm(c, MAX_PASSWORD_LENGTH + 1);
+    if (!accountCsrfOk(c, deps, session, form.csrf_token)) return accountFormExpired(c);
+    const limited = await limitProblem(recoveryLimiter, `user:${session.user.id}`, now);
+    if (limited) {
+      const error = { field: "current_password", message: limited.message };
+      return page(c, limited.status, session, csrfToken, { error, errorForm: "recovery" }, limited.headers);
+    }
+    const result = await regenerateRecoveryCodes(
+      deps.orm.em.fork(),
+      { userId: session.user.id, currentPassword: form.current_password ?? "" },
+      now,
+    );
+    if (!result.ok) {
+      const error = { field: "current_password", message: result.message };
+      return page(c, result.field === "currentPassword" ? 400 : 409, session, csrfToken, {
+        error,
+        errorForm: "recovery",
+      });
+    }
+    const notice = "Your new recovery codes are below. The previous ones no longer work.";
     return page(c, 200, session, csrfToken, { notice, recoveryCodes: result.recoveryCodes });
   });
 

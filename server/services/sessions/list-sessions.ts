@@ -9,6 +9,8 @@ export type SessionView = {
   readonly device: string;
   readonly ipAddress: string | null;
   readonly authMethod: string;
+  /** The second factor proved at sign-in (`totp`, `recovery_code`), or null. */
+  readonly secondFactor: string | null;
   readonly signedInAt: Date;
   readonly lastSeenAt: Date;
   /** The session the list was asked from. */
@@ -40,6 +42,7 @@ export async function listSessions(
     device: describeDevice(row.userAgent),
     ipAddress: row.ipAddress ?? null,
     authMethod: row.authMethod,
+    secondFactor: row.secondFactor ?? null,
     signedInAt: row.createdAt,
     lastSeenAt: row.lastSeenAt,
     current: row.id === input.currentSessionId,

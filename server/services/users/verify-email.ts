@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { User } from "../../db/entities/index.ts";
+import { hasConfirmedTotp } from "../mfa/totp-status.ts";
 import type { CreatedSession } from "../sessions/create-session.ts";
 import { signInUser } from "../sessions/sign-in-user.ts";
 import { type AccountLinkProblem, findAccountLink, spendAccountLink, voidAccountLinks } from "./account-links.ts";
@@ -53,7 +54,8 @@ export async function verifyEmail(em: EntityManager, input: VerifyEmailInput, no
       );
     }
     let session: CreatedSession | null = null;
-    if (input.signedInUserId !== user.id) {
+    // An emailed link is one factor: an account with an authenticator app is verified, not signed in.
+    if (input.signedInUserId !== user.id && !(await hasConfirmedTotp(tx, user.id))) {
       session = await signInUser(
         tx,
         {

@@ -1,10 +1,9 @@
 import * as oauth from "oauth4webapi";
-import * as OTPAuth from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Event, Membership, RecoveryCode, Session, TotpFactor } from "../../../server/db/entities/index.ts";
+import { Event, RecoveryCode, Session, TotpFactor } from "../../../server/db/entities/index.ts";
 import { codeFlowRequest, discoverLatch, redeemCallback } from "../../support/code-flow-client.ts";
-import { apiKeyFor, controlPlane, globalId } from "../../support/control-plane.ts";
 import { createApp, createUser, PASSWORD, REDIRECT, type TestUser } from "../../support/oauth-fixtures.ts";
+import { codeFor, codeStep, enrolled, passwordStep, submit } from "../../support/second-factor.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { hiddenField, location, UserAgent } from "../../support/user-agent.ts";
 
@@ -16,67 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
-
-/** The code an authenticator app holding `secret` shows `offsetSteps` time steps from now. */
-function codeFor(secret: string, offsetSteps = 0): string {
-  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
-  return totp.generate({ timestamp: Date.now() + offsetSteps * 30_000 });
-}
-
-/** GETs `page` and posts `action` with the page's CSRF token. */
-async function submit(agent: UserAgent, page: string, action: string, fields: Record<string, string> = {}) {
-  const html = await (await agent.get(page)).text();
-  return agent.post(action, { csrf_token: hiddenField(html, "csrf_token"), ...fields });
-}
-
-/** The password step of a sign-in: the login form posted with the right password. */
-async function passwordStep(agent: UserAgent, user: TestUser, returnTo = "/account/security"): Promise<Response> {
-  const login = await agent.get(`/login?return_to=${encodeURIComponent(returnTo)}`);
-  return agent.post("/login", {
-    email: user.email,
-    password: user.password,
-    csrf_token: hiddenField(await login.text(), "csrf_token"),
-    return_to: returnTo,
-  });
-}
-
-/** Posts a code on the second-step page `html`. */
-function codeStep(agent: UserAgent, html: string, code: string): Promise<Response> {
-  return agent.post("/login/second-factor", {
-    csrf_token: hiddenField(html, "csrf_token"),
-    state: hiddenField(html, "state"),
-    return_to: hiddenField(html, "return_to"),
-    code,
-  });
-}
-
-/** Signs in with the password (no second factor yet) and turns the authenticator app on at /account/security. */
-async function enrolled(): Promise<{
-  user: TestUser;
-  agent: UserAgent;
-  secret: string;
-  enrolCode: string;
-  recoveryCodes: string[];
-}> {
-  const { user } = await createUser(server.orm);
-  const agent = new UserAgent(server.url);
-  expect((await passwordStep(agent, user)).status).toBe(303);
-  const started = await submit(agent, "/account/security", "/account/security/totp");
-  expect(started.status).toBe(200);
-  const html = await started.text();
-  expect(html).toContain("<svg");
-  const secret = html.match(/data-testid="totp-secret">([A-Z2-7 ]+)</)![1]!.replace(/ /g, "");
-  const enrolCode = codeFor(secret);
-  const confirmed = await agent.post("/account/security/totp/confirm", {
-    csrf_token: hiddenField(html, "csrf_token"),
-    code: enrolCode,
-  });
-  expect(confirmed.status).toBe(200);
-  const page = await confirmed.text();
-  expect(page).toContain("Two-step verification is on");
-  const recoveryCodes = [...page.matchAll(/<li><code>([0-9a-z]{5}-[0-9a-z]{5})<\/code><\/li>/g)].map((m) => m[1]!);
-  return { user, agent, secret, enrolCode, recoveryCodes };
-}
 
 describe("TOTP second factor", () => {
   it("enrols from the account page: QR code and key, a wrong first code refused, 10 recovery codes shown once", async () => {
@@ -126,7 +64,7 @@ describe("TOTP second factor", () => {
   });
 
   it("asks for a code after the password, creates no session before it, and refuses a replayed code", async () => {
-    const { user, secret, enrolCode } = await enrolled();
+    const { user, secret, enrolCode } = await enrolled(server);
     const agent = new UserAgent(server.url);
     const sessionsBefore = await server.orm.em.fork().count(Session, { user: user.id });
     const step = await passwordStep(agent, user, "/account/sessions");
@@ -145,7 +83,9 @@ describe("TOTP second factor", () => {
     const signedIn = await codeStep(agent, await replayedEnrolCode.text(), next);
     expect(signedIn.status).toBe(303);
     expect(location(signedIn)).toBe("/account/sessions");
-    expect((await agent.get("/account/sessions")).status).toBe(200);
+    const sessionsPage = await agent.get("/account/sessions");
+    expect(sessionsPage.status).toBe(200);
+    expect(await sessionsPage.text()).toContain("Signed in with password and an authenticator app");
     const session = await server.orm.em.fork().findOneOrFail(Session, { user: user.id, secondFactor: "totp" });
     expect(session.authMethod).toBe("password");
 
@@ -161,7 +101,7 @@ describe("TOTP second factor", () => {
   });
 
   it("refuses a forged, foreign or tampered second-step state", async () => {
-    const { user, secret } = await enrolled();
+    const { user, secret } = await enrolled(server);
     const agent = new UserAgent(server.url);
     const html = await (await passwordStep(agent, user)).text();
     const state = hiddenField(html, "state");
@@ -192,7 +132,7 @@ describe("TOTP second factor", () => {
   });
 
   it("signs in with a recovery code once; the same recovery code again is refused", async () => {
-    const { user, recoveryCodes } = await enrolled();
+    const { user, recoveryCodes } = await enrolled(server);
     const code = recoveryCodes[3]!;
     const agent = new UserAgent(server.url);
     const html = await (await passwordStep(agent, user)).text();
@@ -211,7 +151,7 @@ describe("TOTP second factor", () => {
   });
 
   it("throttles wrong codes like password failures: the sixth try in a minute is refused, a right code too", async () => {
-    const { user, secret } = await enrolled();
+    const { user, secret } = await enrolled(server);
     const agent = new UserAgent(server.url);
     let html = await (await passwordStep(agent, user)).text();
     for (let i = 0; i < 5; i++) {
@@ -232,7 +172,7 @@ describe("TOTP second factor", () => {
   });
 
   it("removes the app after the password: a wrong password is refused, then sign-in needs no code", async () => {
-    const { user, agent } = await enrolled();
+    const { user, agent } = await enrolled(server);
     const wrong = await submit(agent, "/account/security", "/account/security/totp/remove", {
       current_password: "not my password",
     });
@@ -273,89 +213,11 @@ describe("TOTP second factor", () => {
     }
     const plain = await createUser(server.orm);
     expect(await idTokenAmr(plain.user, plain.organizationId)).toEqual(["pwd"]);
-    const { user, secret } = await enrolled();
+    const { user, secret } = await enrolled(server);
     const [membership] = await server.orm.em
       .fork()
       .getConnection()
       .execute<{ organization_id: string }[]>("select organization_id from memberships where user_id = ?", [user.id]);
     expect(await idTokenAmr(user, membership!.organization_id, secret)).toEqual(["pwd", "otp", "mfa"]);
-  });
-
-  it("enforces an organization's require-MFA-for-admins policy at the next sign-in, and refuses removing the app", async () => {
-    const { user: owner, organizationId } = await createUser(server.orm);
-    const { user: member } = await createUser(server.orm);
-    const em = server.orm.em.fork();
-    em.create(Membership, { user: member.id, organization: organizationId, role: "member", createdAt: new Date() });
-    await em.flush();
-    const updated = await controlPlane(server, await apiKeyFor(server, organizationId)).request<{
-      updateOrganization: { organization: { requireMfaForAdmins: boolean } };
-    }>(
-      `mutation ($id: ID!) { updateOrganization(id: $id, requireMfaForAdmins: true) {
-        ... on OrganizationPayload { organization { requireMfaForAdmins } } } }`,
-      { id: globalId("Organization", organizationId) },
-    );
-    expect(updated.updateOrganization.organization.requireMfaForAdmins).toBe(true);
-
-    // A member is not concerned.
-    expect((await passwordStep(new UserAgent(server.url), member)).status).toBe(303);
-
-    const agent = new UserAgent(server.url);
-    const step = await passwordStep(agent, owner, "/account/sessions");
-    expect(step.status).toBe(200);
-    const html = await step.text();
-    expect(html).toContain("Set up two-step verification");
-    expect(html).toContain("<svg");
-    expect(agent.cookies.has("latch_session")).toBe(false);
-    const secret = html.match(/data-testid="totp-secret">([A-Z2-7 ]+)</)![1]!.replace(/ /g, "");
-    const wrong = await codeStep(agent, html, String((Number(codeFor(secret)) + 1) % 1_000_000).padStart(6, "0"));
-    expect(wrong.status).toBe(401);
-    const wrongHtml = await wrong.text();
-    // The same secret is shown again, not a new one.
-    expect(wrongHtml).toContain(secret.match(/.{1,4}/g)!.join(" "));
-    const done = await codeStep(agent, wrongHtml, codeFor(secret));
-    expect(done.status).toBe(200);
-    const page = await done.text();
-    expect(page.match(/<li><code>[0-9a-z]{5}-[0-9a-z]{5}<\/code><\/li>/g)).toHaveLength(10);
-    expect(page).toContain('href="/account/sessions"');
-    expect((await agent.get("/account/sessions")).status).toBe(200);
-    const after = server.orm.em.fork();
-    expect(await after.count(Session, { user: owner.id, secondFactor: "totp" })).toBe(1);
-    expect(await after.count(Event, { type: "user.mfa_enrolled", subjectId: owner.id })).toBe(1);
-
-    const refused = await submit(agent, "/account/security", "/account/security/totp/remove", {
-      current_password: PASSWORD,
-    });
-    expect(refused.status).toBe(409);
-    expect(await refused.text()).toContain("An organization you administer requires a second factor");
-    expect(await server.orm.em.fork().count(TotpFactor, { user: owner.id, confirmedAt: { $ne: null } })).toBe(1);
-
-    // The next sign-in asks for a code of the app, like any enrolled user's.
-    const next = await (await passwordStep(new UserAgent(server.url), owner)).text();
-    expect(next).toContain("Enter the 6-digit code from your authenticator app");
-  });
-
-  it("refuses the password grant for an account with a second factor", async () => {
-    const { user } = await enrolled();
-    const [membership] = await server.orm.em
-      .fork()
-      .getConnection()
-      .execute<{ organization_id: string }[]>("select organization_id from memberships where user_id = ?", [user.id]);
-    const app = await createApp(server.orm, membership!.organization_id, {
-      grantTypes: ["authorization_code", "refresh_token", "password"],
-      allowPasswordGrant: true,
-    });
-    const response = await fetch(`${server.url}/oauth2/token`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        authorization: `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString("base64")}`,
-      },
-      body: new URLSearchParams({ grant_type: "password", username: user.email, password: PASSWORD, scope: "openid" }),
-    });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({
-      error: "invalid_grant",
-      error_description: expect.stringContaining("second factor"),
-    });
   });
 });

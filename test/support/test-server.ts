@@ -37,6 +37,10 @@ export async function startTestServer(
     LOG_LEVEL: options.logs ? "debug" : (process.env.TEST_LOG_LEVEL ?? "silent"),
     // Tests run their upstreams and webhook receivers on 127.0.0.1; a test of the address guard passes "false".
     LATCH_ALLOW_PRIVATE_WEBHOOKS: "true",
+    // Race tests send 50-100 requests at once to a pool of 10; on a loaded 2-core machine the production default
+    // (3 s to get a connection, then 503) turns queueing into failures those tests are not about. The tests of a
+    // hung or stopped database set the production value themselves.
+    LATCH_DB_CONNECT_TIMEOUT_MS: "15000",
     ...options.env,
   };
   const config = loadConfig(env);

@@ -16,7 +16,10 @@ beforeAll(async () => {
   const viaProxy = new URL(database.url);
   viaProxy.hostname = "127.0.0.1";
   viaProxy.port = String(proxy.port);
-  server = await startTestServer({ env: { DATABASE_URL: viaProxy.toString() }, database });
+  server = await startTestServer({
+    env: { DATABASE_URL: viaProxy.toString(), LATCH_DB_CONNECT_TIMEOUT_MS: "3000" },
+    database,
+  });
   apiKey = server.firstRun!.apiKey;
 });
 

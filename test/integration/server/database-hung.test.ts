@@ -28,7 +28,7 @@ beforeAll(async () => {
   viaProxy.hostname = "127.0.0.1";
   viaProxy.port = String(proxy.port);
   server = await startTestServer({
-    env: { DATABASE_URL: viaProxy.toString(), LATCH_RUN_WORKER: "false" },
+    env: { DATABASE_URL: viaProxy.toString(), LATCH_RUN_WORKER: "false", LATCH_DB_CONNECT_TIMEOUT_MS: "3000" },
     database,
   });
   apiKey = server.firstRun!.apiKey;

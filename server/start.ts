@@ -101,7 +101,7 @@ export async function startLatch(config: Config, logger: Logger): Promise<Runnin
     // Longer than typical load balancer idle timeouts, so they close idle connections first, never us.
     if ("keepAliveTimeout" in server) server.keepAliveTimeout = 65_000;
     // Webhook worker (server/events): started once the server listens, stopped first on close.
-    const eventWorker = await startConfiguredEventWorker(config, { orm: database.orm, keyring, logger }).catch(
+    const eventWorker = await startConfiguredEventWorker(config, { orm: database.orm, keyring, logger, mailer }).catch(
       async (error: unknown) => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         throw error;

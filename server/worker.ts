@@ -5,6 +5,7 @@ import { createOrmOptions } from "./db/orm-options.ts";
 import { startEventWorker } from "./events/worker.ts";
 import { createLogger } from "./logger.ts";
 import { loadMasterKeyring } from "./master-key-store.ts";
+import { createMailer } from "./services/mail/create-mailer.ts";
 
 /**
  * `npm run worker`: the webhook worker alone (outbox dispatcher, deliveries, retention), for deployments that keep
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const keyring = await loadMasterKeyring(config);
+  // Sign-in alerts go from here too: configure LATCH_SMTP_URL for this process as for the server.
+  const mailer = createMailer(config, logger);
   const orm = await MikroORM.init(createOrmOptions({ clientUrl: config.databaseUrl, pool: { max: 4 } }));
   for (let waited = 0; (await orm.migrator.getPending()).length > 0; waited++) {
     if (waited % 15 === 0) logger.warn("waiting for the server to apply the pending migrations");
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
     allowPrivateWebhooks: config.allowPrivateWebhooks,
     eventRetentionDays: config.eventRetentionDays,
     disableAfterFailures: config.webhookDisableAfterFailures,
+    mail: { mailer, publicUrl: config.publicUrl },
   });
   logger.info("latch webhook worker is running");
   flushCompileCache(); // see main.ts
@@ -54,6 +58,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     await worker.stop();
+    await mailer.close();
     await orm.close(true);
     process.exit(0);
   };

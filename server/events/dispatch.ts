@@ -8,6 +8,7 @@ import {
 } from "../services/webhooks/event-types.ts";
 import { type DeliverJob, deliverJobSpec } from "./jobs.ts";
 import { revokeGrantsJobSpec } from "./revoke-grants-job.ts";
+import { signInAlertEvents, signInAlertJobSpec } from "./sign-in-alert-job.ts";
 import { addJobs, type JobSpec } from "./sql.ts";
 
 export const DISPATCH_BATCH_SIZE = 200;
@@ -70,6 +71,8 @@ export async function dispatchPendingEvents(pool: pg.Pool, batchSize = DISPATCH_
         trigger: event.type === WEBHOOK_TEST_EVENT ? "test" : "redelivery",
       });
     }
+    // A new session of a user who asked for sign-in alerts: mailed by its own job, after this commit.
+    for (const eventId of await signInAlertEvents(client, ids)) other.push(signInAlertJobSpec(eventId));
     await addJobs(client, [...jobs.map((job) => deliverJobSpec(job)), ...other]);
     await client.query(`update events set dispatched_at = now() where id = any($1::uuid[])`, [ids]);
     return ids.length;

@@ -13,6 +13,7 @@ import type { Config } from "../config.ts";
 import type { MasterKeyring } from "../crypto/master-key.ts";
 import { startChangeListener } from "../db/change-listener.ts";
 import type { Logger } from "../logger.ts";
+import type { Mailer } from "../services/mail/mailer.ts";
 import { getAccessToken } from "../services/service-tokens/get-access-token.ts";
 import { pruneUpstreamFlows } from "../services/upstream-flows/prune-upstream-flows.ts";
 import { CONNECTION_REFRESH_CRON, CONNECTION_REFRESH_TASK, runConnectionRefresh } from "./connection-refresh.ts";
@@ -26,6 +27,7 @@ import { pruneEvents } from "./retention.ts";
 import { STANDARD_WEBHOOKS_SCHEDULE_MS } from "./retry-schedule.ts";
 import { REVOKE_GRANTS_TASK, revokeGrantsInBackground } from "./revoke-grants-job.ts";
 import { recordSecretExpiryWarnings } from "./secret-expiry.ts";
+import { SIGN_IN_ALERT_TASK, sendSignInAlert } from "./sign-in-alert-job.ts";
 import { addJobs } from "./sql.ts";
 import type { ResolveOptions } from "./ssrf-guard.ts";
 
@@ -50,6 +52,8 @@ export type EventWorkerOptions = {
   /** A job locked this long by a worker that is gone is released (default 10 s). */
   readonly recoverAfterMs?: number;
   readonly lookup?: ResolveOptions["lookup"];
+  /** Where sign-in alerts go; without it (a worker started for webhooks alone) they are dropped with a warning. */
+  readonly mail?: { readonly mailer: Mailer; readonly publicUrl: string };
 };
 
 export type EventWorker = {
@@ -136,6 +140,15 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
       if (typeof eventId !== "string") return;
       const marked = await revokeGrantsInBackground(pool, eventId, () => new Date());
       logger.info({ eventId, marked }, "marked the grants of an app-wide revocation");
+    },
+    [SIGN_IN_ALERT_TASK]: async (payload) => {
+      const eventId = (payload as { eventId?: unknown } | null)?.eventId;
+      if (typeof eventId !== "string") return;
+      if (!options.mail) {
+        logger.warn({ eventId }, "sign-in alert dropped: this worker has no mailer");
+        return;
+      }
+      await sendSignInAlert(pool, options.mail, eventId);
     },
     [EXPIRY_TASK]: async () => {
       const recorded = await recordSecretExpiryWarnings(pool, new Date());
@@ -255,12 +268,17 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
  * when this process leaves the work to `npm run worker` elsewhere.
  */
 export async function startConfiguredEventWorker(
-  config: Pick<Config, "runWorker" | "allowPrivateWebhooks" | "eventRetentionDays" | "webhookDisableAfterFailures">,
-  deps: { readonly orm: MikroORM; readonly keyring: MasterKeyring; readonly logger: Logger },
+  config: Pick<
+    Config,
+    "runWorker" | "allowPrivateWebhooks" | "eventRetentionDays" | "webhookDisableAfterFailures" | "publicUrl"
+  >,
+  deps: { readonly orm: MikroORM; readonly keyring: MasterKeyring; readonly logger: Logger; readonly mailer: Mailer },
 ): Promise<Pick<EventWorker, "stop">> {
   if (!config.runWorker) return { stop: async () => undefined };
+  const { mailer, ...rest } = deps;
   return startEventWorker({
-    ...deps,
+    ...rest,
+    mail: { mailer, publicUrl: config.publicUrl },
     allowPrivateWebhooks: config.allowPrivateWebhooks,
     eventRetentionDays: config.eventRetentionDays,
     disableAfterFailures: config.webhookDisableAfterFailures,

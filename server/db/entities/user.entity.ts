@@ -25,6 +25,8 @@ export const UserSchema = defineEntity({
       .onCreate(() => new Date())
       .onUpdate(() => new Date()),
     lastLoginAt: p.datetime().nullable(),
+    /** The user asked to be mailed at each new sign-in (`/account/profile`, "Sign-in alerts"). */
+    notifySignIns: p.boolean().default(false),
   },
 });
 

@@ -5,6 +5,7 @@ import { createRateLimiter } from "../../db/rate-limit.ts";
 import type { ResolvedSession } from "../../services/sessions/resolve-session.ts";
 import { MAX_AVATAR_URL_LENGTH, MAX_DISPLAY_NAME_LENGTH } from "../../services/users/profile-rules.ts";
 import { requestEmailChange } from "../../services/users/request-email-change.ts";
+import { readSignInAlerts, setSignInAlerts } from "../../services/users/sign-in-alerts.ts";
 import { updateProfile } from "../../services/users/update-profile.ts";
 import {
   accountCsrfOk,
@@ -20,6 +21,7 @@ import { type AccountForm, renderAccountPage } from "../pages/account-page.ts";
 
 export const PROFILE_PATH = "/account/profile";
 const EMAIL_PATH = "/account/email";
+const SIGN_IN_ALERTS_PATH = "/account/sign-in-alerts";
 
 type ProfileView = {
   /** What the profile form shows (the submitted values after a refusal). */
@@ -29,12 +31,15 @@ type ProfileView = {
   readonly profileError?: { readonly field: string; readonly message: string };
   readonly emailError?: { readonly field: string; readonly message: string };
   readonly notice?: string;
+  /** Whether the user is mailed at each new sign-in. */
+  readonly signInAlerts: boolean;
 };
 
 /**
  * `GET /account` (to the profile), `GET/POST /account/profile` (display name and avatar URL; `user.updated` when
  * something changed) and `POST /account/email` (mails a confirmation link to the new address, after the current
- * password; the address changes once the link is used, see account-email-confirm.ts).
+ * password; the address changes once the link is used, see account-email-confirm.ts), and `POST /account/sign-in-alerts`
+ * (on or off: an email at each new sign-in).
  */
 export function registerAccountProfileRoutes(router: Hono, deps: HttpDeps): void {
   const mailDeps = { mailer: deps.mailer, logger: deps.logger, publicUrl: deps.config.publicUrl };
@@ -42,15 +47,16 @@ export function registerAccountProfileRoutes(router: Hono, deps: HttpDeps): void
   const emailLimiter = createRateLimiter(deps.orm.em, { name: "email-change", limit: 5, windowMs: 60 * 60_000 });
   const passwordLimiter = passwordCheckLimiter(deps, "account-password-check");
 
-  function page(
+  async function page(
     c: Context,
     status: ContentfulStatusCode,
     session: ResolvedSession,
     csrfToken: string,
-    view: ProfileView,
+    given: Omit<ProfileView, "signInAlerts">,
     headers: Record<string, string> = {},
   ) {
     const { user } = session;
+    const view: ProfileView = { ...given, signInAlerts: await readSignInAlerts(deps.orm.em.fork(), user.id) };
     const profileForm: AccountForm = {
       action: PROFILE_PATH,
       submitLabel: "Save profile",
@@ -113,6 +119,19 @@ export function registerAccountProfileRoutes(router: Hono, deps: HttpDeps): void
           sections: [
             { id: "profile", heading: "Profile", form: profileForm },
             {
+              id: "sign-in-alerts",
+              heading: "Sign-in alerts",
+              intro: view.signInAlerts
+                ? `On: we email ${user.email} each time your account is signed in to, with the device and address.`
+                : "Off. Turn them on to get an email each time your account is signed in to, with the device and address.",
+              form: {
+                action: SIGN_IN_ALERTS_PATH,
+                submitLabel: view.signInAlerts ? "Turn sign-in alerts off" : "Turn sign-in alerts on",
+                fields: [],
+                hidden: { alerts: view.signInAlerts ? "off" : "on" },
+              },
+            },
+            {
               id: "email",
               heading: "Email address",
               intro: `Your address is ${user.email}${user.emailVerified ? "" : " (not verified)"}. We send a link to the new address; it becomes yours once you open it.`,
@@ -154,6 +173,17 @@ export function registerAccountProfileRoutes(router: Hono, deps: HttpDeps): void
         profileError: { field, message: result.message },
       });
     }
+    return c.redirect(`${PROFILE_PATH}?saved=1`, 303);
+  });
+
+  router.post(SIGN_IN_ALERTS_PATH, async (c) => {
+    const now = new Date();
+    const account = await accountSession(c, deps, PROFILE_PATH, now);
+    if (!account.ok) return account.response;
+    const form = await readAccountForm(c);
+    if (!accountCsrfOk(c, deps, account.session, form.csrf_token)) return accountFormExpired(c);
+    if (form.alerts !== "on" && form.alerts !== "off") return accountFormExpired(c);
+    await setSignInAlerts(deps.orm.em.fork(), account.session.user.id, form.alerts === "on", now);
     return c.redirect(`${PROFILE_PATH}?saved=1`, 303);
   });
 

@@ -61,7 +61,7 @@ export function registerLoginSecondFactorRoutes(
       return sendSecondFactorStep(c, deps, 429, { state, returnTo, error }, now);
     }
     const result = await signInWithSecondFactor(
-      deps.orm.em,
+      deps.orm.em.fork(),
       deps.keyring,
       {
         userId: state.userId,

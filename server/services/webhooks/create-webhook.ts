@@ -40,7 +40,7 @@ export async function createWebhook(
   const url = checkWebhookUrl(input.url, input.allowLoopbackHttp);
   const events = checkEvents(input.events);
   const description = checkDescription(input.description);
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const organization = await tx.findOne(Organization, { id: input.organizationId });
     if (!organization) throw new NotFoundError("Organization");
     const application = input.applicationId

@@ -31,7 +31,7 @@ export async function rotateWebhookSecret(
   },
   now: Date,
 ): Promise<RotatedWebhookSecret> {
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const webhook = await tx.findOne(
       Webhook,
       { id: input.webhookId, organization: input.organizationId },

@@ -20,7 +20,7 @@ export async function sendTestWebhookEvent(
   },
   now: Date,
 ): Promise<{ readonly webhook: Webhook; readonly eventId: string }> {
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const webhook = await tx.findOne(Webhook, { id: input.webhookId, organization: input.organizationId });
     if (!webhook) throw new NotFoundError("Webhook");
     const event = recordEvent(

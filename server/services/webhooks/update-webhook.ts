@@ -36,7 +36,7 @@ export async function updateWebhook(
   if (changes.description !== undefined) next.description = checkDescription(changes.description);
   if (changes.events !== undefined) next.events = checkEvents(changes.events);
   if (changes.active !== undefined) next.active = changes.active;
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const webhook = await tx.findOne(Webhook, { id: input.webhookId, organization: input.organizationId });
     if (!webhook) throw new NotFoundError("Webhook");
     if (changes.authIntegrationId !== undefined) {

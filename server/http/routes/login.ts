@@ -3,6 +3,11 @@ import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { endSession } from "../../services/sessions/end-session.ts";
 import { type LoginPageTarget, loadLoginPageContext } from "../../services/sessions/load-login-page-context.ts";
+import {
+  createLoginThrottle,
+  DEFAULT_LOGIN_THROTTLE,
+  type LoginThrottle,
+} from "../../services/sessions/login-throttle.ts";
 import { loginWithPassword, normalizeEmail } from "../../services/sessions/login-with-password.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
 import { forgotPasswordPath, signUpPath } from "../account-paths.ts";
@@ -10,7 +15,6 @@ import { clientIp } from "../client-ip.ts";
 import { POPUP_OPENER_POLICY } from "../connection-callback.ts";
 import { checkCsrf, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
-import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE, type LoginThrottle } from "../login-throttle.ts";
 import { sendPage } from "../page-response.ts";
 import type { Branding } from "../pages/branding.ts";
 import { renderErrorPage } from "../pages/error-page.ts";

@@ -50,6 +50,8 @@ export type EventWorkerOptions = {
   /** A job locked this long by a worker that is gone is released (default 10 s). */
   readonly recoverAfterMs?: number;
   readonly lookup?: ResolveOptions["lookup"];
+  /** The clock deliveries and the daily jobs read; the system's by default. */
+  readonly clock?: () => Date;
 };
 
 export type EventWorker = {
@@ -96,6 +98,7 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
   pool.on("error", connectionLost);
   pool.on("connect", (client) => client.on("error", connectionLost));
 
+  const clock = options.clock ?? (() => new Date());
   const context: DeliveryContext = {
     pool,
     keyring: options.keyring,
@@ -105,8 +108,15 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
     retrySchedule: options.retrySchedule ?? STANDARD_WEBHOOKS_SCHEDULE_MS,
     disableAfterFailures: options.disableAfterFailures,
     ...(options.lookup ? { lookup: options.lookup } : {}),
+    clock,
     serviceAccessToken: (integrationId) =>
-      getAccessToken(options.orm.em, options.keyring, { allowPrivate: options.allowPrivateWebhooks }, integrationId),
+      getAccessToken(
+        options.orm.em,
+        options.keyring,
+        { allowPrivate: options.allowPrivateWebhooks },
+        integrationId,
+        clock(),
+      ),
   };
 
   const gate = createEndpointGate(concurrency);
@@ -134,18 +144,18 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
     [REVOKE_GRANTS_TASK]: async (payload) => {
       const eventId = (payload as { eventId?: unknown } | null)?.eventId;
       if (typeof eventId !== "string") return;
-      const marked = await revokeGrantsInBackground(pool, eventId, () => new Date());
+      const marked = await revokeGrantsInBackground(pool, eventId, clock);
       logger.info({ eventId, marked }, "marked the grants of an app-wide revocation");
     },
     [EXPIRY_TASK]: async () => {
-      const recorded = await recordSecretExpiryWarnings(pool, new Date());
+      const recorded = await recordSecretExpiryWarnings(pool, clock());
       if (recorded > 0) logger.info({ recorded }, "recorded client secret expiry warnings");
     },
     [CONNECTION_REFRESH_TASK]: async () => {
-      await runConnectionRefresh(options, new Date());
+      await runConnectionRefresh(options, clock());
     },
     [PRUNE_TASK]: async () => {
-      const now = new Date();
+      const now = clock();
       const pruned = await pruneEvents(pool, options.eventRetentionDays, now);
       const upstreamFlows = await pruneUpstreamFlows(pool, now);
       logger.info(

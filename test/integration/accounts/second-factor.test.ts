@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Event, Membership, RecoveryCode, Session, TotpFactor } from "../../../server/db/entities/index.ts";
 import { codeFlowRequest, discoverLatch, redeemCallback } from "../../support/code-flow-client.ts";
 import { apiKeyFor, controlPlane, globalId } from "../../support/control-plane.ts";
+import { token } from "../../support/oauth-client.ts";
 import { createApp, createUser, PASSWORD, REDIRECT, type TestUser } from "../../support/oauth-fixtures.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 import { hiddenField, location, UserAgent } from "../../support/user-agent.ts";
@@ -344,16 +345,14 @@ describe("TOTP second factor", () => {
       grantTypes: ["authorization_code", "refresh_token", "password"],
       allowPasswordGrant: true,
     });
-    const response = await fetch(`${server.url}/oauth2/token`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        authorization: `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString("base64")}`,
-      },
-      body: new URLSearchParams({ grant_type: "password", username: user.email, password: PASSWORD, scope: "openid" }),
+    const response = await token(server, app, {
+      grant_type: "password",
+      username: user.email,
+      password: PASSWORD,
+      scope: "openid",
     });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({
+    expect(response.body).toMatchObject({
       error: "invalid_grant",
       error_description: expect.stringContaining("second factor"),
     });

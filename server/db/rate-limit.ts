@@ -4,7 +4,7 @@ import { nativePool, query, type Statement } from "./native-pool.ts";
 
 /**
  * Sliding-window rate limiting shared by every replica (exact: at most `limit` allowed events in any `windowMs`),
- * used by the login throttle (`login-throttle.ts`) to slow password guessing and bound argon2 work. The events live in
+ * used by the login throttle (`services/sessions/login-throttle.ts`) to slow password guessing and bound argon2 work. The events live in
  * PostgreSQL (an UNLOGGED table and one function, migration `shared_rate_limit`), so N replicas allow `limit`
  * across the fleet, not N × `limit`; one statement per attempt, atomic per key.
  */

@@ -26,6 +26,8 @@ export type DeliveryContext = {
   readonly disableAfterFailures: number;
   /** DNS, injected by tests. */
   readonly lookup?: ResolveOptions["lookup"];
+  /** The time of each step: the signing secrets' overlap, the signature's timestamp, the attempt's record. */
+  readonly clock: () => Date;
   /** A service integration's access token (`getAccessToken`), for webhooks that authenticate with one. */
   readonly serviceAccessToken: (integrationId: string) => Promise<string>;
 };
@@ -126,7 +128,7 @@ export async function deliverWebhook(context: DeliveryContext, job: DeliverJob, 
     outcome = await send(context, webhook, event, signal);
   }
   if (signal?.aborted) throw new DeliveryInterruptedError();
-  await recordAttempt(context, { job, attempt, webhook, event, outcome }, new Date());
+  await recordAttempt(context, { job, attempt, webhook, event, outcome }, context.clock());
 }
 
 async function send(
@@ -145,7 +147,7 @@ async function send(
         previousSecretEncrypted: webhook.previous_secret_encrypted,
         previousSecretExpiresAt: webhook.previous_secret_expires_at,
       },
-      new Date(),
+      context.clock(),
     );
   } catch {
     // Only a master key missing from LATCH_MASTER_KEY gets here; the error names no secret, and neither do we.
@@ -169,7 +171,7 @@ async function send(
   const message = webhookMessage(event);
   return postWebhook(
     target,
-    { headers: { ...signMessage(secrets, message, new Date()), ...bearer.headers }, body: message.body },
+    { headers: { ...signMessage(secrets, message, context.clock()), ...bearer.headers }, body: message.body },
     { timeoutMs: context.requestTimeoutMs, ...(signal ? { signal } : {}) },
   );
 }

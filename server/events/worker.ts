@@ -54,6 +54,8 @@ export type EventWorkerOptions = {
   readonly lookup?: ResolveOptions["lookup"];
   /** Where sign-in alerts go; without it (a worker started for webhooks alone) they are dropped with a warning. */
   readonly mail?: { readonly mailer: Mailer; readonly publicUrl: string };
+  /** The clock deliveries and the daily jobs read; the system's by default. */
+  readonly clock?: () => Date;
 };
 
 export type EventWorker = {
@@ -100,6 +102,7 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
   pool.on("error", connectionLost);
   pool.on("connect", (client) => client.on("error", connectionLost));
 
+  const clock = options.clock ?? (() => new Date());
   const context: DeliveryContext = {
     pool,
     keyring: options.keyring,
@@ -109,8 +112,15 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
     retrySchedule: options.retrySchedule ?? STANDARD_WEBHOOKS_SCHEDULE_MS,
     disableAfterFailures: options.disableAfterFailures,
     ...(options.lookup ? { lookup: options.lookup } : {}),
+    clock,
     serviceAccessToken: (integrationId) =>
-      getAccessToken(options.orm.em, options.keyring, { allowPrivate: options.allowPrivateWebhooks }, integrationId),
+      getAccessToken(
+        options.orm.em,
+        options.keyring,
+        { allowPrivate: options.allowPrivateWebhooks },
+        integrationId,
+        clock(),
+      ),
   };
 
   const gate = createEndpointGate(concurrency);
@@ -138,7 +148,7 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
     [REVOKE_GRANTS_TASK]: async (payload) => {
       const eventId = (payload as { eventId?: unknown } | null)?.eventId;
       if (typeof eventId !== "string") return;
-      const marked = await revokeGrantsInBackground(pool, eventId, () => new Date());
+      const marked = await revokeGrantsInBackground(pool, eventId, clock);
       logger.info({ eventId, marked }, "marked the grants of an app-wide revocation");
     },
     [SIGN_IN_ALERT_TASK]: async (payload) => {
@@ -151,14 +161,14 @@ export async function startEventWorker(options: EventWorkerOptions): Promise<Eve
       await sendSignInAlert(pool, options.mail, eventId);
     },
     [EXPIRY_TASK]: async () => {
-      const recorded = await recordSecretExpiryWarnings(pool, new Date());
+      const recorded = await recordSecretExpiryWarnings(pool, clock());
       if (recorded > 0) logger.info({ recorded }, "recorded client secret expiry warnings");
     },
     [CONNECTION_REFRESH_TASK]: async () => {
-      await runConnectionRefresh(options, new Date());
+      await runConnectionRefresh(options, clock());
     },
     [PRUNE_TASK]: async () => {
-      const now = new Date();
+      const now = clock();
       const pruned = await pruneEvents(pool, options.eventRetentionDays, now);
       const upstreamFlows = await pruneUpstreamFlows(pool, now);
       logger.info(

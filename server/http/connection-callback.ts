@@ -28,7 +28,7 @@ export async function answerConnectionCallback(
   const session = await currentSession(c, deps, callback.now);
   try {
     const connected = await completeConnection(
-      deps.orm.em,
+      deps.orm.em.fork(),
       deps.keyring,
       { allowPrivate: deps.config.allowPrivateWebhooks },
       { flow, callbackUrl: callback.url, sessionUserId: session?.user.id ?? null, publicUrl: deps.config.publicUrl },

@@ -13,7 +13,7 @@ import { upstreamLoginFailurePage, upstreamLoginRefusalPage } from "./upstream-l
 export async function answerUpstreamLogin(c: Context, deps: HttpDeps, callback: UpstreamCallback): Promise<Response> {
   const https = deps.config.secureCookies;
   const result = await completeUpstreamLogin(
-    deps.orm.em,
+    deps.orm.em.fork(),
     {
       keyring: deps.keyring,
       publicUrl: deps.config.publicUrl,

@@ -28,7 +28,7 @@ export async function bootstrapFirstRun(
   input: FirstRunInput,
   now: Date,
 ): Promise<FirstRunResult | null> {
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     await tx.execute("select pg_advisory_xact_lock(hashtext('latch:first-run'))");
     if ((await tx.count(Organization, {})) > 0) return null;
     const generatedPassword = input.adminPassword ? undefined : randomBytes(18).toString("base64url");

@@ -40,9 +40,8 @@ export async function ensureSigningKey(
   const existing = await em.findOne(SigningKey, { algorithm, status: "active" });
   if (existing) return existing;
   const generated = await generateSigningKey(algorithm, now);
-  const fork = em.fork();
   try {
-    await fork.transactional(async (tx) => {
+    await em.transactional(async (tx) => {
       addActiveSigningKey(tx, keyring, generated, now);
       recordEvent(
         tx,

@@ -31,7 +31,7 @@ export async function rotateSigningKey(
 ): Promise<RotationResult | null> {
   const algorithm = input.algorithm ?? "ES256";
   const generated = await generateSigningKey(algorithm, now);
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     // A row lock is not enough: a waiter re-reading the retired row would find no active key and insert a second one.
     await tx.execute("select pg_advisory_xact_lock(hashtext(?))", [`latch:signing-key:${algorithm}`]);
     const current = await tx.findOne(SigningKey, { algorithm, status: "active" });

@@ -87,6 +87,22 @@ describe("architecture", () => {
     expect(importedLayers("services").get("events") ?? []).toEqual([]);
   });
 
+  it("one unit of work per request: services use the EntityManager they are given, never a fork of their own", () => {
+    // The face (route, resolver, job, CLI) forks once; a service opens its transaction with em.transactional. The
+    // exceptions, each with its reason at the call:
+    const allowed = new Set([
+      // Single-flight public APIs called with the global EntityManager by jobs and apps: each flight reads afresh.
+      "services/connections/connection-access-token.ts",
+      "services/service-tokens/get-access-token.ts",
+      // The peek outside the organization's lock must not seed the transaction's identity map.
+      "services/invitations/accept-invitation.ts",
+    ]);
+    const offending = sourceFiles(path.join(SERVER, "services"))
+      .map((file) => path.relative(SERVER, file))
+      .filter((file) => !allowed.has(file) && /\.fork\(/.test(code(path.join(SERVER, file))));
+    expect(offending).toEqual([]);
+  });
+
   it("keeps process state in the runtime: no module of server/ finds a cache through a WeakMap or by the ORM driver", () => {
     // Such a map is a process singleton behind a global: createRuntime (server/runtime.ts) builds that state once and
     // the faces pass it down; per-request state lives on the request (the GraphQL context's loaders).

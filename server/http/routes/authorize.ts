@@ -1,13 +1,15 @@
 import type { Context, Hono } from "hono";
 import { signPayload } from "../../crypto/signed-payload.ts";
 import { type AuthorizeRequest, validateAuthorizeRequest } from "../../oauth/authorize-request.ts";
-import { eligibleWorkspaces } from "../../oauth/consent.ts";
 import {
-  AccessDeniedError,
-  ConsentRequiredError,
-  InteractionRequiredError,
-  LoginRequiredError,
-} from "../../oauth/errors.ts";
+  consentStep,
+  type ErrorStep,
+  type LoginStep,
+  reuseStep,
+  signInStep,
+  unverifiedEmailStep,
+} from "../../oauth/authorize-steps.ts";
+import { eligibleWorkspaces } from "../../oauth/consent.ts";
 import { approveAuthorization } from "../../services/oauth/approve-authorization.ts";
 import { findReusableGrant } from "../../services/oauth/find-reusable-grant.ts";
 import { type LoadedAuthorizeClient, loadAuthorizeClient } from "../../services/oauth/load-authorize-client.ts";
@@ -26,9 +28,6 @@ import { AUTHORIZE_PATHS } from "../return-to.ts";
 import { readSessionToken } from "../session-cookie.ts";
 import { sendVerifyEmailGate } from "../verify-email-gate.ts";
 
-/** prompt=login is satisfied by a sign-in this recent (the round trip through the login page). */
-const FRESH_LOGIN_MS = 2 * 60_000;
-
 /** The authorization endpoint (RFC 6749 §3.1, §4.1.1): validate, sign in, consent (or reuse consent), then redirect. */
 export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {
   const requestKey = consentRequestKey(deps);
@@ -46,35 +45,28 @@ export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {
 
     const token = readSessionToken(c, deps.config.secureCookies);
     const session = token ? await resolveSession(em, token, now, deps.config.sessionPolicy) : null;
-    const stale = request.prompt === "login" && session && now.getTime() - session.authTime.getTime() > FRESH_LOGIN_MS;
-    if (!session || stale) {
-      if (request.prompt === "none" && request.redirectUri) {
-        return redirectError(
-          c,
-          deps,
-          request.redirectUri,
-          new LoginRequiredError("the user is not signed in"),
-          request.state,
-        );
+    const returnTo = `${url.pathname}${url.search}`;
+    /** A step of authorize-steps.ts that leaves the endpoint: to the login page, or an error. */
+    const leave = (step: LoginStep | ErrorStep): Response => {
+      if (step.kind === "login") {
+        const reauthenticate = step.reauthenticate ? "&reauthenticate=1" : "";
+        return c.redirect(`/login?return_to=${encodeURIComponent(returnTo)}${reauthenticate}`, 302);
       }
-      const returnTo = `${url.pathname}${url.search}`;
-      return c.redirect(`/login?return_to=${encodeURIComponent(returnTo)}${stale ? "&reauthenticate=1" : ""}`, 302);
-    }
+      return request.redirectUri
+        ? redirectError(c, deps, request.redirectUri, step.error, request.state)
+        : authorizeErrorPage(c, step.error);
+    };
 
-    // requireVerifiedEmail: no code at all (not even for a remembered grant) until the address is verified.
+    const signIn = signInStep(request, session?.authTime ?? null, now);
+    if (signIn || !session) return leave(signIn ?? { kind: "login", reauthenticate: false });
     if (await mustVerifyEmailFor(em, loaded.record.organizationId, session.user)) {
-      const error = new InteractionRequiredError("the user must verify their email address first");
-      if (request.prompt === "none") {
-        return request.redirectUri
-          ? redirectError(c, deps, request.redirectUri, error, request.state)
-          : authorizeErrorPage(c, error);
-      }
-      const returnTo = `${url.pathname}${url.search}`;
+      const step = unverifiedEmailStep(request);
+      if (step.kind === "error") return leave(step);
       return sendVerifyEmailGate(c, deps, { status: 403, branding: loaded.branding, session, returnTo });
     }
-
     const reusable = await findReusableGrant(em, { userId: session.user.id, applicationId: loaded.record.id, request });
-    if (reusable && request.redirectUri) {
+    const reuse = reuseStep(request, reusable !== null);
+    if (reuse?.kind === "issue_code" && reusable) {
       const { code } = await approveAuthorization(
         deps.orm.em,
         {
@@ -88,25 +80,12 @@ export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {
         now,
       );
       deps.runtime.usage.count(loaded.record.id, "authorizations", now);
-      return redirectToClient(c, deps, request.redirectUri, { code, state: request.state }, 302);
+      return redirectToClient(c, deps, reuse.redirectUri, { code, state: request.state }, 302);
     }
-    if (request.prompt === "none") {
-      if (!request.redirectUri) return authorizeErrorPage(c, new ConsentRequiredError("consent is required"));
-      return redirectError(
-        c,
-        deps,
-        request.redirectUri,
-        new ConsentRequiredError("the user has not authorized this app yet"),
-        request.state,
-      );
-    }
+    if (reuse?.kind === "error") return leave(reuse);
     const workspaces = eligibleWorkspaces(await listUserWorkspaces(em, session.user.id), request);
-    if (request.bot && workspaces.length === 0) {
-      const error = new AccessDeniedError("you need to be an owner or admin of the workspace to install this bot");
-      return request.redirectUri
-        ? redirectError(c, deps, request.redirectUri, error, request.state)
-        : authorizeErrorPage(c, error);
-    }
+    const consent = consentStep(request, workspaces.length);
+    if (consent.kind === "error") return leave(consent);
     const scopes = await describeScopes(em, loaded.record.organizationId, request.scopes);
     return renderConsent(c, deps, { loaded, request, scopes, url, session, workspaces, requestKey, now });
   }

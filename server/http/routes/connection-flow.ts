@@ -24,7 +24,7 @@ export function registerConnectionFlowRoutes(router: Hono, deps: HttpDeps): void
     }
     try {
       const started = await startConnection(
-        deps.orm.em,
+        deps.orm.em.fork(),
         deps.keyring,
         {
           integrationId: c.req.param("integrationId"),

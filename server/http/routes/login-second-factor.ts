@@ -1,10 +1,14 @@
 import type { Hono } from "hono";
 import { signInWithSecondFactor } from "../../services/mfa/sign-in-with-second-factor.ts";
 import { endSession } from "../../services/sessions/end-session.ts";
+import {
+  createLoginThrottle,
+  DEFAULT_LOGIN_THROTTLE,
+  type LoginThrottle,
+} from "../../services/sessions/login-throttle.ts";
 import { clientIp } from "../client-ip.ts";
 import { checkCsrf, readAnonymousCsrfId } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
-import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE, type LoginThrottle } from "../login-throttle.ts";
 import { sendPage } from "../page-response.ts";
 import { renderSecondFactorEnrolledPage } from "../pages/second-factor-page.ts";
 import { renderRecoveryCodes } from "../pages/totp-parts.ts";
@@ -61,7 +65,7 @@ export function registerLoginSecondFactorRoutes(
       return sendSecondFactorStep(c, deps, 429, { state, returnTo, error }, now);
     }
     const result = await signInWithSecondFactor(
-      deps.orm.em,
+      deps.orm.em.fork(),
       deps.keyring,
       {
         userId: state.userId,

@@ -1,18 +1,20 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { loadConnectionSignInContext } from "../../services/integrations/load-connection-sign-in-context.ts";
-import { loadSignInContext } from "../../services/oauth/load-sign-in-context.ts";
 import { endSession } from "../../services/sessions/end-session.ts";
+import { type LoginPageTarget, loadLoginPageContext } from "../../services/sessions/load-login-page-context.ts";
+import {
+  createLoginThrottle,
+  DEFAULT_LOGIN_THROTTLE,
+  type LoginThrottle,
+} from "../../services/sessions/login-throttle.ts";
 import { loginWithPassword, normalizeEmail } from "../../services/sessions/login-with-password.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
-import { signUpPolicyFor } from "../../services/users/sign-up-policy.ts";
 import { forgotPasswordPath, signUpPath } from "../account-paths.ts";
 import { clientIp } from "../client-ip.ts";
 import { POPUP_OPENER_POLICY } from "../connection-callback.ts";
 import { checkCsrf, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
-import { createLoginThrottle, DEFAULT_LOGIN_THROTTLE, type LoginThrottle } from "../login-throttle.ts";
 import { sendPage } from "../page-response.ts";
 import type { Branding } from "../pages/branding.ts";
 import { renderErrorPage } from "../pages/error-page.ts";
@@ -196,47 +198,45 @@ type AuthorizeContext = {
 };
 
 /**
- * When `returnTo` continues an authorization request of an active app: its branding for the login page, its enabled
- * identity providers ("Continue with …"), and the `form-action` sources of its registered redirect URIs, since the
- * login POST's redirect chain may end at one.
+ * What the login page shows for the sign-in `returnTo` continues (load-login-page-context.ts), as page parts: an
+ * app's branding, its identity providers ("Continue with …") and the `form-action` sources of its redirect URIs,
+ * since the login POST's redirect chain may end at one. Inside seed 004's Connect popup the POST ends at the
+ * upstream's consent (Chrome applies `form-action` to every redirect hop), and the page must keep `window.opener`,
+ * which `same-origin` would sever for good, or the result could never reach the app's page.
  */
 async function authorizeContext(
   em: EntityManager,
   returnTo: string,
   config: { readonly publicUrl: string; readonly openSignUp: boolean },
 ): Promise<AuthorizeContext> {
-  const { publicUrl } = config;
+  const context = await loadLoginPageContext(em, loginPageTarget(returnTo, config.publicUrl), config.openSignUp);
+  switch (context.kind) {
+    case "console":
+      return { ...NO_CONTEXT, signUpOpen: context.signUpOpen };
+    case "unknown":
+      return NO_CONTEXT;
+    case "connection":
+      return {
+        ...NO_CONTEXT,
+        formAction: [formActionSource(context.connection.authorizeUrl)].filter((source) => source !== null),
+        headers: POPUP_OPENER_POLICY,
+      };
+    case "authorization":
+      return {
+        branding: context.signIn.branding,
+        formAction: context.signIn.redirectUris.flatMap((uri) => formActionSource(uri) ?? []),
+        providers: [...context.signIn.providers],
+        headers: {},
+        signUpOpen: context.signUpOpen,
+      };
+  }
+}
+
+function loginPageTarget(returnTo: string, publicUrl: string): LoginPageTarget {
   const integrationId = connectionStartIntegrationId(returnTo, publicUrl);
-  if (integrationId) return connectionContext(em, integrationId);
+  if (integrationId) return { kind: "connection", integrationId };
   const clientId = authorizeRequestClientId(returnTo, publicUrl);
-  // No authorization under way (the console's sign-in): the installation's LATCH_SIGN_UP decides.
-  if (!clientId) return { ...NO_CONTEXT, signUpOpen: config.openSignUp };
-  const context = await loadSignInContext(em, clientId);
-  if (!context) return NO_CONTEXT;
-  return {
-    branding: context.branding,
-    formAction: context.redirectUris.flatMap((uri) => formActionSource(uri) ?? []),
-    providers: [...context.providers],
-    headers: {},
-    signUpOpen: (await signUpPolicyFor(em, clientId, config.openSignUp)).policy === "OPEN",
-  };
+  return clientId ? { kind: "authorization", clientId } : { kind: "console" };
 }
 
 const NO_CONTEXT: AuthorizeContext = { branding: null, formAction: [], providers: [], headers: {}, signUpOpen: false };
-
-/**
- * A sign-in inside seed 004's Connect popup: its POST ends at the upstream's consent (Chrome applies `form-action` to
- * every redirect hop), and the page must keep `window.opener`, which `same-origin` would sever for good, or the
- * result could never reach the app's page.
- */
-async function connectionContext(em: EntityManager, integrationId: string): Promise<AuthorizeContext> {
-  const context = await loadConnectionSignInContext(em, integrationId);
-  if (!context) return NO_CONTEXT;
-  return {
-    branding: null,
-    formAction: [formActionSource(context.authorizeUrl)].filter((source) => source !== null),
-    providers: [],
-    headers: POPUP_OPENER_POLICY,
-    signUpOpen: false,
-  };
-}

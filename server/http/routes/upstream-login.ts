@@ -16,7 +16,7 @@ export function registerUpstreamLoginRoutes(router: Hono, deps: HttpDeps): void 
   router.get("/login/providers/:providerId/start", async (c) => {
     const returnTo = safeReturnTo(c.req.query("return_to"), deps.config.publicUrl);
     const result = await startUpstreamLogin(
-      deps.orm.em,
+      deps.orm.em.fork(),
       {
         keyring: deps.keyring,
         publicUrl: deps.config.publicUrl,

@@ -17,7 +17,7 @@ export async function revokeApiKey(
   },
   now: Date,
 ): Promise<ApiKey> {
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const apiKey = await tx.findOne(ApiKey, { id: input.apiKeyId, organization: input.organizationId });
     if (!apiKey) throw new NotFoundError("ApiKey");
     if (apiKey.revokedAt) return apiKey;

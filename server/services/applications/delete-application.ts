@@ -12,7 +12,7 @@ export async function deleteApplication(
   input: { applicationId: string; organizationId: string; actor: { type: ActorType; id?: string | null } },
   now: Date,
 ): Promise<void> {
-  await em.fork().transactional(async (tx) => {
+  await em.transactional(async (tx) => {
     const app = await tx.findOne(Application, { id: input.applicationId, organization: input.organizationId });
     if (!app) throw new NotFoundError("Application");
     recordEvent(

@@ -30,7 +30,7 @@ export async function createClientSecret(
 ): Promise<CreatedClientSecret> {
   const name = checkSecretName(input.name);
   const expiresAt = checkExpiresAt(input.expiresAt, now);
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const app = await lockConfidentialApplication(tx, input.applicationId, input.organizationId);
     const { secret, plaintext } = mintClientSecret(
       tx,

@@ -23,7 +23,7 @@ export async function revokeClientSecret(
   now: Date,
 ): Promise<ClientSecret> {
   const overlapSeconds = checkOverlapSeconds(input.overlapSeconds ?? 0);
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const secret = await tx.findOne(ClientSecret, {
       id: input.clientSecretId,
       application: { organization: input.organizationId },

@@ -39,7 +39,7 @@ export async function rotateClientSecret(
 ): Promise<RotatedClientSecret> {
   const overlapSeconds = checkOverlapSeconds(input.overlapSeconds ?? DEFAULT_ROTATION_OVERLAP_SECONDS);
   const name = checkSecretName(input.name ?? `Rotated ${now.toISOString()}`);
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const app = await lockConfidentialApplication(tx, input.applicationId, input.organizationId);
     const cutoff = new Date(now.getTime() + overlapSeconds * 1000);
     if (input.clientSecretId) {

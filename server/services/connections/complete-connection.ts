@@ -48,9 +48,7 @@ export async function completeConnection(
   now: Date,
 ): Promise<CompletedConnection> {
   const { flow } = input;
-  const integration = flow.integrationId
-    ? await em.fork().findOne(IntegrationCredential, { id: flow.integrationId })
-    : null;
+  const integration = flow.integrationId ? await em.findOne(IntegrationCredential, { id: flow.integrationId }) : null;
   try {
     if (integration?.grantType !== "authorization_code") {
       throw new ConnectionFailure(
@@ -109,7 +107,7 @@ async function storeConnection(
   now: Date,
 ): Promise<CompletedConnection> {
   const { integration, userId, tokens } = input;
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     // No unique index on (integration, user): two callbacks racing for one user must not create two rows.
     await tx.execute("select pg_advisory_xact_lock(hashtextextended(?, 0))", [
       `latch:connection:${integration.id}:${userId}`,
@@ -166,28 +164,28 @@ async function recordConnectionFailed(
   },
   now: Date,
 ): Promise<void> {
-  const fork = em.fork();
-  const actor: { type: ActorType; id?: string } = input.actorUserId
-    ? { type: "user", id: input.actorUserId }
-    : { type: "system" };
-  recordEvent(
-    fork,
-    {
-      type: "connection.failed",
-      organizationId: input.integration?.organization.id ?? null,
-      subjectType: "integration",
-      subjectId: input.flow.integrationId,
-      actor,
-      payload: {
-        integrationId: input.flow.integrationId,
-        userId: input.flow.userId,
-        reason: input.failure.reason,
-        // The upstream's own code, when it looks like one: its text is not ours to store verbatim.
-        ...(input.failure.upstreamError &&
-          /^[\w.-]{1,64}$/.test(input.failure.upstreamError) && { upstreamError: input.failure.upstreamError }),
+  await em.transactional(async (tx) => {
+    const actor: { type: ActorType; id?: string } = input.actorUserId
+      ? { type: "user", id: input.actorUserId }
+      : { type: "system" };
+    recordEvent(
+      tx,
+      {
+        type: "connection.failed",
+        organizationId: input.integration?.organization.id ?? null,
+        subjectType: "integration",
+        subjectId: input.flow.integrationId,
+        actor,
+        payload: {
+          integrationId: input.flow.integrationId,
+          userId: input.flow.userId,
+          reason: input.failure.reason,
+          // The upstream's own code, when it looks like one: its text is not ours to store verbatim.
+          ...(input.failure.upstreamError &&
+            /^[\w.-]{1,64}$/.test(input.failure.upstreamError) && { upstreamError: input.failure.upstreamError }),
+        },
       },
-    },
-    now,
-  );
-  await fork.flush();
+      now,
+    );
+  });
 }

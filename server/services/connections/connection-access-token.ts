@@ -44,6 +44,8 @@ async function obtain(
   connectionId: string,
   now: Date,
 ): Promise<string> {
+  // A fork of its own (allowed by the architecture test): apps call this with the global EntityManager, and each
+  // flight must read the row afresh, not from an identity map that outlives it.
   const row = isUuid(connectionId) ? await em.fork().findOne(Connection, { id: connectionId }) : null;
   if (!row) throw new ConnectionUnavailableError("not_found");
   if (row.status !== "active" || !row.accessTokenEncrypted) {

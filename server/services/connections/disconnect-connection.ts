@@ -42,7 +42,7 @@ export async function disconnectConnection(
   options: { readonly logger?: Logger } = {},
 ): Promise<DisconnectedConnection> {
   if (!isUuid(input.connectionId)) throw new NotFoundError("connection");
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const row = await tx.findOne(Connection, { id: input.connectionId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     const integration = row ? await tx.findOne(IntegrationCredential, { id: row.integration.id }) : null;
     if (!row || !integration || integration.organization.id !== input.organizationId) {

@@ -20,14 +20,11 @@ export async function disconnectOwnConnection(
   options: { readonly logger?: Logger } = {},
 ): Promise<DisconnectedConnection> {
   if (!isUuid(input.connectionId)) throw new NotFoundError("connection");
-  const [owned] = await em
-    .fork()
-    .getConnection()
-    .execute<{ organization_id: string }[]>(
-      `select i.organization_id from connections c join integration_credentials i on i.id = c.integration_id
+  const [owned] = await em.getConnection().execute<{ organization_id: string }[]>(
+    `select i.organization_id from connections c join integration_credentials i on i.id = c.integration_id
       where c.id = ? and c.user_id = ?`,
-      [input.connectionId, input.userId],
-    );
+    [input.connectionId, input.userId],
+  );
   if (!owned) throw new NotFoundError("connection");
   return disconnectConnection(
     em,

@@ -53,7 +53,7 @@ export async function refreshConnection(
   now: Date,
   options: RefreshOptions = {},
 ): Promise<RefreshOutcome> {
-  return em.fork().transactional(async (tx): Promise<RefreshOutcome> => {
+  return em.transactional(async (tx): Promise<RefreshOutcome> => {
     const row = await tx.findOne(
       Connection,
       { id: connectionId },

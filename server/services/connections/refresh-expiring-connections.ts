@@ -30,18 +30,15 @@ export async function refreshExpiringConnections(
   now: Date,
   lookaheadMs: number,
 ): Promise<RefreshRunSummary> {
-  const due = await em
-    .fork()
-    .getConnection()
-    .execute<{ id: string }[]>(
-      `select c.id from connections c join integration_credentials i on i.id = c.integration_id
+  const due = await em.getConnection().execute<{ id: string }[]>(
+    `select c.id from connections c join integration_credentials i on i.id = c.integration_id
       where c.status = 'active' and c.user_id is not null and i.grant_type = 'authorization_code'
         and c.refresh_token_encrypted is not null and c.expires_at is not null
         and c.expires_at - least(?::interval, (c.expires_at - coalesce(c.last_refreshed_at, c.expires_at)) / 2)
             <= ?::timestamptz + ?::interval
       order by c.expires_at limit ?`,
-      [`${RENEWAL_MARGIN_MS} milliseconds`, now, `${lookaheadMs} milliseconds`, BATCH],
-    );
+    [`${RENEWAL_MARGIN_MS} milliseconds`, now, `${lookaheadMs} milliseconds`, BATCH],
+  );
   const summary = { refreshed: 0, needsReauth: 0, failed: 0, skipped: 0 };
   for (const { id } of due) {
     try {

@@ -40,13 +40,11 @@ export async function startConnection(
   input: StartConnectionInput,
   now: Date,
 ): Promise<StartedConnection> {
-  const fork = em.fork();
   const integration = isUuid(input.integrationId)
-    ? await fork.findOne(IntegrationCredential, { id: input.integrationId })
+    ? await em.findOne(IntegrationCredential, { id: input.integrationId })
     : null;
   const member =
-    integration &&
-    (await fork.count(Membership, { user: input.userId, organization: integration.organization.id })) > 0;
+    integration && (await em.count(Membership, { user: input.userId, organization: integration.organization.id })) > 0;
   if (!integration || !member) throw new NotFoundError("integration");
   if (integration.grantType !== "authorization_code") {
     throw new UpstreamError(
@@ -58,7 +56,7 @@ export async function startConnection(
   if (!upstream.authorizeUrl) {
     throw new UpstreamError("upstream_misconfigured", `integration ${integration.domain} has no authorize URL`);
   }
-  const openerOrigin = await resolveOpenerOrigin(fork, {
+  const openerOrigin = await resolveOpenerOrigin(em, {
     requested: input.requestedOrigin,
     organizationId: integration.organization.id,
     publicUrl: input.publicUrl,
@@ -67,7 +65,7 @@ export async function startConnection(
     throw new ValidationError("origin", "origin must be Latch's origin or that of a registered redirect URI");
   }
   const flow = await startUpstreamFlow(
-    fork,
+    em,
     keyring,
     {
       purpose: "connection",

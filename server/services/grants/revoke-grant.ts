@@ -29,7 +29,7 @@ export async function revokeGrantCounted(
   now: Date,
 ): Promise<{ grant: Grant; revokedCount: number }> {
   if (!isUuid(input.grantId)) throw new NotFoundError("Grant");
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     // FOR NO KEY UPDATE, not FOR UPDATE: a refresh in flight holds its token's row and inserts the successor, whose
     // foreign key takes FOR KEY SHARE on this grant; FOR UPDATE would wait on it while it waits on us (a deadlock).
     await tx.execute("select 1 from grants where id = ? for no key update", [input.grantId]);

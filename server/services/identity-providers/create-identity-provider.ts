@@ -67,7 +67,7 @@ export async function createIdentityProvider(
   const scopes = checkScopes(input.scopes ?? DEFAULT_PROVIDER_SCOPES[kind]);
   checkKindRequirements(kind, issuer);
 
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const app = await lockApplication(tx, input.applicationId, input.organizationId);
     if (kind !== "oidc" && (await tx.count(IdentityProvider, { application: app.id, kind })) > 0) {
       throw new ConflictError(`this application already has a ${kind} provider`, "kind");

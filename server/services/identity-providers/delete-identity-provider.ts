@@ -16,7 +16,7 @@ export async function deleteIdentityProvider(
   },
   now: Date,
 ): Promise<void> {
-  await em.fork().transactional(async (tx) => {
+  await em.transactional(async (tx) => {
     const provider = await tx.findOne(IdentityProvider, {
       id: input.identityProviderId,
       application: { organization: input.organizationId },

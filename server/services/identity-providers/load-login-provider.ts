@@ -22,13 +22,11 @@ export async function loadLoginProvider(
   clientId: string | null,
 ): Promise<LoginProviderRecord | null> {
   if (!isUuid(id)) return null;
-  const row = await em
-    .fork()
-    .findOne(
-      IdentityProvider,
-      { id, enabled: true, application: { isActive: true, ...(clientId !== null && { clientId }) } },
-      { populate: ["application"] },
-    );
+  const row = await em.findOne(
+    IdentityProvider,
+    { id, enabled: true, application: { isActive: true, ...(clientId !== null && { clientId }) } },
+    { populate: ["application"] },
+  );
   if (!row) return null;
   const app = row.application.getEntity();
   return {

@@ -62,7 +62,7 @@ export async function updateIdentityProvider(
   if (changes.enabled !== undefined) next.enabled = changes.enabled;
   const newSecret = changes.clientSecret?.trim() ? checkClientSecret(changes.clientSecret) : null;
 
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const provider = await tx.findOne(IdentityProvider, {
       id: input.identityProviderId,
       application: { organization: input.organizationId },

@@ -71,7 +71,7 @@ export async function createIntegration(
   checkGrantRequirements({ grantType, authorizeUrl, username, hasPassword: password !== null });
 
   try {
-    return await em.fork().transactional(async (tx) => {
+    return await em.transactional(async (tx) => {
       const organization = await tx.findOne(Organization, { id: input.organizationId });
       if (!organization) throw new NotFoundError("Organization");
       await assertDomainFree(tx, organization.id, domain, null);

@@ -35,7 +35,7 @@ export async function deleteIntegration(
   now: Date,
   options: { readonly logger?: Logger } = {},
 ): Promise<DeletedIntegration> {
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const integration = await findIntegration(tx, input.integrationId, input.organizationId);
     const live = await tx.find(
       Connection,

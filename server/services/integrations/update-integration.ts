@@ -88,7 +88,7 @@ export async function updateIntegration(
   const newPassword = checkPassword(changes.password);
 
   try {
-    return await em.fork().transactional(async (tx) => {
+    return await em.transactional(async (tx) => {
       const integration = await findIntegration(tx, input.integrationId, input.organizationId);
       const grantType = current(next, integration, "grantType")!;
       checkNoResourceOwnerCredentials(grantType, { username: changes.username, password: changes.password });

@@ -47,7 +47,7 @@ export async function inviteMember(
   if (badEmail) throw new ValidationError("email", badEmail);
   const emailNormalized = normalizeEmail(email);
   const role = checkRole(input.role);
-  const { invitation, token, organizationName, inviterName } = await em.fork().transactional(async (tx) => {
+  const { invitation, token, organizationName, inviterName } = await em.transactional(async (tx) => {
     const organization: Organization = await lockOrganization(tx, input.organizationId);
     if (role === "owner") await ensureOwnerActor(tx, organization.id, input.actor);
     const member = await tx.count(Membership, { organization: organization.id, user: { emailNormalized } });

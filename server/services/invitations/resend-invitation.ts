@@ -22,7 +22,7 @@ export async function resendInvitation(
   input: { readonly invitationId: string; readonly organizationId: string; readonly actor: InvitationActor },
   now: Date,
 ): Promise<Invitation> {
-  const { invitation, token, organizationName, inviterName } = await em.fork().transactional(async (tx) => {
+  const { invitation, token, organizationName, inviterName } = await em.transactional(async (tx) => {
     const organization = await lockOrganization(tx, input.organizationId);
     const row = await tx.findOne(Invitation, { id: input.invitationId, organization: organization.id });
     if (!row) throw new NotFoundError("Invitation");

@@ -19,7 +19,7 @@ export async function revokeInvitation(
   input: { readonly invitationId: string; readonly organizationId: string; readonly actor: InvitationActor },
   now: Date,
 ): Promise<Invitation> {
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const organization = await lockOrganization(tx, input.organizationId);
     const row = await tx.findOne(Invitation, { id: input.invitationId, organization: organization.id });
     if (!row) throw new NotFoundError("Invitation");

@@ -25,7 +25,7 @@ export async function addMember(
   }
   const role = checkRole(input.role);
   try {
-    return await em.fork().transactional(async (tx) => {
+    return await em.transactional(async (tx) => {
       const organization = await lockOrganization(tx, input.organizationId);
       if (role === "owner") await ensureOwnerActor(tx, organization.id, input.actor);
       const user = await tx.findOne(User, { emailNormalized: email });

@@ -21,7 +21,7 @@ export async function changeMemberRole(
   now: Date,
 ): Promise<Membership> {
   const role = checkRole(input.role);
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     await lockOrganization(tx, input.organizationId);
     const membership = await findMembership(tx, input.membershipId, input.organizationId);
     const previousRole = membership.role;

@@ -16,7 +16,7 @@ export async function removeMember(
   },
   now: Date,
 ): Promise<void> {
-  await em.fork().transactional(async (tx) => {
+  await em.transactional(async (tx) => {
     await lockOrganization(tx, input.organizationId);
     const membership = await findMembership(tx, input.membershipId, input.organizationId);
     if (membership.role === "owner") await ensureOwnerActor(tx, input.organizationId, input.actor);

@@ -21,7 +21,7 @@ export async function confirmTotp(
   input: { readonly userId: string; readonly code: string },
   now: Date,
 ): Promise<ConfirmTotpResult> {
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const factor = await tx.findOne(TotpFactor, { user: input.userId, confirmedAt: null });
     if (!factor) return { ok: false, reason: "not_enrolling" } as const;
     const decision = await spendTotpCode(tx, keyring, factor, input.code, now, { confirmedAt: now });

@@ -18,7 +18,7 @@ export async function enrolTotp(
   userId: string,
   now: Date,
 ): Promise<EnrolTotpResult> {
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const existing = await tx.findOne(TotpFactor, { user: userId });
     if (existing?.confirmedAt) return { ok: false, reason: "already_enrolled" } as const;
     if (existing) tx.remove(existing);

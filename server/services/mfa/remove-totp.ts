@@ -30,7 +30,7 @@ export async function removeTotp(
       message: "An organization you administer requires a second factor, so your authenticator app cannot be removed.",
     };
   }
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const removed = await tx.nativeDelete(TotpFactor, { user: user.id, confirmedAt: { $ne: null } });
     if (removed === 0) return { ok: false, field: "factor", message: "No authenticator app is set up." } as const;
     await tx.nativeDelete(RecoveryCode, { user: user.id });

@@ -49,7 +49,7 @@ export async function signInWithSecondFactor(
     if (!verified.ok) return { ok: false, reason: verified.reason };
     method = verified.method;
   }
-  const session = await em.fork().transactional(async (tx) => {
+  const session = await em.transactional(async (tx) => {
     const created = await signInUser(
       tx,
       {

@@ -24,20 +24,19 @@ export async function verifySecondFactor(
   input: { readonly userId: string; readonly code: string },
   now: Date,
 ): Promise<VerifySecondFactorResult> {
-  const tx = em.fork();
-  const factor = await tx.findOne(TotpFactor, { user: input.userId, confirmedAt: { $ne: null } });
+  const factor = await em.findOne(TotpFactor, { user: input.userId, confirmedAt: { $ne: null } });
   let result: VerifySecondFactorResult;
   if (!factor) result = { ok: false, reason: "no_factor" };
   else if (normalizeTotpCode(input.code) !== null) {
-    const decision = await spendTotpCode(tx, keyring, factor, input.code, now);
+    const decision = await spendTotpCode(em, keyring, factor, input.code, now);
     result = decision.accept ? { ok: true, method: "totp" } : { ok: false, reason: decision.reason };
   } else {
-    const used = await spendRecoveryCode(tx, input.userId, input.code, now);
+    const used = await spendRecoveryCode(em, input.userId, input.code, now);
     result = used ? { ok: true, method: "recovery_code" } : { ok: false, reason: "invalid_code" };
   }
   if (!result.ok) {
     recordEvent(
-      tx,
+      em,
       {
         type: "user.mfa_failed",
         subjectType: "user",
@@ -47,7 +46,7 @@ export async function verifySecondFactor(
       },
       now,
     );
-    await tx.flush();
+    await em.flush();
   }
   return result;
 }

@@ -29,7 +29,7 @@ export async function approveAuthorization(
   input: ApproveInput,
   now: Date,
 ): Promise<{ code: string; grantId: string }> {
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const actor = { type: "user" as const, id: input.userId };
     const grant = await ensureGrant(
       tx,

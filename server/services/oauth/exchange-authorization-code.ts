@@ -227,7 +227,7 @@ async function handleReplay(
   codeHash: string,
   now: Date,
 ): Promise<OAuthError> {
-  return em.fork().transactional(async (tx): Promise<OAuthError> => {
+  return em.transactional(async (tx): Promise<OAuthError> => {
     const row = await tx.findOne(AuthorizationCode, { codeHash }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     const decision = decideCodeExchange({
       code: row

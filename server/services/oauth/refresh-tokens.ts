@@ -230,7 +230,7 @@ async function rotateOptimistically(
 
 /** Reuse detected: revokes the family and records the event (RFC 9700 §4.14.2), in one ORM transaction. */
 async function revokeReusedFamily(em: EntityManager, client: ClientRecord, row: RefreshRow, now: Date): Promise<void> {
-  await em.fork().transactional(async (tx) => {
+  await em.transactional(async (tx) => {
     await revokeTokenFamily(tx, row.family_id, "reuse_detected", now);
     recordEvent(
       tx,

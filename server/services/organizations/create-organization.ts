@@ -21,7 +21,7 @@ export async function createOrganization(
   const userId = actor.id;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await em.fork().transactional(async (tx) => {
+      return await em.transactional(async (tx) => {
         const user = await tx.findOne(User, { id: userId });
         if (!user) throw new NotFoundError("User");
         const slug = await freeSlug(tx, name);

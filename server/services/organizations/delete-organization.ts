@@ -23,7 +23,7 @@ export async function deleteOrganization(
   },
   now: Date,
 ): Promise<void> {
-  await em.fork().transactional(async (tx) => {
+  await em.transactional(async (tx) => {
     const organization = await lockOrganizationRow(tx, input.organizationId);
     const userId = await ensureSignedInOwner(tx, organization.id, input.actor);
     if (input.confirmName.trim() !== organization.name) {

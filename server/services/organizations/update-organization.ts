@@ -23,7 +23,7 @@ export async function updateOrganization(
   now: Date,
 ): Promise<Organization> {
   const name = input.name == null ? null : checkOrganizationName(input.name);
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const organization = await lockOrganizationRow(tx, input.organizationId);
     const changes: Record<string, unknown> = {};
     if (name !== null && name !== organization.name) {

@@ -29,7 +29,7 @@ function checkUri(uri: string): string {
 export async function addRedirectUri(em: EntityManager, input: AddRedirectUriInput, now: Date): Promise<RedirectUri> {
   const uri = checkUri(input.uri);
   try {
-    return await em.fork().transactional(async (tx) => {
+    return await em.transactional(async (tx) => {
       const app = await tx.findOne(Application, { id: input.applicationId, organization: input.organizationId });
       if (!app) throw new NotFoundError("Application");
       const row = tx.create(RedirectUri, { application: app, uri, createdAt: now, lastUsedAt: null });

@@ -18,7 +18,7 @@ export async function removeRedirectUri(
   input: RemoveRedirectUriInput,
   now: Date,
 ): Promise<{ applicationId: string }> {
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const row = await tx.findOne(RedirectUri, {
       id: input.redirectUriId,
       application: { organization: input.organizationId },

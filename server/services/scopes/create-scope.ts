@@ -16,7 +16,7 @@ export async function createScope(em: EntityManager, input: CreateScopeInput, no
   const name = checkScopeName(input.name);
   const description = checkScopeDescription(input.description);
   try {
-    return await em.fork().transactional(async (tx) => {
+    return await em.transactional(async (tx) => {
       const organization = await tx.findOne(Organization, { id: input.organizationId });
       if (!organization) throw new NotFoundError("Organization");
       const scope = tx.create(Scope, { organization, name, description, createdAt: now, updatedAt: now });

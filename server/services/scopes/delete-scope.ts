@@ -14,7 +14,7 @@ export type DeleteScopeInput = {
  * would keep requesting a scope the catalogue no longer describes. Returns the deleted scope's name.
  */
 export async function deleteScope(em: EntityManager, input: DeleteScopeInput, now: Date): Promise<{ name: string }> {
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const scope = await tx.findOne(
       Scope,
       { id: input.scopeId, organization: input.organizationId },

@@ -17,7 +17,7 @@ export type UpdateScopeInput = {
  */
 export async function updateScope(em: EntityManager, input: UpdateScopeInput, now: Date): Promise<Scope> {
   const description = checkScopeDescription(input.description);
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const scope = await tx.findOne(Scope, { id: input.scopeId, organization: input.organizationId });
     if (!scope) throw new NotFoundError("Scope");
     if (scope.description === description) return scope;

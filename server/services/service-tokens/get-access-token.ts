@@ -34,6 +34,8 @@ export async function getAccessToken(
   integrationId: string,
   now: Date = new Date(),
 ): Promise<string> {
+  // A fork of its own (allowed by the architecture test): jobs and apps call this with the global EntityManager, and
+  // the cached token must be read afresh each time, not from an identity map that outlives it.
   const connection = await findServiceConnection(em.fork(), integrationId);
   const stored = connection && isFresh(connection, now) ? openAccessToken(keyring, connection) : null;
   if (stored) return stored;

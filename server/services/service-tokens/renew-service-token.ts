@@ -35,7 +35,7 @@ export async function renewServiceToken(
   integrationId: string,
   now: Date,
 ): Promise<string> {
-  const outcome = await em.fork().transactional(async (tx): Promise<Outcome> => {
+  const outcome = await em.transactional(async (tx): Promise<Outcome> => {
     await tx.execute("select pg_advisory_xact_lock(hashtextextended(?, 0))", [`latch:service-token:${integrationId}`]);
     const integration = await tx.findOne(IntegrationCredential, { id: integrationId });
     if (!integration) throw new UpstreamError("upstream_misconfigured", "the integration no longer exists");

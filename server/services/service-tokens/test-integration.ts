@@ -37,9 +37,10 @@ export async function testIntegration(
   input: { readonly integrationId: string; readonly organizationId: string },
   _now: Date,
 ): Promise<IntegrationTestResult> {
-  const integration = await em
-    .fork()
-    .findOne(IntegrationCredential, { id: input.integrationId, organization: input.organizationId });
+  const integration = await em.findOne(IntegrationCredential, {
+    id: input.integrationId,
+    organization: input.organizationId,
+  });
   if (!integration) throw new NotFoundError("Integration");
   const { grantType } = integration;
   try {

@@ -12,7 +12,7 @@ export async function endOtherSessions(
   input: { readonly userId: string; readonly keepSessionId: string | null },
   now: Date,
 ): Promise<number> {
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const endedSessions = await tx.nativeDelete(Session, {
       user: input.userId,
       ...(input.keepSessionId ? { id: { $ne: input.keepSessionId } } : {}),

@@ -14,7 +14,7 @@ export async function endUserSession(
   now: Date,
 ): Promise<boolean> {
   if (!isUuid(input.sessionId)) return false;
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const ended = await tx.nativeDelete(Session, { id: input.sessionId, user: input.userId });
     if (ended === 0) return false;
     recordEvent(

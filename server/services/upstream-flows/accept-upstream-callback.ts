@@ -22,18 +22,18 @@ export async function acceptUpstreamCallback(
     return { ok: true, flow: await takeUpstreamFlow(em, keyring, input, now) };
   } catch (error) {
     if (!(error instanceof UpstreamError)) throw error;
-    const fork = em.fork();
-    recordEvent(
-      fork,
-      {
-        type: "upstream.callback_rejected",
-        subjectType: "upstream_flow",
-        actor: { type: "system" },
-        payload: { code: error.code, reason: error.message },
-      },
-      now,
-    );
-    await fork.flush();
+    await em.transactional(async (tx) => {
+      recordEvent(
+        tx,
+        {
+          type: "upstream.callback_rejected",
+          subjectType: "upstream_flow",
+          actor: { type: "system" },
+          payload: { code: error.code, reason: error.message },
+        },
+        now,
+      );
+    });
     return { ok: false, error };
   }
 }

@@ -46,22 +46,22 @@ export async function startUpstreamFlow(
   const verifier = oauth.generateRandomCodeVerifier();
   const nonce = input.withNonce ? oauth.generateRandomNonce() : undefined;
   const flowId = crypto.randomUUID();
-  const fork = em.fork();
-  fork.create(UpstreamFlow, {
-    id: flowId,
-    stateHash: hashSecret(state),
-    purpose: input.purpose,
-    identityProvider: input.identityProviderId ?? null,
-    integration: input.integrationId ?? null,
-    user: input.userId ?? null,
-    codeVerifierEncrypted: seal(keyring, verifier, upstreamFlowVerifierAad(flowId)),
-    nonce: nonce ?? null,
-    returnTo: input.returnTo,
-    browserBindingHash: hashSecret(input.browserBinding),
-    createdAt: now,
-    expiresAt: new Date(now.getTime() + UPSTREAM_FLOW_TTL_MS),
-    consumedAt: null,
+  await em.transactional(async (tx) => {
+    tx.create(UpstreamFlow, {
+      id: flowId,
+      stateHash: hashSecret(state),
+      purpose: input.purpose,
+      identityProvider: input.identityProviderId ?? null,
+      integration: input.integrationId ?? null,
+      user: input.userId ?? null,
+      codeVerifierEncrypted: seal(keyring, verifier, upstreamFlowVerifierAad(flowId)),
+      nonce: nonce ?? null,
+      returnTo: input.returnTo,
+      browserBindingHash: hashSecret(input.browserBinding),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + UPSTREAM_FLOW_TTL_MS),
+      consumedAt: null,
+    });
   });
-  await fork.flush();
   return { flowId, state, codeChallenge: await oauth.calculatePKCECodeChallenge(verifier), nonce };
 }

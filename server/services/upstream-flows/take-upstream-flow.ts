@@ -44,15 +44,12 @@ export async function takeUpstreamFlow(
   if (input.state.length === 0 || input.state.length > 512 || input.state.includes("\u0000")) {
     throw new UpstreamError("upstream_flow_invalid", "the callback's state is malformed");
   }
-  const rows = await em
-    .fork()
-    .getConnection()
-    .execute<FlowRow[]>(
-      `update upstream_flows set consumed_at = ? where state_hash = ? and consumed_at is null
+  const rows = await em.getConnection().execute<FlowRow[]>(
+    `update upstream_flows set consumed_at = ? where state_hash = ? and consumed_at is null
        returning id, purpose, identity_provider_id, integration_id, user_id, code_verifier_encrypted, nonce, return_to,
          browser_binding_hash, expires_at`,
-      [now, hashSecret(input.state)],
-    );
+    [now, hashSecret(input.state)],
+  );
   const row = rows[0];
   if (!row)
     throw new UpstreamError(

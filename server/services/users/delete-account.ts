@@ -53,7 +53,7 @@ export async function deleteAccount(
       message: "Type your email address or your password exactly to confirm.",
     };
   }
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     await tx.findOne(User, { id: user.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     const lastOwned = await soleOwnerships(tx, user.id);
     if (lastOwned.length > 0) return { ok: false, problem: "last_owner", organizations: lastOwned } as const;

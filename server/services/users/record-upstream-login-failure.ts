@@ -25,26 +25,26 @@ export async function recordUpstreamLoginFailure(
   failure: UpstreamLoginFailure,
   now: Date,
 ): Promise<void> {
-  const fork = em.fork();
-  recordEvent(
-    fork,
-    {
-      type: "user.login_failed",
-      organizationId: failure.provider?.organizationId ?? null,
-      applicationId: failure.provider?.applicationId ?? null,
-      subjectType: "user",
-      actor: { type: "system" },
-      payload: {
-        method: "upstream",
-        identityProviderId: failure.provider?.id ?? null,
-        kind: failure.provider?.kind ?? null,
-        reason: failure.reason,
-        ...(failure.upstreamError !== undefined && { upstreamError: errorCode(failure.upstreamError) }),
+  await em.transactional(async (tx) => {
+    recordEvent(
+      tx,
+      {
+        type: "user.login_failed",
+        organizationId: failure.provider?.organizationId ?? null,
+        applicationId: failure.provider?.applicationId ?? null,
+        subjectType: "user",
+        actor: { type: "system" },
+        payload: {
+          method: "upstream",
+          identityProviderId: failure.provider?.id ?? null,
+          kind: failure.provider?.kind ?? null,
+          reason: failure.reason,
+          ...(failure.upstreamError !== undefined && { upstreamError: errorCode(failure.upstreamError) }),
+        },
       },
-    },
-    now,
-  );
-  await fork.flush();
+      now,
+    );
+  });
 }
 
 /** The upstream's `error` as RFC 6749 §4.1.2.1 allows it; the callback's query is anyone's to write, so cap it. */

@@ -70,7 +70,7 @@ export async function signInWithUpstream(
   now: Date,
 ): Promise<UpstreamSignInResult> {
   try {
-    return await em.fork().transactional((tx) => signIn(tx, input, now));
+    return await em.transactional((tx) => signIn(tx, input, now));
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) return { ok: false, reason: "email_conflict" };
     throw error;

@@ -32,7 +32,7 @@ export async function updateProfile(
   const avatarUrl = input.avatarUrl?.trim() || null;
   const avatarProblem = avatarUrl === null ? null : avatarUrlProblem(avatarUrl);
   if (avatarProblem) return { ok: false, field: "avatarUrl", message: avatarProblem };
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const user = await tx.findOne(User, { id: input.userId });
     if (!user) throw new NotFoundError("User");
     const changed: ("displayName" | "avatarUrl")[] = [];

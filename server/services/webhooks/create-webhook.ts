@@ -5,8 +5,9 @@ import { mintSecret, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { webhookSecretAad } from "../../crypto/secret-aad.ts";
 import { Application, Organization, Webhook } from "../../db/entities/index.ts";
 import { NotFoundError } from "../errors.ts";
-import { type ActorType, recordEvent } from "../record-event.ts";
+import type { ActorType } from "../record-event.ts";
 import { checkAuthIntegration } from "./auth-integration.ts";
+import { recordWebhookEvent } from "./webhook-event.ts";
 import { checkDescription, checkEvents, checkWebhookUrl, urlOrigin } from "./webhook-rules.ts";
 
 export type CreateWebhookInput = {
@@ -40,7 +41,7 @@ export async function createWebhook(
   const url = checkWebhookUrl(input.url, input.allowLoopbackHttp);
   const events = checkEvents(input.events);
   const description = checkDescription(input.description);
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const organization = await tx.findOne(Organization, { id: input.organizationId });
     if (!organization) throw new NotFoundError("Organization");
     const application = input.applicationId
@@ -67,23 +68,12 @@ export async function createWebhook(
       createdAt: now,
       updatedAt: now,
     });
-    recordEvent(
+    recordWebhookEvent(
       tx,
-      {
-        type: "webhook.created",
-        organizationId: organization.id,
-        applicationId: application?.id ?? null,
-        subjectType: "webhook",
-        subjectId: id,
-        actor: input.actor,
-        payload: {
-          webhookId: id,
-          applicationId: application?.id ?? null,
-          origin: urlOrigin(url),
-          events,
-          authIntegrationId: authIntegration?.id ?? null,
-        },
-      },
+      "webhook.created",
+      webhook,
+      { organizationId: organization.id, actor: input.actor },
+      { origin: urlOrigin(url), events, authIntegrationId: authIntegration?.id ?? null },
       now,
     );
     return { webhook, secret };

@@ -1,7 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Webhook } from "../../db/entities/index.ts";
 import { NotFoundError } from "../errors.ts";
-import { type ActorType, recordEvent } from "../record-event.ts";
+import type { ActorType } from "../record-event.ts";
+import { recordWebhookEvent } from "./webhook-event.ts";
 import { urlOrigin } from "./webhook-rules.ts";
 
 /** Deletes a webhook with its delivery log; nothing more is sent to it from the moment the transaction commits. */
@@ -14,26 +15,10 @@ export async function deleteWebhook(
   },
   now: Date,
 ): Promise<void> {
-  await em.fork().transactional(async (tx) => {
+  await em.transactional(async (tx) => {
     const webhook = await tx.findOne(Webhook, { id: input.webhookId, organization: input.organizationId });
     if (!webhook) throw new NotFoundError("Webhook");
-    recordEvent(
-      tx,
-      {
-        type: "webhook.deleted",
-        organizationId: input.organizationId,
-        applicationId: webhook.application?.id ?? null,
-        subjectType: "webhook",
-        subjectId: webhook.id,
-        actor: input.actor,
-        payload: {
-          webhookId: webhook.id,
-          applicationId: webhook.application?.id ?? null,
-          origin: urlOrigin(webhook.url),
-        },
-      },
-      now,
-    );
+    recordWebhookEvent(tx, "webhook.deleted", webhook, input, { origin: urlOrigin(webhook.url) }, now);
     await tx.nativeDelete(Webhook, { id: webhook.id });
   });
 }

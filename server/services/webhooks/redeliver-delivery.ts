@@ -22,7 +22,7 @@ export async function redeliverWebhookDelivery(
   },
   now: Date,
 ): Promise<{ readonly delivery: WebhookDelivery; readonly webhook: Webhook }> {
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const delivery = await tx.findOne(WebhookDelivery, {
       id: input.deliveryId,
       webhook: { organization: input.organizationId },

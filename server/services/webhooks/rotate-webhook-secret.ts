@@ -5,7 +5,8 @@ import { mintSecret, SECRET_PREFIXES } from "../../crypto/prefixed-secret.ts";
 import { webhookSecretAad } from "../../crypto/secret-aad.ts";
 import { Webhook } from "../../db/entities/index.ts";
 import { NotFoundError } from "../errors.ts";
-import { type ActorType, recordEvent } from "../record-event.ts";
+import type { ActorType } from "../record-event.ts";
+import { recordWebhookEvent } from "./webhook-event.ts";
 import { PREVIOUS_SECRET_OVERLAP_MS } from "./webhook-rules.ts";
 
 export type RotatedWebhookSecret = {
@@ -31,7 +32,7 @@ export async function rotateWebhookSecret(
   },
   now: Date,
 ): Promise<RotatedWebhookSecret> {
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const webhook = await tx.findOne(
       Webhook,
       { id: input.webhookId, organization: input.organizationId },
@@ -47,21 +48,12 @@ export async function rotateWebhookSecret(
       secretEncrypted: seal(keyring, secret, webhookSecretAad(webhook.id)),
       updatedAt: now,
     });
-    recordEvent(
+    recordWebhookEvent(
       tx,
-      {
-        type: "webhook.secret_rotated",
-        organizationId: input.organizationId,
-        applicationId: webhook.application?.id ?? null,
-        subjectType: "webhook",
-        subjectId: webhook.id,
-        actor: input.actor,
-        payload: {
-          webhookId: webhook.id,
-          applicationId: webhook.application?.id ?? null,
-          previousSecretExpiresAt: previousSecretExpiresAt.toISOString(),
-        },
-      },
+      "webhook.secret_rotated",
+      webhook,
+      input,
+      { previousSecretExpiresAt: previousSecretExpiresAt.toISOString() },
       now,
     );
     return { webhook, secret, previousSecretExpiresAt };

@@ -1,8 +1,9 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Webhook } from "../../db/entities/index.ts";
 import { NotFoundError } from "../errors.ts";
-import { type ActorType, recordEvent } from "../record-event.ts";
+import type { ActorType } from "../record-event.ts";
 import { WEBHOOK_TEST_EVENT } from "./event-types.ts";
+import { recordWebhookEvent } from "./webhook-event.ts";
 import { urlOrigin } from "./webhook-rules.ts";
 
 /**
@@ -20,24 +21,17 @@ export async function sendTestWebhookEvent(
   },
   now: Date,
 ): Promise<{ readonly webhook: Webhook; readonly eventId: string }> {
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const webhook = await tx.findOne(Webhook, { id: input.webhookId, organization: input.organizationId });
     if (!webhook) throw new NotFoundError("Webhook");
-    const event = recordEvent(
+    const event = recordWebhookEvent(
       tx,
+      WEBHOOK_TEST_EVENT,
+      webhook,
+      input,
       {
-        type: WEBHOOK_TEST_EVENT,
-        organizationId: input.organizationId,
-        applicationId: webhook.application?.id ?? null,
-        subjectType: "webhook",
-        subjectId: webhook.id,
-        actor: input.actor,
-        payload: {
-          webhookId: webhook.id,
-          applicationId: webhook.application?.id ?? null,
-          origin: urlOrigin(webhook.url),
-          message: "A test event from Latch: your endpoint is reachable and verifies signatures.",
-        },
+        origin: urlOrigin(webhook.url),
+        message: "A test event from Latch: your endpoint is reachable and verifies signatures.",
       },
       now,
     );

@@ -1,8 +1,9 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Webhook } from "../../db/entities/index.ts";
 import { NotFoundError } from "../errors.ts";
-import { type ActorType, recordEvent } from "../record-event.ts";
+import type { ActorType } from "../record-event.ts";
 import { checkAuthIntegration } from "./auth-integration.ts";
+import { recordWebhookEvent } from "./webhook-event.ts";
 import { checkDescription, checkEvents, checkWebhookUrl, urlOrigin } from "./webhook-rules.ts";
 
 /** Absent means unchanged; a null description clears it. The app a webhook belongs to cannot change. */
@@ -36,7 +37,7 @@ export async function updateWebhook(
   if (changes.description !== undefined) next.description = checkDescription(changes.description);
   if (changes.events !== undefined) next.events = checkEvents(changes.events);
   if (changes.active !== undefined) next.active = changes.active;
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     const webhook = await tx.findOne(Webhook, { id: input.webhookId, organization: input.organizationId });
     if (!webhook) throw new NotFoundError("Webhook");
     if (changes.authIntegrationId !== undefined) {
@@ -55,24 +56,17 @@ export async function updateWebhook(
       ...(reactivated ? { consecutiveFailures: 0, disabledAt: null } : {}),
       updatedAt: now,
     } as Partial<Webhook>);
-    recordEvent(
+    recordWebhookEvent(
       tx,
+      "webhook.updated",
+      webhook,
+      input,
       {
-        type: "webhook.updated",
-        organizationId: input.organizationId,
-        applicationId: webhook.application?.id ?? null,
-        subjectType: "webhook",
-        subjectId: webhook.id,
-        actor: input.actor,
-        payload: {
-          webhookId: webhook.id,
-          applicationId: webhook.application?.id ?? null,
-          origin: urlOrigin(webhook.url),
-          events: webhook.events,
-          active: webhook.active,
-          authIntegrationId: webhook.authIntegration?.id ?? null,
-          changed,
-        },
+        origin: urlOrigin(webhook.url),
+        events: webhook.events,
+        active: webhook.active,
+        authIntegrationId: webhook.authIntegration?.id ?? null,
+        changed,
       },
       now,
     );

@@ -286,7 +286,13 @@ describe("an upstream token endpoint that refuses the client (RFC 6749 §5.2)", 
 
 describe("testIntegration", () => {
   const run = (integrationId: string, org = organizationId) =>
-    testIntegration(server.orm.em, server.keyring, LOOPBACK_OK, { integrationId, organizationId: org }, new Date());
+    testIntegration(
+      server.orm.em.fork(),
+      server.keyring,
+      LOOPBACK_OK,
+      { integrationId, organizationId: org },
+      new Date(),
+    );
 
   it("reports the upstream's answer for good client_credentials and password integrations, without a token", async () => {
     const cc = await integration("client_credentials");

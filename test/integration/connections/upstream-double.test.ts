@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { basic } from "../../support/oauth-client.ts";
 import { startUpstreamProvider, type UpstreamProvider } from "../../support/upstream-provider.ts";
 
 const REDIRECT = "http://127.0.0.1:9/oauth/callback";
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;
 
 let upstream: UpstreamProvider;
 beforeAll(async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintSecret, SECRET_PREFIXES } from "../../../server/crypto/prefixed-secret.ts";
 import { isDatabaseUnavailable } from "../../../server/db/unavailable.ts";
 import { postGraphQL } from "../../support/graphql.ts";
+import { basicOf } from "../../support/oauth-client.ts";
 import { createApp, type TestApp } from "../../support/oauth-fixtures.ts";
 import { startTcpProxy, type TcpProxy } from "../../support/tcp-proxy.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/test-database.ts";
@@ -47,7 +48,7 @@ function tokenRequest(body: Record<string, string>): Promise<Response> {
     method: "POST",
     headers: {
       "content-type": "application/x-www-form-urlencoded",
-      authorization: `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString("base64")}`,
+      authorization: basicOf(app),
     },
     body: new URLSearchParams(body),
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../../../server/crypto/password.ts";
 import { User } from "../../../server/db/entities/index.ts";
-import { createLoginThrottle, type LoginThrottle } from "../../../server/http/login-throttle.ts";
+import { createLoginThrottle, type LoginThrottle } from "../../../server/services/sessions/login-throttle.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
 
 // Login throttling counts failures, not attempts (#20 item 14). One trusted proxy hop, so each test signs in from

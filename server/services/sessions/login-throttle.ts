@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { createRateLimiter, type RateLimiter } from "../db/rate-limit.ts";
+import { createRateLimiter, type RateLimiter } from "../../db/rate-limit.ts";
 
 /**
  * Login throttling on **failures**, not attempts (#20 item 14): an office behind one address, or a person signing in

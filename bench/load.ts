@@ -1,5 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import autocannon from "autocannon";
+import { driveWrk, wrkCanDrive } from "./wrk.ts";
 
 /** What one server is driven with in one scenario: a fixed request, or a sequence with per-connection state. */
 export type LoadSpec = {
@@ -22,7 +23,12 @@ export type Target = {
   check(): Promise<void>;
 };
 
+/** Which load generator measured a result. */
+export type Generator = "autocannon" | "wrk";
+
 export type LoadResult = {
+  /** The load generator that measured it (wrk falls back to autocannon for targets with per-connection state). */
+  readonly generator?: Generator;
   /** Successful (2xx) responses per second. */
   readonly rps: number;
   readonly p50: number;
@@ -45,9 +51,30 @@ export type LoadResult = {
   readonly dbCpuUsPerRequest?: number;
 };
 
-export type LoadOptions = { readonly connections: number; readonly duration: number };
+export type LoadOptions = {
+  readonly connections: number;
+  readonly duration: number;
+  /** The wrk binary when the run asked for wrk (`--generator wrk`); autocannon otherwise. */
+  readonly wrk?: string | null;
+};
 
 export async function drive(spec: LoadSpec, options: LoadOptions): Promise<LoadResult> {
+  if (options.wrk && wrkCanDrive(spec)) {
+    const result = await driveWrk(options.wrk, spec, options);
+    const ok = result.requests - result.non2xx;
+    return {
+      generator: "wrk",
+      rps: ok / result.durationS,
+      p50: result.p50,
+      p90: result.p90,
+      p99: result.p99,
+      max: result.max,
+      total: result.requests,
+      errors: result.errors,
+      non2xx: result.non2xx,
+      durationS: result.durationS,
+    };
+  }
   const result = await autocannon({
     // autocannon takes the path from the URL; `requests` entries may override it.
     url: `${spec.url}${spec.path ?? ""}`,
@@ -63,6 +90,7 @@ export async function drive(spec: LoadSpec, options: LoadOptions): Promise<LoadR
   });
   const ok = result["2xx"];
   return {
+    generator: "autocannon",
     rps: ok / result.duration,
     p50: result.latency.p50,
     p90: result.latency.p90,
@@ -135,7 +163,7 @@ export async function measure(
   let warmupRps = 2000;
   if (options.warmup > 0) {
     const warm = await drive(await target.spec(Math.ceil(10_000 * options.warmup)), {
-      connections: options.connections,
+      ...options,
       duration: options.warmup,
     });
     warmupRps = Math.max(warm.rps, 200);

@@ -23,6 +23,7 @@ import { formatResults, formatRounds, formatTimed, generatorLine, type RowResult
 import type { BenchContext, BenchOptions, Row, Scenario } from "./scenario.ts";
 import { clientCredentialsJwt } from "./scenarios/client-credentials-jwt.ts";
 import { codeExchange } from "./scenarios/code-exchange.ts";
+import { consoleScreens } from "./scenarios/console-screens.ts";
 import { graphqlApplications } from "./scenarios/graphql-applications.ts";
 import { opaqueIntrospection } from "./scenarios/opaque-introspection.ts";
 import { refreshRotation } from "./scenarios/refresh-rotation.ts";
@@ -37,6 +38,7 @@ const SCENARIOS: readonly Scenario[] = [
   refreshRotation,
   usersMe,
   graphqlApplications,
+  consoleScreens,
 ];
 
 const USAGE = `usage: npm run bench -- [scenario...] [--duration s] [--connections n] [--warmup s] [--scale-users n]

@@ -49,6 +49,12 @@ export type LoadResult = {
    * a persisted request's cost the server process does not show. Absent for in-memory targets.
    */
   readonly dbCpuUsPerRequest?: number;
+  /**
+   * For slow fixed-request targets (under 200 req/s under load): CPU µs per request of the server over requests sent
+   * one at a time after the load. Under load, the CPU of the up to `connections` requests still in flight as the run
+   * ends is counted against too few completions; one at a time, nothing is in flight at either reading.
+   */
+  readonly sequentialCpuUsPerRequest?: number;
 };
 
 export type LoadOptions = {
@@ -179,9 +185,36 @@ export async function measure(
   const dbAfter = withDatabase ? await postgresCpuByPid() : null;
   const ok = result.rps * result.durationS;
   if (ok <= 0) return result;
+  const sequential =
+    pid !== undefined && result.rps < SLOW_RPS && spec.requests === undefined
+      ? await sequentialCpu(spec, pid, SEQUENTIAL_REQUESTS)
+      : undefined;
   return {
     ...result,
     cpuUsPerRequest: cpuBefore === null || cpuAfter === null ? undefined : ((cpuAfter - cpuBefore) * 1e6) / ok,
     dbCpuUsPerRequest: dbBefore && dbAfter ? (postgresCpuBetween(dbBefore, dbAfter) * 1e6) / ok : undefined,
+    sequentialCpuUsPerRequest: sequential,
   };
+}
+
+const SLOW_RPS = 200;
+const SEQUENTIAL_REQUESTS = 40;
+
+/** CPU µs per request of process `pid` over `count` requests of `spec` sent one after another (2xx only counted). */
+async function sequentialCpu(spec: LoadSpec, pid: number, count: number): Promise<number | undefined> {
+  const send = async () => {
+    const response = await fetch(`${spec.url}${spec.path ?? ""}`, {
+      method: spec.method ?? "GET",
+      headers: spec.headers,
+      body: spec.body,
+    });
+    await response.arrayBuffer();
+    return response.ok;
+  };
+  await send();
+  const before = await cpuSeconds(pid);
+  let ok = 0;
+  for (let i = 0; i < count; i++) if (await send()) ok++;
+  const after = await cpuSeconds(pid);
+  return before === null || after === null || ok === 0 ? undefined : ((after - before) * 1e6) / ok;
 }

@@ -26,7 +26,8 @@ const fmt = (value: number | undefined, digits = 0) => (value === undefined ? "�
 const lat = (result: LoadResult | undefined) => (result ? `${result.p50}/${result.p99}` : "—");
 const errs = (result: LoadResult | undefined) => (result ? String(result.errors + result.non2xx) : "—");
 const cpu = (result: LoadResult | undefined) =>
-  result?.cpuUsPerRequest === undefined ? "—" : result.cpuUsPerRequest.toFixed(0);
+  (result?.cpuUsPerRequest === undefined ? "—" : result.cpuUsPerRequest.toFixed(0)) +
+  (result?.sequentialCpuUsPerRequest === undefined ? "" : ` (${result.sequentialCpuUsPerRequest.toFixed(0)} alone)`);
 const dbCpu = (result: LoadResult | undefined) =>
   result?.dbCpuUsPerRequest === undefined ? "—" : result.dbCpuUsPerRequest.toFixed(0);
 
@@ -127,7 +128,10 @@ export function formatRounds(rounds: readonly (readonly RowResult[])[]): string 
       range(ratios, 2, "x"),
       range(rows.map((r) => r.latch.rps)),
       range(rows.map((r) => r.latch.p99)),
-      range(defined(rows.map((r) => r.latch.cpuUsPerRequest))),
+      range(defined(rows.map((r) => r.latch.cpuUsPerRequest))) +
+        (rows.some((r) => r.latch.sequentialCpuUsPerRequest !== undefined)
+          ? ` (${range(defined(rows.map((r) => r.latch.sequentialCpuUsPerRequest)))} alone)`
+          : ""),
       range(defined(rows.map((r) => r.peer?.cpuUsPerRequest))),
       String(rows.reduce((sum, r) => sum + r.latch.errors + r.latch.non2xx, 0)),
     ]);

@@ -1,5 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import autocannon from "autocannon";
+import { driveWrk, wrkCanDrive } from "./wrk.ts";
 
 /** What one server is driven with in one scenario: a fixed request, or a sequence with per-connection state. */
 export type LoadSpec = {
@@ -22,7 +23,12 @@ export type Target = {
   check(): Promise<void>;
 };
 
+/** Which load generator measured a result. */
+export type Generator = "autocannon" | "wrk";
+
 export type LoadResult = {
+  /** The load generator that measured it (wrk falls back to autocannon for targets with per-connection state). */
+  readonly generator?: Generator;
   /** Successful (2xx) responses per second. */
   readonly rps: number;
   readonly p50: number;
@@ -43,11 +49,38 @@ export type LoadResult = {
    * a persisted request's cost the server process does not show. Absent for in-memory targets.
    */
   readonly dbCpuUsPerRequest?: number;
+  /**
+   * For slow fixed-request targets (under 200 req/s under load): CPU µs per request of the server over requests sent
+   * one at a time after the load. Under load, the CPU of the up to `connections` requests still in flight as the run
+   * ends is counted against too few completions; one at a time, nothing is in flight at either reading.
+   */
+  readonly sequentialCpuUsPerRequest?: number;
 };
 
-export type LoadOptions = { readonly connections: number; readonly duration: number };
+export type LoadOptions = {
+  readonly connections: number;
+  readonly duration: number;
+  /** The wrk binary when the run asked for wrk (`--generator wrk`); autocannon otherwise. */
+  readonly wrk?: string | null;
+};
 
 export async function drive(spec: LoadSpec, options: LoadOptions): Promise<LoadResult> {
+  if (options.wrk && wrkCanDrive(spec)) {
+    const result = await driveWrk(options.wrk, spec, options);
+    const ok = result.requests - result.non2xx;
+    return {
+      generator: "wrk",
+      rps: ok / result.durationS,
+      p50: result.p50,
+      p90: result.p90,
+      p99: result.p99,
+      max: result.max,
+      total: result.requests,
+      errors: result.errors,
+      non2xx: result.non2xx,
+      durationS: result.durationS,
+    };
+  }
   const result = await autocannon({
     // autocannon takes the path from the URL; `requests` entries may override it.
     url: `${spec.url}${spec.path ?? ""}`,
@@ -63,6 +96,7 @@ export async function drive(spec: LoadSpec, options: LoadOptions): Promise<LoadR
   });
   const ok = result["2xx"];
   return {
+    generator: "autocannon",
     rps: ok / result.duration,
     p50: result.latency.p50,
     p90: result.latency.p90,
@@ -135,7 +169,7 @@ export async function measure(
   let warmupRps = 2000;
   if (options.warmup > 0) {
     const warm = await drive(await target.spec(Math.ceil(10_000 * options.warmup)), {
-      connections: options.connections,
+      ...options,
       duration: options.warmup,
     });
     warmupRps = Math.max(warm.rps, 200);
@@ -151,9 +185,36 @@ export async function measure(
   const dbAfter = withDatabase ? await postgresCpuByPid() : null;
   const ok = result.rps * result.durationS;
   if (ok <= 0) return result;
+  const sequential =
+    pid !== undefined && result.rps < SLOW_RPS && spec.requests === undefined
+      ? await sequentialCpu(spec, pid, SEQUENTIAL_REQUESTS)
+      : undefined;
   return {
     ...result,
     cpuUsPerRequest: cpuBefore === null || cpuAfter === null ? undefined : ((cpuAfter - cpuBefore) * 1e6) / ok,
     dbCpuUsPerRequest: dbBefore && dbAfter ? (postgresCpuBetween(dbBefore, dbAfter) * 1e6) / ok : undefined,
+    sequentialCpuUsPerRequest: sequential,
   };
+}
+
+const SLOW_RPS = 200;
+const SEQUENTIAL_REQUESTS = 40;
+
+/** CPU µs per request of process `pid` over `count` requests of `spec` sent one after another (2xx only counted). */
+async function sequentialCpu(spec: LoadSpec, pid: number, count: number): Promise<number | undefined> {
+  const send = async () => {
+    const response = await fetch(`${spec.url}${spec.path ?? ""}`, {
+      method: spec.method ?? "GET",
+      headers: spec.headers,
+      body: spec.body,
+    });
+    await response.arrayBuffer();
+    return response.ok;
+  };
+  await send();
+  const before = await cpuSeconds(pid);
+  let ok = 0;
+  for (let i = 0; i < count; i++) if (await send()) ok++;
+  const after = await cpuSeconds(pid);
+  return before === null || after === null || ok === 0 ? undefined : ((after - before) * 1e6) / ok;
 }

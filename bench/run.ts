@@ -19,15 +19,17 @@ import {
 import { type LoadResult, measure } from "./load.ts";
 import { type Peer, startPeer } from "./peer.ts";
 import { type RawLimit, startRawLimit } from "./raw-limit.ts";
-import { formatResults, formatTimed, type RowResult, writeResults } from "./report.ts";
+import { formatResults, formatRounds, formatTimed, generatorLine, type RowResult, writeResults } from "./report.ts";
 import type { BenchContext, BenchOptions, Row, Scenario } from "./scenario.ts";
 import { clientCredentialsJwt } from "./scenarios/client-credentials-jwt.ts";
 import { codeExchange } from "./scenarios/code-exchange.ts";
+import { consoleScreens } from "./scenarios/console-screens.ts";
 import { graphqlApplications } from "./scenarios/graphql-applications.ts";
 import { opaqueIntrospection } from "./scenarios/opaque-introspection.ts";
 import { refreshRotation } from "./scenarios/refresh-rotation.ts";
 import { runScale } from "./scenarios/scale.ts";
 import { usersMe } from "./scenarios/users-me.ts";
+import { findWrk } from "./wrk.ts";
 
 const SCENARIOS: readonly Scenario[] = [
   clientCredentialsJwt,
@@ -36,10 +38,15 @@ const SCENARIOS: readonly Scenario[] = [
   refreshRotation,
   usersMe,
   graphqlApplications,
+  consoleScreens,
 ];
 
 const USAGE = `usage: npm run bench -- [scenario...] [--duration s] [--connections n] [--warmup s] [--scale-users n]
+       [--generator autocannon|wrk] [--runs n]
        [--latch-node-options="<node flags>"]   (NODE_OPTIONS for the Latch process, for tuning experiments)
+--generator wrk: wrk drives the fixed-request rows (installed with apt-get when missing and run as root); rows with
+       per-connection state (code exchange, rotation, introspection of many tokens) stay on autocannon
+--runs n: n consecutive rounds of the selected rows on the same servers, then the minimum ratio of each row
 scenarios: ${SCENARIOS.map((s) => s.name).join(", ")} (default: all of them), scale (alone: 1M grants, 2M tokens)
 ${SCENARIOS.map((s) => `  ${s.name.padEnd(8)} ${s.description}`).join("\n")}
   scale    seeds 1,000,000 grants and 2,000,000 tokens, reruns cc-jwt and opaque, times revoke-all and a grants page`;
@@ -53,6 +60,8 @@ function parseOptions(): { names: string[]; options: BenchOptions } {
       warmup: { type: "string", short: "w", default: "2" },
       "scale-users": { type: "string", default: "100000" },
       "latch-node-options": { type: "string", default: "" },
+      generator: { type: "string", short: "g", default: "autocannon" },
+      runs: { type: "string", short: "r", default: "1" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -68,6 +77,8 @@ function parseOptions(): { names: string[]; options: BenchOptions } {
   const known = new Set([...SCENARIOS.map((s) => s.name), "scale"]);
   const unknown = positionals.filter((name) => !known.has(name));
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(", ")}\n${USAGE}`);
+  const generator = values.generator;
+  if (generator !== "autocannon" && generator !== "wrk") throw new Error("--generator must be autocannon or wrk");
   return {
     names: positionals,
     options: {
@@ -76,6 +87,8 @@ function parseOptions(): { names: string[]; options: BenchOptions } {
       warmup: number("warmup", values.warmup, 0),
       scaleUsers: Math.round(number("scale-users", values["scale-users"], 100)),
       latchNodeOptions: values["latch-node-options"],
+      generator,
+      runs: Math.round(number("runs", values.runs, 1)),
     },
   };
 }
@@ -86,19 +99,29 @@ const short = (r: LoadResult) =>
   (r.cpuUsPerRequest === undefined ? "" : `, ${r.cpuUsPerRequest.toFixed(0)} µs CPU/req`) +
   (r.dbCpuUsPerRequest === undefined ? "" : ` + ${r.dbCpuUsPerRequest.toFixed(0)} µs in PostgreSQL`);
 
-/** Runs the scenarios' rows: Latch, then the peer, then the raw limit, one at a time. */
-export async function runScenarios(ctx: BenchContext, scenarios: readonly Scenario[]): Promise<RowResult[]> {
-  const results: RowResult[] = [];
+/** A scenario's rows, seeded once, or the row that says why it could not be prepared. */
+type Prepared = { readonly scenario: Scenario; readonly rows?: Row[]; readonly failed?: RowResult };
+
+/** Seeds every scenario and builds its rows (once, however many rounds measure them). */
+export async function prepareScenarios(ctx: BenchContext, scenarios: readonly Scenario[]): Promise<Prepared[]> {
+  const prepared: Prepared[] = [];
   for (const scenario of scenarios) {
-    let rows: Row[];
     try {
-      rows = await scenario.rows(ctx);
+      prepared.push({ scenario, rows: await scenario.rows(ctx) });
     } catch (error) {
       log(`✗ ${scenario.name}: could not prepare: ${error instanceof Error ? error.message : String(error)}`);
-      results.push(failedRow(scenario.name, scenario.description, error));
-      continue;
+      prepared.push({ scenario, failed: failedRow(scenario.name, scenario.description, error) });
     }
-    for (const row of rows) {
+  }
+  return prepared;
+}
+
+/** One round: every prepared row, Latch, then the peer, then the raw limit, one at a time. */
+export async function runPrepared(ctx: BenchContext, prepared: readonly Prepared[]): Promise<RowResult[]> {
+  const results: RowResult[] = [];
+  for (const { scenario, rows, failed } of prepared) {
+    if (failed) results.push(failed);
+    for (const row of rows ?? []) {
       try {
         results.push(await runRow(ctx, scenario.name, row));
       } catch (error) {
@@ -108,6 +131,11 @@ export async function runScenarios(ctx: BenchContext, scenarios: readonly Scenar
     }
   }
   return results;
+}
+
+/** Prepares the scenarios and runs their rows once (the scale run's passes). */
+export async function runScenarios(ctx: BenchContext, scenarios: readonly Scenario[]): Promise<RowResult[]> {
+  return runPrepared(ctx, await prepareScenarios(ctx, scenarios));
 }
 
 function failedRow(scenario: string, row: string, error: unknown): RowResult {
@@ -157,7 +185,15 @@ async function main(): Promise<void> {
   const { names, options } = parseOptions();
   const scale = names.includes("scale");
   const selected = names.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => names.includes(s.name));
-  log(`bench: ${options.connections} connections, ${options.warmup} s warm-up, ${options.duration} s per run`);
+  log(
+    `bench: ${options.connections} connections, ${options.warmup} s warm-up, ${options.duration} s per run` +
+      (options.runs > 1 ? `, ${options.runs} rounds` : ""),
+  );
+  let wrk: string | null | undefined;
+  if (options.generator === "wrk") {
+    wrk = await findWrk(true, log);
+    log(wrk ? `load generator: wrk (${wrk}) for fixed requests` : "wrk unavailable: autocannon drives every row");
+  }
   const database = await createBenchDatabase();
   log(`database: ${database.embedded ? "embedded PostgreSQL" : "DATABASE_URL's server"}, fresh`);
   let latch: ProcessHandle | undefined;
@@ -182,14 +218,28 @@ async function main(): Promise<void> {
     );
     seed = await seedLatch(database.url);
     [peer, raw] = await Promise.all([startPeer(), startRawLimit()]);
-    const ctx: BenchContext = { latch, seed, peer, raw, options };
-    const rows = selected.length > 0 ? await runScenarios(ctx, selected) : [];
+    const ctx: BenchContext = { latch, seed, peer, raw, options: { ...options, wrk } };
+    const prepared = selected.length > 0 ? await prepareScenarios(ctx, selected) : [];
+    const rounds: RowResult[][] = [];
+    for (let round = 1; prepared.length > 0 && round <= options.runs; round++) {
+      if (options.runs > 1) log(`round ${round} of ${options.runs}`);
+      rounds.push(await runPrepared(ctx, prepared));
+    }
+    const rows = rounds.at(-1) ?? [];
     let scaleResult: Awaited<ReturnType<typeof runScale>> | undefined;
     if (scale) scaleResult = await runScale(ctx, database, runScenarios);
     const finalRssMb = await latch.rssMb();
     const restRssMb = await rssAtRest(latch);
     process.stdout.write("\n");
-    if (rows.length > 0) process.stdout.write(`${formatResults(rows)}\n`);
+    process.stdout.write(`${generatorLine(options.generator, wrk)}\n`);
+    if (rounds.length > 1) {
+      rounds.forEach((round, index) => {
+        process.stdout.write(`\nround ${index + 1} of ${rounds.length}:\n${formatResults(round)}\n`);
+      });
+      process.stdout.write(
+        `\nover the ${rounds.length} rounds (targets judged on the minimum):\n${formatRounds(rounds)}\n`,
+      );
+    } else if (rows.length > 0) process.stdout.write(`${formatResults(rows)}\n`);
     if (scaleResult) {
       process.stdout.write(`\nscale, empty database:\n${formatResults(scaleResult.empty)}\n`);
       process.stdout.write(`\nscale, ${scaleResult.seeded}:\n${formatResults(scaleResult.rows)}\n`);
@@ -208,8 +258,10 @@ async function main(): Promise<void> {
     );
     const file = await writeResults(REPO_ROOT, {
       options,
+      generator: wrk ? "wrk" : "autocannon",
       scenarios: names,
       rows,
+      rounds: rounds.length > 1 ? rounds : undefined,
       scale: scaleResult,
       finalRssMb,
       restRssMb,

@@ -11,6 +11,12 @@ export type BenchOptions = {
   readonly scaleUsers: number;
   /** NODE_OPTIONS for the Latch process (empty: none, as `npm start` runs it). */
   readonly latchNodeOptions: string;
+  /** The load generator asked for (`--generator`). */
+  readonly generator: "autocannon" | "wrk";
+  /** wrk's path when `generator` is wrk and it was found; null: wrk was asked for and is missing (autocannon runs). */
+  readonly wrk?: string | null;
+  /** Consecutive rounds of the selected rows (`--runs`); with more than one, the minimum ratio of each row is printed. */
+  readonly runs: number;
 };
 
 export type BenchContext = {

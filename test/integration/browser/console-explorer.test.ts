@@ -106,6 +106,27 @@ describe("the GraphQL explorer", () => {
       expect(cspErrors).toEqual([]);
     });
   }
+
+  it("is where a browser opening /graphql lands, while API clients still get GraphQL there", async () => {
+    const { page } = await harness.openSignedIn(VIEWPORTS[0]);
+    await page.goto(`${harness.server.url}/graphql`);
+    await page.getByRole("heading", { name: "GraphQL explorer" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/console/explorer");
+    const api = await fetch(`${harness.server.url}/graphql?query=${encodeURIComponent("{ __typename }")}`, {
+      headers: { accept: "application/json" },
+      redirect: "manual",
+    });
+    // Without a credential: the API's own 401, not a redirect.
+    expect(api.status).toBe(401);
+    expect(((await api.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+      "UNAUTHENTICATED",
+    );
+    const bare = await fetch(`${harness.server.url}/graphql`, {
+      headers: { accept: "application/json" },
+      redirect: "manual",
+    });
+    expect(bare.status).not.toBe(302);
+  });
 });
 
 describe("the GraphQL explorer on a server without introspection (production)", () => {

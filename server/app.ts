@@ -137,6 +137,10 @@ export function createApp(deps: HttpDeps): Hono {
         Allow: GRAPHQL_METHODS.join(", "),
       });
     }
+    // A person who opens /graphql in a browser (no query, HTML first) wants the explorer, served by the console.
+    if (method === "GET" && !c.req.query("query") && /^\s*text\/html/i.test(c.req.header("accept") ?? "")) {
+      return c.redirect("/console/explorer", 302);
+    }
     // Refused here, whatever the content type and whether or not a preflight ran: a page of another origin (another
     // port, a sibling subdomain: same-site, so the Lax cookie goes along) must not act with the session cookie.
     if (

@@ -31,13 +31,10 @@ export class ApiError extends Error {
 
 type GraphQLResponse<T> = { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
 
-/** POSTs one operation to the public /graphql API with the member's session cookie. */
-export async function request<TResult, TVariables>(
-  document: TadaDocumentNode<TResult, TVariables>,
-  variables?: TVariables,
-): Promise<TResult> {
+/** POSTs one GraphQL request body to the public /graphql API with the member's session and chosen workspace. */
+export function postGraphQL(body: { query: string; variables?: unknown; operationName?: string }): Promise<Response> {
   const organization = chosenOrganization();
-  const response = await fetch("/graphql", {
+  return fetch("/graphql", {
     method: "POST",
     credentials: "same-origin",
     headers: {
@@ -45,8 +42,17 @@ export async function request<TResult, TVariables>(
       accept: "application/graphql-response+json, application/json",
       ...(organization ? { "latch-organization": organization } : {}),
     },
-    body: JSON.stringify({ query: print(document), variables }),
+    body: JSON.stringify(body),
   });
+}
+
+/** POSTs one operation to the public /graphql API with the member's session cookie. */
+export async function request<TResult, TVariables>(
+  document: TadaDocumentNode<TResult, TVariables>,
+  variables?: TVariables,
+): Promise<TResult> {
+  const organization = chosenOrganization();
+  const response = await postGraphQL({ query: print(document), variables });
   let body: GraphQLResponse<TResult>;
   try {
     body = (await response.json()) as GraphQLResponse<TResult>;

@@ -1,5 +1,6 @@
 import { Anchor, AppShell, Burger, Group, NavLink, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
+import { lazy, Suspense } from "react";
 import { graphql } from "./graphql.ts";
 import { hrefFor, navigate, type Route, useRoute } from "./router.ts";
 import { ApiKeysScreen } from "./screens/api-keys.tsx";
@@ -17,6 +18,11 @@ import { WorkspaceSettingsScreen } from "./screens/workspace-settings.tsx";
 import { WorkspaceSwitcher } from "./screens/workspace-switcher.tsx";
 import { ErrorState, LoadingState } from "./states.tsx";
 import { useQuery } from "./use-query.ts";
+
+/** The explorer (and graphql-js's introspection helpers) loads only when opened: the first screen stays small. */
+const ExplorerScreen = lazy(() =>
+  import("./screens/explorer.tsx").then((module) => ({ default: module.ExplorerScreen })),
+);
 
 const VIEWER = graphql(`
   query ConsoleViewer {
@@ -143,7 +149,12 @@ export function ConsoleApp() {
           />
         )}
         <NavLink href="/account/connections" label="Authorized apps" />
-        <NavLink href="/graphql" label="GraphQL explorer" />
+        <NavLink
+          href={hrefFor({ screen: "explorer" })}
+          label="GraphQL explorer"
+          active={route.screen === "explorer"}
+          onClick={go({ screen: "explorer" })}
+        />
       </AppShell.Navbar>
       <AppShell.Main>
         {viewer.status === "loading" && <LoadingState label="Signing you in" />}
@@ -204,6 +215,12 @@ function Screen({
       return <MembersScreen />;
     case "integrations":
       return <IntegrationsScreen />;
+    case "explorer":
+      return (
+        <Suspense fallback={<LoadingState label="Loading the explorer" />}>
+          <ExplorerScreen />
+        </Suspense>
+      );
     case "not-found":
       return <ErrorState message="There is no such page in the console." />;
   }

@@ -14,6 +14,7 @@ export type Route =
   | { readonly screen: "workspace-settings" }
   | { readonly screen: "members" }
   | { readonly screen: "integrations" }
+  | { readonly screen: "explorer" }
   | { readonly screen: "not-found" };
 
 export function parseRoute(pathname: string): Route {
@@ -28,6 +29,7 @@ export function parseRoute(pathname: string): Route {
   if (path === "/settings") return { screen: "workspace-settings" };
   if (path === "/members") return { screen: "members" };
   if (path === "/integrations") return { screen: "integrations" };
+  if (path === "/explorer") return { screen: "explorer" };
   const app = /^\/apps\/([A-Za-z0-9+/=_%-]+)$/.exec(path);
   if (app?.[1]) return { screen: "app", id: decodeURIComponent(app[1]) };
   const webhook = /^\/webhooks\/([A-Za-z0-9+/=_%-]+)$/.exec(path);
@@ -61,6 +63,8 @@ export function hrefFor(route: Route): string {
       return "/console/members";
     case "integrations":
       return "/console/integrations";
+    case "explorer":
+      return "/console/explorer";
     case "not-found":
       return "/console";
   }

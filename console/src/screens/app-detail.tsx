@@ -11,6 +11,7 @@ import { IdentityProvidersPanel } from "./identity-providers-panel.tsx";
 import { RedirectUrisPanel } from "./redirect-uris-panel.tsx";
 import { SettingsPanel } from "./settings-panel.tsx";
 import { UsagePanel } from "./usage-panel.tsx";
+import { WebhooksScreen } from "./webhooks.tsx";
 
 export const APP_DETAIL = graphql(`
   query ConsoleAppDetail($id: ID!) {
@@ -83,6 +84,7 @@ export function AppDetailScreen({ id }: { id: string }) {
           <Tabs.Tab value="sign-in">Sign-in providers</Tabs.Tab>
           <Tabs.Tab value="users">Users</Tabs.Tab>
           <Tabs.Tab value="usage">Usage</Tabs.Tab>
+          <Tabs.Tab value="webhooks">Webhooks</Tabs.Tab>
           <Tabs.Tab value="danger">Danger zone</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
@@ -123,6 +125,9 @@ export function AppDetailScreen({ id }: { id: string }) {
         </Tabs.Panel>
         <Tabs.Panel value="usage" pt="md">
           <UsagePanel applicationId={app.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="webhooks" pt="md">
+          <WebhooksScreen application={{ id: app.id, name: app.name }} />
         </Tabs.Panel>
         <Tabs.Panel value="danger" pt="md">
           <DangerZonePanel app={app} onChange={detail.reload} />

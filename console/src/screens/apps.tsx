@@ -18,6 +18,7 @@ const APPS = graphql(`
           type
           isActive
           activeGrantCount
+          lastActivityAt
         }
       }
     }
@@ -29,6 +30,10 @@ export function AppsScreen() {
   const apps = useQuery(APPS);
   const [search, setSearch] = useState("");
   const createApp = () => navigate({ screen: "create-app" });
+  const shown =
+    apps.status === "done"
+      ? apps.data.applications.edges.map((edge) => edge.node).filter((app) => matches(search, app.name, app.clientId))
+      : [];
   return (
     <Stack>
       <Group justify="space-between">
@@ -53,22 +58,26 @@ export function AppsScreen() {
             value={search}
             onChange={(event) => setSearch(event.currentTarget.value)}
           />
-          <Table.ScrollContainer minWidth={640}>
-            <Table striped highlightOnHover>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Client id</Table.Th>
-                  <Table.Th>Type</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Users</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {apps.data.applications.edges
-                  .map((edge) => edge.node)
-                  .filter((app) => matches(search, app.name, app.clientId))
-                  .map((app) => (
+          {shown.length === 0 && (
+            <Text size="sm" role="status">
+              No app matches “{search.trim()}”.
+            </Text>
+          )}
+          {shown.length > 0 && (
+            <Table.ScrollContainer minWidth={760}>
+              <Table striped highlightOnHover>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Name</Table.Th>
+                    <Table.Th>Client id</Table.Th>
+                    <Table.Th>Type</Table.Th>
+                    <Table.Th>Status</Table.Th>
+                    <Table.Th>Users</Table.Th>
+                    <Table.Th>Last activity</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {shown.map((app) => (
                     <Table.Tr key={app.id}>
                       <Table.Td>
                         <Anchor
@@ -91,11 +100,19 @@ export function AppsScreen() {
                         </Badge>
                       </Table.Td>
                       <Table.Td>{app.activeGrantCount}</Table.Td>
+                      <Table.Td>
+                        {app.lastActivityAt ? (
+                          <time dateTime={app.lastActivityAt}>{new Date(app.lastActivityAt).toLocaleString()}</time>
+                        ) : (
+                          "Never used"
+                        )}
+                      </Table.Td>
                     </Table.Tr>
                   ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
         </>
       )}
     </Stack>

@@ -8,9 +8,9 @@ import { SecretOnce } from "./secret-once.tsx";
 import { useAction } from "./use-action.ts";
 
 const WEBHOOKS = graphql(`
-  query ConsoleWebhooks {
+  query ConsoleWebhooks($applicationId: ID) {
     webhookEventTypes
-    webhooks(first: 100) {
+    webhooks(first: 100, applicationId: $applicationId) {
       edges {
         node {
           id
@@ -49,9 +49,12 @@ const CREATE = graphql(`
 
 const ALL = "*";
 
-/** The organization's webhooks: register one (its signing secret shown once), and each one's state at a glance. */
-export function WebhooksScreen() {
-  const hooks = useQuery(WEBHOOKS);
+/**
+ * The organization's webhooks: register one (its signing secret shown once), and each one's state at a glance. With
+ * `application` (the app detail's Webhooks tab): only that app's webhooks, and new ones hear only its events.
+ */
+export function WebhooksScreen({ application }: { application?: { id: string; name: string } } = {}) {
+  const hooks = useQuery(WEBHOOKS, { applicationId: application?.id ?? null });
   const action = useAction();
   const [url, setUrl] = useState("");
   const [description, setDescription] = useState("");
@@ -63,7 +66,12 @@ export function WebhooksScreen() {
       async () =>
         (
           await runMutation(CREATE, {
-            input: { url: url.trim(), events, ...(description.trim() && { description: description.trim() }) },
+            input: {
+              url: url.trim(),
+              events,
+              ...(application && { applicationId: application.id }),
+              ...(description.trim() && { description: description.trim() }),
+            },
           })
         ).createWebhook,
       (result) => {
@@ -76,9 +84,10 @@ export function WebhooksScreen() {
   const eventTypes = hooks.status === "done" ? hooks.data.webhookEventTypes : [];
   return (
     <Stack>
-      <Title order={2}>Webhooks</Title>
+      {application ? <Title order={3}>Webhooks of {application.name}</Title> : <Title order={2}>Webhooks</Title>}
       <Text size="sm" c="dimmed">
         Latch POSTs each event, signed per Standard Webhooks, to these endpoints and retries failures with backoff.
+        {application && " These hear only this app's events; organization-wide ones are under Webhooks."}
       </Text>
       {shown ? (
         <Paper withBorder p="md">
@@ -94,8 +103,8 @@ export function WebhooksScreen() {
       ) : (
         <Paper withBorder p="md" component="form" onSubmit={create}>
           <Stack>
-            <Title order={3} size="h5">
-              Add a webhook
+            <Title order={application ? 4 : 3} size="h5">
+              {application ? `Add a webhook for ${application.name}` : "Add a webhook"}
             </Title>
             <TextInput
               label="Endpoint URL"
@@ -137,7 +146,7 @@ export function WebhooksScreen() {
       {hooks.status === "loading" && <LoadingState label="Loading webhooks" />}
       {hooks.status === "error" && <ErrorState message={hooks.message} onRetry={hooks.reload} />}
       {hooks.status === "done" && hooks.data.webhooks.edges.length === 0 && (
-        <EmptyState title="No webhooks yet">
+        <EmptyState title={application ? "No webhooks for this app yet" : "No webhooks yet"}>
           <Text size="sm" c="dimmed">
             Add an endpoint to hear about new grants, revocations, apps and secrets as they happen.
           </Text>

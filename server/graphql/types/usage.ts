@@ -1,8 +1,10 @@
 import { GraphQLError, Kind } from "graphql";
 import { ValidationError } from "../../services/errors.ts";
+import { lastActivityAt } from "../../services/usage/last-activity.ts";
 import { MAX_USAGE_DAYS, parseIsoDay, readUsage, type UsageDay } from "../../services/usage/read-usage.ts";
 import { builder } from "../builder.ts";
 import { rowId } from "../global-id.ts";
+import { ApplicationNode } from "./application.ts";
 
 function parseDay(value: unknown): string {
   if (typeof value !== "string" || parseIsoDay(value) === undefined) {
@@ -71,3 +73,15 @@ builder.queryField("usage", (t) =>
     },
   }),
 );
+
+builder.objectFields(ApplicationNode, (t) => ({
+  lastActivityAt: t.loadable({
+    type: "DateTime",
+    nullable: true,
+    description:
+      "When the app was last used: an access token issued, its client secret authenticating a request (to the minute), or a redirect URI completing an authorization; null if never. Read for a whole page of apps in one statement.",
+    authScopes: { apiKeyScope: "apps:read" },
+    load: (ids: string[], context) => lastActivityAt(context.em, ids),
+    resolve: (app) => app.id,
+  }),
+}));

@@ -15,7 +15,7 @@ const PAGE = /* GraphQL */ `
       totalCount
       edges {
         node {
-          id name allowedScopes activeGrantCount
+          id name allowedScopes activeGrantCount lastActivityAt
           redirectUris { uri }
           clientSecrets { name last4 status }
           identityProviders { kind clientSecretLast4 }

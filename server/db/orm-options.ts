@@ -49,11 +49,16 @@ export function createOrmOptions(opts: {
         connectionTimeoutMillis: timeouts.connectMs,
         ...(timeouts.statementMs > 0 && { statement_timeout: timeouts.statementMs }),
         onPoolCreated(pool: pg.Pool) {
-          pool.on("connect", (client) =>
+          // A connection the server ends (a restart, pg_terminate_backend, a dropped database) must not take the
+          // process with it: a query in flight gets the error through its callback, and pg-pool drops the client,
+          // but a client already closing has no pool listener left and would throw it as uncaught.
+          pool.on("error", () => undefined);
+          pool.on("connect", (client) => {
+            client.on("error", () => undefined);
             guardQueries(client, () =>
               timeouts.statementMs > 0 && timeouts.enforced() ? timeouts.statementMs + DEADLINE_GRACE_MS : 0,
-            ),
-          );
+            );
+          });
         },
       },
     }),

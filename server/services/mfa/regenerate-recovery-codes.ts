@@ -21,7 +21,7 @@ export async function regenerateRecoveryCodes(
   if (!user) throw new NotFoundError("User");
   const wrong = await checkCurrentPassword(user, input.currentPassword);
   if (wrong) return { ok: false, field: "currentPassword", message: wrong };
-  return em.fork().transactional(async (tx) => {
+  return em.transactional(async (tx) => {
     if ((await tx.count(TotpFactor, { user: user.id, confirmedAt: { $ne: null } })) === 0) {
       return { ok: false, field: "factor", message: "No authenticator app is set up." } as const;
     }

@@ -94,7 +94,7 @@ describe("connection popup in Chromium", () => {
     const start = `${server.url}/connections/${integrationId}/start?origin=${encodeURIComponent(openerOrigin)}`;
     await page.goto(`${openerOrigin}/?start=${encodeURIComponent(start)}`);
     const [popup] = await Promise.all([page.waitForEvent("popup"), page.getByRole("button").click()]);
-    await popup.waitForEvent("close", { timeout: 20_000 });
+    await popup.waitForEvent("close", { timeout: 45_000 });
     await expect.poll(async () => page.locator("#result").textContent(), { timeout: 10_000 }).not.toBe("waiting");
     const result = JSON.parse((await page.locator("#result").textContent()) ?? "{}");
     expect(result).toMatchObject({
@@ -107,7 +107,7 @@ describe("connection popup in Chromium", () => {
       .execute<{ id: string; status: string }[]>("select id, status from connections where user_id = ?", [user.id]);
     expect(rows).toEqual([{ id: result.data.connectionId, status: "active" }]);
     await context.close();
-  }, 60_000);
+  }, 90_000);
 
   it("connects a person who is signed out when the journey starts: sign in inside the popup, then on to the provider", async () => {
     const context = await browser.newContext();
@@ -126,7 +126,7 @@ describe("connection popup in Chromium", () => {
     await popup.getByLabel("Password").fill(user.password);
     await saveScreenshot(popup, "connection-popup-signed-out-login");
     await popup.getByRole("button", { name: "Sign In" }).click();
-    await popup.waitForEvent("close", { timeout: 20_000 });
+    await popup.waitForEvent("close", { timeout: 45_000 });
     expect(blocked).toEqual([]);
     await expect.poll(async () => page.locator("#result").textContent(), { timeout: 10_000 }).not.toBe("waiting");
     const result = JSON.parse((await page.locator("#result").textContent()) ?? "{}");
@@ -135,7 +135,7 @@ describe("connection popup in Chromium", () => {
       data: { type: "latch:connection", status: "connected", integrationId, connectionId: expect.any(String) },
     });
     await context.close();
-  }, 60_000);
+  }, 90_000);
 
   it("keeps the default opener policy and form-action 'self' on a login page that continues nothing", async () => {
     const response = await fetch(`${server.url}/login`);

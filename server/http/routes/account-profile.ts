@@ -6,14 +6,7 @@ import type { ResolvedSession } from "../../services/sessions/resolve-session.ts
 import { MAX_AVATAR_URL_LENGTH, MAX_DISPLAY_NAME_LENGTH } from "../../services/users/profile-rules.ts";
 import { requestEmailChange } from "../../services/users/request-email-change.ts";
 import { updateProfile } from "../../services/users/update-profile.ts";
-import {
-  accountCsrfOk,
-  accountFormExpired,
-  accountSession,
-  limitProblem,
-  passwordCheckLimiter,
-  readAccountForm,
-} from "../account-session.ts";
+import { accountFormPost, accountSession, limitProblem, passwordCheckLimiter } from "../account-session.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { type AccountForm, renderAccountPage } from "../pages/account-page.ts";
@@ -135,10 +128,9 @@ export function registerAccountProfileRoutes(router: Hono, deps: HttpDeps): void
 
   router.post(PROFILE_PATH, async (c) => {
     const now = new Date();
-    const account = await accountSession(c, deps, PROFILE_PATH, now);
+    const account = await accountFormPost(c, deps, PROFILE_PATH, now);
     if (!account.ok) return account.response;
-    const form = await readAccountForm(c);
-    if (!accountCsrfOk(c, deps, account.session, form.csrf_token)) return accountFormExpired(c);
+    const { form } = account;
     const displayName = form.display_name ?? "";
     const avatarUrl = form.avatar_url ?? "";
     const result = await updateProfile(
@@ -159,11 +151,9 @@ export function registerAccountProfileRoutes(router: Hono, deps: HttpDeps): void
 
   router.post(EMAIL_PATH, async (c) => {
     const now = new Date();
-    const account = await accountSession(c, deps, PROFILE_PATH, now);
+    const account = await accountFormPost(c, deps, PROFILE_PATH, now);
     if (!account.ok) return account.response;
-    const { session, csrfToken } = account;
-    const form = await readAccountForm(c);
-    if (!accountCsrfOk(c, deps, session, form.csrf_token)) return accountFormExpired(c);
+    const { session, csrfToken, form } = account;
     const newEmail = (form.email ?? "").trim().slice(0, 320);
     const limited =
       (await limitProblem(emailLimiter, `user:${session.user.id}`, now)) ??

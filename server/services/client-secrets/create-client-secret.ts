@@ -1,8 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { ClientSecret } from "../../db/entities/index.ts";
+import { recordAppOwnedEvent } from "../app-owned-event.ts";
 import { mintClientSecret } from "../applications/mint-client-secret.ts";
 import type { ActorType } from "../record-event.ts";
-import { recordClientSecretEvent } from "./client-secret-event.ts";
 import { checkExpiresAt, checkSecretName, lockConfidentialApplication } from "./client-secret-rules.ts";
 
 export type CreateClientSecretInput = {
@@ -38,10 +38,10 @@ export async function createClientSecret(
       { application: app, name, expiresAt, createdById: input.createdById ?? null },
       now,
     );
-    recordClientSecretEvent(
+    recordAppOwnedEvent(
       tx,
       "client_secret.created",
-      { id: secret.id, applicationId: app.id },
+      { kind: "client_secret", id: secret.id, applicationId: app.id },
       input,
       {
         name,

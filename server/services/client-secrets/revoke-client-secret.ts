@@ -1,8 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { ClientSecret } from "../../db/entities/index.ts";
+import { recordAppOwnedEvent } from "../app-owned-event.ts";
 import { NotFoundError } from "../errors.ts";
 import type { ActorType } from "../record-event.ts";
-import { recordClientSecretEvent } from "./client-secret-event.ts";
 import { checkOverlapSeconds } from "./client-secret-rules.ts";
 
 export type RevokeClientSecretInput = {
@@ -35,10 +35,10 @@ export async function revokeClientSecret(
     if (overlapSeconds === 0) secret.revokedAt = now;
     else if (secret.expiresAt && secret.expiresAt <= cutoff) return secret;
     else secret.expiresAt = cutoff;
-    recordClientSecretEvent(
+    recordAppOwnedEvent(
       tx,
       "client_secret.revoked",
-      { id: secret.id, applicationId: secret.application.id },
+      { kind: "client_secret", id: secret.id, applicationId: secret.application.id },
       input,
       {
         name: secret.name,

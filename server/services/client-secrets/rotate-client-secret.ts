@@ -1,9 +1,9 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { ClientSecret } from "../../db/entities/index.ts";
+import { recordAppOwnedEvent } from "../app-owned-event.ts";
 import { mintClientSecret } from "../applications/mint-client-secret.ts";
 import { NotFoundError } from "../errors.ts";
 import type { ActorType } from "../record-event.ts";
-import { recordClientSecretEvent } from "./client-secret-event.ts";
 import { checkOverlapSeconds, checkSecretName, lockConfidentialApplication } from "./client-secret-rules.ts";
 
 /** How long old secrets keep working after a rotation unless the caller says otherwise: one day. */
@@ -67,10 +67,10 @@ export async function rotateClientSecret(
       { application: app, name, expiresAt: null, createdById: input.createdById ?? null },
       now,
     );
-    recordClientSecretEvent(
+    recordAppOwnedEvent(
       tx,
       "client_secret.rotated",
-      { id: secret.id, applicationId: app.id },
+      { kind: "client_secret", id: secret.id, applicationId: app.id },
       input,
       {
         name,

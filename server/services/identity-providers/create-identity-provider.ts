@@ -4,10 +4,10 @@ import { seal } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { identityProviderSecretAad } from "../../crypto/secret-aad.ts";
 import { IdentityProvider } from "../../db/entities/index.ts";
+import { recordAppOwnedEvent } from "../app-owned-event.ts";
 import { ConflictError } from "../errors.ts";
 import type { ActorType } from "../record-event.ts";
 import { checkAppleSigning, checkSecretForSigning, secretLast4 } from "./apple-signing-rules.ts";
-import { recordIdentityProviderEvent } from "./identity-provider-event.ts";
 import {
   checkClientId,
   checkClientSecret,
@@ -93,10 +93,10 @@ export async function createIdentityProvider(
       createdAt: now,
       updatedAt: now,
     });
-    recordIdentityProviderEvent(
+    recordAppOwnedEvent(
       tx,
       "identity_provider.created",
-      { id: id, applicationId: app.id },
+      { kind: "identity_provider", id: id, applicationId: app.id },
       input,
       {
         kind,

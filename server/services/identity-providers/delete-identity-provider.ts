@@ -1,8 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { IdentityProvider } from "../../db/entities/index.ts";
+import { recordAppOwnedEvent } from "../app-owned-event.ts";
 import { NotFoundError } from "../errors.ts";
 import type { ActorType } from "../record-event.ts";
-import { recordIdentityProviderEvent } from "./identity-provider-event.ts";
 
 /**
  * Removes a provider from its app's login page. Accounts people linked through it stay (their link loses its
@@ -23,10 +23,10 @@ export async function deleteIdentityProvider(
       application: { organization: input.organizationId },
     });
     if (!provider) throw new NotFoundError("IdentityProvider");
-    recordIdentityProviderEvent(
+    recordAppOwnedEvent(
       tx,
       "identity_provider.deleted",
-      { id: provider.id, applicationId: provider.application.id },
+      { kind: "identity_provider", id: provider.id, applicationId: provider.application.id },
       input,
       {
         kind: provider.kind,

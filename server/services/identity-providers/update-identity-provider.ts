@@ -4,10 +4,10 @@ import { seal } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { identityProviderSecretAad } from "../../crypto/secret-aad.ts";
 import { IdentityProvider } from "../../db/entities/index.ts";
+import { recordAppOwnedEvent } from "../app-owned-event.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import type { ActorType } from "../record-event.ts";
 import { type AppleSigning, checkAppleSigning, checkSecretForSigning, secretLast4 } from "./apple-signing-rules.ts";
-import { recordIdentityProviderEvent } from "./identity-provider-event.ts";
 import {
   checkClientId,
   checkClientSecret,
@@ -91,10 +91,10 @@ export async function updateIdentityProvider(
     }
     if (changed.length === 0) return provider;
     tx.assign(provider, { ...next, updatedAt: now } as Partial<IdentityProvider>);
-    recordIdentityProviderEvent(
+    recordAppOwnedEvent(
       tx,
       "identity_provider.updated",
-      { id: provider.id, applicationId: provider.application.id },
+      { kind: "identity_provider", id: provider.id, applicationId: provider.application.id },
       input,
       {
         kind: provider.kind,

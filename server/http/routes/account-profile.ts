@@ -6,12 +6,12 @@ import type { ResolvedSession } from "../../services/sessions/resolve-session.ts
 import { MAX_AVATAR_URL_LENGTH, MAX_DISPLAY_NAME_LENGTH } from "../../services/users/profile-rules.ts";
 import { requestEmailChange } from "../../services/users/request-email-change.ts";
 import { updateProfile } from "../../services/users/update-profile.ts";
+import { PROFILE_PATH } from "../account-paths.ts";
 import { accountFormPost, accountSession, limitProblem, passwordCheckLimiter } from "../account-session.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { type AccountForm, renderAccountPage } from "../pages/account-page.ts";
 
-export const PROFILE_PATH = "/account/profile";
 const EMAIL_PATH = "/account/email";
 
 type ProfileView = {

@@ -1,5 +1,8 @@
 import { DEFAULT_RETURN_TO } from "./return-to.ts";
 
+/** The profile page (routes/account-profile.ts), where the email-change links lead back to. */
+export const PROFILE_PATH = "/account/profile";
+
 /** The sign-up page (routes/sign-up.ts). */
 export const SIGN_UP_PATH = "/signup";
 

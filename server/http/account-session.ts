@@ -29,6 +29,33 @@ export async function accountSession(c: Context, deps: HttpDeps, returnTo: strin
   return { ok: true, session, csrfToken: issueCsrfToken(deps.runtime.csrfKey, { sessionId: session.sessionId }) };
 }
 
+export type AccountFormPost =
+  | {
+      readonly ok: true;
+      readonly session: ResolvedSession;
+      readonly csrfToken: string;
+      readonly form: Record<string, string>;
+    }
+  | { readonly ok: false; readonly response: Response };
+
+/**
+ * A POST of an /account form: the signed-in session ({@link accountSession}), the form's fields cut at `maxLength`
+ * ({@link readAccountForm}), and its CSRF check, answered with {@link accountFormExpired} when it fails.
+ */
+export async function accountFormPost(
+  c: Context,
+  deps: HttpDeps,
+  returnTo: string,
+  now: Date,
+  maxLength?: number,
+): Promise<AccountFormPost> {
+  const account = await accountSession(c, deps, returnTo, now);
+  if (!account.ok) return account;
+  const form = await readAccountForm(c, maxLength);
+  if (!accountCsrfOk(c, deps, account.session, form.csrf_token)) return { ok: false, response: accountFormExpired(c) };
+  return { ...account, form };
+}
+
 /** Whether a POST of an account form carries the CSRF token of `session` (and, when sent, our Origin). */
 export function accountCsrfOk(c: Context, deps: HttpDeps, session: ResolvedSession, presented: unknown): boolean {
   const options = {

@@ -2,14 +2,7 @@ import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ResolvedSession } from "../../services/sessions/resolve-session.ts";
 import { deleteAccount } from "../../services/users/delete-account.ts";
-import {
-  accountCsrfOk,
-  accountFormExpired,
-  accountSession,
-  limitProblem,
-  passwordCheckLimiter,
-  readAccountForm,
-} from "../account-session.ts";
+import { accountFormPost, accountSession, limitProblem, passwordCheckLimiter } from "../account-session.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderAccountPage } from "../pages/account-page.ts";
@@ -94,11 +87,9 @@ export function registerAccountDeleteRoutes(router: Hono, deps: HttpDeps): void 
 
   router.post(DELETE_PATH, async (c) => {
     const now = new Date();
-    const account = await accountSession(c, deps, DELETE_PATH, now);
+    const account = await accountFormPost(c, deps, DELETE_PATH, now, 1025);
     if (!account.ok) return account.response;
-    const { session, csrfToken } = account;
-    const form = await readAccountForm(c, 1025);
-    if (!accountCsrfOk(c, deps, session, form.csrf_token)) return accountFormExpired(c);
+    const { session, csrfToken, form } = account;
     // The confirmation may be the password: guessing it through this form is limited like the others.
     const limited = await limitProblem(limiter, `user:${session.user.id}`, now);
     if (limited) return page(c, limited.status, session, csrfToken, limited.message, limited.headers);

@@ -2,13 +2,12 @@ import type { Context, Hono } from "hono";
 import type { AccountLinkProblem } from "../../services/users/account-links.ts";
 import { confirmEmailChange, findEmailChangeLink } from "../../services/users/confirm-email-change.ts";
 import { CONFIRM_EMAIL_PATH } from "../../services/users/request-email-change.ts";
+import { PROFILE_PATH } from "../account-paths.ts";
 import { checkCsrf, ensureAnonymousCsrfId, issueCsrfToken, readAnonymousCsrfId } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderAccountFormPage } from "../pages/account-form-page.ts";
 import { renderInfoPage } from "../pages/info-page.ts";
-
-const PROFILE_PATH = "/account/profile";
 
 /** Readable pages for an email-change link that cannot be used, each leading back to the profile for a new one. */
 const PROBLEM_PAGES: Record<AccountLinkProblem | "taken", { title: string; message: string }> = {

@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { disconnectOwnConnection } from "../../services/connections/disconnect-own-connection.ts";
 import { listOwnConnections } from "../../services/connections/list-own-connections.ts";
 import { NotFoundError } from "../../services/errors.ts";
-import { accountCsrfOk, accountFormExpired, accountSession, readAccountForm } from "../account-session.ts";
+import { accountFormPost, accountSession } from "../account-session.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderAccountIntegrationsPage } from "../pages/account-integrations-page.ts";
@@ -32,10 +32,8 @@ export function registerAccountIntegrationsRoutes(router: Hono, deps: HttpDeps):
 
   router.post(`${INTEGRATIONS_PATH}/:connectionId/disconnect`, async (c) => {
     const now = new Date();
-    const account = await accountSession(c, deps, INTEGRATIONS_PATH, now);
+    const account = await accountFormPost(c, deps, INTEGRATIONS_PATH, now);
     if (!account.ok) return account.response;
-    const form = await readAccountForm(c);
-    if (!accountCsrfOk(c, deps, account.session, form.csrf_token)) return accountFormExpired(c);
     try {
       await disconnectOwnConnection(
         deps.orm.em,

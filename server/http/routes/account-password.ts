@@ -4,14 +4,7 @@ import { MAX_PASSWORD_LENGTH } from "../../crypto/password.ts";
 import type { ResolvedSession } from "../../services/sessions/resolve-session.ts";
 import { changePassword } from "../../services/users/change-password.ts";
 import { MIN_PASSWORD_LENGTH } from "../../services/users/password-policy.ts";
-import {
-  accountCsrfOk,
-  accountFormExpired,
-  accountSession,
-  limitProblem,
-  passwordCheckLimiter,
-  readAccountForm,
-} from "../account-session.ts";
+import { accountFormPost, accountSession, limitProblem, passwordCheckLimiter } from "../account-session.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderAccountPage } from "../pages/account-page.ts";
@@ -87,11 +80,9 @@ export function registerAccountPasswordRoutes(router: Hono, deps: HttpDeps): voi
 
   router.post(PASSWORD_PATH, async (c) => {
     const now = new Date();
-    const account = await accountSession(c, deps, PASSWORD_PATH, now);
+    const account = await accountFormPost(c, deps, PASSWORD_PATH, now, MAX_PASSWORD_LENGTH + 1);
     if (!account.ok) return account.response;
-    const { session, csrfToken } = account;
-    const form = await readAccountForm(c, MAX_PASSWORD_LENGTH + 1);
-    if (!accountCsrfOk(c, deps, session, form.csrf_token)) return accountFormExpired(c);
+    const { session, csrfToken, form } = account;
     const limited = await limitProblem(limiter, `user:${session.user.id}`, now);
     if (limited) {
       const error = { field: "current_password", message: limited.message };

@@ -7,19 +7,12 @@ import { MAX_AVATAR_URL_LENGTH, MAX_DISPLAY_NAME_LENGTH } from "../../services/u
 import { requestEmailChange } from "../../services/users/request-email-change.ts";
 import { readSignInAlerts, setSignInAlerts } from "../../services/users/sign-in-alerts.ts";
 import { updateProfile } from "../../services/users/update-profile.ts";
-import {
-  accountCsrfOk,
-  accountFormExpired,
-  accountSession,
-  limitProblem,
-  passwordCheckLimiter,
-  readAccountForm,
-} from "../account-session.ts";
+import { PROFILE_PATH } from "../account-paths.ts";
+import { accountFormPost, accountSession, limitProblem, passwordCheckLimiter } from "../account-session.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { type AccountForm, renderAccountPage } from "../pages/account-page.ts";
 
-export const PROFILE_PATH = "/account/profile";
 const EMAIL_PATH = "/account/email";
 const SIGN_IN_ALERTS_PATH = "/account/sign-in-alerts";
 
@@ -154,10 +147,9 @@ export function registerAccountProfileRoutes(router: Hono, deps: HttpDeps): void
 
   router.post(PROFILE_PATH, async (c) => {
     const now = new Date();
-    const account = await accountSession(c, deps, PROFILE_PATH, now);
+    const account = await accountFormPost(c, deps, PROFILE_PATH, now);
     if (!account.ok) return account.response;
-    const form = await readAccountForm(c);
-    if (!accountCsrfOk(c, deps, account.session, form.csrf_token)) return accountFormExpired(c);
+    const { form } = account;
     const displayName = form.display_name ?? "";
     const avatarUrl = form.avatar_url ?? "";
     const result = await updateProfile(
@@ -189,11 +181,9 @@ export function registerAccountProfileRoutes(router: Hono, deps: HttpDeps): void
 
   router.post(EMAIL_PATH, async (c) => {
     const now = new Date();
-    const account = await accountSession(c, deps, PROFILE_PATH, now);
+    const account = await accountFormPost(c, deps, PROFILE_PATH, now);
     if (!account.ok) return account.response;
-    const { session, csrfToken } = account;
-    const form = await readAccountForm(c);
-    if (!accountCsrfOk(c, deps, session, form.csrf_token)) return accountFormExpired(c);
+    const { session, csrfToken, form } = account;
     const newEmail = (form.email ?? "").trim().slice(0, 320);
     const limited =
       (await limitProblem(emailLimiter, `user:${session.user.id}`, now)) ??

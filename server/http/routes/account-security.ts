@@ -7,14 +7,7 @@ import { regenerateRecoveryCodes } from "../../services/mfa/regenerate-recovery-
 import { removeTotp } from "../../services/mfa/remove-totp.ts";
 import { totpStatus } from "../../services/mfa/totp-status.ts";
 import type { ResolvedSession } from "../../services/sessions/resolve-session.ts";
-import {
-  accountCsrfOk,
-  accountFormExpired,
-  accountSession,
-  limitProblem,
-  passwordCheckLimiter,
-  readAccountForm,
-} from "../account-session.ts";
+import { accountFormPost, accountSession, limitProblem, passwordCheckLimiter } from "../account-session.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { type AccountSection, renderAccountPage } from "../pages/account-page.ts";
@@ -152,10 +145,8 @@ export function registerAccountSecurityRoutes(router: Hono, deps: HttpDeps): voi
 
   router.post(ENROL_PATH, async (c) => {
     const now = new Date();
-    const account = await accountSession(c, deps, SECURITY_PATH, now);
+    const account = await accountFormPost(c, deps, SECURITY_PATH, now);
     if (!account.ok) return account.response;
-    const form = await readAccountForm(c);
-    if (!accountCsrfOk(c, deps, account.session, form.csrf_token)) return accountFormExpired(c);
     const result = await enrolTotp(deps.orm.em, deps.keyring, account.session.user.id, now);
     const view: View = result.ok ? {} : { notice: "Your authenticator app is already set up." };
     return page(c, result.ok ? 200 : 409, account.session, account.csrfToken, view);
@@ -163,11 +154,9 @@ export function registerAccountSecurityRoutes(router: Hono, deps: HttpDeps): voi
 
   router.post(CONFIRM_PATH, async (c) => {
     const now = new Date();
-    const account = await accountSession(c, deps, SECURITY_PATH, now);
+    const account = await accountFormPost(c, deps, SECURITY_PATH, now, 64);
     if (!account.ok) return account.response;
-    const { session, csrfToken } = account;
-    const form = await readAccountForm(c, 64);
-    if (!accountCsrfOk(c, deps, session, form.csrf_token)) return accountFormExpired(c);
+    const { session, csrfToken, form } = account;
     const limited = await limitProblem(confirmLimiter, `user:${session.user.id}`, now);
     if (limited) {
       const error = { field: "code", message: limited.message };
@@ -218,11 +207,9 @@ export function registerAccountSecurityRoutes(router: Hono, deps: HttpDeps): voi
 
   router.post(REMOVE_PATH, async (c) => {
     const now = new Date();
-    const account = await accountSession(c, deps, SECURITY_PATH, now);
+    const account = await accountFormPost(c, deps, SECURITY_PATH, now, MAX_PASSWORD_LENGTH + 1);
     if (!account.ok) return account.response;
-    const { session, csrfToken } = account;
-    const form = await readAccountForm(c, MAX_PASSWORD_LENGTH + 1);
-    if (!accountCsrfOk(c, deps, session, form.csrf_token)) return accountFormExpired(c);
+    const { session, csrfToken, form } = account;
     const limited = await limitProblem(removeLimiter, `user:${session.user.id}`, now);
     if (limited) {
       const error = { field: "current_password", message: limited.message };

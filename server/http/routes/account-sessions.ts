@@ -1,14 +1,8 @@
-import type { Context, Hono } from "hono";
+import type { Hono } from "hono";
 import { endOtherSessions } from "../../services/sessions/end-other-sessions.ts";
 import { endUserSession } from "../../services/sessions/end-user-session.ts";
 import { listSessions } from "../../services/sessions/list-sessions.ts";
-import {
-  type AccountSession,
-  accountCsrfOk,
-  accountFormExpired,
-  accountSession,
-  readAccountForm,
-} from "../account-session.ts";
+import { accountFormPost, accountSession } from "../account-session.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderAccountSessionsPage } from "../pages/account-sessions-page.ts";
@@ -32,16 +26,6 @@ const NOTICES: Record<string, string> = {
 export function registerAccountSessionsRoutes(router: Hono, deps: HttpDeps): void {
   const https = deps.config.secureCookies;
 
-  /** The signed-in session of a POST whose CSRF token matches, or the response to send instead. */
-  async function postedSession(c: Context, now: Date): Promise<AccountSession> {
-    const account = await accountSession(c, deps, SESSIONS_PATH, now);
-    if (!account.ok) return account;
-    const form = await readAccountForm(c);
-    if (!accountCsrfOk(c, deps, account.session, form.csrf_token))
-      return { ok: false, response: accountFormExpired(c) };
-    return account;
-  }
-
   router.get(SESSIONS_PATH, async (c) => {
     const now = new Date();
     const account = await accountSession(c, deps, SESSIONS_PATH, now);
@@ -61,7 +45,7 @@ export function registerAccountSessionsRoutes(router: Hono, deps: HttpDeps): voi
 
   router.post(`${SESSIONS_PATH}/end-others`, async (c) => {
     const now = new Date();
-    const account = await postedSession(c, now);
+    const account = await accountFormPost(c, deps, SESSIONS_PATH, now);
     if (!account.ok) return account.response;
     const { session } = account;
     await endOtherSessions(deps.orm.em, { userId: session.user.id, keepSessionId: session.sessionId }, now);
@@ -70,7 +54,7 @@ export function registerAccountSessionsRoutes(router: Hono, deps: HttpDeps): voi
 
   router.post(`${SESSIONS_PATH}/end-all`, async (c) => {
     const now = new Date();
-    const account = await postedSession(c, now);
+    const account = await accountFormPost(c, deps, SESSIONS_PATH, now);
     if (!account.ok) return account.response;
     await endOtherSessions(deps.orm.em, { userId: account.session.user.id, keepSessionId: null }, now);
     clearSessionCookie(c, https);
@@ -86,7 +70,7 @@ export function registerAccountSessionsRoutes(router: Hono, deps: HttpDeps): voi
 
   router.post(`${SESSIONS_PATH}/:sessionId/end`, async (c) => {
     const now = new Date();
-    const account = await postedSession(c, now);
+    const account = await accountFormPost(c, deps, SESSIONS_PATH, now);
     if (!account.ok) return account.response;
     const { session } = account;
     const sessionId = c.req.param("sessionId");

@@ -1,7 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { ClientSecret } from "../../db/entities/index.ts";
+import { recordAppOwnedEvent } from "../app-owned-event.ts";
 import { mintClientSecret } from "../applications/mint-client-secret.ts";
-import { type ActorType, recordEvent } from "../record-event.ts";
+import type { ActorType } from "../record-event.ts";
 import { checkExpiresAt, checkSecretName, lockConfidentialApplication } from "./client-secret-rules.ts";
 
 export type CreateClientSecretInput = {
@@ -37,22 +38,15 @@ export async function createClientSecret(
       { application: app, name, expiresAt, createdById: input.createdById ?? null },
       now,
     );
-    recordEvent(
+    recordAppOwnedEvent(
       tx,
+      "client_secret.created",
+      { kind: "client_secret", id: secret.id, applicationId: app.id },
+      input,
       {
-        type: "client_secret.created",
-        organizationId: input.organizationId,
-        applicationId: app.id,
-        subjectType: "client_secret",
-        subjectId: secret.id,
-        actor: input.actor,
-        payload: {
-          applicationId: app.id,
-          clientSecretId: secret.id,
-          name,
-          last4: secret.last4,
-          expiresAt: expiresAt?.toISOString() ?? null,
-        },
+        name,
+        last4: secret.last4,
+        expiresAt: expiresAt?.toISOString() ?? null,
       },
       now,
     );

@@ -1,7 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { ClientSecret } from "../../db/entities/index.ts";
+import { recordAppOwnedEvent } from "../app-owned-event.ts";
 import { NotFoundError } from "../errors.ts";
-import { type ActorType, recordEvent } from "../record-event.ts";
+import type { ActorType } from "../record-event.ts";
 import { checkOverlapSeconds } from "./client-secret-rules.ts";
 
 export type RevokeClientSecretInput = {
@@ -34,22 +35,15 @@ export async function revokeClientSecret(
     if (overlapSeconds === 0) secret.revokedAt = now;
     else if (secret.expiresAt && secret.expiresAt <= cutoff) return secret;
     else secret.expiresAt = cutoff;
-    recordEvent(
+    recordAppOwnedEvent(
       tx,
+      "client_secret.revoked",
+      { kind: "client_secret", id: secret.id, applicationId: secret.application.id },
+      input,
       {
-        type: "client_secret.revoked",
-        organizationId: input.organizationId,
-        applicationId: secret.application.id,
-        subjectType: "client_secret",
-        subjectId: secret.id,
-        actor: input.actor,
-        payload: {
-          applicationId: secret.application.id,
-          clientSecretId: secret.id,
-          name: secret.name,
-          last4: secret.last4,
-          stopsWorkingAt: cutoff.toISOString(),
-        },
+        name: secret.name,
+        last4: secret.last4,
+        stopsWorkingAt: cutoff.toISOString(),
       },
       now,
     );

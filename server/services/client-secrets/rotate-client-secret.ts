@@ -1,8 +1,9 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { ClientSecret } from "../../db/entities/index.ts";
+import { recordAppOwnedEvent } from "../app-owned-event.ts";
 import { mintClientSecret } from "../applications/mint-client-secret.ts";
 import { NotFoundError } from "../errors.ts";
-import { type ActorType, recordEvent } from "../record-event.ts";
+import type { ActorType } from "../record-event.ts";
 import { checkOverlapSeconds, checkSecretName, lockConfidentialApplication } from "./client-secret-rules.ts";
 
 /** How long old secrets keep working after a rotation unless the caller says otherwise: one day. */
@@ -66,28 +67,21 @@ export async function rotateClientSecret(
       { application: app, name, expiresAt: null, createdById: input.createdById ?? null },
       now,
     );
-    recordEvent(
+    recordAppOwnedEvent(
       tx,
+      "client_secret.rotated",
+      { kind: "client_secret", id: secret.id, applicationId: app.id },
+      input,
       {
-        type: "client_secret.rotated",
-        organizationId: input.organizationId,
-        applicationId: app.id,
-        subjectType: "client_secret",
-        subjectId: secret.id,
-        actor: input.actor,
-        payload: {
-          applicationId: app.id,
-          clientSecretId: secret.id,
-          name,
-          last4: secret.last4,
-          overlapSeconds,
-          previousSecrets: active.map((old) => ({
-            clientSecretId: old.id,
-            name: old.name,
-            last4: old.last4,
-            expiresAt: old.expiresAt?.toISOString() ?? null,
-          })),
-        },
+        name,
+        last4: secret.last4,
+        overlapSeconds,
+        previousSecrets: active.map((old) => ({
+          clientSecretId: old.id,
+          name: old.name,
+          last4: old.last4,
+          expiresAt: old.expiresAt?.toISOString() ?? null,
+        })),
       },
       now,
     );

@@ -4,8 +4,9 @@ import { seal } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { identityProviderSecretAad } from "../../crypto/secret-aad.ts";
 import { IdentityProvider } from "../../db/entities/index.ts";
+import { recordAppOwnedEvent } from "../app-owned-event.ts";
 import { ConflictError } from "../errors.ts";
-import { type ActorType, recordEvent } from "../record-event.ts";
+import type { ActorType } from "../record-event.ts";
 import { checkAppleSigning, checkSecretForSigning, secretLast4 } from "./apple-signing-rules.ts";
 import {
   checkClientId,
@@ -92,25 +93,18 @@ export async function createIdentityProvider(
       createdAt: now,
       updatedAt: now,
     });
-    recordEvent(
+    recordAppOwnedEvent(
       tx,
+      "identity_provider.created",
+      { kind: "identity_provider", id: id, applicationId: app.id },
+      input,
       {
-        type: "identity_provider.created",
-        organizationId: input.organizationId,
-        applicationId: app.id,
-        subjectType: "identity_provider",
-        subjectId: id,
-        actor: input.actor,
-        payload: {
-          applicationId: app.id,
-          identityProviderId: id,
-          kind,
-          displayName,
-          clientId,
-          clientSecretLast4: provider.clientSecretLast4,
-          appleKeyId: provider.appleKeyId ?? null,
-          enabled: provider.enabled,
-        },
+        kind,
+        displayName,
+        clientId,
+        clientSecretLast4: provider.clientSecretLast4,
+        appleKeyId: provider.appleKeyId ?? null,
+        enabled: provider.enabled,
       },
       now,
     );

@@ -1,7 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { IdentityProvider } from "../../db/entities/index.ts";
+import { recordAppOwnedEvent } from "../app-owned-event.ts";
 import { NotFoundError } from "../errors.ts";
-import { type ActorType, recordEvent } from "../record-event.ts";
+import type { ActorType } from "../record-event.ts";
 
 /**
  * Removes a provider from its app's login page. Accounts people linked through it stay (their link loses its
@@ -22,21 +23,14 @@ export async function deleteIdentityProvider(
       application: { organization: input.organizationId },
     });
     if (!provider) throw new NotFoundError("IdentityProvider");
-    recordEvent(
+    recordAppOwnedEvent(
       tx,
+      "identity_provider.deleted",
+      { kind: "identity_provider", id: provider.id, applicationId: provider.application.id },
+      input,
       {
-        type: "identity_provider.deleted",
-        organizationId: input.organizationId,
-        applicationId: provider.application.id,
-        subjectType: "identity_provider",
-        subjectId: provider.id,
-        actor: input.actor,
-        payload: {
-          applicationId: provider.application.id,
-          identityProviderId: provider.id,
-          kind: provider.kind,
-          displayName: provider.displayName ?? null,
-        },
+        kind: provider.kind,
+        displayName: provider.displayName ?? null,
       },
       now,
     );

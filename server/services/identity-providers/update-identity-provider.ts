@@ -4,8 +4,9 @@ import { seal } from "../../crypto/envelope.ts";
 import type { MasterKeyring } from "../../crypto/master-key.ts";
 import { identityProviderSecretAad } from "../../crypto/secret-aad.ts";
 import { IdentityProvider } from "../../db/entities/index.ts";
+import { recordAppOwnedEvent } from "../app-owned-event.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
-import { type ActorType, recordEvent } from "../record-event.ts";
+import type { ActorType } from "../record-event.ts";
 import { type AppleSigning, checkAppleSigning, checkSecretForSigning, secretLast4 } from "./apple-signing-rules.ts";
 import {
   checkClientId,
@@ -90,23 +91,16 @@ export async function updateIdentityProvider(
     }
     if (changed.length === 0) return provider;
     tx.assign(provider, { ...next, updatedAt: now } as Partial<IdentityProvider>);
-    recordEvent(
+    recordAppOwnedEvent(
       tx,
+      "identity_provider.updated",
+      { kind: "identity_provider", id: provider.id, applicationId: provider.application.id },
+      input,
       {
-        type: "identity_provider.updated",
-        organizationId: input.organizationId,
-        applicationId: provider.application.id,
-        subjectType: "identity_provider",
-        subjectId: provider.id,
-        actor: input.actor,
-        payload: {
-          applicationId: provider.application.id,
-          identityProviderId: provider.id,
-          kind: provider.kind,
-          displayName: provider.displayName ?? null,
-          clientSecretLast4: provider.clientSecretLast4,
-          changed,
-        },
+        kind: provider.kind,
+        displayName: provider.displayName ?? null,
+        clientSecretLast4: provider.clientSecretLast4,
+        changed,
       },
       now,
     );

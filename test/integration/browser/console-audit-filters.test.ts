@@ -39,7 +39,10 @@ describe("the audit log's filters", () => {
       const byColumn = () => page.locator("tbody tr td:nth-child(3)").allTextContents();
 
       // Who acted: the member by name and email, from the workspace's members.
-      await page.locator("input").and(page.getByLabel("By", { exact: true })).click();
+      await page
+        .locator("input")
+        .and(page.getByLabel("By", { exact: true }))
+        .click();
       await page.getByRole("option", { name: new RegExp(harness.user.email) }).click();
       await page.getByLabel("Type").fill("api_key.created");
       await page.keyboard.press("Escape");

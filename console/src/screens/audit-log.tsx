@@ -30,8 +30,9 @@ const EVENTS = graphql(`
   }
 `);
 
-const APPS = graphql(`
-  query ConsoleAuditApps {
+const CHOICES = graphql(`
+  query ConsoleAuditChoices {
+    webhookEventTypes
     applications(first: 100) {
       edges {
         node {
@@ -40,24 +41,41 @@ const APPS = graphql(`
         }
       }
     }
+    organization {
+      memberships(first: 100) {
+        edges {
+          node {
+            userId
+            email
+            displayName
+          }
+        }
+      }
+    }
   }
 `);
 
-type Filter = { type: string; applicationId: string | null; since: string };
+type Filter = { type: string; applicationId: string | null; actorId: string | null; since: string; until: string };
 
-/** The organization's audit log, newest first: every Event, filtered by type, app and time. */
+const NO_FILTER: Filter = { type: "", applicationId: null, actorId: null, since: "", until: "" };
+
+const instant = (local: string) => (local ? new Date(local).toISOString() : null);
+
+/** The organization's audit log, newest first: every Event, filtered by type, app, who acted and time. */
 export function AuditLogScreen() {
-  const [draft, setDraft] = useState<Filter>({ type: "", applicationId: null, since: "" });
+  const [draft, setDraft] = useState<Filter>(NO_FILTER);
   const [filter, setFilter] = useState<Filter>(draft);
   const [after, setAfter] = useState<string[]>([]);
-  const apps = useQuery(APPS);
+  const choices = useQuery(CHOICES);
   const events = useQuery(EVENTS, {
     first: PAGE,
     after: after.at(-1) ?? null,
     filter: {
       type: filter.type.trim() || null,
       applicationId: filter.applicationId,
-      since: filter.since ? new Date(filter.since).toISOString() : null,
+      actorId: filter.actorId,
+      since: instant(filter.since),
+      until: instant(filter.until),
     },
   });
   const apply = (event: React.FormEvent) => {
@@ -65,19 +83,30 @@ export function AuditLogScreen() {
     setAfter([]);
     setFilter(draft);
   };
-  const appNames = new Map(
-    apps.status === "done" ? apps.data.applications.edges.map(({ node }) => [node.id, node.name]) : [],
+  const known = choices.status === "done" ? choices.data : null;
+  const appNames = new Map(known?.applications.edges.map(({ node }) => [node.id, node.name]) ?? []);
+  const members = new Map(
+    known?.organization?.memberships.edges.map(({ node }) => [node.userId, `${node.displayName} (${node.email})`]) ??
+      [],
   );
   return (
     <Stack>
       <Title order={2}>Audit log</Title>
       <Group component="form" onSubmit={apply} align="flex-end" wrap="wrap" aria-label="Filter the audit log">
+        {/* The browser's own suggestions (a datalist): every event type, and any other text still allowed. */}
         <TextInput
           label="Type"
           placeholder="e.g. grant.revoked"
+          list="audit-event-types"
+          autoComplete="off"
           value={draft.type}
           onChange={(event) => setDraft({ ...draft, type: event.currentTarget.value })}
         />
+        <datalist id="audit-event-types">
+          {known?.webhookEventTypes.map((type) => (
+            <option key={type} value={type} />
+          ))}
+        </datalist>
         <Select
           label="App"
           placeholder="Every app"
@@ -86,13 +115,38 @@ export function AuditLogScreen() {
           value={draft.applicationId}
           onChange={(value) => setDraft({ ...draft, applicationId: value })}
         />
+        <Select
+          label="By"
+          placeholder="Anyone"
+          clearable
+          searchable
+          data={[...members].map(([value, label]) => ({ value, label }))}
+          value={draft.actorId}
+          onChange={(value) => setDraft({ ...draft, actorId: value })}
+        />
         <TextInput
           label="Since"
           type="datetime-local"
           value={draft.since}
           onChange={(event) => setDraft({ ...draft, since: event.currentTarget.value })}
         />
+        <TextInput
+          label="Until"
+          type="datetime-local"
+          value={draft.until}
+          onChange={(event) => setDraft({ ...draft, until: event.currentTarget.value })}
+        />
         <Button type="submit">Filter</Button>
+        <Button
+          variant="default"
+          onClick={() => {
+            setDraft(NO_FILTER);
+            setAfter([]);
+            setFilter(NO_FILTER);
+          }}
+        >
+          Clear
+        </Button>
       </Group>
       {events.status === "loading" && <LoadingState label="Loading events" />}
       {events.status === "error" && <ErrorState message={events.message} onRetry={events.reload} />}
@@ -132,8 +186,8 @@ export function AuditLogScreen() {
                       </Text>
                     </Table.Td>
                     <Table.Td>
-                      {event.actorType.toLowerCase().replace("_", " ")}
-                      {event.actorId ? ` ${event.actorId.slice(0, 8)}` : ""}
+                      {(event.actorId && members.get(event.actorId)) ??
+                        `${event.actorType.toLowerCase().replace("_", " ")}${event.actorId ? ` ${event.actorId.slice(0, 8)}` : ""}`}
                     </Table.Td>
                     <Table.Td>{event.subjectType}</Table.Td>
                     <Table.Td>

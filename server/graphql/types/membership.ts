@@ -42,6 +42,10 @@ export const MembershipNode = builder.loadableNode(Membership, {
       description: "The member's email address.",
       resolve: async (membership) => (await membership.user.loadOrFail()).email,
     }),
+    userId: t.string({
+      description: "The member's user row id: what events name as their `actorId` when they act.",
+      resolve: (membership) => membership.user.id,
+    }),
     displayName: t.string({
       description: "The member's name.",
       resolve: async (membership) => (await membership.user.loadOrFail()).displayName,

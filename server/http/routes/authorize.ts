@@ -1,5 +1,6 @@
 import type { Context, Hono } from "hono";
 import { signPayload } from "../../crypto/signed-payload.ts";
+import { decideAuthentication } from "../../oauth/authentication-requirements.ts";
 import { type AuthorizeRequest, validateAuthorizeRequest } from "../../oauth/authorize-request.ts";
 import { eligibleWorkspaces } from "../../oauth/consent.ts";
 import {
@@ -22,14 +23,17 @@ import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderConsentPage } from "../pages/consent-page.ts";
 import { formActionSource } from "../pages/html.ts";
+import { markReauthentication, readReauthentication } from "../reauthentication-marker.ts";
 import { AUTHORIZE_PATHS } from "../return-to.ts";
 import { readSessionToken } from "../session-cookie.ts";
+import { sendStepUp } from "../step-up.ts";
 import { sendVerifyEmailGate } from "../verify-email-gate.ts";
 
-/** prompt=login is satisfied by a sign-in this recent (the round trip through the login page). */
-const FRESH_LOGIN_MS = 2 * 60_000;
-
-/** The authorization endpoint (RFC 6749 §3.1, §4.1.1): validate, sign in, consent (or reuse consent), then redirect. */
+/**
+ * The authorization endpoint (RFC 6749 §3.1, §4.1.1): validate, sign in (again, for `prompt=login` or an elapsed
+ * `max_age`; the second factor, for `acr_values` asking for multi-factor: decideAuthentication), consent (or reuse
+ * consent), then redirect.
+ */
 export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {
   const requestKey = consentRequestKey(deps);
 
@@ -45,21 +49,32 @@ export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {
     const request = validation.request;
 
     const token = readSessionToken(c, deps.config.secureCookies);
-    const session = token ? await resolveSession(em, token, now, deps.config.sessionPolicy) : null;
-    const stale = request.prompt === "login" && session && now.getTime() - session.authTime.getTime() > FRESH_LOGIN_MS;
-    if (!session || stale) {
+    const found = token ? await resolveSession(em, token, now, deps.config.sessionPolicy) : null;
+    const decision = decideAuthentication({
+      request: { prompt: request.prompt, maxAge: request.maxAge, acrValues: request.acrValues ?? [] },
+      session: found,
+      freshSince: readReauthentication(deps.keyring, url.searchParams, request.clientId, now),
+      now,
+    });
+    if (decision.kind !== "ok" || !found) {
+      const again = decision.kind === "login" && decision.reason !== "no_session";
       if (request.prompt === "none" && request.redirectUri) {
-        return redirectError(
-          c,
-          deps,
-          request.redirectUri,
-          new LoginRequiredError("the user is not signed in"),
-          request.state,
-        );
+        // OIDC Core §3.1.2.6: no interaction may happen, so the reason goes back to the client.
+        const error =
+          decision.kind === "second_factor"
+            ? new InteractionRequiredError("the request asks for multi-factor authentication")
+            : new LoginRequiredError(again ? "the user must sign in again" : "the user is not signed in");
+        return redirectError(c, deps, request.redirectUri, error, request.state);
       }
-      const returnTo = `${url.pathname}${url.search}`;
-      return c.redirect(`/login?return_to=${encodeURIComponent(returnTo)}${stale ? "&reauthenticate=1" : ""}`, 302);
+      if (decision.kind === "second_factor" && found) {
+        return sendStepUp(c, deps, found, `${url.pathname}${url.search}`, now);
+      }
+      const returnTo = again
+        ? markReauthentication(deps.keyring, url, request.clientId, now)
+        : `${url.pathname}${url.search}`;
+      return c.redirect(`/login?return_to=${encodeURIComponent(returnTo)}${again ? "&reauthenticate=1" : ""}`, 302);
     }
+    const session = found;
 
     // requireVerifiedEmail: no code at all (not even for a remembered grant) until the address is verified.
     if (await mustVerifyEmailFor(em, loaded.record.organizationId, session.user)) {

@@ -69,7 +69,9 @@ export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {
       if (decision.kind === "second_factor" && found) {
         return sendStepUp(c, deps, found, `${url.pathname}${url.search}`, now);
       }
-      const returnTo = again
+      // Marked even without a session: the sign-in that follows is the fresh one prompt=login / max_age ask for.
+      const fresh = request.prompt === "login" || request.maxAge !== undefined;
+      const returnTo = fresh
         ? markReauthentication(deps.keyring, url, request.clientId, now)
         : `${url.pathname}${url.search}`;
       return c.redirect(`/login?return_to=${encodeURIComponent(returnTo)}${again ? "&reauthenticate=1" : ""}`, 302);

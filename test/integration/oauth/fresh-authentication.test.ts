@@ -117,6 +117,18 @@ describe("prompt=login, max_age and acr_values (OIDC Core §3.1.2.1)", () => {
     expect(await server.orm.em.fork().count(Session, { user: user.id })).toBe(1);
   });
 
+  it("prompt=login and max_age=0 from a browser without a session: one sign-in, no loop", async () => {
+    const { user, organizationId } = await createUser(server.orm);
+    const app = await createApp(server.orm, organizationId);
+    const cases: Record<string, string>[] = [{ prompt: "login" }, { max_age: "0" }];
+    for (const extra of cases) {
+      const agent = new UserAgent(server.url);
+      const made = await request(app, extra);
+      const claims = await signInAndAuthorize(agent, user, app, made);
+      expect(claims.sub).toBe(user.id);
+    }
+  });
+
   it("max_age re-authenticates only once auth_time is older, max_age=0 always; prompt=none answers login_required", async () => {
     const { user, organizationId } = await createUser(server.orm);
     const app = await createApp(server.orm, organizationId);

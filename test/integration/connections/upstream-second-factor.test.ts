@@ -69,9 +69,16 @@ afterAll(async () => {
 });
 
 /** authorize → login page → "Continue with Acme SSO" → the upstream (auto sign-in) → Latch's callback answer. */
-async function signInUpstream(agent: UserAgent, email: string): Promise<{ made: CodeFlowRequest; response: Response }> {
+async function signInUpstream(
+  agent: UserAgent,
+  email: string,
+  extra: Record<string, string> = {},
+): Promise<{ made: CodeFlowRequest; response: Response }> {
   upstream.currentAccount = upstreamAccount(email);
-  const made = await codeFlowRequest(as, { clientId: app.clientId, redirectUri: REDIRECT, scope: "openid" });
+  const plain = await codeFlowRequest(as, { clientId: app.clientId, redirectUri: REDIRECT, scope: "openid" });
+  const url = new URL(plain.url);
+  for (const [name, value] of Object.entries(extra)) url.searchParams.set(name, value);
+  const made = { ...plain, url: url.toString() };
   const login = await agent.get(location(await agent.get(made.url)));
   const href = (await login.text()).match(/href="(\/login\/providers\/[^"]+)">Continue with Acme SSO/)![1]!;
   let next = location(await agent.get(href.replace(/&amp;/g, "&")));
@@ -88,13 +95,16 @@ async function signInUpstream(agent: UserAgent, email: string): Promise<{ made: 
 /** From a response continuing the authorization request: consent, then the ID token's claims. */
 async function idTokenAfter(agent: UserAgent, made: CodeFlowRequest, response: Response) {
   expect(response.status).toBe(303);
-  const consent = await (await agent.get(location(response))).text();
-  const decided = await agent.post("/oauth2/authorize/decision", {
-    request_id: hiddenField(consent, "request_id"),
-    csrf_token: hiddenField(consent, "csrf_token"),
-    decision: "allow",
-  });
-  const tokens = await redeemCallback(as, app, new URL(location(decided)), made, REDIRECT, { idToken: true });
+  let answer = await agent.get(location(response));
+  if (answer.status === 200) {
+    const consent = await answer.text();
+    answer = await agent.post("/oauth2/authorize/decision", {
+      request_id: hiddenField(consent, "request_id"),
+      csrf_token: hiddenField(consent, "csrf_token"),
+      decision: "allow",
+    });
+  }
+  const tokens = await redeemCallback(as, app, new URL(location(answer)), made, REDIRECT, { idToken: true });
   return oauth.getValidatedIdTokenClaims(tokens)!;
 }
 
@@ -159,5 +169,18 @@ describe("sign-in through an identity provider and the second factor", () => {
     );
     expect(claims.amr).toEqual(["fed", "otp", "mfa"]);
     expect(await server.orm.em.fork().count(Event, { type: "user.mfa_enrolled", subjectId: owner.id })).toBe(1);
+  });
+
+  it("prompt=login through an identity provider asks the provider for prompt=login too, and auth_time is fresh", async () => {
+    const agent = new UserAgent(server.url);
+    const signedIn = await signInUpstream(agent, NEW_PERSON);
+    const first = await idTokenAfter(agent, signedIn.made, signedIn.response);
+    expect(upstream.authorizeRequests.at(-1)?.get("prompt")).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const { made, response } = await signInUpstream(agent, NEW_PERSON, { prompt: "login" });
+    expect(upstream.authorizeRequests.at(-1)?.get("prompt")).toBe("login");
+    const claims = await idTokenAfter(agent, made, response);
+    expect(claims.auth_time).toBeGreaterThan(first.auth_time as number);
+    expect(claims.amr).toEqual(["fed"]);
   });
 });

@@ -1,14 +1,16 @@
 import type { Context } from "hono";
 import { completeUpstreamLogin } from "../services/users/complete-upstream-login.ts";
 import { clientIp } from "./client-ip.ts";
+import { ensureAnonymousCsrfId } from "./csrf.ts";
 import type { HttpDeps } from "./deps.ts";
+import { sendSecondFactorStep } from "./second-factor-step.ts";
 import { readSessionToken, setSessionCookie } from "./session-cookie.ts";
 import type { UpstreamCallback } from "./upstream-callback.ts";
 import { upstreamLoginFailurePage, upstreamLoginRefusalPage } from "./upstream-login-pages.ts";
 
 /**
  * The answer to a sign-in flow's callback: the session cookie and a 303 back to the authorization request (its consent
- * page), or the readable page of what went wrong.
+ * page), the second sign-in step for an account with a second factor, or the readable page of what went wrong.
  */
 export async function answerUpstreamLogin(c: Context, deps: HttpDeps, callback: UpstreamCallback): Promise<Response> {
   const https = deps.config.secureCookies;
@@ -32,6 +34,24 @@ export async function answerUpstreamLogin(c: Context, deps: HttpDeps, callback: 
     },
     callback.now,
   );
+  if (result.ok === "second_factor") {
+    // As after a right password (routes/login.ts): the second step, bound to this browser, before any session.
+    const { ref } = result.provider;
+    const state = {
+      userId: result.userId,
+      step: result.step,
+      first: {
+        method: "upstream" as const,
+        kind: ref.kind,
+        identityProviderId: ref.id,
+        organizationId: ref.organizationId,
+        applicationId: ref.applicationId,
+      },
+      anonymousId: ensureAnonymousCsrfId(c, https),
+    };
+    const input = { state, returnTo: result.returnTo, startEnrolment: result.step === "enrol" };
+    return sendSecondFactorStep(c, deps, 200, input, callback.now);
+  }
   if (!result.ok) {
     return result.reason === "upstream"
       ? upstreamLoginFailurePage(c, deps, result.provider, result.error)

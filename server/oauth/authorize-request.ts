@@ -46,6 +46,10 @@ export type AuthorizeRequest = {
   codeChallenge: string | undefined;
   codeChallengeMethod: "S256" | undefined;
   prompt: "none" | "consent" | "login" | undefined;
+  /** `max_age` (OIDC Core §3.1.2.1): the most seconds since the user last authenticated actively. */
+  maxAge?: number | undefined;
+  /** `acr_values` (OIDC Core §3.1.2.1), in order of preference; empty when absent. */
+  acrValues?: readonly string[];
   bot: BotInstall | undefined;
 };
 
@@ -64,6 +68,8 @@ const PARAMS = [
   "state",
   "nonce",
   "prompt",
+  "max_age",
+  "acr_values",
   "code_challenge",
   "code_challenge_method",
   "permissions",
@@ -75,6 +81,10 @@ const PROMPTS = ["none", "consent", "login"] as const;
 // A decimal bitfield below 2^53 fits in 16 digits and survives JSON and JavaScript numbers exactly.
 const PERMISSIONS = /^\d{1,16}$/;
 const GUILD_ID = /^[A-Za-z0-9_-]{1,64}$/;
+// Up to ~31 years in seconds: enough for any policy, and an exact integer.
+const MAX_AGE = /^\d{1,9}$/;
+const MAX_ACR_VALUES = 10;
+const ACR_VALUE = /^[\x21-\x7e]{1,200}$/;
 
 const repeatedError = (name: string) => new InvalidRequestError(`"${name}" parameter must not be repeated`);
 
@@ -183,6 +193,8 @@ function readRequest(
     codeChallenge: pkce?.codeChallenge,
     codeChallengeMethod: pkce?.codeChallengeMethod,
     prompt: parsePrompt(get("prompt")),
+    maxAge: parseMaxAge(get("max_age")),
+    acrValues: parseAcrValues(get("acr_values")),
     bot: scopes.includes("bot") ? parseBotInstall(get("permissions"), get("guild_id")) : undefined,
   };
 }
@@ -205,6 +217,26 @@ function parsePrompt(value: string | undefined): AuthorizeRequest["prompt"] {
   // OIDC allows lists ("login consent"), but "none" with anything is an error and Latch needs no other combination.
   if (value.includes(" ")) throw new InvalidRequestError("prompt must be a single value: none, consent or login");
   throw new InvalidRequestError("prompt must be none, consent or login");
+}
+
+/** OIDC Core §3.1.2.1 `max_age`: a non-negative integer number of seconds. */
+function parseMaxAge(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!MAX_AGE.test(value)) throw new InvalidRequestError("max_age must be a non-negative integer number of seconds");
+  return Number(value);
+}
+
+/** OIDC Core §3.1.2.1 `acr_values`: space-separated values, kept in their order of preference. */
+function parseAcrValues(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const values = value.split(" ").filter((part) => part !== "");
+  if (values.length > MAX_ACR_VALUES) {
+    throw new InvalidRequestError(`acr_values may list at most ${MAX_ACR_VALUES} values`);
+  }
+  if (!values.every((part) => ACR_VALUE.test(part))) {
+    throw new InvalidRequestError("acr_values must be space-separated printable values of at most 200 characters");
+  }
+  return values;
 }
 
 function parseBotInstall(permissions: string | undefined, guildId: string | undefined): BotInstall {

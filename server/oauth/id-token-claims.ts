@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { toNumericDate, withoutClaims } from "./access-token-claims.ts";
+import { acrFor } from "./authentication-requirements.ts";
 
 // Claims this module owns: user claims may not set them (a "nonce" or "aud" there would defeat the checks).
 const REGISTERED_CLAIMS = [
@@ -12,6 +13,7 @@ const REGISTERED_CLAIMS = [
   "nbf",
   "auth_time",
   "amr",
+  "acr",
   "nonce",
   "at_hash",
   "c_hash",
@@ -26,8 +28,8 @@ export function computeAtHash(accessToken: string): string {
 }
 
 /**
- * The claims of an ID token (OIDC Core §2): iss, sub, aud (the client), iat, exp, auth_time, and nonce and at_hash
- * when given. User claims in `claims` (name, email, ...) may not set any of those.
+ * The claims of an ID token (OIDC Core §2): iss, sub, aud (the client), iat, exp, auth_time, acr (from `amr`, see
+ * {@link acrFor}), and nonce and at_hash when given. User claims in `claims` (name, email, ...) may not set any of those.
  */
 export function buildIdTokenClaims(input: {
   issuer: string;
@@ -58,6 +60,7 @@ export function buildIdTokenClaims(input: {
   // §3.1.2.1: the nonce is echoed unmodified so the client can bind the ID token to its session.
   if (input.nonce !== undefined) claims.nonce = input.nonce;
   if (input.amr !== undefined && input.amr.length > 0) claims.amr = [...input.amr];
+  claims.acr = acrFor(input.amr);
   if (input.accessToken !== undefined) claims.at_hash = computeAtHash(input.accessToken);
   return claims;
 }

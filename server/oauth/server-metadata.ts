@@ -1,3 +1,5 @@
+import { ACR_VALUES_SUPPORTED } from "./authentication-requirements.ts";
+
 /** Endpoint paths of the REST face, relative to the issuer. Routes and metadata read the same table. */
 export const ENDPOINT_PATHS = {
   authorization: "/oauth2/authorize",
@@ -57,6 +59,7 @@ export function buildOpenIdConfiguration(input: ServerMetadataInput): Record<str
       "iat",
       "auth_time",
       "amr",
+      "acr",
       "nonce",
       "at_hash",
       "name",
@@ -65,6 +68,8 @@ export function buildOpenIdConfiguration(input: ServerMetadataInput): Record<str
       "email",
       "email_verified",
     ],
+    // OIDC Discovery §3: the acr values `acr_values` may ask for (authentication-requirements.ts).
+    acr_values_supported: [...ACR_VALUES_SUPPORTED],
     claims_parameter_supported: false,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,

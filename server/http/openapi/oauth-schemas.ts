@@ -107,6 +107,8 @@ export const AuthorizeQuerySchema = z
     code_challenge_method: z.literal("S256").optional(),
     nonce: z.string().optional(),
     prompt: z.string().optional(),
+    max_age: z.string().optional(),
+    acr_values: z.string().optional(),
   })
   .meta({ id: "AuthorizeQuery" });
 

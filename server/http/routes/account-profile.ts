@@ -8,7 +8,13 @@ import { requestEmailChange } from "../../services/users/request-email-change.ts
 import { readSignInAlerts, setSignInAlerts } from "../../services/users/sign-in-alerts.ts";
 import { updateProfile } from "../../services/users/update-profile.ts";
 import { PROFILE_PATH } from "../account-paths.ts";
-import { accountFormPost, accountSession, limitProblem, passwordCheckLimiter } from "../account-session.ts";
+import {
+  accountFormExpired,
+  accountFormPost,
+  accountSession,
+  limitProblem,
+  passwordCheckLimiter,
+} from "../account-session.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { type AccountForm, renderAccountPage } from "../pages/account-page.ts";
@@ -170,10 +176,9 @@ export function registerAccountProfileRoutes(router: Hono, deps: HttpDeps): void
 
   router.post(SIGN_IN_ALERTS_PATH, async (c) => {
     const now = new Date();
-    const account = await accountSession(c, deps, PROFILE_PATH, now);
+    const account = await accountFormPost(c, deps, PROFILE_PATH, now);
     if (!account.ok) return account.response;
-    const form = await readAccountForm(c);
-    if (!accountCsrfOk(c, deps, account.session, form.csrf_token)) return accountFormExpired(c);
+    const { form } = account;
     if (form.alerts !== "on" && form.alerts !== "off") return accountFormExpired(c);
     await setSignInAlerts(deps.orm.em.fork(), account.session.user.id, form.alerts === "on", now);
     return c.redirect(`${PROFILE_PATH}?saved=1`, 303);

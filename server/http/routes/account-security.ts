@@ -179,11 +179,9 @@ export function registerAccountSecurityRoutes(router: Hono, deps: HttpDeps): voi
 
   router.post(RECOVERY_CODES_PATH, async (c) => {
     const now = new Date();
-    const account = await accountSession(c, deps, SECURITY_PATH, now);
+    const account = await accountFormPost(c, deps, SECURITY_PATH, now, MAX_PASSWORD_LENGTH + 1);
     if (!account.ok) return account.response;
-    const { session, csrfToken } = account;
-    const form = await readAccountForm(c, MAX_PASSWORD_LENGTH + 1);
-    if (!accountCsrfOk(c, deps, session, form.csrf_token)) return accountFormExpired(c);
+    const { session, csrfToken, form } = account;
     const limited = await limitProblem(recoveryLimiter, `user:${session.user.id}`, now);
     if (limited) {
       const error = { field: "current_password", message: limited.message };

@@ -1,15 +1,16 @@
 import type { Context, Hono } from "hono";
 import { signPayload } from "../../crypto/signed-payload.ts";
+import { decideAuthentication } from "../../oauth/authentication-requirements.ts";
 import { type AuthorizeRequest, validateAuthorizeRequest } from "../../oauth/authorize-request.ts";
 import {
   consentStep,
   type ErrorStep,
   type LoginStep,
   reuseStep,
-  signInStep,
   unverifiedEmailStep,
 } from "../../oauth/authorize-steps.ts";
 import { eligibleWorkspaces } from "../../oauth/consent.ts";
+import { InteractionRequiredError, LoginRequiredError } from "../../oauth/errors.ts";
 import { approveAuthorization } from "../../services/oauth/approve-authorization.ts";
 import { findReusableGrant } from "../../services/oauth/find-reusable-grant.ts";
 import { type LoadedAuthorizeClient, loadAuthorizeClient } from "../../services/oauth/load-authorize-client.ts";
@@ -24,11 +25,17 @@ import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { renderConsentPage } from "../pages/consent-page.ts";
 import { formActionSource } from "../pages/html.ts";
+import { markReauthentication, readReauthentication } from "../reauthentication-marker.ts";
 import { AUTHORIZE_PATHS } from "../return-to.ts";
 import { readSessionToken } from "../session-cookie.ts";
+import { sendStepUp } from "../step-up.ts";
 import { sendVerifyEmailGate } from "../verify-email-gate.ts";
 
-/** The authorization endpoint (RFC 6749 §3.1, §4.1.1): validate, sign in, consent (or reuse consent), then redirect. */
+/**
+ * The authorization endpoint (RFC 6749 §3.1, §4.1.1): validate, sign in (again, for `prompt=login` or an elapsed
+ * `max_age`; the second factor, for `acr_values` asking for multi-factor: decideAuthentication), consent (or reuse
+ * consent), then redirect.
+ */
 export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {
   const requestKey = consentRequestKey(deps);
 
@@ -44,7 +51,6 @@ export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {
     const request = validation.request;
 
     const token = readSessionToken(c, deps.config.secureCookies);
-    const session = token ? await resolveSession(em, token, now, deps.config.sessionPolicy) : null;
     const returnTo = `${url.pathname}${url.search}`;
     /** A step of authorize-steps.ts that leaves the endpoint: to the login page, or an error. */
     const leave = (step: LoginStep | ErrorStep): Response => {
@@ -56,9 +62,33 @@ export function registerAuthorizeRoute(router: Hono, deps: HttpDeps): void {
         ? redirectError(c, deps, request.redirectUri, step.error, request.state)
         : authorizeErrorPage(c, step.error);
     };
+    const found = token ? await resolveSession(em, token, now, deps.config.sessionPolicy) : null;
+    const decision = decideAuthentication({
+      request: { prompt: request.prompt, maxAge: request.maxAge, acrValues: request.acrValues ?? [] },
+      session: found,
+      freshSince: readReauthentication(deps.keyring, url.searchParams, request.clientId, now),
+      now,
+    });
+    if (decision.kind !== "ok" || !found) {
+      const again = decision.kind === "login" && decision.reason !== "no_session";
+      if (request.prompt === "none" && request.redirectUri) {
+        // OIDC Core §3.1.2.6: no interaction may happen, so the reason goes back to the client.
+        const error =
+          decision.kind === "second_factor"
+            ? new InteractionRequiredError("the request asks for multi-factor authentication")
+            : new LoginRequiredError(again ? "the user must sign in again" : "the user is not signed in");
+        return redirectError(c, deps, request.redirectUri, error, request.state);
+      }
+      if (decision.kind === "second_factor" && found) {
+        return sendStepUp(c, deps, found, returnTo, now);
+      }
+      // Marked even without a session: the sign-in that follows is the fresh one prompt=login / max_age ask for.
+      const fresh = request.prompt === "login" || request.maxAge !== undefined;
+      const next = fresh ? markReauthentication(deps.keyring, url, request.clientId, now) : returnTo;
+      return c.redirect(`/login?return_to=${encodeURIComponent(next)}${again ? "&reauthenticate=1" : ""}`, 302);
+    }
+    const session = found;
 
-    const signIn = signInStep(request, session?.authTime ?? null, now);
-    if (signIn || !session) return leave(signIn ?? { kind: "login", reauthenticate: false });
     if (await mustVerifyEmailFor(em, loaded.record.organizationId, session.user)) {
       const step = unverifiedEmailStep(request);
       if (step.kind === "error") return leave(step);

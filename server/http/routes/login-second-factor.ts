@@ -6,6 +6,7 @@ import {
   DEFAULT_LOGIN_THROTTLE,
   type LoginThrottle,
 } from "../../services/sessions/login-throttle.ts";
+import { resolveSession } from "../../services/sessions/resolve-session.ts";
 import { clientIp } from "../client-ip.ts";
 import { checkCsrf, readAnonymousCsrfId } from "../csrf.ts";
 import type { HttpDeps } from "../deps.ts";
@@ -25,7 +26,9 @@ const STEP_EXPIRED = "This sign-in step has expired. Please sign in again.";
  * `POST /login/second-factor`: the second sign-in step, for a user whose password was right at `POST /login` and who
  * has an authenticator app (or must add one under their organization's policy). The form carries the signed state
  * of that first step (bound to this browser, valid for minutes), never a session; a right code creates the session
- * and continues to `return_to`. Wrong codes count as login failures of the account (the login throttle's tiers).
+ * and continues to `return_to`. The first factor may also have been an identity provider's account, or a signed-in
+ * session whose authorization request asked for multi-factor (`acr_values`): that session is then replaced by the new
+ * one, and must still be this browser's. Wrong codes count as login failures of the account (the login throttle's tiers).
  */
 export function registerLoginSecondFactorRoutes(
   router: Hono,
@@ -48,7 +51,12 @@ export function registerLoginSecondFactorRoutes(
       { key: deps.runtime.csrfKey, publicUrl: deps.config.publicUrl, binding },
       form.csrf_token,
     );
-    if (!state || !csrfOk) {
+    // A step-up continues the session it started from: signed out (or another account) since, it is over.
+    const steppedUp = state?.first?.method === "session" ? state.first.sessionId : undefined;
+    const current = steppedUp
+      ? await resolveSession(deps.orm.em.fork(), readSessionToken(c, https), now, deps.config.sessionPolicy)
+      : null;
+    if (!state || !csrfOk || (steppedUp && current?.sessionId !== steppedUp)) {
       c.header("Cache-Control", "no-store");
       return c.redirect(`/login?return_to=${encodeURIComponent(returnTo)}&expired=1`, 303);
     }
@@ -70,6 +78,7 @@ export function registerLoginSecondFactorRoutes(
       {
         userId: state.userId,
         step: state.step,
+        ...(state.first && { first: state.first }),
         code,
         ip,
         userAgent: c.req.header("user-agent") ?? null,

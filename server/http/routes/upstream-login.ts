@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import { startUpstreamLogin } from "../../services/users/start-upstream-login.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendErrorPage } from "../page-response.ts";
+import { REAUTHENTICATION_PARAM } from "../reauthentication-marker.ts";
 import { authorizeRequestClientId, safeReturnTo } from "../return-to.ts";
 import { ensureUpstreamBinding } from "../upstream-binding-cookie.ts";
 import { upstreamLoginFailurePage } from "../upstream-login-pages.ts";
@@ -28,6 +29,8 @@ export function registerUpstreamLoginRoutes(router: Hono, deps: HttpDeps): void 
         clientId: authorizeRequestClientId(returnTo, deps.config.publicUrl),
         returnTo,
         browserBinding: ensureUpstreamBinding(c, deps.config.secureCookies),
+        // A hint for the provider only: Latch's own check of the fresh sign-in is the marker's (authorize.ts).
+        reauthenticate: new URL(returnTo, deps.config.publicUrl).searchParams.has(REAUTHENTICATION_PARAM),
       },
       new Date(),
     );

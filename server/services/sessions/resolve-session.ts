@@ -19,6 +19,8 @@ export type ResolvedSession = {
   readonly authTime: Date;
   /** How the user authenticated, as OIDC `amr` values (RFC 8176), from {@link sessionAmr}. */
   readonly amr: readonly string[];
+  /** The session's first-factor method (`password`, a provider's kind, `email_link`). */
+  readonly authMethod: string;
 };
 
 /** lastSeenAt is written at most this often per session, so browsing does not turn every page into a write. */
@@ -66,5 +68,6 @@ export async function resolveSession(
     },
     authTime: session.createdAt,
     amr: sessionAmr(session.authMethod, session.secondFactor ?? null),
+    authMethod: session.authMethod,
   };
 }

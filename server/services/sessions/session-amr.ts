@@ -1,10 +1,16 @@
+/** Session methods that are not a password or an identity provider's account. */
+const NO_AMR_VALUE = new Set(["email_link"]);
+
 /**
  * The `amr` (Authentication Methods References, RFC 8176 §2) of a session, from what its row records: `pwd` for a
- * password, `otp` for an authenticator app's code or a recovery code (both one-time codes), and `mfa` once two
- * factors were proved. A method RFC 8176 has no value for (an upstream provider, an emailed link) adds nothing.
+ * password, `fed` for a sign-in through an identity provider (its `authMethod` is the provider's kind), `otp` for an
+ * authenticator app's code or a recovery code (both one-time codes), and `mfa` once two factors were proved.
+ *
+ * RFC 8176's registry has no value for federated sign-in; `fed` is the one Microsoft Entra ID issues for it, and
+ * OIDC Core §2 leaves amr values to the parties to agree on. An emailed link has no value in either and adds nothing.
  */
 export function sessionAmr(authMethod: string, secondFactor: string | null): string[] {
-  const amr = authMethod === "password" ? ["pwd"] : [];
+  const amr = authMethod === "password" ? ["pwd"] : NO_AMR_VALUE.has(authMethod) ? [] : ["fed"];
   if (secondFactor === "totp" || secondFactor === "recovery_code") amr.push("otp", "mfa");
   return amr;
 }

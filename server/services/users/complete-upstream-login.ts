@@ -45,6 +45,15 @@ export type CompleteUpstreamLoginResult =
       readonly outcome: string;
       readonly provider: LoginProviderRecord;
     }
+  /** The second step must follow before a session exists (see signInWithUpstream). */
+  | {
+      readonly ok: "second_factor";
+      readonly step: "verify" | "enrol";
+      readonly returnTo: string;
+      readonly userId: string;
+      readonly outcome: string;
+      readonly provider: LoginProviderRecord;
+    }
   | {
       readonly ok: false;
       readonly reason: "upstream";
@@ -61,7 +70,7 @@ export type CompleteUpstreamLoginResult =
 /**
  * The callback half of a sign-in through an identity provider: redeems the code (the provider's client secret opened
  * only for that request), reads the profile, links or creates the user and starts a session as the password sign-in
- * does. Every failure is a `user.login_failed` Event and nothing else is written.
+ * does (or, for an account with a second factor, hands over to the second step). Every failure is a `user.login_failed` Event and nothing else is written.
  */
 export async function completeUpstreamLogin(
   em: EntityManager,
@@ -117,6 +126,10 @@ export async function completeUpstreamLogin(
     },
     now,
   );
+  if (result.ok === "second_factor") {
+    const { step, userId, outcome } = result;
+    return { ok: "second_factor", step, returnTo: flow.returnTo, userId, outcome, provider };
+  }
   if (!result.ok) {
     await recordUpstreamLoginFailure(em, { provider: provider.ref, reason: result.reason }, now);
     return { ok: false, reason: "refused", refusal: result.reason, provider };

@@ -1,6 +1,8 @@
 import { type EntityManager, UniqueConstraintViolationException } from "@mikro-orm/postgresql";
 import type { UpstreamProfile } from "../../connections/login/fetch-login-profile.ts";
 import { ExternalIdentity, type IdentityProviderKind, User } from "../../db/entities/index.ts";
+import { mfaRequiredByPolicy } from "../mfa/mfa-policy.ts";
+import { hasConfirmedTotp } from "../mfa/totp-status.ts";
 import { recordEvent } from "../record-event.ts";
 import { endSession } from "../sessions/end-session.ts";
 import { normalizeEmail } from "../sessions/login-with-password.ts";
@@ -53,6 +55,17 @@ export type UpstreamSignInResult =
       readonly userId: string;
       readonly outcome: "existing" | "linked" | "created";
     }
+  /**
+   * The upstream vouched for the person, but the account has an authenticator app (`verify`) or, under an
+   * organization's policy, must add one (`enrol`): the second step (services/mfa) signs them in, as after a password.
+   * The link (or new account) is kept; no session exists yet and the browser's previous one still stands.
+   */
+  | {
+      readonly ok: "second_factor";
+      readonly step: "verify" | "enrol";
+      readonly userId: string;
+      readonly outcome: "existing" | "linked" | "created";
+    }
   | { readonly ok: false; readonly reason: UpstreamSignInRefusal };
 
 /**
@@ -62,7 +75,8 @@ export type UpstreamSignInResult =
  * pre-hijacked account is handed over); else a user is created with that verification and no password.
  *
  * Writes in one transaction: the user and link when new, the session (ending the browser's previous one),
- * `lastLoginAt`, `user.created` and `user.signed_in`. A refusal writes nothing: the caller records it.
+ * `lastLoginAt`, `user.created` and `user.signed_in`. A refusal writes nothing: the caller records it. An account
+ * with a second factor (or required to have one) gets no session here, like a password sign-in.
  */
 export async function signInWithUpstream(
   em: EntityManager,
@@ -123,6 +137,15 @@ async function signIn(tx: EntityManager, input: UpstreamSignInInput, now: Date):
       );
     }
     await tx.flush();
+  }
+  const step = (await hasConfirmedTotp(tx, userId))
+    ? "verify"
+    : (await mfaRequiredByPolicy(tx, userId))
+      ? "enrol"
+      : null;
+  if (step) {
+    await tx.flush();
+    return { ok: "second_factor", step, userId, outcome };
   }
   await endSession(tx, input.previousSessionToken, now);
   const session = await signInUser(

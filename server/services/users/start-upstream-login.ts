@@ -15,6 +15,8 @@ export type StartUpstreamLoginInput = {
   readonly clientId: string | null;
   readonly returnTo: string;
   readonly browserBinding: string;
+  /** The authorization request asks for a fresh sign-in (`prompt=login`, `max_age`): the provider is asked too. */
+  readonly reauthenticate?: boolean;
 };
 
 export type StartUpstreamLoginResult =
@@ -69,5 +71,8 @@ export async function startUpstreamLogin(
     },
     now,
   );
-  return { ok: true, authorizeUrl: loginAuthorizeUrl(resolved, flow, upstreamCallbackUrl(deps.publicUrl)) };
+  const authorizeUrl = loginAuthorizeUrl(resolved, flow, upstreamCallbackUrl(deps.publicUrl), {
+    reauthenticate: input.reauthenticate === true,
+  });
+  return { ok: true, authorizeUrl };
 }

@@ -82,10 +82,12 @@ describe("TOTP rules", () => {
 });
 
 describe("session amr (RFC 8176)", () => {
-  it("says pwd for a password, adds otp and mfa with a second factor, and nothing for an upstream sign-in", () => {
+  it("says pwd for a password, adds otp and mfa with a second factor, fed for an upstream sign-in", () => {
     expect(sessionAmr("password", null)).toEqual(["pwd"]);
     expect(sessionAmr("password", "totp")).toEqual(["pwd", "otp", "mfa"]);
     expect(sessionAmr("password", "recovery_code")).toEqual(["pwd", "otp", "mfa"]);
-    expect(sessionAmr("github", null)).toEqual([]);
+    expect(sessionAmr("github", null)).toEqual(["fed"]);
+    expect(sessionAmr("oidc", "totp")).toEqual(["fed", "otp", "mfa"]);
+    expect(sessionAmr("email_link", null)).toEqual([]);
   });
 });

@@ -98,6 +98,8 @@ describe("validateAuthorizeRequest: once the redirect URI is trusted", () => {
         codeChallenge: CHALLENGE,
         codeChallengeMethod: "S256",
         prompt: "consent",
+        maxAge: undefined,
+        acrValues: [],
         bot: undefined,
       },
     });

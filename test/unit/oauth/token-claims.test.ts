@@ -88,7 +88,7 @@ describe("ID token claims", () => {
     expect(computeAtHash("jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y")).toBe("77QmUPtjPfzWtF2AnpK9RQ");
   });
 
-  it("builds iss, sub, aud, iat, exp, auth_time, nonce and at_hash, and keeps user claims from overriding them", () => {
+  it("builds iss, sub, aud, iat, exp, auth_time, acr, nonce and at_hash, and keeps user claims from overriding them", () => {
     const claims = buildIdTokenClaims({
       issuer: "https://latch.example",
       subject: "user-1",
@@ -108,6 +108,7 @@ describe("ID token claims", () => {
       iat: IAT,
       exp: IAT + 300,
       auth_time: IAT - 60,
+      acr: "urn:latch:acr:sfa",
       nonce: "n-0S6",
       at_hash: "77QmUPtjPfzWtF2AnpK9RQ",
     });

@@ -3,6 +3,8 @@ import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { loadConnectionSignInContext } from "../../services/integrations/load-connection-sign-in-context.ts";
 import { loadSignInContext } from "../../services/oauth/load-sign-in-context.ts";
+import { relyingPartyFor } from "../../services/passkeys/relying-party.ts";
+import { passkeyAuthenticationOptions } from "../../services/passkeys/verify-passkey.ts";
 import { endSession } from "../../services/sessions/end-session.ts";
 import { loginWithPassword, normalizeEmail } from "../../services/sessions/login-with-password.ts";
 import { resolveSession } from "../../services/sessions/resolve-session.ts";
@@ -27,6 +29,7 @@ const MAX_EMAIL_LENGTH = 320;
 
 const BAD_CREDENTIALS = "Incorrect email or password.";
 const FORM_EXPIRED = "This sign-in form has expired. Please try again.";
+const PASSKEY_FAILED = "That passkey didn't work. Try again, or sign in with your email and password.";
 
 /** `throttle` defaults to {@link DEFAULT_LOGIN_THROTTLE} (limits on failures, per account and per address). */
 export type LoginRouteDeps = HttpDeps & { readonly throttle?: LoginThrottle };
@@ -52,6 +55,9 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
       deps.config,
     );
     const csrfToken = issueCsrfToken(key, { anonymousId });
+    const passkeyScope = { purpose: "sign-in", anonymousId } as const;
+    const rp = relyingPartyFor(deps.config.publicUrl);
+    const passkeyOptions = await passkeyAuthenticationOptions(deps.orm.em, deps.keyring, rp, passkeyScope, new Date());
     return sendPage(
       c,
       status,
@@ -62,12 +68,13 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
           csrfToken,
           nonce,
           providers,
+          passkeyOptions: JSON.stringify(passkeyOptions),
           ...(signUpOpen && { signUpHref: signUpPath(page.returnTo) }),
           forgotPasswordHref: forgotPasswordPath(page.returnTo),
           ...(page.email !== undefined && { email: page.email }),
           ...(page.error !== undefined && { error: page.error }),
         }),
-      { formAction, headers: { ...headers, ...page.headers } },
+      { formAction, headers: { ...headers, ...page.headers }, script: true },
     );
   }
 
@@ -76,6 +83,8 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
       returnTo: safeReturnTo(c.req.query("return_to"), deps.config.publicUrl),
       // Where an expired second step (login-second-factor.ts) sends the browser back.
       ...(c.req.query("expired") === "1" && { error: FORM_EXPIRED }),
+      // Where a refused passkey sign-in (login-passkey.ts) sends the browser back.
+      ...(c.req.query("passkey") === "failed" && { error: PASSKEY_FAILED }),
     }),
   );
 

@@ -60,7 +60,7 @@ export function renderLoginPage(input: LoginPageInput): string {
           action: "/login/passkey",
           options: input.passkeyOptions,
           hidden: { csrf_token: input.csrfToken, return_to: input.returnTo },
-          submitLabel: "Sign in with a passkey",
+          submitLabel: "Use a passkey",
           conditional: true,
         })
       : null

@@ -10,6 +10,7 @@ import { listPasskeys } from "../../services/passkeys/list-passkeys.ts";
 import { passkeyRegistrationOptions } from "../../services/passkeys/register-passkey.ts";
 import { relyingPartyFor } from "../../services/passkeys/relying-party.ts";
 import type { ResolvedSession } from "../../services/sessions/resolve-session.ts";
+import { registerAccountPasskeyRoutes } from "../account-passkey-forms.ts";
 import {
   accountCsrfOk,
   accountFormExpired,
@@ -26,7 +27,6 @@ import { renderPasskeysContent } from "../pages/passkey-account-parts.ts";
 import { PASSKEY_SCRIPTS } from "../pages/passkey-parts.ts";
 import { renderRecoveryCodes, renderTotpEnrolment } from "../pages/totp-parts.ts";
 import { TOTP_ISSUER } from "../second-factor-step.ts";
-import { registerAccountPasskeyRoutes } from "./account-passkeys.ts";
 
 const SECURITY_PATH = "/account/security";
 const ENROL_PATH = "/account/security/totp";

@@ -82,7 +82,7 @@ export function registerLoginPasskeyRoutes(router: Hono, deps: HttpDeps & { read
     const binding = anonymousId === undefined ? undefined : { anonymousId };
     const state = readSecondFactorState(deps.keyring, form.state, anonymousId, now);
     const csrf = { key: deps.runtime.csrfKey, publicUrl: deps.config.publicUrl, binding };
-    if (!state || state.step !== "verify" || !checkCsrf(c, csrf, form.csrf_token)) {
+    if (state?.step !== "verify" || !checkCsrf(c, csrf, form.csrf_token)) {
       c.header("Cache-Control", "no-store");
       return c.redirect(`/login?return_to=${encodeURIComponent(returnTo)}&expired=1`, 303);
     }

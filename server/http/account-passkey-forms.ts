@@ -1,11 +1,11 @@
 import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { MAX_PASSWORD_LENGTH } from "../../crypto/password.ts";
-import { parseRegistrationResponse } from "../../services/passkeys/parse-webauthn-response.ts";
-import { registerPasskey } from "../../services/passkeys/register-passkey.ts";
-import { relyingPartyFor } from "../../services/passkeys/relying-party.ts";
-import { removePasskey } from "../../services/passkeys/remove-passkey.ts";
-import type { ResolvedSession } from "../../services/sessions/resolve-session.ts";
+import { MAX_PASSWORD_LENGTH } from "../crypto/password.ts";
+import { parseRegistrationResponse } from "../services/passkeys/parse-webauthn-response.ts";
+import { registerPasskey } from "../services/passkeys/register-passkey.ts";
+import { relyingPartyFor } from "../services/passkeys/relying-party.ts";
+import { removePasskey } from "../services/passkeys/remove-passkey.ts";
+import type { ResolvedSession } from "../services/sessions/resolve-session.ts";
 import {
   accountCsrfOk,
   accountFormExpired,
@@ -13,9 +13,9 @@ import {
   limitProblem,
   passwordCheckLimiter,
   readAccountForm,
-} from "../account-session.ts";
-import type { HttpDeps } from "../deps.ts";
-import type { SecurityView } from "./account-security.ts";
+} from "./account-session.ts";
+import type { HttpDeps } from "./deps.ts";
+import type { SecurityView } from "./routes/account-security.ts";
 
 const SECURITY_PATH = "/account/security";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Event } from "../../../server/db/entities/index.ts";
+import { Event, Organization, User, WebauthnCredential } from "../../../server/db/entities/index.ts";
 import { createUser } from "../../support/oauth-fixtures.ts";
 import { passwordStep, submit } from "../../support/second-factor.ts";
 import { startTestServer, type TestServer } from "../../support/test-server.ts";
@@ -101,5 +101,44 @@ describe("passkeys over HTTP", () => {
     expect(
       await em.count(Event, { type: { $in: ["user.mfa_enrolled", "user.mfa_removed"] }, subjectId: user.id }),
     ).toBe(0);
+  });
+
+  it("keeps an owner's last passkey under require-MFA, and asks for it (no code field) after the password", async () => {
+    const { user, organizationId } = await createUser(server.orm);
+    const signedIn = new UserAgent(server.url);
+    expect((await passwordStep(signedIn, user)).status).toBe(303);
+    const em = server.orm.em.fork();
+    // A stored credential (as registration leaves it): the browser test proves the ceremony itself.
+    em.create(WebauthnCredential, {
+      id: crypto.randomUUID(),
+      user: em.getReference(User, user.id),
+      credentialId: `cred-${crypto.randomUUID()}`,
+      publicKey: "pQECAyYgASFYIA",
+      counter: 0,
+      transports: ["internal"],
+      name: "Phone",
+      deviceType: "multiDevice",
+      backedUp: true,
+      createdAt: new Date(),
+      lastUsedAt: null,
+    });
+    await em.flush();
+    await em.nativeUpdate(Organization, { id: organizationId }, { requireMfaForAdmins: true });
+    const passkey = await em.findOneOrFail(WebauthnCredential, { user: user.id });
+    const refused = await submit(signedIn, "/account/security", "/account/security/passkeys/remove", {
+      passkey_id: passkey.id,
+      current_password: user.password,
+    });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain("your last passkey cannot be removed");
+    expect(await em.fork().count(WebauthnCredential, { user: user.id })).toBe(1);
+    const agent = new UserAgent(server.url);
+    const step = await passwordStep(agent, user);
+    expect(step.status).toBe(200);
+    const html = await step.text();
+    expect(html).toContain("Use a passkey");
+    expect(html).not.toContain('name="code"');
+    const options = passkeyOptions(html);
+    expect((options.allowCredentials as { id: string }[]).length).toBe(1);
   });
 });

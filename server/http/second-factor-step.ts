@@ -1,8 +1,11 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { enrolTotp } from "../services/mfa/enrol-totp.ts";
-import { totpStatus } from "../services/mfa/totp-status.ts";
+import { hasConfirmedTotp, totpStatus } from "../services/mfa/totp-status.ts";
 import { loadSignInContext } from "../services/oauth/load-sign-in-context.ts";
+import { hasPasskey } from "../services/passkeys/list-passkeys.ts";
+import { relyingPartyFor } from "../services/passkeys/relying-party.ts";
+import { passkeyAuthenticationOptions } from "../services/passkeys/verify-passkey.ts";
 import { issueCsrfToken } from "./csrf.ts";
 import type { HttpDeps } from "./deps.ts";
 import { sendPage } from "./page-response.ts";
@@ -33,6 +36,17 @@ export async function sendSecondFactorStep(
     const status = await totpStatus(deps.orm.em.fork(), deps.keyring, state.userId, TOTP_ISSUER);
     if (status.state === "pending") enrolment = await renderTotpEnrolment(status.keyUri, status.secret);
   }
+  let passkeyOptions: string | undefined;
+  let codeForm = true;
+  if (state.step === "verify") {
+    const em = deps.orm.em.fork();
+    codeForm = await hasConfirmedTotp(em, state.userId);
+    if (await hasPasskey(em, state.userId)) {
+      const scope = { purpose: "second-factor", anonymousId: state.anonymousId, userId: state.userId } as const;
+      const rp = relyingPartyFor(deps.config.publicUrl);
+      passkeyOptions = JSON.stringify(await passkeyAuthenticationOptions(em, deps.keyring, rp, scope, now));
+    }
+  }
   const token = issueSecondFactorState(deps.keyring, state, now);
   const csrfToken = issueCsrfToken(deps.runtime.csrfKey, { anonymousId: state.anonymousId });
   c.header("Cache-Control", "no-store");
@@ -46,10 +60,12 @@ export async function sendSecondFactorStep(
         csrfToken,
         returnTo: input.returnTo,
         nonce,
+        codeForm,
+        ...(passkeyOptions && { passkeyOptions }),
         ...(enrolment && { enrolment }),
         ...(input.error !== undefined && { error: input.error }),
       }),
-    { formAction: await continuationFormAction(deps, input.returnTo) },
+    { formAction: await continuationFormAction(deps, input.returnTo), script: passkeyOptions !== undefined },
   );
 }
 

@@ -22,7 +22,13 @@ export type TestServer = RunningLatch & {
  * instead of stdout, e.g. to assert that no secret is ever logged.
  */
 export async function startTestServer(
-  options: { env?: Record<string, string>; database?: TestDatabase; logs?: string[] } = {},
+  options: {
+    env?: Record<string, string>;
+    database?: TestDatabase;
+    logs?: string[];
+    /** The host of `PUBLIC_URL` (default 127.0.0.1); `localhost` where a browser needs a domain (a WebAuthn RP id). */
+    publicHost?: string;
+  } = {},
 ): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase());
   const dataDir = await mkdtemp(path.join(tmpdir(), "latch-data-"));
@@ -32,7 +38,7 @@ export async function startTestServer(
     LATCH_MASTER_KEY: generateMasterKey(),
     PORT: String(port),
     HOST: "127.0.0.1",
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    PUBLIC_URL: `http://${options.publicHost ?? "127.0.0.1"}:${port}`,
     LATCH_DATA_DIR: dataDir,
     LOG_LEVEL: options.logs ? "debug" : (process.env.TEST_LOG_LEVEL ?? "silent"),
     // Tests run their upstreams and webhook receivers on 127.0.0.1; a test of the address guard passes "false".

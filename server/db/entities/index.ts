@@ -23,6 +23,8 @@ import { TotpFactorSchema } from "./totp-factor.entity.ts";
 import { UpstreamFlowSchema } from "./upstream-flow.entity.ts";
 import { UsageCounterSchema } from "./usage-counter.entity.ts";
 import { UserSchema } from "./user.entity.ts";
+import { WebauthnCredentialSchema } from "./webauthn-credential.entity.ts";
+import { WebauthnSpentChallengeSchema } from "./webauthn-spent-challenge.entity.ts";
 import { WebhookSchema } from "./webhook.entity.ts";
 import { WebhookDeliverySchema } from "./webhook-delivery.entity.ts";
 
@@ -51,6 +53,8 @@ export * from "./totp-factor.entity.ts";
 export * from "./upstream-flow.entity.ts";
 export * from "./usage-counter.entity.ts";
 export * from "./user.entity.ts";
+export * from "./webauthn-credential.entity.ts";
+export * from "./webauthn-spent-challenge.entity.ts";
 export * from "./webhook.entity.ts";
 export * from "./webhook-delivery.entity.ts";
 
@@ -83,4 +87,6 @@ export const entities = [
   InvitationSchema,
   TotpFactorSchema,
   RecoveryCodeSchema,
+  WebauthnCredentialSchema,
+  WebauthnSpentChallengeSchema,
 ];

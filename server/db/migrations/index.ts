@@ -16,6 +16,7 @@ import { Migration20261208100000_client_auth_method_and_resource_server } from "
 import { Migration20261209100000_application_managed_by } from "./Migration20261209100000_application_managed_by.ts";
 import { Migration20261209200000_webhook_response_bytes } from "./Migration20261209200000_webhook_response_bytes.ts";
 import { Migration20261210000322_second_factors } from "./Migration20261210000322_second_factors.ts";
+import { Migration20261210013500_passkeys } from "./Migration20261210013500_passkeys.ts";
 import { Migration20261210013800_sign_in_alerts } from "./Migration20261210013800_sign_in_alerts.ts";
 
 /** Every migration class, oldest first; `node scripts/create-migration.ts` rewrites this file. */
@@ -36,5 +37,6 @@ export const migrations: Constructor<Migration>[] = [
   Migration20261209100000_application_managed_by,
   Migration20261209200000_webhook_response_bytes,
   Migration20261210000322_second_factors,
+  Migration20261210013500_passkeys,
   Migration20261210013800_sign_in_alerts,
 ];

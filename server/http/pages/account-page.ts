@@ -1,4 +1,5 @@
 import { html, type RawHtml, renderDocument } from "./html.ts";
+import { PASSKEY_CSS } from "./passkey-parts.ts";
 import { TOTP_CSS } from "./totp-parts.ts";
 
 /** The pages of the account navigation, by key. */
@@ -60,6 +61,8 @@ export type AccountPageInput = {
   /** The session-bound CSRF token every form of the page carries (the sign-out button's too). */
   readonly csrfToken: string;
   readonly nonce: string;
+  /** Script files of our origin the page loads (passkey ceremonies); send the page with `script: true`. */
+  readonly scripts?: readonly string[];
 };
 
 /** Styles of the account pages, added to the shared stylesheet. */
@@ -157,5 +160,11 @@ export function renderAccountPage(input: AccountPageInput): string {
     <button class="button secondary" type="submit">Sign out</button>
   </form>
 </div>`;
-  return renderDocument({ title: input.title, body, nonce: input.nonce, css: ACCOUNT_CSS + TOTP_CSS });
+  return renderDocument({
+    title: input.title,
+    body,
+    nonce: input.nonce,
+    css: ACCOUNT_CSS + TOTP_CSS + PASSKEY_CSS,
+    ...(input.scripts && { scripts: input.scripts }),
+  });
 }

@@ -12,8 +12,18 @@ export type AccountSessionsPageInput = {
 
 const WHEN = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
-const METHODS: Record<string, string> = { password: "password", upstream: "another provider" };
-const SECOND_FACTORS: Record<string, string> = { totp: "an authenticator app", recovery_code: "a recovery code" };
+const METHODS: Record<string, string> = {
+  password: "password",
+  upstream: "another provider",
+  passkey: "a passkey",
+  synced_passkey: "a passkey",
+};
+const SECOND_FACTORS: Record<string, string> = {
+  totp: "an authenticator app",
+  recovery_code: "a recovery code",
+  passkey: "a passkey",
+  synced_passkey: "a passkey",
+};
 
 function renderSession(session: SessionView, csrfToken: string): RawHtml {
   const second = session.secondFactor ? SECOND_FACTORS[session.secondFactor] : undefined;

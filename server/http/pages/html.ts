@@ -139,6 +139,8 @@ export type DocumentOptions = {
    * colors before they get here), never from raw input.
    */
   readonly css?: string;
+  /** Script files of our own origin (`/assets/…`), loaded deferred with the nonce (send with `script: true`). */
+  readonly scripts?: readonly string[];
 };
 
 /**
@@ -159,6 +161,7 @@ export function renderDocument(options: DocumentOptions): string {
 <meta name="robots" content="noindex, nofollow">
 <title>${options.title}</title>
 <style nonce="${options.nonce}">${raw(css.replace(/<\//g, "<\\/"))}</style>
+${(options.scripts ?? []).map((src) => html`<script nonce="${options.nonce}" src="${src}" defer></script>`)}
 </head>
 <body>
 <main class="page">

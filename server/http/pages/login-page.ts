@@ -1,5 +1,6 @@
 import { type Branding, brandCss, renderAppBadge, renderAppLinks } from "./branding.ts";
 import { html, renderDocument } from "./html.ts";
+import { PASSKEY_CSS, PASSKEY_SCRIPTS, renderPasskeyForm } from "./passkey-parts.ts";
 
 /** Where a "Continue with …" button goes: the start of a sign-in through that identity provider (upstream-login.ts). */
 export function upstreamLoginStartPath(providerId: string): string {
@@ -12,6 +13,8 @@ export type LoginPageInput = {
   /** Where to go after signing in: a validated same-origin path. */
   readonly returnTo: string;
   readonly csrfToken: string;
+  /** The options of a passkey sign-in (JSON): adds "Sign in with a passkey" and the email field's passkey autofill. */
+  readonly passkeyOptions?: string;
   /** Prefills the email field after a failed attempt. */
   readonly email?: string;
   /** One generic sentence; never says whether the account exists. */
@@ -42,7 +45,7 @@ export function renderLoginPage(input: LoginPageInput): string {
     <input type="hidden" name="return_to" value="${input.returnTo}">
     <div class="field">
       <label for="email">Email</label>
-      <input id="email" name="email" type="email" autocomplete="username" inputmode="email" autocapitalize="none" spellcheck="false" required maxlength="320" value="${input.email ?? ""}"${input.error ? html` aria-describedby="login-error"` : null}${input.email ? null : html` autofocus`}>
+      <input id="email" name="email" type="email" autocomplete="${input.passkeyOptions ? "username webauthn" : "username"}" inputmode="email" autocapitalize="none" spellcheck="false" required maxlength="320" value="${input.email ?? ""}"${input.error ? html` aria-describedby="login-error"` : null}${input.email ? null : html` autofocus`}>
     </div>
     <div class="field">
       <label for="password">Password</label>
@@ -50,6 +53,18 @@ export function renderLoginPage(input: LoginPageInput): string {
     </div>
     <button class="button primary" type="submit">Sign In</button>
   </form>
+  ${
+    input.passkeyOptions
+      ? renderPasskeyForm({
+          ceremony: "sign-in",
+          action: "/login/passkey",
+          options: input.passkeyOptions,
+          hidden: { csrf_token: input.csrfToken, return_to: input.returnTo },
+          submitLabel: "Use a passkey",
+          conditional: true,
+        })
+      : null
+  }
   <p class="small footer"><a href="${input.forgotPasswordHref ?? "/forgot-password"}">Forgot password?</a>${input.signUpHref ? html` · <a href="${input.signUpHref}">Create account</a>` : null}</p>
   ${
     providers.length > 0
@@ -63,5 +78,11 @@ export function renderLoginPage(input: LoginPageInput): string {
   ${branding ? renderAppLinks(branding) : null}
 </div>`;
   const title = branding ? `Sign in to continue to ${branding.name}` : "Sign in";
-  return renderDocument({ title, body, nonce: input.nonce, css: brandCss(":root", branding) });
+  return renderDocument({
+    title,
+    body,
+    nonce: input.nonce,
+    css: brandCss(":root", branding) + PASSKEY_CSS,
+    ...(input.passkeyOptions && { scripts: PASSKEY_SCRIPTS }),
+  });
 }

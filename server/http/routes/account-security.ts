@@ -6,12 +6,18 @@ import { enrolTotp } from "../../services/mfa/enrol-totp.ts";
 import { regenerateRecoveryCodes } from "../../services/mfa/regenerate-recovery-codes.ts";
 import { removeTotp } from "../../services/mfa/remove-totp.ts";
 import { totpStatus } from "../../services/mfa/totp-status.ts";
+import { listPasskeys } from "../../services/passkeys/list-passkeys.ts";
+import { passkeyRegistrationOptions } from "../../services/passkeys/register-passkey.ts";
+import { relyingPartyFor } from "../../services/passkeys/relying-party.ts";
 import type { ResolvedSession } from "../../services/sessions/resolve-session.ts";
+import { registerAccountPasskeyRoutes } from "../account-passkey-forms.ts";
 import { accountFormPost, accountSession, limitProblem, passwordCheckLimiter } from "../account-session.ts";
 import type { HttpDeps } from "../deps.ts";
 import { sendPage } from "../page-response.ts";
 import { type AccountSection, renderAccountPage } from "../pages/account-page.ts";
 import { html } from "../pages/html.ts";
+import { renderPasskeysContent } from "../pages/passkey-account-parts.ts";
+import { PASSKEY_SCRIPTS } from "../pages/passkey-parts.ts";
 import { renderRecoveryCodes, renderTotpEnrolment } from "../pages/totp-parts.ts";
 import { TOTP_ISSUER } from "../second-factor-step.ts";
 
@@ -23,8 +29,10 @@ const RECOVERY_CODES_PATH = "/account/security/recovery-codes";
 
 const DATE = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
 
-type View = {
+export type SecurityView = {
   readonly notice?: string;
+  /** A refused passkey registration or removal. */
+  readonly passkeyError?: { readonly form: "register" | "remove"; readonly message: string };
   readonly error?: { readonly field: string; readonly message: string };
   /** Which form `error` belongs to (the removal's by default). */
   readonly errorForm?: "recovery";
@@ -46,7 +54,7 @@ export function registerAccountSecurityRoutes(router: Hono, deps: HttpDeps): voi
     status: ContentfulStatusCode,
     session: ResolvedSession,
     csrfToken: string,
-    view: View,
+    view: SecurityView,
     headers: Record<string, string> = {},
   ): Promise<Response> {
     const totp = await totpStatus(deps.orm.em.fork(), deps.keyring, session.user.id, TOTP_ISSUER);
@@ -119,6 +127,22 @@ export function registerAccountSecurityRoutes(router: Hono, deps: HttpDeps): voi
         },
       };
     }
+    const em = deps.orm.em.fork();
+    const rp = relyingPartyFor(deps.config.publicUrl);
+    const passkeyInput = { userId: session.user.id, sessionId: session.sessionId };
+    const options = await passkeyRegistrationOptions(em, deps.keyring, rp, passkeyInput, new Date());
+    sections.push({
+      id: "passkeys",
+      heading: "Passkeys",
+      intro:
+        "Sign in with your fingerprint, face or screen lock instead of a password, or use a passkey as your second step.",
+      content: renderPasskeysContent({
+        passkeys: await listPasskeys(em, session.user.id),
+        registrationOptions: JSON.stringify(options),
+        csrfToken,
+        ...(view.passkeyError && { error: view.passkeyError }),
+      }),
+    });
     return sendPage(
       c,
       status,
@@ -132,10 +156,13 @@ export function registerAccountSecurityRoutes(router: Hono, deps: HttpDeps): voi
           csrfToken,
           nonce,
           sections: [section, ...sections],
+          scripts: PASSKEY_SCRIPTS,
         }),
-      { headers },
+      { headers, script: true },
     );
   }
+
+  registerAccountPasskeyRoutes(router, deps, page);
 
   router.get(SECURITY_PATH, async (c) => {
     const account = await accountSession(c, deps, SECURITY_PATH, new Date());
@@ -148,7 +175,7 @@ export function registerAccountSecurityRoutes(router: Hono, deps: HttpDeps): voi
     const account = await accountFormPost(c, deps, SECURITY_PATH, now);
     if (!account.ok) return account.response;
     const result = await enrolTotp(deps.orm.em, deps.keyring, account.session.user.id, now);
-    const view: View = result.ok ? {} : { notice: "Your authenticator app is already set up." };
+    const view: SecurityView = result.ok ? {} : { notice: "Your authenticator app is already set up." };
     return page(c, result.ok ? 200 : 409, account.session, account.csrfToken, view);
   });
 

@@ -1,6 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { relyingPartyFor } from "../../services/passkeys/relying-party.ts";
+import { passkeyAuthenticationOptions } from "../../services/passkeys/verify-passkey.ts";
 import { endSession } from "../../services/sessions/end-session.ts";
 import { type LoginPageTarget, loadLoginPageContext } from "../../services/sessions/load-login-page-context.ts";
 import {
@@ -29,6 +31,7 @@ const MAX_EMAIL_LENGTH = 320;
 
 const BAD_CREDENTIALS = "Incorrect email or password.";
 const FORM_EXPIRED = "This sign-in form has expired. Please try again.";
+const PASSKEY_FAILED = "That passkey didn't work. Try again, or sign in with your email and password.";
 
 /** `throttle` defaults to {@link DEFAULT_LOGIN_THROTTLE} (limits on failures, per account and per address). */
 export type LoginRouteDeps = HttpDeps & { readonly throttle?: LoginThrottle };
@@ -54,6 +57,9 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
       deps.config,
     );
     const csrfToken = issueCsrfToken(key, { anonymousId });
+    const passkeyScope = { purpose: "sign-in", anonymousId } as const;
+    const rp = relyingPartyFor(deps.config.publicUrl);
+    const passkeyOptions = await passkeyAuthenticationOptions(deps.orm.em, deps.keyring, rp, passkeyScope, new Date());
     return sendPage(
       c,
       status,
@@ -64,12 +70,13 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
           csrfToken,
           nonce,
           providers,
+          passkeyOptions: JSON.stringify(passkeyOptions),
           ...(signUpOpen && { signUpHref: signUpPath(page.returnTo) }),
           forgotPasswordHref: forgotPasswordPath(page.returnTo),
           ...(page.email !== undefined && { email: page.email }),
           ...(page.error !== undefined && { error: page.error }),
         }),
-      { formAction, headers: { ...headers, ...page.headers } },
+      { formAction, headers: { ...headers, ...page.headers }, script: true },
     );
   }
 
@@ -78,6 +85,8 @@ export function registerLoginRoutes(router: Hono, deps: LoginRouteDeps): void {
       returnTo: safeReturnTo(c.req.query("return_to"), deps.config.publicUrl),
       // Where an expired second step (login-second-factor.ts) sends the browser back.
       ...(c.req.query("expired") === "1" && { error: FORM_EXPIRED }),
+      // Where a refused passkey sign-in (login-passkey.ts) sends the browser back.
+      ...(c.req.query("passkey") === "failed" && { error: PASSKEY_FAILED }),
     }),
   );
 

@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { RecoveryCode, TotpFactor, User } from "../../db/entities/index.ts";
 import { NotFoundError } from "../errors.ts";
+import { hasPasskey } from "../passkeys/list-passkeys.ts";
 import { checkCurrentPassword } from "../users/current-password.ts";
 import { recordUserEvent, userEventScopes } from "../users/record-user-event.ts";
 import { mfaRequiredByPolicy } from "./mfa-policy.ts";
@@ -12,7 +13,7 @@ export type RemoveTotpResult =
 /**
  * Turns the authenticator app off after the current password: the factor and every recovery code go, and
  * `user.mfa_removed` (`method: "totp"`) is recorded, in one transaction. Refused while an organization the user
- * administers requires a second factor (it would be their last).
+ * administers requires a second factor and they have no passkey (it would be their last factor).
  */
 export async function removeTotp(
   em: EntityManager,
@@ -23,7 +24,7 @@ export async function removeTotp(
   if (!user) throw new NotFoundError("User");
   const wrong = await checkCurrentPassword(user, input.currentPassword);
   if (wrong) return { ok: false, field: "currentPassword", message: wrong };
-  if (await mfaRequiredByPolicy(em, user.id)) {
+  if (!(await hasPasskey(em, user.id)) && (await mfaRequiredByPolicy(em, user.id))) {
     return {
       ok: false,
       field: "policy",

@@ -3,6 +3,7 @@ import { MAX_PASSWORD_LENGTH, verifyPassword, verifyPasswordAgainstNothing } fro
 import { User } from "../../db/entities/index.ts";
 import { mfaRequiredByPolicy } from "../mfa/mfa-policy.ts";
 import { hasConfirmedTotp } from "../mfa/totp-status.ts";
+import { hasPasskey } from "../passkeys/list-passkeys.ts";
 import { recordEvent } from "../record-event.ts";
 import { signInUser } from "./sign-in-user.ts";
 
@@ -71,7 +72,8 @@ export async function loginWithPassword(
       await tx.flush();
       return { ok: false };
     }
-    if (await hasConfirmedTotp(tx, user.id)) return { ok: "second_factor", step: "verify", userId: user.id } as const;
+    if ((await hasConfirmedTotp(tx, user.id)) || (await hasPasskey(tx, user.id)))
+      return { ok: "second_factor", step: "verify", userId: user.id } as const;
     if (await mfaRequiredByPolicy(tx, user.id)) return { ok: "second_factor", step: "enrol", userId: user.id } as const;
     const session = await signInUser(
       tx,

@@ -1,17 +1,9 @@
 import type { AuthorizeRequest } from "./authorize-request.ts";
-import {
-  AccessDeniedError,
-  ConsentRequiredError,
-  InteractionRequiredError,
-  LoginRequiredError,
-  type OAuthError,
-} from "./errors.ts";
-
-/** `prompt=login` is satisfied by a sign-in this recent (the round trip through the login page). */
-export const FRESH_LOGIN_MS = 2 * 60_000;
+import { AccessDeniedError, ConsentRequiredError, InteractionRequiredError, type OAuthError } from "./errors.ts";
 
 /**
- * What the authorization endpoint does next with a valid request. `error` goes back to the client when the request
+ * What the authorization endpoint does next with a valid request, once authentication-requirements.ts decided the
+ * person is signed in as the request asks (prompt, max_age, acr_values). `error` goes back to the client when the request
  * has a redirect URI (RFC 6749 §4.1.2.1), or is shown to the person when it has none.
  */
 export type LoginStep = { readonly kind: "login"; readonly reauthenticate: boolean };
@@ -24,25 +16,6 @@ export type AuthorizeStep =
   | { readonly kind: "consent" };
 
 type Request = Pick<AuthorizeRequest, "prompt" | "redirectUri" | "bot">;
-
-/**
- * The sign-in step (OIDC Core §3.1.2.1 `prompt`): no session, or `prompt=login` with a sign-in older than
- * {@link FRESH_LOGIN_MS}, sends the person to the login page; `prompt=none` forbids that and answers
- * `login_required` instead, when there is a redirect URI to answer at. Null: signed in, go on.
- *
- * @example
- * ```ts
- * const step = signInStep(request, session?.authTime ?? null, now);
- * ```
- */
-export function signInStep(request: Request, authTime: Date | null, now: Date): LoginStep | ErrorStep | null {
-  const stale = request.prompt === "login" && authTime !== null && now.getTime() - authTime.getTime() > FRESH_LOGIN_MS;
-  if (authTime !== null && !stale) return null;
-  if (request.prompt === "none" && request.redirectUri) {
-    return { kind: "error", error: new LoginRequiredError("the user is not signed in") };
-  }
-  return { kind: "login", reauthenticate: stale };
-}
 
 /**
  * An organization that requires verified email issues no code (not even for a remembered grant) until the address is

@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  consentStep,
-  FRESH_LOGIN_MS,
-  reuseStep,
-  signInStep,
-  unverifiedEmailStep,
-} from "../../../server/oauth/authorize-steps.ts";
+import { consentStep, reuseStep, unverifiedEmailStep } from "../../../server/oauth/authorize-steps.ts";
 
-const NOW = new Date("2026-12-08T01:00:00Z");
 const REDIRECT = "https://app.example/callback";
 const request = (over: { prompt?: "none" | "consent" | "login"; redirectUri?: string; bot?: boolean } = {}) => ({
   prompt: over.prompt,
@@ -19,28 +12,6 @@ const error = (code: string, description: RegExp) =>
     kind: "error",
     error: expect.objectContaining({ code, description: expect.stringMatching(description) }),
   }) as const;
-
-describe("signInStep", () => {
-  it("goes on with a session, and sends the person to sign in without one", () => {
-    expect(signInStep(request(), NOW, NOW)).toBeNull();
-    expect(signInStep(request(), null, NOW)).toEqual({ kind: "login", reauthenticate: false });
-  });
-
-  it("asks for a fresh sign-in under prompt=login once the last one is older than FRESH_LOGIN_MS", () => {
-    const recent = new Date(NOW.getTime() - FRESH_LOGIN_MS);
-    const old = new Date(NOW.getTime() - FRESH_LOGIN_MS - 1);
-    expect(signInStep(request({ prompt: "login" }), recent, NOW)).toBeNull();
-    expect(signInStep(request({ prompt: "login" }), old, NOW)).toEqual({ kind: "login", reauthenticate: true });
-  });
-
-  it("answers login_required under prompt=none when there is a redirect URI, and the login page when there is none", () => {
-    expect(signInStep(request({ prompt: "none" }), null, NOW)).toEqual(error("login_required", /not signed in/));
-    expect(signInStep(request({ prompt: "none", redirectUri: undefined }), null, NOW)).toEqual({
-      kind: "login",
-      reauthenticate: false,
-    });
-  });
-});
 
 describe("unverifiedEmailStep", () => {
   it("shows the verify-email gate, or answers interaction_required under prompt=none", () => {

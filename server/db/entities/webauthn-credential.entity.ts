@@ -18,7 +18,7 @@ export const WebauthnCredentialSchema = defineEntity({
     user: () => p.manyToOne(User).ref().deleteRule("cascade").index(),
     credentialId: p.text().unique(),
     publicKey: p.text(),
-    counter: p.bigint("number").default(0),
+    counter: p.bigint("number"),
     transports: p.array().default([]),
     name: p.text(),
     deviceType: p.text(),

@@ -10,7 +10,7 @@ export class Migration20261210013500_passkeys extends Migration {
 
   override up(): void {
     this.addSql(
-      `create table "webauthn_credentials" ("id" uuid not null, "user_id" uuid not null, "credential_id" text not null, "public_key" text not null, "counter" bigint not null default 0, "transports" text[] not null default '{}', "name" text not null, "device_type" text not null, "backed_up" boolean not null default false, "created_at" timestamptz not null, "last_used_at" timestamptz null, primary key ("id"));`,
+      `create table "webauthn_credentials" ("id" uuid not null, "user_id" uuid not null, "credential_id" text not null, "public_key" text not null, "counter" bigint not null, "transports" text[] not null default '{}', "name" text not null, "device_type" text not null, "backed_up" boolean not null default false, "created_at" timestamptz not null, "last_used_at" timestamptz null, primary key ("id"));`,
     );
     this.addSql(
       `alter table "webauthn_credentials" add constraint "webauthn_credentials_credential_id_unique" unique ("credential_id");`,

@@ -41,6 +41,9 @@ describe("the console's usage chart", () => {
         client_secret: app.clientSecret!,
       });
       expect(refused.body.error).toBe("invalid_grant");
+      // The counts reach the database on the counter's next flush (within a second): write them now, so the page
+      // cannot load before them.
+      await harness.server.runtime.usage.flush();
 
       const { page, cspErrors } = await harness.openSignedIn(viewport);
       await page.getByRole("link", { name }).click();

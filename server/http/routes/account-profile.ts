@@ -5,7 +5,7 @@ import { createRateLimiter } from "../../db/rate-limit.ts";
 import type { ResolvedSession } from "../../services/sessions/resolve-session.ts";
 import { MAX_AVATAR_URL_LENGTH, MAX_DISPLAY_NAME_LENGTH } from "../../services/users/profile-rules.ts";
 import { requestEmailChange } from "../../services/users/request-email-change.ts";
-import { readSignInAlerts, setSignInAlerts } from "../../services/users/sign-in-alerts.ts";
+import { setSignInAlerts } from "../../services/users/sign-in-alerts.ts";
 import { updateProfile } from "../../services/users/update-profile.ts";
 import { PROFILE_PATH } from "../account-paths.ts";
 import {
@@ -30,8 +30,6 @@ type ProfileView = {
   readonly profileError?: { readonly field: string; readonly message: string };
   readonly emailError?: { readonly field: string; readonly message: string };
   readonly notice?: string;
-  /** Whether the user is mailed at each new sign-in. */
-  readonly signInAlerts: boolean;
 };
 
 /**
@@ -46,16 +44,15 @@ export function registerAccountProfileRoutes(router: Hono, deps: HttpDeps): void
   const emailLimiter = createRateLimiter(deps.orm.em, { name: "email-change", limit: 5, windowMs: 60 * 60_000 });
   const passwordLimiter = passwordCheckLimiter(deps, "account-password-check");
 
-  async function page(
+  function page(
     c: Context,
     status: ContentfulStatusCode,
     session: ResolvedSession,
     csrfToken: string,
-    given: Omit<ProfileView, "signInAlerts">,
+    view: ProfileView,
     headers: Record<string, string> = {},
   ) {
     const { user } = session;
-    const view: ProfileView = { ...given, signInAlerts: await readSignInAlerts(deps.orm.em.fork(), user.id) };
     const profileForm: AccountForm = {
       action: PROFILE_PATH,
       submitLabel: "Save profile",
@@ -120,14 +117,14 @@ export function registerAccountProfileRoutes(router: Hono, deps: HttpDeps): void
             {
               id: "sign-in-alerts",
               heading: "Sign-in alerts",
-              intro: view.signInAlerts
+              intro: user.notifySignIns
                 ? `On: we email ${user.email} each time your account is signed in to, with the device and address.`
                 : "Off. Turn them on to get an email each time your account is signed in to, with the device and address.",
               form: {
                 action: SIGN_IN_ALERTS_PATH,
-                submitLabel: view.signInAlerts ? "Turn sign-in alerts off" : "Turn sign-in alerts on",
+                submitLabel: user.notifySignIns ? "Turn sign-in alerts off" : "Turn sign-in alerts on",
                 fields: [],
-                hidden: { alerts: view.signInAlerts ? "off" : "on" },
+                hidden: { alerts: user.notifySignIns ? "off" : "on" },
               },
             },
             {

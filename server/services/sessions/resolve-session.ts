@@ -14,6 +14,8 @@ export type ResolvedSession = {
     readonly displayName: string;
     readonly avatarUrl: string | null;
     readonly emailVerified: boolean;
+    /** Whether they asked to be mailed at each new sign-in (`/account/profile`). */
+    readonly notifySignIns: boolean;
   };
   /** When the user authenticated (OIDC `auth_time`): the session's creation. */
   readonly authTime: Date;
@@ -65,6 +67,7 @@ export async function resolveSession(
       displayName: user.displayName,
       avatarUrl: user.avatarUrl ?? null,
       emailVerified: user.emailVerified,
+      notifySignIns: user.notifySignIns,
     },
     authTime: session.createdAt,
     amr: sessionAmr(session.authMethod, session.secondFactor ?? null),

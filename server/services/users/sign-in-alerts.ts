@@ -1,12 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { User } from "../../db/entities/index.ts";
 
-/** Whether `userId` is mailed at each new sign-in. */
-export async function readSignInAlerts(em: EntityManager, userId: string): Promise<boolean> {
-  const user = await em.findOne(User, { id: userId }, { fields: ["notifySignIns"] });
-  return user?.notifySignIns === true;
-}
-
 /**
  * Turns sign-in alerts on or off for `userId`. The alert itself is sent by the event worker from the
  * `user.signed_in` Event (events/sign-in-alert-job.ts), so it goes out only once the sign-in committed.
